@@ -1,0 +1,22 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.paperboy/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // The engine must stay platform-neutral: only adapters/ may import platform SDKs.
+      'no-restricted-imports': 'off',
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'ingest/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['discord.js', '@slack/bolt'], patterns: ['**/adapters/**'] }],
+    },
+  },
+);

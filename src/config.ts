@@ -1,0 +1,202 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const url = (name: string) =>
+  optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
+    message: `${name} must be an http(s) URL, e.g. https://example.com`,
+  });
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  PAPERBOY_DB_URI: z.string().default('./.paperboy/db'),
+  PAPERBOY_CORPUS: z.string().default('data/papers.txt'),
+  LANCEDB_API_KEY: optionalString,
+  LANCEDB_REGION: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RELEVANCE_FLOOR: z.coerce.number().min(0).max(1).optional(),
+
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url('OPENAI_BASE_URL'),
+  CHAT_MODEL: optionalString,
+  EMBEDDING_MODEL: optionalString,
+  LLM_TIMEOUT_MS: positiveInt(30_000),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(6).default(2),
+
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_PORT: positiveInt(3000),
+  SLACK_HOST: z.string().default('0.0.0.0'),
+  SLACK_API_URL: url('SLACK_API_URL'),
+  SLACK_SLASH_COMMAND: z
+    .string()
+    .default('/papers')
+    .refine((v) => /^\/[a-z0-9_-]{1,31}$/.test(v), 'SLACK_SLASH_COMMAND must look like /papers'),
+
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APP_ID: optionalString,
+  DISCORD_GUILD_ID: optionalString,
+  DISCORD_API_URL: url('DISCORD_API_URL'),
+  DISCORD_MESSAGE_CONTENT: bool.default('false'),
+
+  RATE_LIMIT_PER_MINUTE: positiveInt(6),
+  MAX_QUESTION_CHARS: positiveInt(2000),
+
+  DIGEST_CRON: z.string().default('0 9 * * 1-5'),
+  DIGEST_TZ: z.string().default('UTC'),
+  DIGEST_SEND_EMPTY: bool.default('false'),
+  ADMIN_USER_IDS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  HF_API_BASE: z.string().url().default('https://huggingface.co'),
+  ARXIV_API_BASE: z.string().url().default('https://export.arxiv.org'),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  store: { uri: string; apiKey?: string; region?: string };
+  corpusPath: string;
+  logLevel: Env['LOG_LEVEL'];
+  /** Override for the calibrated relevance floor (0..1). */
+  relevanceFloor?: number;
+  llm?: { apiKey?: string; baseURL?: string; chatModel: string; timeoutMs: number; maxRetries: number };
+  embeddings: { kind: 'builtin' } | { kind: 'openai'; model: string; apiKey?: string; baseURL?: string };
+  limits: { ratePerMinute: number; maxQuestionChars: number };
+  slack?: {
+    botToken: string;
+    appToken?: string;
+    signingSecret?: string;
+    port: number;
+    host: string;
+    apiUrl?: string;
+    slashCommand: string;
+  };
+  discord?: { token: string; appId?: string; guildId?: string; apiUrl?: string; messageContent: boolean };
+  digest: {
+    cron: string;
+    timezone: string;
+    sendEmpty: boolean;
+    adminUserIds: string[];
+    hfApiBase: string;
+    arxivApiBase: string;
+  };
+}
+
+/** Names of settings whose values must never reach a log. */
+export const SECRET_KEYS = [
+  'OPENAI_API_KEY',
+  'LANCEDB_API_KEY',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'DISCORD_TOKEN',
+] as const;
+
+/**
+ * Reads `.env` (if present) under the real environment, validates every setting once and returns
+ * a typed config. Throws a ConfigError listing every problem with the variable to fix.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.env'): Config {
+  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  const merged = { ...fromFile, ...env };
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration (see .env.example):\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  const llmConfigured = e.OPENAI_API_KEY !== undefined || e.OPENAI_BASE_URL !== undefined;
+  if (e.EMBEDDING_MODEL && !llmConfigured) {
+    problems.push('EMBEDDING_MODEL is set but neither OPENAI_API_KEY nor OPENAI_BASE_URL is: set one of them.');
+  }
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'SLACK_BOT_TOKEN is set: also set SLACK_APP_TOKEN (Socket Mode, no public URL needed) or SLACK_SIGNING_SECRET (HTTP mode).',
+    );
+  }
+  if (e.SLACK_APP_TOKEN && !e.SLACK_APP_TOKEN.startsWith('xapp-')) {
+    problems.push('SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens).');
+  }
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_BOT_TOKEN.startsWith('xoxb-')) {
+    problems.push('SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions).');
+  }
+  if ((e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) && !e.SLACK_BOT_TOKEN) {
+    problems.push('SLACK_APP_TOKEN/SLACK_SIGNING_SECRET are set but SLACK_BOT_TOKEN is not.');
+  }
+  if (!isValidTimezone(e.DIGEST_TZ)) {
+    problems.push(`DIGEST_TZ "${e.DIGEST_TZ}" is not an IANA time zone (e.g. Europe/Berlin, UTC).`);
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration (see .env.example):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+
+  return {
+    store: { uri: e.PAPERBOY_DB_URI, apiKey: e.LANCEDB_API_KEY, region: e.LANCEDB_REGION },
+    corpusPath: e.PAPERBOY_CORPUS,
+    logLevel: e.LOG_LEVEL,
+    relevanceFloor: e.RELEVANCE_FLOOR,
+    llm: llmConfigured
+      ? {
+          apiKey: e.OPENAI_API_KEY,
+          baseURL: e.OPENAI_BASE_URL,
+          chatModel: e.CHAT_MODEL ?? 'gpt-4o-mini',
+          timeoutMs: e.LLM_TIMEOUT_MS,
+          maxRetries: e.LLM_MAX_RETRIES,
+        }
+      : undefined,
+    embeddings: e.EMBEDDING_MODEL
+      ? { kind: 'openai', model: e.EMBEDDING_MODEL, apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL }
+      : { kind: 'builtin' },
+    limits: { ratePerMinute: e.RATE_LIMIT_PER_MINUTE, maxQuestionChars: e.MAX_QUESTION_CHARS },
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          appToken: e.SLACK_APP_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          port: e.SLACK_PORT,
+          host: e.SLACK_HOST,
+          apiUrl: e.SLACK_API_URL,
+          slashCommand: e.SLACK_SLASH_COMMAND,
+        }
+      : undefined,
+    discord: e.DISCORD_TOKEN
+      ? {
+          token: e.DISCORD_TOKEN,
+          appId: e.DISCORD_APP_ID,
+          guildId: e.DISCORD_GUILD_ID,
+          apiUrl: e.DISCORD_API_URL,
+          messageContent: e.DISCORD_MESSAGE_CONTENT,
+        }
+      : undefined,
+    digest: {
+      cron: e.DIGEST_CRON,
+      timezone: e.DIGEST_TZ,
+      sendEmpty: e.DIGEST_SEND_EMPTY,
+      adminUserIds: e.ADMIN_USER_IDS,
+      hfApiBase: e.HF_API_BASE,
+      arxivApiBase: e.ARXIV_API_BASE,
+    },
+  };
+}
+
+function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
