@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { readPaperFile } from '../../ingest/sources/read-paper-file.ts';
+import { ingestPapers } from '../../ingest/pipeline.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { PaperboyError } from '../../src/errors.ts';
+import { formatReport, runEval } from '../../src/eval/run-eval.ts';
+import { readQuestionSet } from '../../src/eval/question-set.ts';
+import { createLogger } from '../../src/logger.ts';
+import { openEngine } from '../../src/open-engine.ts';
+import { dropStore } from '../../src/store/lance-store.ts';
+import type { PaperInput } from '../../src/types.ts';
+import { terminalProgress } from './progress-bar.ts';
+import { renderAnswer, renderHits } from './render-answer.ts';
+
+const USAGE = `Usage:
+  npm run ask -- [--json] "question"
+  npm run search -- [--json] [--k 10] "terms"
+  npm run ingest -- [--json] [--rebuild] [FILE...]   (no FILE: the bundled corpus)
+  npm run eval -- [--set eval/questions.jsonl] [--json]
+  npm run bench -- [--sizes 10000,100000]`;
+
+/** `npm run ask|search|ingest|eval|bench`: one entry point, one validated config. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      k: { type: 'string' },
+      rebuild: { type: 'boolean', default: false },
+      set: { type: 'string', default: 'eval/questions.jsonl' },
+      sizes: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, secretsOf(config));
+  const text = positionals.join(' ').trim();
+
+  switch (command) {
+    case 'ask': {
+      if (!text) return usageError('ask needs a question, e.g. npm run ask -- "which papers study audio codecs?"');
+      const { engine } = await openEngine(config, { logger, progress: terminalProgress() });
+      const answer = await engine.ask(text);
+      if (values.json) {
+        const { text: answerText, citations, mode, abstained, timingsMs, related, note } = answer;
+        console.log(JSON.stringify({ answer: answerText, citations, mode, abstained, related, note, timingsMs }, null, 2));
+      } else console.log(renderAnswer(answer));
+      await engine.close();
+      return 0;
+    }
+    case 'search': {
+      if (!text) return usageError('search needs terms, e.g. npm run search -- "speech codec"');
+      const k = Number(values.k ?? 5);
+      if (!Number.isInteger(k) || k < 1 || k > 100) return usageError('--k must be a whole number from 1 to 100');
+      const { engine } = await openEngine(config, { logger, progress: terminalProgress() });
+      const hits = await engine.search(text, { k });
+      if (values.json) {
+        console.log(JSON.stringify({ results: hits.map((h) => ({ paperId: h.paper.id, title: h.paper.title, url: h.paper.url, score: h.score, relevance: h.relevance, evidence: h.evidence.slice(0, 3) })) }, null, 2));
+      } else console.log(renderHits(hits));
+      await engine.close();
+      return 0;
+    }
+    case 'ingest': {
+      const files = positionals.length > 0 ? positionals : [config.corpusPath];
+      // Parse everything before writing anything: a malformed file aborts with nothing written from it.
+      const inputs: PaperInput[] = [];
+      for (const f of files) inputs.push(...(await readPaperFile(f)));
+      if (values.rebuild) await dropStore(config.store);
+      const { store, embedder, engine } = await openEngine(config, { logger, seed: false });
+      const counts = await ingestPapers(inputs, { store, embedder, progress: terminalProgress() });
+      const total = await store.countPapers();
+      await engine.close();
+      if (values.json) console.log(JSON.stringify({ ...counts, total }));
+      else console.log(`added ${counts.added}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${counts.rejected}; ${total} papers in the store`);
+      return 0;
+    }
+    case 'eval': {
+      const questions = readQuestionSet(values.set);
+      const { engine, store } = await openEngine(config, { logger, progress: terminalProgress() });
+      const report = await runEval(questions, { engine, store });
+      await engine.close();
+      console.log(values.json ? JSON.stringify(report, null, 2) : `Eval on ${values.set} (${questions.length} questions)\n${formatReport(report)}`);
+      return 0;
+    }
+    case 'bench': {
+      const { runBench } = await import('../../src/bench/run-bench.ts');
+      const sizes = (values.sizes ?? '10000,100000').split(',').filter(Boolean).map(Number);
+      await runBench({ corpusPath: config.corpusPath, sizes, log: (line) => console.log(line) });
+      return 0;
+    }
+    default:
+      return usageError(`unknown command "${command}"`);
+  }
+}
+
+function usageError(message: string): number {
+  console.error(`${message}\n\n${USAGE}`);
+  return 2;
+}
+
+export function secretsOf(config: Config): (string | undefined)[] {
+  return [config.llm?.apiKey, config.store.apiKey, config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.discord?.token];
+}
+
+runCli(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // Expected failures (bad config, malformed input, store mismatch) get one clear line, no stack.
+    if (error instanceof PaperboyError) console.error(`paperboy: ${error.message}`);
+    else console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { IngestError } from '../../src/errors.ts';
+import { normalizeText } from '../../src/text/normalize.ts';
+import type { PaperInput } from '../../src/types.ts';
+import { paperIdFor } from '../paper-id.ts';
+import { baseName } from './papers-txt.ts';
+
+const record = z
+  .object({
+    id: z.union([z.string(), z.number()]).optional(),
+    title: z.string().trim().min(1, 'title is empty'),
+    abstract: z.string().optional(),
+    summary: z.string().optional(),
+    authors: z.array(z.union([z.string(), z.object({ name: z.string() })])).optional(),
+    url: z.string().url().optional(),
+    publishedAt: z.string().optional(),
+    upvotes: z.number().int().nonnegative().optional(),
+  })
+  .refine((r) => (r.abstract ?? r.summary ?? '').trim().length > 0, { message: 'needs a non-empty "abstract" or "summary"' });
+
+/** JSON Lines: one paper object a line; blank lines are allowed. */
+export function parseJsonLines(text: string, file: string): PaperInput[] {
+  const out: PaperInput[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      throw new IngestError(file, i + 1, `not valid JSON (${(e as Error).message})`);
+    }
+    out.push(toPaper(value, file, i + 1));
+  });
+  if (out.length === 0) throw new IngestError(file, 1, 'no papers found');
+  return out;
+}
+
+/** A JSON array of paper objects; errors name the line where the bad element starts. */
+export function parseJsonArray(text: string, file: string): PaperInput[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const pos = /position (\d+)/.exec((e as Error).message);
+    throw new IngestError(file, pos ? lineAt(text, Number(pos[1])) : 1, `not valid JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(value)) throw new IngestError(file, 1, 'expected a JSON array of papers');
+  const starts = elementStartLines(text);
+  return value.map((v, i) => toPaper(v, file, starts[i] ?? 1));
+}
+
+function toPaper(value: unknown, file: string, line: number): PaperInput {
+  const parsed = record.safeParse(value);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+    throw new IngestError(file, line, why);
+  }
+  const r = parsed.data;
+  const title = normalizeText(r.title);
+  const id = r.id === undefined ? undefined : String(r.id);
+  return {
+    id: paperIdFor({ id, url: r.url, title }),
+    title,
+    abstract: normalizeText(r.abstract ?? r.summary ?? ''),
+    authors: (r.authors ?? []).map((a) => normalizeText(typeof a === 'string' ? a : a.name)),
+    url: r.url,
+    publishedAt: r.publishedAt,
+    upvotes: r.upvotes,
+    source: `file:${baseName(file)}`,
+  };
+}
+
+function lineAt(text: string, offset: number) {
+  return text.slice(0, offset).split('\n').length;
+}
+
+/** Line numbers where each top-level array element begins (a small scanner, aware of strings). */
+function elementStartLines(text: string): number[] {
+  const starts: number[] = [];
+  let depth = 0;
+  let line = 1;
+  let inString = false;
+  let expectStart = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') line++;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (expectStart && !/\s/.test(c)) {
+      starts.push(line);
+      expectStart = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      depth++;
+      if (depth === 1 && c === '[') expectStart = true;
+    } else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) expectStart = true;
+  }
+  return starts;
+}

@@ -1,0 +1,143 @@
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { checkCitations } from './answer/citation-check.ts';
+import type { Composer } from './answer/composer.ts';
+import { createExtractiveComposer } from './answer/extractive-composer.ts';
+import type { Logger } from './logger.ts';
+import { createHybridRetriever, type RetrievedPaper, type Retriever } from './retrieve/hybrid-retriever.ts';
+import { DEFAULT_RELEVANCE_FLOOR } from './retrieve/relevance.ts';
+import type { PaperStore } from './store/lance-store.ts';
+import { titleKey } from './text/normalize.ts';
+import type { Answer, AskOptions, Engine, Paper, PaperRef, SearchHit } from './types.ts';
+
+export interface EngineDeps {
+  store: PaperStore;
+  embedder: EmbeddingsInterface;
+  composer?: Composer;
+  retriever?: Retriever;
+  relevanceFloor?: number;
+  logger?: Logger;
+}
+
+/** How many papers an answer considers before the composer picks what to cite. */
+const ANSWER_CANDIDATES = 8;
+/** Near misses shown as "maybe related" when abstaining. */
+const RELATED_WHEN_ABSTAINING = 3;
+
+/**
+ * The facade adapters and the CLI use: ask, search, paper lookup, title autocomplete.
+ * Knows nothing of Slack or Discord.
+ */
+export function createEngine({
+  store,
+  embedder,
+  composer = createExtractiveComposer(),
+  retriever = createHybridRetriever({ store, embedder }),
+  relevanceFloor = DEFAULT_RELEVANCE_FLOOR,
+  logger,
+}: EngineDeps): Engine {
+  const toHit = (r: RetrievedPaper): SearchHit => ({
+    paper: {
+      id: r.paper.id,
+      title: r.paper.title,
+      url: r.paper.url,
+      abstract: r.paper.abstract,
+      authors: r.paper.authors,
+      publishedAt: r.paper.publishedAt,
+      upvotes: r.paper.upvotes,
+    },
+    score: r.score,
+    relevance: r.relevance,
+    evidence: r.evidence,
+  });
+
+  return {
+    async ask(question, options: AskOptions = {}) {
+      const started = performance.now();
+      const query = retrievalQuery(question, options);
+      const retrieved = await retriever.retrieve(query, { k: ANSWER_CANDIDATES, paperIds: options.paperIds });
+      const retrievedMs = performance.now() - started;
+      const relevant = retrieved.filter((r) => r.relevance >= relevanceFloor);
+      let answer: Omit<Answer, 'timingsMs'>;
+      if (relevant.length === 0) {
+        answer = abstain(retrieved);
+      } else {
+        answer = await composer.compose(question, relevant, options);
+        const problems = checkCitations(answer, new Map(relevant.map((r) => [r.paper.id, r.paper])));
+        if (problems.length > 0) {
+          // The composer broke its contract: never show unverifiable citations.
+          logger?.error({ problems }, 'answer failed the citation check; falling back to extractive');
+          answer = { ...(await createExtractiveComposer().compose(question, relevant)), note: 'The generated answer could not be verified against its sources, so these are direct quotes.' };
+        }
+      }
+      options.onPartial?.(answer.text);
+      const total = performance.now() - started;
+      return { ...answer, timingsMs: { retrieve: round(retrievedMs), compose: round(total - retrievedMs), total: round(total) } };
+    },
+
+    async search(query, { k = 5, paperIds } = {}) {
+      const retrieved = await retriever.retrieve(query, { k, paperIds });
+      return retrieved.map(toHit);
+    },
+
+    async paper(idOrTitle) {
+      const wanted = idOrTitle.trim();
+      if (!wanted) return undefined;
+      const id = wanted.replace(/^arxiv:/i, '').replace(/v\d+$/, '');
+      const [byId] = await store.getPapers([id]);
+      if (byId) return byId;
+      const [best] = await suggest(wanted, 1);
+      return best ? (await store.getPapers([best.id]))[0] : undefined;
+    },
+
+    suggestTitles: (typed, limit = 25) => suggest(typed, limit),
+    countPapers: () => store.countPapers(),
+    async close() {
+      store.close();
+    },
+  };
+
+  /** Title matches: every typed word must prefix a title word; titles starting with the words rank first. */
+  async function suggest(typed: string, limit: number): Promise<PaperRef[]> {
+    const typedWords = titleKey(typed).split(' ').filter(Boolean);
+    const titles = await store.listTitles();
+    if (typedWords.length === 0) return titles.slice(0, limit).map(({ id, title, url }) => ({ id, title, url }));
+    const scored: { ref: PaperRef; score: number }[] = [];
+    for (const t of titles) {
+      const key = titleKey(t.title);
+      const titleWords = key.split(' ');
+      if (!typedWords.every((w) => titleWords.some((tw) => tw.startsWith(w)))) continue;
+      const score = (key.startsWith(typedWords.join(' ')) ? 2 : 0) + typedWords.filter((w) => titleWords.includes(w)).length / typedWords.length;
+      scored.push({ ref: { id: t.id, title: t.title, url: t.url }, score });
+    }
+    return scored
+      .sort((a, b) => b.score - a.score || a.ref.title.localeCompare(b.ref.title))
+      .slice(0, limit)
+      .map((s) => s.ref);
+  }
+}
+
+/**
+ * Follow-ups like "and which of those is fastest?" say little on their own: retrieval also sees
+ * the previous question of the conversation. (The LLM path condenses instead.)
+ */
+function retrievalQuery(question: string, { history = [] }: AskOptions): string {
+  const previous = [...history].reverse().find((t) => t.role === 'user' && t.text.trim() !== question.trim());
+  return previous ? `${question}\n${previous.text}` : question;
+}
+
+function abstain(retrieved: RetrievedPaper[]): Omit<Answer, 'timingsMs'> {
+  const related = retrieved.slice(0, RELATED_WHEN_ABSTAINING).map((r) => ({ id: r.paper.id, title: r.paper.title, url: r.paper.url }));
+  return {
+    text: 'I found no paper about that.',
+    citations: [],
+    mode: 'extractive',
+    abstained: true,
+    related,
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+export type { Paper };

@@ -1,0 +1,153 @@
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import type { ChunkHit, PaperStore } from '../store/lance-store.ts';
+import { idf, type TermStats } from '../store/term-stats.ts';
+import { splitSentences } from '../text/sentences.ts';
+import { contentTerms } from '../text/tokenize.ts';
+import type { Paper } from '../types.ts';
+import { relevanceOf, type RelevanceFeatures } from './relevance.ts';
+
+export interface RetrievedPaper {
+  paper: Paper;
+  score: number;
+  /** Calibrated relevance in [0, 1]. */
+  relevance: number;
+  features: RelevanceFeatures;
+  /** Abstract sentences (and the title) that match the query, best first, verbatim. */
+  evidence: string[];
+}
+
+export interface RetrieveOptions {
+  k?: number;
+  paperIds?: string[];
+}
+
+export interface Retriever {
+  retrieve(query: string, options?: RetrieveOptions): Promise<RetrievedPaper[]>;
+}
+
+/** How many candidates each LanceDB search contributes before re-scoring. */
+const CANDIDATES_PER_LIST = 40;
+/** Weight of the dense (embedding) signal against lexical BM25 in the fused score. */
+const DENSE_WEIGHT = 0.25;
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+
+/**
+ * Hybrid retrieval: LanceDB full-text search over papers and chunks and LanceDB vector search
+ * over chunks propose candidates; each candidate paper is then scored by BM25 over its title
+ * (counted twice) and abstract with corpus statistics, fused with its best chunk's cosine
+ * similarity. The same features give a calibrated relevance used to abstain.
+ */
+export function createHybridRetriever({ store, embedder }: { store: PaperStore; embedder: EmbeddingsInterface }): Retriever {
+  return {
+    async retrieve(query, { k = 10, paperIds } = {}) {
+      const terms = contentTerms(query);
+      const ftsQuery = [...new Set(terms)].length > 0 ? query.replace(/[^\p{L}\p{N}\s-]/gu, ' ') : '';
+      const queryVector = await embedder.embedQuery(query);
+      const [stats, byPaperText, byChunkText, byVector] = await Promise.all([
+        store.termStats(),
+        store.searchPapersText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
+        store.searchChunksText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
+        store.searchChunksVector(queryVector, CANDIDATES_PER_LIST, paperIds),
+      ]);
+      const candidateIds = unique([...byPaperText.map((h) => h.paper.id), ...byChunkText.map((c) => c.paperId), ...byVector.map((c) => c.paperId)]);
+      if (candidateIds.length === 0) return [];
+      const known = new Map(byPaperText.map((h) => [h.paper.id, h.paper]));
+      const missing = candidateIds.filter((id) => !known.has(id));
+      for (const p of await store.getPapers(missing)) known.set(p.id, p);
+      const dense = denseByPaper(byVector, await store.chunksOf(candidateIds.filter((id) => !byVector.some((c) => c.paperId === id))), queryVector);
+
+      const queryWeights = weightsOf(terms);
+      const totalIdf = [...queryWeights.keys()].reduce((a, t) => a + idf(stats, t), 0);
+      const scored = candidateIds
+        .map((id) => known.get(id))
+        .filter((p): p is Paper => p !== undefined)
+        .map((paper) => {
+          const docTerms = contentTerms(`${paper.title} ${paper.title} ${paper.abstract}`);
+          const bm25 = bm25Score(queryWeights, docTerms, stats);
+          const present = new Set(docTerms);
+          const matchedIdf = [...queryWeights.keys()].filter((t) => present.has(t)).reduce((a, t) => a + idf(stats, t), 0);
+          const features: RelevanceFeatures = {
+            bm25PerQueryIdf: totalIdf > 0 ? bm25 / totalIdf : 0,
+            coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
+            unknownTermShare: queryWeights.size > 0 ? [...queryWeights.keys()].filter((t) => !stats.df.has(t)).length / queryWeights.size : 1,
+            similarity: dense.get(paper.id) ?? 0,
+          };
+          return { paper, bm25, features };
+        });
+      const maxBm25 = Math.max(1e-9, ...scored.map((s) => s.bm25));
+      const maxSim = Math.max(1e-9, ...scored.map((s) => s.features.similarity));
+      return scored
+        .map((s) => ({
+          paper: s.paper,
+          score: (1 - DENSE_WEIGHT) * (s.bm25 / maxBm25) + DENSE_WEIGHT * (s.features.similarity / maxSim),
+          relevance: relevanceOf(s.features),
+          features: s.features,
+          evidence: [] as string[],
+        }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, k)
+        .map((r) => ({ ...r, evidence: rankSentences(r.paper, queryWeights, stats) }));
+    },
+  };
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+function weightsOf(terms: string[]): Map<string, number> {
+  const w = new Map<string, number>();
+  for (const t of terms) w.set(t, 1);
+  return w;
+}
+
+/** Best chunk similarity per paper: from the vector search where it found the paper, else computed exactly. */
+function denseByPaper(hits: ChunkHit[], extra: (ChunkHit & { vector: Float32Array })[], queryVector: number[]): Map<string, number> {
+  const best = new Map<string, number>();
+  const keep = (id: string, sim: number) => best.set(id, Math.max(best.get(id) ?? -1, sim));
+  for (const h of hits) keep(h.paperId, h.similarity);
+  for (const c of extra) keep(c.paperId, cosine(queryVector, c.vector));
+  return best;
+}
+
+function cosine(a: number[], b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+}
+
+export function bm25Score(query: Map<string, number>, docTerms: string[], stats: TermStats): number {
+  const tf = new Map<string, number>();
+  for (const t of docTerms) tf.set(t, (tf.get(t) ?? 0) + 1);
+  const avgLength = stats.docs > 0 ? stats.totalLength / stats.docs : docTerms.length || 1;
+  let score = 0;
+  for (const [t, w] of query) {
+    const f = tf.get(t);
+    if (!f) continue;
+    score += (w * idf(stats, t) * (f * (BM25_K1 + 1))) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * docTerms.length) / avgLength));
+  }
+  return score;
+}
+
+/**
+ * Orders a paper's sentences by how much of the query they contain (idf-weighted), title last
+ * unless it matches best: composers quote from this list, so every entry is verbatim paper text.
+ */
+export function rankSentences(paper: Pick<Paper, 'title' | 'abstract'>, query: Map<string, number>, stats: TermStats): string[] {
+  const sentences = splitSentences(paper.abstract);
+  const scored = sentences.map((s, i) => {
+    const present = new Set(contentTerms(s));
+    let score = 0;
+    for (const t of query.keys()) if (present.has(t)) score += idf(stats, t);
+    // Earlier sentences state the contribution; prefer them on ties.
+    return { s, score: score - i * 0.01 };
+  });
+  return scored.sort((a, b) => b.score - a.score).map((x) => x.s);
+}

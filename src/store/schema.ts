@@ -1,0 +1,54 @@
+import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
+
+export const PAPERS = 'papers';
+export const CHUNKS = 'chunks';
+export const META = 'meta';
+
+export const papersSchema = new Schema([
+  new Field('id', new Utf8(), false),
+  new Field('title', new Utf8(), false),
+  new Field('abstract', new Utf8(), false),
+  // Title + abstract in one column: what the paper-level full-text index searches.
+  new Field('text', new Utf8(), false),
+  new Field('authors', new Utf8(), false),
+  new Field('url', new Utf8(), true),
+  new Field('publishedAt', new Utf8(), true),
+  new Field('source', new Utf8(), false),
+  new Field('addedAt', new Utf8(), false),
+  new Field('contentHash', new Utf8(), false),
+  new Field('upvotes', new Int32(), true),
+]);
+
+export function chunksSchema(dimensions: number): Schema {
+  return new Schema([
+    new Field('id', new Utf8(), false),
+    new Field('paperId', new Utf8(), false),
+    new Field('ord', new Int32(), false),
+    new Field('text', new Utf8(), false),
+    new Field('vector', new FixedSizeList(dimensions, new Field('item', new Float32(), true)), false),
+  ]);
+}
+
+export const metaSchema = new Schema([new Field('key', new Utf8(), false), new Field('value', new Utf8(), false)]);
+
+export interface PaperRow {
+  id: string;
+  title: string;
+  abstract: string;
+  text: string;
+  authors: string;
+  url: string | null;
+  publishedAt: string | null;
+  source: string;
+  addedAt: string;
+  contentHash: string;
+  upvotes: number | null;
+}
+
+export interface ChunkRow {
+  id: string;
+  paperId: string;
+  ord: number;
+  text: string;
+  vector: number[] | Float32Array;
+}

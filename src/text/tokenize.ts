@@ -1,0 +1,57 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Words that carry no topic in a question about papers: English function words plus the
+ * meta-vocabulary people use to ask about papers ("which papers propose…").
+ */
+const STOPWORDS = new Set(
+  (
+    'a about above after again against all am an and any are as at be because been before being below between both but by ' +
+    'can could did do does doing down during each few for from further had has have having he her here hers herself him ' +
+    'himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other ' +
+    'our ours ourselves out over own same she should so some such than that the their theirs them themselves then there ' +
+    'these they this those through to too under until up very was we were what when where which while who whom why will ' +
+    'with would you your yours yourself yourselves also s t via vs versus etc e g ie eg i.e e.g ' +
+    'paper papers work works study studies article articles approach approaches method methods propose proposes proposed ' +
+    'present presents introduce introduces introduced show shows shown use uses used using any anything there way ways ' +
+    'tell know find something someone one ones whether much many kind kinds get gets like well is there let lets'
+  ).split(/\s+/),
+);
+
+const stemCache = new Map<string, string>();
+
+/** Porter stem with a bounded memo: stemming is the hot path of ingest and query analysis. */
+export function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = stemmer(word);
+    if (stemCache.size > 200_000) stemCache.clear();
+    stemCache.set(word, s);
+  }
+  return s;
+}
+
+/** Lower-cased word tokens (letters/digits, inner hyphens split), accents folded. */
+export function words(text: string): string[] {
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .match(/[a-z0-9]+(?:\.[0-9]+)?/g) ?? []
+  );
+}
+
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word);
+}
+
+/** Content terms: stemmed, stopwords and single characters removed. Order kept, duplicates kept. */
+export function contentTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    if (w.length < 2 || STOPWORDS.has(w)) continue;
+    out.push(stem(w));
+  }
+  return out;
+}
