@@ -1,0 +1,88 @@
+import type { webApi } from '@slack/bolt';
+import { answerToSlack } from '../format/slack-blocks.ts';
+import { slackTextToPlain } from '../format/slack-mrkdwn.ts';
+import type { Turn } from '../../src/types.ts';
+import { refusalFor, slackUserKey } from './admission.ts';
+import type { SlackDeps } from './deps.ts';
+import { messages } from './messages.ts';
+import { fetchThreadHistory } from './thread-history.ts';
+
+/** A question as it arrived from Slack, whether by mention or by DM. */
+export interface SlackQuestion {
+  eventId: string;
+  teamId?: string;
+  userId: string;
+  channel: string;
+  /** The asking message. */
+  ts: string;
+  /** Set when the message is itself inside a thread. */
+  threadTs?: string;
+  /** Slack-encoded message text. */
+  text: string;
+  botUserId?: string;
+  botId?: string;
+}
+
+/**
+ * Answers a question in its thread: a "Looking through N papers…" placeholder first, then the
+ * answer replaces it. Earlier messages of the thread become the conversation history. Repeated
+ * deliveries of the same event or message are ignored; failures end as a short apology.
+ */
+export async function answerInThread(client: webApi.WebClient, q: SlackQuestion, deps: SlackDeps): Promise<void> {
+  const { engine, logger, deduper } = deps;
+  const log = logger.child({ eventId: q.eventId, channel: q.channel, ts: q.ts });
+  // Both keys: Slack retries reuse the event id, and a DM that also mentions the bot arrives as two events.
+  if (!deduper.firstSeen(`event:${q.eventId}`) || !deduper.firstSeen(`message:${q.channel}:${q.ts}`)) {
+    log.debug('duplicate Slack delivery ignored');
+    return;
+  }
+  const threadTs = q.threadTs ?? q.ts;
+
+  let placeholderTs: string | undefined;
+  try {
+    const question = slackTextToPlain(q.text, q.botUserId);
+    const refusal = refusalFor(question, {
+      userKey: slackUserKey(q.teamId, q.userId),
+      deps,
+      ifEmpty: messages.emptyQuestion(deps.slashCommand),
+    });
+    if (refusal !== undefined) {
+      await client.chat.postEphemeral({ channel: q.channel, user: q.userId, thread_ts: threadTs, text: refusal });
+      return;
+    }
+
+    const count = await engine.countPapers().catch(() => undefined);
+    const placeholder = await client.chat.postMessage({ channel: q.channel, thread_ts: threadTs, text: messages.placeholder(count) });
+    placeholderTs = placeholder.ts;
+
+    const history = q.threadTs === undefined ? [] : await threadHistory(client, q, log);
+    const answer = await engine.ask(question, { history });
+    const reply = answerToSlack(answer);
+    if (placeholderTs === undefined) await client.chat.postMessage({ channel: q.channel, thread_ts: threadTs, ...reply });
+    else await client.chat.update({ channel: q.channel, ts: placeholderTs, ...reply });
+    log.info({ citations: answer.citations.length, abstained: answer.abstained }, 'answered in Slack thread');
+  } catch (err) {
+    log.error({ err }, 'answering a Slack question failed');
+    const apology = { channel: q.channel, text: messages.apology };
+    await (placeholderTs === undefined
+      ? client.chat.postMessage({ ...apology, thread_ts: threadTs })
+      : client.chat.update({ ...apology, ts: placeholderTs })
+    ).catch((e: unknown) => log.error({ err: e }, 'could not post the apology either'));
+  }
+}
+
+async function threadHistory(client: webApi.WebClient, q: SlackQuestion, log: SlackDeps['logger']): Promise<Turn[]> {
+  try {
+    return await fetchThreadHistory(client, {
+      channel: q.channel,
+      threadTs: q.threadTs ?? q.ts,
+      beforeTs: q.ts,
+      botUserId: q.botUserId,
+      botId: q.botId,
+    });
+  } catch (err) {
+    // A missing history scope should cost context, not the answer.
+    log.warn({ err }, 'could not read the Slack thread; answering without its history');
+    return [];
+  }
+}

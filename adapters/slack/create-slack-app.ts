@@ -1,0 +1,138 @@
+import { App, HTTPReceiver, webApi } from '@slack/bolt';
+import type { Config } from '../../src/config.ts';
+import { PaperboyError } from '../../src/errors.ts';
+import type { Logger } from '../../src/logger.ts';
+import type { Engine } from '../../src/types.ts';
+import { createRateLimiter } from '../shared/rate-limit.ts';
+import { createBoltLogger } from './bolt-logger.ts';
+import { createDeduper } from './dedupe.ts';
+import { register } from './register.ts';
+import type { SubcommandTable } from './slash-command.ts';
+import { defaultSubcommands } from './subcommands.ts';
+
+export interface SlackAppOptions {
+  engine: Engine;
+  config: NonNullable<Config['slack']>;
+  limits: Config['limits'];
+  logger: Logger;
+  /** Milliseconds since the epoch; injectable for rate-limit tests. */
+  clock?: () => number;
+  /** Slash subcommands; defaults to ask, search, paper and help. */
+  subcommands?: SubcommandTable;
+}
+
+export interface SlackApp {
+  app: App;
+  /** Verifies the bot token, then connects (Socket Mode) or listens on `config.host:config.port` (HTTP). */
+  start(): Promise<void>;
+  /** Stops receiving, then waits for answers already in progress. */
+  stop(): Promise<void>;
+  /** Where the HTTP receiver listens once started; undefined in Socket Mode. */
+  address(): { host: string; port: number } | undefined;
+}
+
+/** Slack's answers to a bad or revoked token. */
+const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+
+/**
+ * The Slack adapter: a Bolt app in Socket Mode when `config.appToken` is set, else an HTTP app that
+ * verifies Slack's request signatures. `config.apiUrl` points the Web API client elsewhere
+ * (GovSlack, an egress proxy, a local fake).
+ *
+ * @example
+ * const slack = createSlackApp({ engine, config: config.slack, limits: config.limits, logger });
+ * await slack.start();
+ */
+export function createSlackApp({
+  engine,
+  config,
+  limits,
+  logger,
+  clock = Date.now,
+  subcommands = defaultSubcommands,
+}: SlackAppOptions): SlackApp {
+  const log = logger.child({ component: 'slack' });
+  const socketMode = config.appToken !== undefined;
+  if (!socketMode && config.signingSecret === undefined) {
+    throw new PaperboyError('config', 'Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).');
+  }
+  const boltLogger = createBoltLogger(logger);
+  const clientOptions: webApi.WebClientOptions = config.apiUrl ? { slackApiUrl: withTrailingSlash(config.apiUrl) } : {};
+  const app = new App({
+    token: config.botToken,
+    logger: boltLogger,
+    clientOptions,
+    // init() in start() checks the token, so a bad one is a clear start-up error, not a crash.
+    deferInitialization: true,
+    ...(socketMode
+      ? { socketMode: true, appToken: config.appToken }
+      : { receiver: new HTTPReceiver({ signingSecret: config.signingSecret ?? '', logger: boltLogger }) }),
+  });
+
+  const inFlight = new Set<Promise<void>>();
+  app.use(async ({ next }) => {
+    const handled = next();
+    inFlight.add(handled);
+    try {
+      await handled;
+    } finally {
+      inFlight.delete(handled);
+    }
+  });
+  app.error(async (err) => {
+    log.error({ err }, 'Slack listener failed');
+  });
+  register(app, {
+    engine,
+    logger: log,
+    limits,
+    rateLimiter: createRateLimiter({ perMinute: limits.ratePerMinute, now: clock }),
+    deduper: createDeduper(),
+    slashCommand: config.slashCommand,
+    subcommands,
+  });
+
+  let address: { host: string; port: number } | undefined;
+  return {
+    app,
+    address: () => address,
+    async start() {
+      try {
+        await app.init();
+      } catch (err) {
+        throw startError(err, 'SLACK_BOT_TOKEN', 'the Bot User OAuth Token (xoxb-…) under OAuth & Permissions');
+      }
+      if (socketMode) {
+        try {
+          await app.start();
+        } catch (err) {
+          throw startError(err, 'SLACK_APP_TOKEN', 'an App-Level Token (xapp-…) with connections:write under Basic Information');
+        }
+        log.info('Slack connected (Socket Mode)');
+        return;
+      }
+      const server = await app.start({ port: config.port, host: config.host });
+      const bound = server.address();
+      address = typeof bound === 'object' && bound !== null ? { host: bound.address, port: bound.port } : undefined;
+      log.info({ ...address }, 'Slack listening for events (HTTP mode)');
+    },
+    async stop() {
+      await app.stop();
+      address = undefined;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+function startError(err: unknown, setting: string, where: string): PaperboyError {
+  const code = err instanceof Error && 'data' in err ? (err.data as { error?: unknown }).error : undefined;
+  const message =
+    typeof code === 'string' && AUTH_ERRORS.has(code)
+      ? `Slack rejected ${setting} (${code}): copy ${where} into .env, and reinstall the app if it was changed.`
+      : `Slack start-up failed: ${err instanceof Error ? err.message : String(err)}`;
+  return new PaperboyError('platform', message, { cause: err });
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

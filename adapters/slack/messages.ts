@@ -1,0 +1,19 @@
+/** What the bot says to users on its own behalf (everything else comes from the engine). */
+import { rateLimitMessage } from '../shared/rate-limit.ts';
+
+const PLACEHOLDER_PREFIX = 'Looking through';
+
+export const messages = {
+  placeholder: (paperCount: number | undefined) =>
+    paperCount === undefined ? `${PLACEHOLDER_PREFIX} the papers…` : `${PLACEHOLDER_PREFIX} ${paperCount.toLocaleString('en-US')} papers…`,
+  emptyQuestion: (slashCommand: string) =>
+    `Ask me something about research papers, e.g. “what is new on learned sparse retrieval?” — or try \`${slashCommand} help\`.`,
+  tooLong: (max: number) => `That question is too long for me: please keep it under ${max.toLocaleString('en-US')} characters.`,
+  rateLimited: rateLimitMessage,
+  apology: 'Sorry, something went wrong while I was answering. Please try again in a moment.',
+} as const;
+
+/** True for the bot's own "Looking through N papers…" message (not a real answer). */
+export function isPlaceholder(text: string | undefined): boolean {
+  return text?.startsWith(PLACEHOLDER_PREFIX) === true && text.endsWith('…');
+}

@@ -1,0 +1,61 @@
+import { answerToSlack, mrkdwnMessage, paperToSlack, plainMessage, searchToSlack } from '../format/slack-blocks.ts';
+import { escapeMrkdwn } from '../format/slack-mrkdwn.ts';
+import { messages } from './messages.ts';
+import { usageOf, type SlashContext, type Subcommand, type SubcommandTable } from './slash-command.ts';
+
+const SEARCH_RESULTS = 5;
+
+const countPlaceholder = async ({ deps }: SlashContext) => messages.placeholder(await deps.engine.countPapers());
+
+/** Answers are shared with the channel (that is where the team talks); lookups stay with the asker. */
+export const ask: Subcommand = {
+  argument: '<question>',
+  summary: 'Answer a question from the papers, with [n] citations',
+  rateLimited: true,
+  placeholder: countPlaceholder,
+  run: async ({ args, deps }) => ({ visibility: 'in_channel', ...answerToSlack(await deps.engine.ask(args)) }),
+};
+
+export const search: Subcommand = {
+  argument: '<terms>',
+  summary: `The top ${SEARCH_RESULTS} papers for some terms, with a one-line gist each`,
+  rateLimited: true,
+  run: async ({ args, deps }) => ({
+    visibility: 'ephemeral',
+    ...searchToSlack(args, await deps.engine.search(args, { k: SEARCH_RESULTS })),
+  }),
+};
+
+export const paper: Subcommand = {
+  argument: '<id or title words>',
+  summary: 'Title, link and abstract of one paper',
+  rateLimited: true,
+  run: async ({ args, deps }) => {
+    const found = await deps.engine.paper(args);
+    return { visibility: 'ephemeral', ...(found ? paperToSlack(found) : plainMessage(`No paper matches “${args}”.`)) };
+  },
+};
+
+export const help: Subcommand = {
+  summary: 'This help',
+  run: async ({ deps }) => {
+    const count = await deps.engine.countPapers().catch(() => undefined);
+    const about = count === undefined ? 'the papers it has read' : `${count.toLocaleString('en-US')} papers`;
+    const lines = Object.entries(deps.subcommands).map(
+      ([name, sub]) => `• \`${escapeMrkdwn(usageOf(deps.slashCommand, name, sub))}\` — ${escapeMrkdwn(sub.summary)}`,
+    );
+    return {
+      visibility: 'ephemeral',
+      ...mrkdwnMessage(
+        [
+          `*Paperboy* answers questions about ${about}, with citations.`,
+          '• Mention me in a channel, or DM me, with a question: I answer in the thread and follow up in context.',
+          ...lines,
+        ].join('\n'),
+      ),
+    };
+  },
+};
+
+/** The built-in subcommands; the digest feature adds its own entries next to these. */
+export const defaultSubcommands: SubcommandTable = { ask, search, paper, help };
