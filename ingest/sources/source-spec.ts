@@ -2,6 +2,7 @@
  * Remote source specs as typed on the command line (`npm run ingest -- hf-daily:2026-11-27`) and
  * the one place that turns a spec into a fetch.
  */
+import type { RateGate } from './arxiv-rate-gate.ts';
 import { fetchArxiv, normalizeArxivId, type ArxivPaper } from './arxiv.ts';
 import { fetchHfDaily, isDailyDate, type HfDailyPaper } from './hf-daily.ts';
 import { SourceError, type HttpClient } from './http-client.ts';
@@ -52,20 +53,22 @@ export interface FetchSourceDeps {
   arxivApiBase: string;
   /** Papers per arXiv query. */
   arxivMaxResults?: number;
+  /** Defaults to the process-wide gate (one arXiv request per 3 s). */
+  arxivGate?: RateGate;
   signal?: AbortSignal;
 }
 
 /** Fetches what a spec names. Failures are SourceErrors, already logged once. */
 export function fetchSourceSpec(
   spec: SourceSpec,
-  { http, hfApiBase, arxivApiBase, arxivMaxResults, signal }: FetchSourceDeps,
+  { http, hfApiBase, arxivApiBase, arxivMaxResults, arxivGate, signal }: FetchSourceDeps,
 ): Promise<(HfDailyPaper | ArxivPaper)[]> {
   switch (spec.kind) {
     case 'hf-daily':
       return fetchHfDaily({ baseUrl: hfApiBase, date: spec.date, http, signal });
     case 'arxiv-ids':
-      return fetchArxiv({ baseUrl: arxivApiBase, ids: spec.ids, http, signal });
+      return fetchArxiv({ baseUrl: arxivApiBase, ids: spec.ids, http, gate: arxivGate, signal });
     case 'arxiv-query':
-      return fetchArxiv({ baseUrl: arxivApiBase, query: spec.query, maxResults: arxivMaxResults, http, signal });
+      return fetchArxiv({ baseUrl: arxivApiBase, query: spec.query, maxResults: arxivMaxResults, http, gate: arxivGate, signal });
   }
 }
