@@ -155,6 +155,17 @@ describe('fetchHfDaily against a local Hugging Face', () => {
     expect(capture.warnings()).toEqual([]);
   });
 
+  it('lets a caller abort without logging a source failure', async () => {
+    fake.enqueue('/api/daily_papers', { hang: 'headers' });
+    const controller = new AbortController();
+    const pending = fetch({ date: '2026-11-26', signal: controller.signal });
+    await expect.poll(() => fake.requests.length).toBe(1);
+    controller.abort(new Error('shutting down'));
+    await expect(pending).rejects.toThrow('shutting down');
+    expect(capture.warnings()).toEqual([]);
+    expect(waits).toEqual([]);
+  });
+
   it('fails with one clear error and one warn line, not a hang, when HF is down', async () => {
     const down = await closedPortUrl();
     const err = await fetch({ baseUrl: down, date: '2026-11-26' }).catch((e: unknown) => e);

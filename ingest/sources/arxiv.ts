@@ -68,7 +68,8 @@ export async function fetchArxiv(options: FetchArxivOptions): Promise<ArxivPaper
     }
     return papers.slice(0, limit);
   } catch (err) {
-    throw http.failure('arxiv', err);
+    // A caller that aborted knows why; that is not a source failure to log.
+    throw signal?.aborted ? err : http.failure('arxiv', err);
   }
 }
 

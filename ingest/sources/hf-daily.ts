@@ -94,7 +94,8 @@ export async function fetchHfDaily({
     }
     return [...papers.values()];
   } catch (err) {
-    throw http.failure('hf-daily', err);
+    // A caller that aborted knows why; that is not a source failure to log.
+    throw signal?.aborted ? err : http.failure('hf-daily', err);
   }
 }
 
