@@ -229,7 +229,8 @@ export function formatPaper(paper: Paper): DiscordMessage {
     fields.push({ name: 'Authors', value: truncate(escapeDiscord(paper.authors.join(', ')), DISCORD_LIMITS.fieldValue) });
   }
   if (paper.publishedAt) fields.push({ name: 'Published', value: escapeDiscord(paper.publishedAt.slice(0, 10)), inline: true });
-  fields.push({ name: 'ID', value: escapeDiscord(paper.id), inline: true });
+  // Ids are arXiv ids or `t-` hashes; code style stops "2402.12654" reading as a numbered list.
+  fields.push({ name: 'ID', value: `\`${paper.id.replaceAll('`', '')}\``, inline: true });
   const embed: APIEmbed = {
     color: COLORS.paper,
     title: truncate(escapeDiscord(paper.title), DISCORD_LIMITS.embedTitle),

@@ -1,0 +1,384 @@
+/**
+ * A fake of Discord's far side on 127.0.0.1: the REST API (under `/api/v10`, what the client
+ * option `rest.api` points at) and the gateway WebSocket on the same port. The real discord.js
+ * Client logs in against it: `GET /gateway/bot` → HELLO → IDENTIFY → READY (+ GUILD_CREATE),
+ * heartbeats, RESUME after a dropped connection. Tests then dispatch events and read back the
+ * REST calls the bot made, which the fake records verbatim.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path below `/api/v10`, percent-decoded: `/webhooks/{app}/{token}/messages/@original`. */
+  route: string;
+  query: URLSearchParams;
+  /** Parsed JSON body, or undefined when there was none. */
+  body: unknown;
+  headers: IncomingHttpHeaders;
+}
+
+export interface GatewayFrame {
+  op: number;
+  d: unknown;
+  s?: number | null;
+  t?: string | null;
+}
+
+export interface FakeUser {
+  id: string;
+  username: string;
+}
+
+export interface SentInteraction {
+  id: string;
+  token: string;
+}
+
+export interface FakeDiscordOptions {
+  /** The bot token the fake accepts (REST `Authorization: Bot …` and gateway IDENTIFY). */
+  token?: string;
+  heartbeatIntervalMs?: number;
+}
+
+export interface FakeDiscord {
+  /** Pass to discord.js as `rest.api` (and as DISCORD_API_URL). */
+  apiUrl: string;
+  appId: string;
+  guildId: string;
+  channelId: string;
+  botUser: FakeUser;
+  requests: RecordedRequest[];
+  /** Every frame the client sent on any gateway connection, in order. */
+  gatewayFrames: GatewayFrame[];
+  /** Resolves with the first recorded request (past or future) that matches. */
+  waitForRequest(match: (request: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+  /** Resolves with the first gateway frame (past or future) that matches. */
+  waitForFrame(match: (frame: GatewayFrame) => boolean, timeoutMs?: number): Promise<GatewayFrame>;
+  /** Dispatches INTERACTION_CREATE for a slash command used in the guild channel. */
+  slashCommand(input: { name: string; options?: unknown[]; user?: FakeUser }): SentInteraction;
+  /** Dispatches INTERACTION_CREATE for autocomplete on `focused`, the option being typed. */
+  autocomplete(input: { name: string; focused: { name: string; value: string }; user?: FakeUser }): SentInteraction;
+  /** Dispatches MESSAGE_CREATE in the guild channel; returns the message id. */
+  message(input: { content: string; mentionsBot?: boolean; user?: FakeUser }): string;
+  /** Cuts the gateway connection without a close frame, as a network failure would. */
+  dropGatewayConnection(): void;
+  close(): Promise<void>;
+}
+
+const API_PREFIX = '/api/v10';
+const DEFAULT_USER: FakeUser = { id: '300000000000000001', username: 'reader' };
+
+/** Snowflake-shaped ids, increasing, so discord.js can sort and time them. */
+function createIds(): () => string {
+  let n = 0n;
+  const base = (BigInt(Date.now()) - 1420070400000n) << 22n;
+  return () => (base + ++n).toString();
+}
+
+function apiUser(user: FakeUser, bot = false) {
+  return { id: user.id, username: user.username, discriminator: '0', global_name: null, avatar: null, bot };
+}
+
+export async function startFakeDiscord({
+  token = 'fake-bot-token',
+  heartbeatIntervalMs = 1000,
+}: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const nextId = createIds();
+  const appId = nextId();
+  const guildId = nextId();
+  const channelId = nextId();
+  const botUser: FakeUser = { id: appId, username: 'Paperboy' };
+  const requests: RecordedRequest[] = [];
+  const gatewayFrames: GatewayFrame[] = [];
+  const events = new EventEmitter();
+  /** Interaction token → whether Discord has had its one initial response. */
+  const interactions = new Map<string, { acknowledged: boolean }>();
+  let session: { id: string; seq: number } | undefined;
+  let socket: WebSocket | undefined;
+
+  const server = createServer((req, res) => {
+    void readBody(req).then((raw) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const request: RecordedRequest = {
+        method: req.method ?? 'GET',
+        route: decodeURIComponent(url.pathname.slice(API_PREFIX.length)),
+        query: url.searchParams,
+        body: raw.length > 0 ? (JSON.parse(raw) as unknown) : undefined,
+        headers: req.headers,
+      };
+      if (!url.pathname.startsWith(`${API_PREFIX}/`)) return reply(res, 404, { message: '404: Not Found', code: 0 });
+      requests.push(request);
+      events.emit('request', request);
+      route(request, res);
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, sock, head) => {
+    if (!req.url?.startsWith('/gateway')) return sock.destroy();
+    wss.handleUpgrade(req, sock, head, (ws) => acceptGateway(ws));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  const gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
+
+  function route(request: RecordedRequest, res: ServerResponse): void {
+    const { method, route: path } = request;
+    const authorized = request.headers.authorization === `Bot ${token}`;
+    let m: RegExpMatchArray | null;
+    if (method === 'GET' && path === '/gateway/bot') {
+      if (!authorized) return reply(res, 401, { message: '401: Unauthorized', code: 0 });
+      return reply(res, 200, {
+        url: gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      });
+    }
+    if (method === 'POST' && (m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/))) {
+      const state = interactions.get(m[2]!);
+      if (!state) return reply(res, 404, { message: 'Unknown interaction', code: 10062 });
+      if (state.acknowledged) return reply(res, 400, { message: 'Interaction has already been acknowledged.', code: 40060 });
+      state.acknowledged = true;
+      return reply(res, 204);
+    }
+    if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/))) {
+      const state = interactions.get(m[2]!);
+      if (m[1] !== appId || !state?.acknowledged) return reply(res, 404, { message: 'Unknown Webhook', code: 10015 });
+      if (method === 'DELETE' && m[3]) return reply(res, 204);
+      if ((method === 'PATCH' && m[3]) || (method === 'POST' && !m[3])) {
+        return reply(res, 200, messageObject(request.body, { webhook: true }));
+      }
+    }
+    if ((m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/)) && method === 'PUT') {
+      if (!authorized) return reply(res, 401, { message: '401: Unauthorized', code: 0 });
+      const body = request.body as Record<string, unknown>[];
+      return reply(
+        res,
+        200,
+        body.map((c) => ({ ...c, id: nextId(), application_id: m![1], guild_id: m![2], version: nextId(), type: 1 })),
+      );
+    }
+    if ((m = path.match(/^\/channels\/(\d+)\/(typing|messages)$/)) && method === 'POST') {
+      if (!authorized) return reply(res, 401, { message: '401: Unauthorized', code: 0 });
+      if (m[1] !== channelId) return reply(res, 404, { message: 'Unknown Channel', code: 10003 });
+      return m[2] === 'typing' ? reply(res, 204) : reply(res, 200, messageObject(request.body, { webhook: false }));
+    }
+    reply(res, 404, { message: '404: Not Found', code: 0 });
+  }
+
+  function messageObject(body: unknown, { webhook }: { webhook: boolean }) {
+    const b = (body ?? {}) as Record<string, unknown>;
+    return {
+      id: nextId(),
+      channel_id: channelId,
+      guild_id: guildId,
+      type: b.message_reference ? 19 : 0,
+      content: b.content ?? '',
+      embeds: b.embeds ?? [],
+      author: apiUser(botUser, true),
+      attachments: [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
+      pinned: false,
+      tts: false,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      flags: b.flags ?? 0,
+      components: [],
+      ...(webhook ? { webhook_id: appId, application_id: appId } : {}),
+    };
+  }
+
+  function acceptGateway(ws: WebSocket): void {
+    socket = ws;
+    send(ws, { op: 10, d: { heartbeat_interval: heartbeatIntervalMs }, s: null, t: null });
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as GatewayFrame;
+      gatewayFrames.push(frame);
+      events.emit('frame', frame);
+      const d = frame.d as Record<string, unknown> | null;
+      switch (frame.op) {
+        case 1:
+          send(ws, { op: 11, d: null, s: null, t: null });
+          break;
+        case 2:
+          if (d?.token !== token) return ws.close(4004, 'Authentication failed.');
+          session = { id: randomUUID(), seq: 0 };
+          dispatch('READY', {
+            v: 10,
+            user: apiUser(botUser, true),
+            guilds: [{ id: guildId, unavailable: true }],
+            session_id: session.id,
+            resume_gateway_url: gatewayUrl,
+            shard: [0, 1],
+            application: { id: appId, flags: 0 },
+          });
+          dispatch('GUILD_CREATE', guildCreate());
+          break;
+        case 6:
+          if (d?.token !== token || d?.session_id !== session?.id) return send(ws, { op: 9, d: false, s: null, t: null });
+          dispatch('RESUMED', {});
+          break;
+      }
+    });
+  }
+
+  function send(ws: WebSocket, frame: GatewayFrame): void {
+    ws.send(JSON.stringify(frame));
+  }
+
+  function dispatch(t: string, d: unknown): void {
+    if (!socket || !session) throw new Error('No gateway session: is the client logged in?');
+    session.seq += 1;
+    send(socket, { op: 0, t, s: session.seq, d });
+  }
+
+  function guildCreate() {
+    return {
+      id: guildId,
+      name: 'Paper Club',
+      icon: null,
+      owner_id: DEFAULT_USER.id,
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      mfa_level: 0,
+      nsfw_level: 0,
+      premium_tier: 0,
+      preferred_locale: 'en-US',
+      features: [],
+      roles: [{ id: guildId, name: '@everyone', permissions: '84992', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      emojis: [],
+      stickers: [],
+      channels: [{ id: channelId, type: 0, name: 'papers', position: 0, permission_overwrites: [], parent_id: null, nsfw: false, rate_limit_per_user: 0 }],
+      threads: [],
+      members: [member(botUser, true)],
+      member_count: 2,
+      presences: [],
+      voice_states: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+      joined_at: new Date().toISOString(),
+      large: false,
+      unavailable: false,
+    };
+  }
+
+  function member(user: FakeUser, bot = false) {
+    return { user: apiUser(user, bot), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, permissions: '84992' };
+  }
+
+  function interaction(type: 2 | 4, data: Record<string, unknown>, user: FakeUser): SentInteraction {
+    const sent = { id: nextId(), token: `itoken-${randomUUID()}` };
+    interactions.set(sent.token, { acknowledged: false });
+    dispatch('INTERACTION_CREATE', {
+      id: sent.id,
+      application_id: appId,
+      type,
+      token: sent.token,
+      version: 1,
+      data: { id: nextId(), type: 1, guild_id: guildId, ...data },
+      guild_id: guildId,
+      channel_id: channelId,
+      channel: { id: channelId, type: 0, guild_id: guildId, name: 'papers', permissions: '84992' },
+      member: member(user),
+      app_permissions: '84992',
+      locale: 'en-US',
+      guild_locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: { '0': guildId },
+      context: 0,
+    });
+    return sent;
+  }
+
+  function waitFor<T>(event: string, past: T[], match: (item: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+    const found = past.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const onItem = (item: T) => {
+        if (!match(item)) return;
+        clearTimeout(timer);
+        events.off(event, onItem);
+        resolve(item);
+      };
+      const timer = setTimeout(() => {
+        events.off(event, onItem);
+        reject(new Error(`Fake Discord: no matching ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      events.on(event, onItem);
+    });
+  }
+
+  return {
+    apiUrl: `${origin}/api`,
+    appId,
+    guildId,
+    channelId,
+    botUser,
+    requests,
+    gatewayFrames,
+    waitForRequest: (match, timeoutMs = 10_000) => waitFor('request', requests, match, timeoutMs, 'REST request'),
+    waitForFrame: (match, timeoutMs = 10_000) => waitFor('frame', gatewayFrames, match, timeoutMs, 'gateway frame'),
+    slashCommand: ({ name, options = [], user = DEFAULT_USER }) => interaction(2, { name, options }, user),
+    autocomplete: ({ name, focused, user = DEFAULT_USER }) =>
+      interaction(4, { name, options: [{ type: 3, name: focused.name, value: focused.value, focused: true }] }, user),
+    message({ content, mentionsBot = false, user = DEFAULT_USER }) {
+      const id = nextId();
+      dispatch('MESSAGE_CREATE', {
+        id,
+        channel_id: channelId,
+        guild_id: guildId,
+        type: 0,
+        content,
+        author: apiUser(user),
+        member: member(user),
+        attachments: [],
+        embeds: [],
+        mentions: mentionsBot ? [apiUser(botUser, true)] : [],
+        mention_roles: [],
+        mention_everyone: false,
+        pinned: false,
+        tts: false,
+        timestamp: new Date().toISOString(),
+        edited_timestamp: null,
+        flags: 0,
+        components: [],
+      });
+      return id;
+    },
+    dropGatewayConnection() {
+      socket?.terminate();
+    },
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function reply(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
