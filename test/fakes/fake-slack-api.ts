@@ -1,0 +1,199 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/**
+ * A fake of Slack's far side on 127.0.0.1: the Web API (`/api/<method>`, form-encoded like the
+ * real client sends it), slash-command response URLs (`/response/<id>`) and a Socket Mode
+ * WebSocket (`/socket`). It records every call so tests can assert on exact payloads.
+ */
+
+export const BOT_USER_ID = 'U0PAPERBOY';
+export const BOT_ID = 'B0PAPERBOY';
+export const BOT_TOKEN = 'xoxb-fake-bot-token';
+export const APP_TOKEN = 'xapp-fake-app-token';
+
+export interface SlackApiCall {
+  /** Web API method (`chat.postMessage`) or `response_url` for slash-command responses. */
+  method: string;
+  /** Parameters with Slack's JSON-string fields (`blocks`) decoded. */
+  params: Record<string, unknown>;
+  /** The bearer token the call carried. */
+  token?: string;
+  /** For `response_url` calls: the URL that was posted to. */
+  url?: string;
+  /** What the fake answered (Web API calls). */
+  response?: Record<string, unknown>;
+}
+
+interface StoredMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  user?: string;
+  bot_id?: string;
+  text: string;
+}
+
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+
+export interface FakeSlackApi {
+  /** Base URL for `clientOptions.slackApiUrl`, ending in `/api/`. */
+  apiUrl: string;
+  /** A fresh response URL for a slash command. */
+  responseUrl(): string;
+  calls: SlackApiCall[];
+  callsTo(method: string): SlackApiCall[];
+  /** Resolves with the first call (past or future) matching `predicate`; rejects after `timeoutMs`. */
+  waitFor(predicate: (call: SlackApiCall) => boolean, timeoutMs?: number): Promise<SlackApiCall>;
+  /** Puts a message into a thread, as if someone had written it, for `conversations.replies`. */
+  addMessage(message: StoredMessage): void;
+  /** Sends a Socket Mode envelope to every connected client; resolves with the client's ack payload. */
+  sendEnvelope(envelope: { type: string; payload: unknown; envelope_id: string }): Promise<unknown>;
+  /** How many Socket Mode clients are connected. */
+  socketClients(): number;
+  close(): Promise<void>;
+}
+
+export async function startFakeSlackApi({
+  validTokens = [BOT_TOKEN, APP_TOKEN],
+}: { validTokens?: string[] } = {}): Promise<FakeSlackApi> {
+  const calls: SlackApiCall[] = [];
+  const messages: StoredMessage[] = [];
+  const events = new EventEmitter();
+  const acks = new EventEmitter();
+  let tsCounter = 0;
+  let responseCounter = 0;
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const raw = await readBody(req);
+    const token = req.headers.authorization?.replace(/^Bearer /, '');
+    if (url.pathname.startsWith('/response/')) {
+      record({ method: 'response_url', params: JSON.parse(raw) as Record<string, unknown>, url: `${base}${url.pathname}` });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    const method = url.pathname.replace(/^\/api\//, '');
+    const params = parseParams(raw, req.headers['content-type']);
+    const response = token !== undefined && validTokens.includes(token) ? answer(method, params) : { ok: false, error: 'invalid_auth' };
+    record({ method, params, token, response });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(response));
+  });
+
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets = new Set<WebSocket>();
+  server.on('upgrade', (req, socket, head) => {
+    if (!req.url?.startsWith('/socket')) return socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => {
+        const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+        if (msg.envelope_id) acks.emit(msg.envelope_id, msg.payload ?? {});
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake', approximate_connection_time: 18060 }, connection_info: { app_id: 'A0PAPERBOY' } }));
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+
+  function record(call: SlackApiCall) {
+    calls.push(call);
+    events.emit('call', call);
+  }
+
+  function nextTs(): string {
+    tsCounter += 1;
+    return `1764230500.${String(tsCounter).padStart(6, '0')}`;
+  }
+
+  function answer(method: string, p: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(p.channel ?? '');
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://papers.slack.com/', team: 'Papers', user: 'paperboy', team_id: 'T0PAPERS', user_id: BOT_USER_ID, bot_id: BOT_ID };
+      case 'apps.connections.open':
+        return { ok: true, url: `ws://127.0.0.1:${port}/socket` };
+      case 'chat.postMessage': {
+        const ts = nextTs();
+        const message: StoredMessage = { channel, ts, user: BOT_USER_ID, bot_id: BOT_ID, text: String(p.text ?? '') };
+        if (p.thread_ts !== undefined) message.thread_ts = String(p.thread_ts);
+        messages.push(message);
+        return { ok: true, channel, ts, message };
+      }
+      case 'chat.update': {
+        const message = messages.find((m) => m.channel === channel && m.ts === p.ts);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        message.text = String(p.text ?? '');
+        return { ok: true, channel, ts: message.ts, text: message.text };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() };
+      case 'conversations.replies': {
+        const thread = messages
+          .filter((m) => m.channel === channel && (m.ts === p.ts || m.thread_ts === p.ts))
+          .sort((a, b) => Number(a.ts) - Number(b.ts));
+        return { ok: true, messages: thread, has_more: false };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrl: () => `${base}/response/${++responseCounter}`,
+    calls,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    waitFor(predicate, timeoutMs = 10_000) {
+      const past = calls.find(predicate);
+      if (past) return Promise.resolve(past);
+      return new Promise((resolve, reject) => {
+        const onCall = (call: SlackApiCall) => {
+          if (!predicate(call)) return;
+          clearTimeout(timer);
+          events.off('call', onCall);
+          resolve(call);
+        };
+        const timer = setTimeout(() => {
+          events.off('call', onCall);
+          reject(new Error(`No matching Slack API call within ${timeoutMs} ms; calls: ${calls.map((c) => c.method).join(', ')}`));
+        }, timeoutMs);
+        events.on('call', onCall);
+      });
+    },
+    addMessage: (message) => messages.push(message),
+    sendEnvelope(envelope) {
+      const acked = new Promise<unknown>((resolve) => acks.once(envelope.envelope_id, resolve));
+      for (const ws of sockets) ws.send(JSON.stringify({ ...envelope, accepts_response_payload: false, retry_attempt: 0, retry_reason: '' }));
+      return acked;
+    },
+    socketClients: () => sockets.size,
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseParams(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (contentType?.includes('application/json')) return JSON.parse(raw || '{}') as Record<string, unknown>;
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) params[key] = JSON_FIELDS.has(key) ? JSON.parse(value) : value;
+  return params;
+}
