@@ -71,7 +71,7 @@ describe('fetchHfDaily against a local Hugging Face', () => {
     await fetch({ date: '2026-11-26' });
     const [request] = fake.requests;
     expect(request!.path).toBe('/api/daily_papers');
-    expect(Object.fromEntries(request!.params)).toEqual({ date: '2026-11-26', limit: '100', p: '0' });
+    expect(Object.fromEntries(request!.params)).toEqual({ date: '2026-11-26', limit: '50', p: '0' });
     expect(request!.headers.accept).toBe('application/json');
     expect(request!.headers['user-agent']).toBe('Paperboy/0.1 (+https://github.com/paperboy-bot/paperboy)');
   });
@@ -171,7 +171,7 @@ describe('fetchHfDaily against a local Hugging Face', () => {
     const err = await fetch({ baseUrl: down, date: '2026-11-26' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ingest', source: 'hf-daily', kind: 'unavailable', attempts: 3 });
     expect((err as Error).message).toMatch(
-      /^hf-daily: GET http:\/\/127\.0\.0\.1:\d+\/api\/daily_papers\?date=2026-11-26&limit=100&p=0 failed after 3 attempts: network error: .*ECONNREFUSED/,
+      /^hf-daily: GET http:\/\/127\.0\.0\.1:\d+\/api\/daily_papers\?date=2026-11-26&limit=50&p=0 failed after 3 attempts: network error: .*ECONNREFUSED/,
     );
     expect(capture.warnings()).toEqual([expect.objectContaining({ source: 'hf-daily', kind: 'unavailable', msg: (err as Error).message })]);
     expect(waits).toEqual([750, 1_500]);

@@ -25,7 +25,7 @@ export interface FetchHfDailyOptions {
   /** `YYYY-MM-DD`, the day the papers were featured; omitted means the latest list. */
   date?: string;
   http: HttpClient;
-  /** Entries per request. */
+  /** Entries per request; 50 is a size the API is known to serve, and paging fetches the rest. */
   pageSize?: number;
   /** Stop paging after this many requests, so a misbehaving API cannot loop us. */
   maxPages?: number;
@@ -61,7 +61,7 @@ export async function fetchHfDaily({
   baseUrl,
   date,
   http,
-  pageSize = 100,
+  pageSize = 50,
   maxPages = 5,
   signal,
 }: FetchHfDailyOptions): Promise<HfDailyPaper[]> {
