@@ -64,7 +64,10 @@ export function createDiscordBot({
   // discord.js reconnects and resumes by itself; these only report what it is doing.
   client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
   client.on(Events.ShardError, (error, shardId) => log.warn({ err: error, shardId }, 'Discord gateway error'));
-  client.on(Events.ShardReconnecting, (shardId) => log.warn({ shardId }, 'Discord gateway dropped; reconnecting'));
+  let stopping = false;
+  client.on(Events.ShardReconnecting, (shardId) => {
+    if (!stopping) log.warn({ shardId }, 'Discord gateway dropped; reconnecting');
+  });
   client.on(Events.ShardResume, (shardId, replayed) => log.info({ shardId, replayed }, 'Discord gateway resumed'));
   client.on(Events.ShardDisconnect, (event, shardId) =>
     log.error({ shardId, code: event.code }, 'Discord gateway closed and will not reconnect'),
@@ -83,6 +86,7 @@ export function createDiscordBot({
       await Promise.all([login, ready]);
     },
     async stop() {
+      stopping = true;
       await client.destroy();
     },
   };

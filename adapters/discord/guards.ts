@@ -4,7 +4,11 @@ import { rateLimitMessage } from '../shared/rate-limit.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 
 /** Why a request is refused before it reaches the engine, or undefined when it may proceed. */
-export function refusalFor(text: string, userId: string, ctx: DiscordHandlerContext): string | undefined {
+export function refusalFor(
+  text: string,
+  userId: string,
+  ctx: Pick<DiscordHandlerContext, 'limits' | 'rateLimiter'>,
+): string | undefined {
   if (text.length === 0) return 'Please type something for me to look up.';
   if (text.length > ctx.limits.maxQuestionChars) {
     return `That is ${text.length} characters; please keep it under ${ctx.limits.maxQuestionChars}.`;

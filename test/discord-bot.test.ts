@@ -1,0 +1,279 @@
+/**
+ * The real discord.js Client, built by createDiscordBot over the real engine, against a fake
+ * Discord (REST + gateway) on 127.0.0.1. Assertions are on the REST calls Discord would receive.
+ */
+import { Writable } from 'node:stream';
+import { GatewayIntentBits, InteractionResponseType, MessageFlags } from 'discord.js';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { createDiscordBot } from '../adapters/discord/create-discord-bot.ts';
+import { rateLimitMessage } from '../adapters/shared/rate-limit.ts';
+import type { Config } from '../src/config.ts';
+import { createLogger, type Logger } from '../src/logger.ts';
+import type { Engine } from '../src/types.ts';
+import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fakes/fake-discord.ts';
+import { makeTestEngine } from './helpers/test-engine.ts';
+
+const TOKEN = 'test-token-Nzk5.discord-bot';
+const NO_PINGS = { parse: [], replied_user: false };
+const STRING = 3;
+
+interface Embed {
+  title?: string;
+  url?: string;
+  description?: string;
+  fields?: { name: string; value: string }[];
+  footer?: { text: string };
+}
+
+interface MessageBody {
+  content?: string;
+  embeds: Embed[];
+  flags?: number;
+  allowed_mentions: unknown;
+  message_reference?: { message_id: string };
+}
+
+async function startBot(
+  engine: Engine,
+  {
+    messageContent = false,
+    limits = { ratePerMinute: 100, maxQuestionChars: 2000 },
+    token = TOKEN,
+    logger = createLogger('silent'),
+    start = true,
+  }: { messageContent?: boolean; limits?: Config['limits']; token?: string; logger?: Logger; start?: boolean } = {},
+) {
+  const fake = await startFakeDiscord({ token: TOKEN });
+  const bot = createDiscordBot({ engine, config: { token, apiUrl: fake.apiUrl, messageContent }, limits, logger });
+  onTestFinished(async () => {
+    await bot.stop();
+    await fake.close();
+  });
+  if (start) await bot.start();
+  return { fake, bot };
+}
+
+/** Strips Discord markdown escapes, to compare rendered text with the engine's plain text. */
+const unescape = (text: string) => text.replace(/\\(.)/g, '$1');
+
+function callbacks(fake: FakeDiscord, token: string): RecordedRequest[] {
+  return fake.requests.filter((r) => r.method === 'POST' && r.route.endsWith(`/${token}/callback`));
+}
+
+const editOfOriginal = (fake: FakeDiscord, token: string) => (r: RecordedRequest) =>
+  r.method === 'PATCH' && r.route === `/webhooks/${fake.appId}/${token}/messages/@original`;
+
+const followUp = (fake: FakeDiscord, token: string) => (r: RecordedRequest) =>
+  r.method === 'POST' && r.route === `/webhooks/${fake.appId}/${token}`;
+
+const ask = (question: string) => ({ name: 'ask', options: [{ type: STRING, name: 'question', value: question }] });
+const search = (query: string) => ({ name: 'search', options: [{ type: STRING, name: 'query', value: query }] });
+const paper = (title: string) => ({ name: 'paper', options: [{ type: STRING, name: 'title', value: title }] });
+
+describe('Discord bot over the real engine', () => {
+  let engine: Engine;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ engine, cleanup } = await makeTestEngine());
+  });
+  afterAll(async () => {
+    await cleanup();
+  });
+
+  it('logs in through the REST API and the gateway with only the Guilds intent, and heartbeats', async () => {
+    const { fake, bot } = await startBot(engine);
+    expect(fake.requests[0]).toMatchObject({ method: 'GET', route: '/gateway/bot', headers: { authorization: `Bot ${TOKEN}` } });
+    const identify = await fake.waitForFrame((f) => f.op === 2);
+    expect(identify.d).toMatchObject({ token: TOKEN, intents: GatewayIntentBits.Guilds });
+    expect(bot.client.user?.id).toBe(fake.botUser.id);
+    await fake.waitForFrame((f) => f.op === 1);
+  });
+
+  it('/ask defers at once, then edits the reply into an embed with cited sources and the mode', async () => {
+    const { fake } = await startBot(engine);
+    const question = 'Which model does speech recognition with CTC? @everyone';
+    const expected = await engine.ask(question);
+    expect(expected.citations.length).toBeGreaterThan(0);
+
+    const { token } = fake.slashCommand(ask(question));
+    const edit = await fake.waitForRequest(editOfOriginal(fake, token));
+
+    const [deferral, ...moreCallbacks] = callbacks(fake, token);
+    expect(moreCallbacks).toEqual([]);
+    expect(deferral!.body).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: 0 } });
+    expect(fake.requests.indexOf(deferral!)).toBeLessThan(fake.requests.indexOf(edit));
+
+    const body = edit.body as MessageBody;
+    expect(body.allowed_mentions).toEqual(NO_PINGS);
+    expect(body.embeds).toHaveLength(1);
+    const [embed] = body.embeds;
+    expect(embed!.title).toBe(question);
+    expect(embed!.description).toBe(expected.text);
+    expect(embed!.description).toMatch(/\[1\]/);
+    expect(embed!.fields!.map((f) => f.name)).toEqual(expected.citations.map((c) => `Source [${c.n}]`));
+    for (const [i, c] of expected.citations.entries()) {
+      expect(unescape(embed!.fields![i]!.value)).toContain(c.title);
+      expect(unescape(embed!.fields![i]!.value)).toContain(c.quote.slice(0, 60));
+    }
+    expect(embed!.footer).toEqual({ text: `Mode: ${expected.mode}` });
+    expect(fake.requests.filter(followUp(fake, token))).toEqual([]);
+  });
+
+  it('/search edits the reply into the top 5 papers with a gist each', async () => {
+    const { fake } = await startBot(engine);
+    const query = 'speech recognition';
+    const expected = await engine.search(query, { k: 5 });
+    expect(expected).toHaveLength(5);
+
+    const { token } = fake.slashCommand(search(query));
+    const edit = await fake.waitForRequest(editOfOriginal(fake, token));
+    expect(callbacks(fake, token).map((r) => (r.body as { type: number }).type)).toEqual([
+      InteractionResponseType.DeferredChannelMessageWithSource,
+    ]);
+    const body = edit.body as MessageBody;
+    expect(body.allowed_mentions).toEqual(NO_PINGS);
+    const entries = unescape(body.embeds[0]!.description!).split('\n\n');
+    expect(entries).toHaveLength(5);
+    for (const [i, hit] of expected.entries()) {
+      const [heading, gist] = entries[i]!.split('\n');
+      expect(heading).toBe(`**${i + 1}.** ${hit.paper.title}`);
+      expect(hit.evidence[0]!.startsWith(gist!.replace(/…$/, ''))).toBe(true);
+    }
+  });
+
+  it('autocompletes paper titles ("owsm" suggests OWSM-CTC), and /paper shows the picked paper', async () => {
+    const { fake } = await startBot(engine);
+    const typing = fake.autocomplete({ name: 'paper', focused: { name: 'title', value: 'owsm' } });
+    const suggestion = await fake.waitForRequest((r) => r.route.endsWith(`/${typing.token}/callback`));
+    const { type, data } = suggestion.body as { type: number; data: { choices: { name: string; value: string }[] } };
+    expect(type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
+    const owsm = data.choices.find((c) => c.name.startsWith('OWSM-CTC'));
+    expect(owsm).toBeDefined();
+    expect(data.choices.length).toBeLessThanOrEqual(25);
+
+    const expected = await engine.paper(owsm!.value);
+    const { token } = fake.slashCommand(paper(owsm!.value));
+    const edit = await fake.waitForRequest(editOfOriginal(fake, token));
+    const body = edit.body as MessageBody;
+    expect(body.allowed_mentions).toEqual(NO_PINGS);
+    expect(unescape(body.embeds[0]!.title!)).toBe(expected!.title);
+    expect(body.embeds[0]!.url).toBe(expected!.url);
+    expect(unescape(body.embeds[0]!.description!)).toBe(expected!.abstract);
+  });
+
+  it('/paper with a title nothing matches answers with a short ephemeral note', async () => {
+    const { fake } = await startBot(engine);
+    const { token } = fake.slashCommand(paper('zzqx qqzz'));
+    const note = await fake.waitForRequest(followUp(fake, token));
+    expect(note.body).toMatchObject({
+      content: 'No paper matches “zzqx qqzz”. Pick one of the suggestions as you type.',
+      flags: MessageFlags.Ephemeral,
+      allowed_mentions: NO_PINGS,
+    });
+    // The public "thinking…" placeholder is removed rather than left hanging.
+    expect(fake.requests.some((r) => r.method === 'DELETE' && r.route === `/webhooks/${fake.appId}/${token}/messages/@original`)).toBe(true);
+  });
+
+  it('turns away a user over the rate limit politely and privately, while others are still served', async () => {
+    const { fake } = await startBot(engine, { limits: { ratePerMinute: 1, maxQuestionChars: 2000 } });
+    const first = fake.slashCommand(search('speech'));
+    await fake.waitForRequest(editOfOriginal(fake, first.token));
+
+    const second = fake.slashCommand(search('vision'));
+    const refusal = await fake.waitForRequest((r) => r.route.endsWith(`/${second.token}/callback`));
+    const { type, data } = refusal.body as { type: number; data: { content: string; flags: number; allowed_mentions: unknown } };
+    expect(type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(data.flags).toBe(MessageFlags.Ephemeral);
+    expect([rateLimitMessage(60), rateLimitMessage(59)]).toContain(data.content);
+    expect(data.allowed_mentions).toEqual(NO_PINGS);
+
+    const other = fake.slashCommand({ ...search('vision'), user: { id: '300000000000000002', username: 'other' } });
+    await fake.waitForRequest(editOfOriginal(fake, other.token));
+  });
+
+  it('refuses an over-long question at once, privately, without a deferral', async () => {
+    const { fake } = await startBot(engine, { limits: { ratePerMinute: 100, maxQuestionChars: 20 } });
+    const question = 'Which of these papers is the best one overall?';
+    const { token } = fake.slashCommand(ask(question));
+    const refusal = await fake.waitForRequest((r) => r.route.endsWith(`/${token}/callback`));
+    expect(refusal.body).toEqual({
+      type: InteractionResponseType.ChannelMessageWithSource,
+      data: expect.objectContaining({
+        content: `That is ${question.length} characters; please keep it under 20.`,
+        flags: MessageFlags.Ephemeral,
+      }) as unknown,
+    });
+    expect(callbacks(fake, token)).toHaveLength(1);
+  });
+
+  it('resumes the session after the gateway connection drops and answers the next command', async () => {
+    const { fake } = await startBot(engine);
+    fake.dropGatewayConnection();
+    const resume = await fake.waitForFrame((f) => f.op === 6);
+    expect(resume.d).toMatchObject({ token: TOKEN });
+    expect(fake.gatewayFrames.filter((f) => f.op === 2)).toHaveLength(1);
+
+    const { token } = fake.slashCommand(search('speech'));
+    await fake.waitForRequest(editOfOriginal(fake, token));
+  });
+
+  it('answers a mention with a cited reply when the Message Content intent is on, pinging no one', async () => {
+    const { fake } = await startBot(engine, { messageContent: true });
+    const identify = await fake.waitForFrame((f) => f.op === 2);
+    expect((identify.d as { intents: number }).intents).toBe(
+      GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent,
+    );
+
+    fake.message({ content: 'Just chatting about CTC, no bot here' });
+    const question = 'Which model does speech recognition with CTC?';
+    const messageId = fake.message({ content: `<@${fake.botUser.id}> ${question}`, mentionsBot: true });
+    const sent = await fake.waitForRequest((r) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages`);
+
+    const body = sent.body as MessageBody;
+    expect(body.message_reference?.message_id).toBe(messageId);
+    expect(body.allowed_mentions).toEqual(NO_PINGS);
+    expect(body.embeds[0]!.title).toBe(question);
+    expect(body.embeds[0]!.description).toBe((await engine.ask(question)).text);
+    // The message without a mention came first and got no answer.
+    expect(fake.requests.filter((r) => r.route === `/channels/${fake.channelId}/messages`)).toHaveLength(1);
+  });
+
+  it('reports a rejected token clearly at start, without echoing it', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(String(chunk)), done()) }));
+    const wrongToken = 'wrong-token-abcdef123456';
+    const { bot } = await startBot(engine, { token: wrongToken, logger, start: false });
+    const failure = await bot.start().then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure?.message).toBe(
+      'Discord rejected DISCORD_TOKEN. Copy the bot token from the Developer Portal (your app → Bot → Reset Token).',
+    );
+    expect(lines.join('')).not.toContain(wrongToken);
+  });
+});
+
+describe('Discord bot when the engine fails', () => {
+  it('answers with a short ephemeral error and keeps serving', async () => {
+    const { engine, cleanup } = await makeTestEngine();
+    onTestFinished(cleanup);
+    const { fake } = await startBot(engine);
+    // A closed store makes every retrieval fail inside the real engine.
+    await engine.close();
+
+    const { token } = fake.slashCommand(ask('Which model does speech recognition with CTC?'));
+    const note = await fake.waitForRequest(followUp(fake, token));
+    expect(note.body).toMatchObject({
+      content: 'Sorry, something went wrong while answering. Please try again later.',
+      flags: MessageFlags.Ephemeral,
+      allowed_mentions: NO_PINGS,
+    });
+
+    const typing = fake.autocomplete({ name: 'paper', focused: { name: 'title', value: 'owsm' } });
+    const suggestion = await fake.waitForRequest((r) => r.route.endsWith(`/${typing.token}/callback`));
+    expect((suggestion.body as { type: number }).type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
+  });
+});

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { refusalFor, userMessageFor, withDeadline } from '../adapters/discord/guards.ts';
+import { createRateLimiter, rateLimitMessage } from '../adapters/shared/rate-limit.ts';
+import { ModelError } from '../src/errors.ts';
+
+function context(now: () => number) {
+  return { limits: { ratePerMinute: 2, maxQuestionChars: 10 }, rateLimiter: createRateLimiter({ perMinute: 2, now }) };
+}
+
+describe('refusalFor', () => {
+  it('refuses empty and oversized text without using up the rate limit', () => {
+    let t = 0;
+    const ctx = context(() => t);
+    expect(refusalFor('', 'u1', ctx)).toBe('Please type something for me to look up.');
+    expect(refusalFor('x'.repeat(11), 'u1', ctx)).toBe('That is 11 characters; please keep it under 10.');
+    expect(refusalFor('ok', 'u1', ctx)).toBeUndefined();
+    expect(refusalFor('ok', 'u1', ctx)).toBeUndefined();
+    t = 15_000;
+    expect(refusalFor('ok', 'u1', ctx)).toBe(rateLimitMessage(45));
+    expect(refusalFor('ok', 'u2', ctx)).toBeUndefined();
+    t = 60_000;
+    expect(refusalFor('ok', 'u1', ctx)).toBeUndefined();
+  });
+});
+
+describe('withDeadline', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('returns the result of a call that finishes in time', async () => {
+    await expect(withDeadline(1000, async () => 42)).resolves.toBe(42);
+  });
+
+  it('rejects with a TimeoutError and aborts the call once the deadline passes', async () => {
+    vi.useFakeTimers();
+    let seen: AbortSignal | undefined;
+    const pending = withDeadline(5000, (signal) => {
+      seen = signal;
+      return new Promise<never>(() => {});
+    });
+    const outcome = expect(pending).rejects.toMatchObject({ name: 'TimeoutError', code: 'platform' });
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(seen!.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await outcome;
+    expect(seen!.aborted).toBe(true);
+  });
+});
+
+describe('userMessageFor', () => {
+  it('says a timeout took too long and keeps other errors vague', () => {
+    const timeout = Object.assign(new Error('No answer within 5 ms'), { name: 'TimeoutError' });
+    expect(userMessageFor(timeout)).toBe('Sorry, that took too long to answer. Please try again in a moment.');
+    const failure = new ModelError('upstream 500 from https://internal.example/v1 with key sk-123');
+    expect(userMessageFor(failure)).toBe('Sorry, something went wrong while answering. Please try again later.');
+  });
+});
