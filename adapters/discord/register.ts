@@ -15,7 +15,7 @@ try {
     guildId: discord.guildId,
     apiUrl: discord.apiUrl,
   });
-  const where = discord.guildId ? `guild ${discord.guildId} (instant)` : 'globally (can take a few minutes to reach every client)';
+  const where = discord.guildId ? `to guild ${discord.guildId} (instant)` : 'globally (can take a few minutes to reach every client)';
   console.log(`Registered ${names.map((n) => `/${n}`).join(', ')} ${where}.`);
   console.log(`Invite the bot: ${inviteUrl(discord.appId)}`);
 } catch (error) {
