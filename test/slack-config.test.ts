@@ -20,15 +20,27 @@ afterAll(async () => {
   await Promise.all([fake?.close(), t?.cleanup()]);
 });
 
-function slackFrom(env: Record<string, string>): { slack: NonNullable<Config['slack']>; limits: Config['limits'] } {
-  const config = loadConfig(env, NO_DOTENV);
-  return { slack: config.slack!, limits: config.limits };
+const limits: Config['limits'] = { ratePerMinute: 6, maxQuestionChars: 2000 };
+
+/** An HTTP-mode app on a free loopback port, talking to the fake API. */
+function httpApp(config: Partial<NonNullable<Config['slack']>> = {}) {
+  return createSlackApp({
+    engine: t.engine,
+    config: { botToken: BOT_TOKEN, signingSecret: 'secret', port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, slashCommand: '/papers', ...config },
+    limits,
+    logger: silent,
+  });
+}
+
+/** The Slack settings exactly as `loadConfig` validates them from the environment. */
+function slackFrom(env: Record<string, string>): NonNullable<Config['slack']> {
+  return loadConfig(env, NO_DOTENV).slack!;
 }
 
 describe('Socket Mode', () => {
   it('is used when SLACK_APP_TOKEN is set: connects through apps.connections.open and answers over the socket', async () => {
     // No trailing slash on purpose: the adapter adds the one the Web API client needs.
-    const { slack: config, limits } = slackFrom({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl.replace(/\/$/, '') });
+    const config = slackFrom({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl.replace(/\/$/, '') });
     const slack = createSlackApp({ engine: t.engine, config, limits, logger: silent });
     await slack.start();
     try {
@@ -51,7 +63,7 @@ describe('Socket Mode', () => {
   it('turns a rejected app token into a clear platform error', async () => {
     const rejecting = await startFakeSlackApi({ validTokens: [BOT_TOKEN] });
     try {
-      const { slack: config, limits } = slackFrom({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: 'xapp-revoked', SLACK_API_URL: rejecting.apiUrl });
+      const config = slackFrom({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: 'xapp-revoked', SLACK_API_URL: rejecting.apiUrl });
       const error = await createSlackApp({ engine: t.engine, config, limits, logger: silent }).start().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PaperboyError);
       expect(error).toMatchObject({ code: 'platform' });
@@ -65,7 +77,7 @@ describe('Socket Mode', () => {
 
 describe('HTTP mode', () => {
   it('is used with SLACK_SIGNING_SECRET and listens on the configured host', async () => {
-    const { slack: config, limits } = slackFrom({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: 'secret', SLACK_HOST: '127.0.0.1', SLACK_API_URL: fake.apiUrl });
+    const config = slackFrom({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: 'secret', SLACK_HOST: '127.0.0.1', SLACK_API_URL: fake.apiUrl });
     expect(config.appToken).toBeUndefined();
     const slack = createSlackApp({ engine: t.engine, config: { ...config, port: 0 }, limits, logger: silent });
     await slack.start();
@@ -80,8 +92,7 @@ describe('HTTP mode', () => {
   });
 
   it('turns an invalid bot token at start into a clear platform error that names the setting, not the token', async () => {
-    const config = { botToken: 'xoxb-wrong', signingSecret: 'secret', port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, slashCommand: '/papers' };
-    const slack = createSlackApp({ engine: t.engine, config, limits: { ratePerMinute: 6, maxQuestionChars: 2000 }, logger: silent });
+    const slack = httpApp({ botToken: 'xoxb-wrong' });
     const error = await slack.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PaperboyError);
     expect(error).toMatchObject({ code: 'platform' });
@@ -89,11 +100,22 @@ describe('HTTP mode', () => {
       'Slack rejected SLACK_BOT_TOKEN (invalid_auth): copy the Bot User OAuth Token (xoxb-…) under OAuth & Permissions into .env, and reinstall the app if it was changed.',
     );
     expect(slack.address()).toBeUndefined();
+    await slack.stop();
+  });
+
+  it('reports a port that is taken as a platform error naming the settings', async () => {
+    const first = httpApp();
+    await first.start();
+    try {
+      const error = await httpApp({ port: first.address()!.port }).start().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'platform', message: expect.stringMatching(/could not listen on 127\.0\.0\.1:\d+ \(SLACK_HOST\/SLACK_PORT\).*EADDRINUSE/) });
+    } finally {
+      await first.stop();
+    }
   });
 
   it('refuses to build without a way to receive events', () => {
-    const config = { botToken: BOT_TOKEN, port: 3000, host: '127.0.0.1', slashCommand: '/papers' };
-    expect(() => createSlackApp({ engine: t.engine, config, limits: { ratePerMinute: 6, maxQuestionChars: 2000 }, logger: silent })).toThrow(
+    expect(() => httpApp({ signingSecret: undefined })).toThrow(
       expect.objectContaining({ code: 'config' }),
     );
   });
@@ -103,7 +125,7 @@ describe('logs', () => {
   it('never contain the tokens, even at trace level with Bolt and the Web API client logging requests', async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'trace' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
-    const { slack: config, limits } = slackFrom({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl });
+    const config = slackFrom({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl });
     const slack = createSlackApp({ engine: t.engine, config, limits, logger });
     await slack.start();
     try {

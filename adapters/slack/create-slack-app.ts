@@ -93,6 +93,7 @@ export function createSlackApp({
   });
 
   let address: { host: string; port: number } | undefined;
+  let started = false;
   return {
     app,
     address: () => address,
@@ -108,16 +109,21 @@ export function createSlackApp({
         } catch (err) {
           throw startError(err, 'SLACK_APP_TOKEN', 'an App-Level Token (xapp-…) with connections:write under Basic Information');
         }
+        started = true;
         log.info('Slack connected (Socket Mode)');
         return;
       }
-      const server = await app.start({ port: config.port, host: config.host });
+      const server = await app.start({ port: config.port, host: config.host }).catch((err: unknown) => {
+        throw new PaperboyError('platform', `Slack HTTP receiver could not listen on ${config.host}:${config.port} (SLACK_HOST/SLACK_PORT): ${String(err)}`, { cause: err });
+      });
+      started = true;
       const bound = server.address();
       address = typeof bound === 'object' && bound !== null ? { host: bound.address, port: bound.port } : undefined;
       log.info({ ...address }, 'Slack listening for events (HTTP mode)');
     },
     async stop() {
-      await app.stop();
+      if (started) await app.stop();
+      started = false;
       address = undefined;
       await Promise.allSettled([...inFlight]);
     },
