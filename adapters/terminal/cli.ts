@@ -4,6 +4,8 @@ import { ingestPapers } from '../../ingest/pipeline.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import { formatReport, runEval } from '../../src/eval/run-eval.ts';
+import { calibrate } from '../../src/eval/calibrate.ts';
+import { createHybridRetriever } from '../../src/retrieve/hybrid-retriever.ts';
 import { readQuestionSet } from '../../src/eval/question-set.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openEngine } from '../../src/open-engine.ts';
@@ -16,7 +18,7 @@ const USAGE = `Usage:
   npm run ask -- [--json] "question"
   npm run search -- [--json] [--k 10] "terms"
   npm run ingest -- [--json] [--rebuild] [FILE...]   (no FILE: the bundled corpus)
-  npm run eval -- [--set eval/questions.jsonl] [--json]
+  npm run eval -- [--set eval/questions.jsonl] [--json] [--calibrate]
   npm run bench -- [--sizes 10000,100000]`;
 
 /** `npm run ask|search|ingest|eval|bench`: one entry point, one validated config. */
@@ -31,6 +33,7 @@ export async function runCli(argv: string[]): Promise<number> {
       rebuild: { type: 'boolean', default: false },
       set: { type: 'string', default: 'eval/questions.jsonl' },
       sizes: { type: 'string' },
+      calibrate: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -82,7 +85,13 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     case 'eval': {
       const questions = readQuestionSet(values.set);
-      const { engine, store } = await openEngine(config, { logger, progress: terminalProgress() });
+      const { engine, store, embedder } = await openEngine(config, { logger, progress: terminalProgress() });
+      if (values.calibrate) {
+        const fitted = await calibrate(questions, createHybridRetriever({ store, embedder }));
+        console.log(JSON.stringify(fitted, null, 2));
+        await engine.close();
+        return 0;
+      }
       const report = await runEval(questions, { engine, store });
       await engine.close();
       console.log(values.json ? JSON.stringify(report, null, 2) : `Eval on ${values.set} (${questions.length} questions)\n${formatReport(report)}`);

@@ -45,7 +45,8 @@ export function createExtractiveComposer({
 
 /** The best-matching sentences, restored to the order in which the abstract states them. */
 function pickQuotes(p: RetrievedPaper, count: number): string[] {
-  const picked = p.evidence.slice(0, count);
+  // A sentence with its own "[12]"-style reference would read as one of our citations.
+  const picked = p.evidence.filter((s) => !/\[\d+\]/.test(s)).slice(0, count);
   return picked.sort((a, b) => p.paper.abstract.indexOf(a) - p.paper.abstract.indexOf(b));
 }
 

@@ -55,7 +55,7 @@ export function createHybridRetriever({ store, embedder }: { store: PaperStore; 
       const known = new Map(byPaperText.map((h) => [h.paper.id, h.paper]));
       const missing = candidateIds.filter((id) => !known.has(id));
       for (const p of await store.getPapers(missing)) known.set(p.id, p);
-      const dense = denseByPaper(byVector, await store.chunksOf(candidateIds.filter((id) => !byVector.some((c) => c.paperId === id))), queryVector);
+      const dense = bestSimilarityByPaper(byVector);
 
       const queryWeights = weightsOf(terms);
       const totalIdf = [...queryWeights.keys()].reduce((a, t) => a + idf(stats, t), 0);
@@ -70,8 +70,9 @@ export function createHybridRetriever({ store, embedder }: { store: PaperStore; 
           const features: RelevanceFeatures = {
             bm25PerQueryIdf: totalIdf > 0 ? bm25 / totalIdf : 0,
             coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
+            sentenceCoverage: totalIdf > 0 ? bestSentenceIdf(paper, queryWeights, stats) / totalIdf : 0,
             unknownTermShare: queryWeights.size > 0 ? [...queryWeights.keys()].filter((t) => !stats.df.has(t)).length / queryWeights.size : 1,
-            similarity: dense.get(paper.id) ?? 0,
+            similarity: dense.get(paper.id),
           };
           return { paper, bm25, features };
         });
@@ -102,25 +103,15 @@ function weightsOf(terms: string[]): Map<string, number> {
   return w;
 }
 
-/** Best chunk similarity per paper: from the vector search where it found the paper, else computed exactly. */
-function denseByPaper(hits: ChunkHit[], extra: (ChunkHit & { vector: Float32Array })[], queryVector: number[]): Map<string, number> {
+/**
+ * Best chunk similarity per paper from the vector search. A candidate the vector search did not
+ * return scores at most as high as its last hit, so that bound stands in for it (no extra query).
+ */
+function bestSimilarityByPaper(hits: ChunkHit[]): { get(id: string): number } {
   const best = new Map<string, number>();
-  const keep = (id: string, sim: number) => best.set(id, Math.max(best.get(id) ?? -1, sim));
-  for (const h of hits) keep(h.paperId, h.similarity);
-  for (const c of extra) keep(c.paperId, cosine(queryVector, c.vector));
-  return best;
-}
-
-function cosine(a: number[], b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+  for (const h of hits) best.set(h.paperId, Math.max(best.get(h.paperId) ?? -1, h.similarity));
+  const bound = hits.length > 0 ? Math.min(...hits.map((h) => h.similarity)) : 0;
+  return { get: (id) => best.get(id) ?? bound };
 }
 
 export function bm25Score(query: Map<string, number>, docTerms: string[], stats: TermStats): number {
@@ -134,6 +125,18 @@ export function bm25Score(query: Map<string, number>, docTerms: string[], stats:
     score += (w * idf(stats, t) * (f * (BM25_K1 + 1))) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * docTerms.length) / avgLength));
   }
   return score;
+}
+
+/** The largest idf mass of query terms found together in one sentence (or the title): a proximity signal. */
+function bestSentenceIdf(paper: Pick<Paper, 'title' | 'abstract'>, query: Map<string, number>, stats: TermStats): number {
+  let best = 0;
+  for (const s of [paper.title, ...splitSentences(paper.abstract)]) {
+    const present = new Set(contentTerms(s));
+    let mass = 0;
+    for (const t of query.keys()) if (present.has(t)) mass += idf(stats, t);
+    best = Math.max(best, mass);
+  }
+  return best;
 }
 
 /**

@@ -9,13 +9,15 @@ export interface RelevanceFeatures {
   bm25PerQueryIdf: number;
   /** Share of the query's idf mass that the paper contains. */
   coverage: number;
+  /** Share of the query's idf mass found together in the paper's best single sentence or its title. */
+  sentenceCoverage: number;
   /** Share of query terms that no paper in the store contains. */
   unknownTermShare: number;
   /** Best cosine similarity between the query and one of the paper's chunks. */
   similarity: number;
 }
 
-export const FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'unknownTermShare', 'similarity'] as const;
+export const FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'unknownTermShare', 'similarity'] as const;
 
 export interface RelevanceModel {
   intercept: number;
@@ -23,12 +25,12 @@ export interface RelevanceModel {
 }
 
 export const RELEVANCE_MODEL: RelevanceModel = {
-  intercept: -4,
-  weights: { bm25PerQueryIdf: 5, coverage: 3, unknownTermShare: -4, similarity: 4 },
+  intercept: -3.982,
+  weights: { bm25PerQueryIdf: 2.412, coverage: 1.495, sentenceCoverage: 1.072, unknownTermShare: -0.099, similarity: 0.689 },
 };
 
 /** Below this relevance the engine abstains (override with RELEVANCE_FLOOR). */
-export const DEFAULT_RELEVANCE_FLOOR = 0.5;
+export const DEFAULT_RELEVANCE_FLOOR = 0.169;
 
 export function relevanceOf(f: RelevanceFeatures, model: RelevanceModel = RELEVANCE_MODEL): number {
   let z = model.intercept;

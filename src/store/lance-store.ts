@@ -41,7 +41,7 @@ export interface PaperHit {
 }
 
 /** Chunk count above which a vector index beats a flat scan (below it LanceDB's flat search is exact and fast). */
-const VECTOR_INDEX_MIN_ROWS = 50_000;
+const VECTOR_INDEX_MIN_ROWS = 20_000;
 const FTS_OPTIONS = { stem: true, removeStopWords: true, language: 'English', asciiFolding: true, withPosition: false };
 
 export interface PaperStore {
@@ -53,7 +53,7 @@ export interface PaperStore {
   /** Every paper's id and title (for title lookup and autocomplete). */
   listTitles(): Promise<{ id: string; title: string; url?: string }[]>;
   /** Title and abstract of every paper, for rebuilding term statistics. */
-  allTexts(): Promise<{ title: string; abstract: string }[]>;
+  allTexts(): Promise<{ id: string; title: string; abstract: string }[]>;
   /** Papers added at or after `sinceIso`, newest first. */
   papersAddedSince(sinceIso: string, limit?: number): Promise<Paper[]>;
   /** Writes chunks first and papers last, so a crash between them only causes a redo. */
@@ -155,7 +155,11 @@ export async function openStore({ uri, apiKey, region, embedder }: StoreOptions)
       return titles;
     },
     async allTexts() {
-      return (await papers.query().select(['title', 'abstract']).toArray()).map((r) => ({ title: r.title as string, abstract: r.abstract as string }));
+      return (await papers.query().select(['id', 'title', 'abstract']).toArray()).map((r) => ({
+        id: r.id as string,
+        title: r.title as string,
+        abstract: r.abstract as string,
+      }));
     },
     async papersAddedSince(sinceIso, limit = 500) {
       const rows = await papers.query().where(`addedAt >= ${sqlString(sinceIso)}`).limit(limit).toArray();
@@ -216,6 +220,9 @@ export async function openStore({ uri, apiKey, region, embedder }: StoreOptions)
     },
     async refreshIndexes() {
       await papers.createIndex('text', { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
+      // B-tree indexes make the `id IN (…)` lookups of retrieval and ingest cheap at any size.
+      await papers.createIndex('id', { config: lancedb.Index.btree(), replace: true });
+      await chunks.createIndex('paperId', { config: lancedb.Index.btree(), replace: true });
       await chunks.createIndex('text', { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
       const rows = await chunks.countRows();
       if (rows >= VECTOR_INDEX_MIN_ROWS) {
