@@ -9,7 +9,7 @@ import { defaultSubcommands } from '../adapters/slack/subcommands.ts';
 import type { Engine } from '../src/types.ts';
 import { BOT_TOKEN, BOT_USER_ID, startFakeSlackApi, type FakeSlackApi, type SlackApiCall } from './fakes/fake-slack-api.ts';
 import { appMention, directMessage, eventCallback, nextTs, slashCommand, USER_ID } from './fakes/slack-payloads.ts';
-import { postSigned } from './fakes/slack-sign.ts';
+import { postSigned, slackSignatureHeaders } from './fakes/slack-sign.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
 const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -147,15 +147,10 @@ describe('Slack app over HTTP, with the real engine', () => {
     const body = eventCallback(appMention({ text: `<@${BOT_USER_ID}> sparse retrieval`, channel: 'C0FORGED' }));
     const forged = await postSigned(app.endpoint, { body, contentType: 'application/json', signingSecret: 'not-the-secret' });
     const unsigned = await fetch(app.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    const staleTs = Math.floor(Date.now() / 1000) - 60 * 60;
-    const { createHmac } = await import('node:crypto');
+    const anHourAgo = Math.floor(Date.now() / 1000) - 60 * 60;
     const stale = await fetch(app.endpoint, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-slack-request-timestamp': String(staleTs),
-        'x-slack-signature': `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${staleTs}:${body}`).digest('hex')}`,
-      },
+      headers: { 'content-type': 'application/json', ...slackSignatureHeaders(body, SIGNING_SECRET, anHourAgo) },
       body,
     });
     expect([forged.status, unsigned.status, stale.status]).toEqual([401, 401, 401]);
@@ -169,7 +164,13 @@ describe('Slack app over HTTP, with the real engine', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     // The real engine, with one question held back until the other is answered.
-    const engine: Engine = { ...bundled.engine, ask: async (q, o) => (q.includes('speech') && (await gate), bundled.engine.ask(q, o)) };
+    const engine: Engine = {
+      ...bundled.engine,
+      ask: async (question, options) => {
+        if (question.includes('speech')) await gate;
+        return bundled.engine.ask(question, options);
+      },
+    };
     const gated = await startApp({ engine });
     try {
       await gated.sendEvent(appMention({ text: `<@${BOT_USER_ID}> speech recognition models?`, channel: 'C0SLOW' }));
@@ -351,7 +352,7 @@ describe('the /papers slash command', () => {
 
   it('refuses in the acknowledgement: missing question, unknown subcommand, oversized text', async () => {
     const usage = await app.sendCommand('ask');
-    expect(JSON.parse(usage.text)).toEqual({ response_type: 'ephemeral', text: 'Usage: `/papers ask <question>`' });
+    expect(JSON.parse(usage.text)).toEqual({ response_type: 'ephemeral', text: 'Usage: `/papers ask &lt;question&gt;`' });
     const unknown = await app.sendCommand('frobnicate <!here>');
     expect(JSON.parse(unknown.text)).toEqual({ response_type: 'ephemeral', text: "I don't know “frobnicate”. Try `/papers help`." });
     const huge = await app.sendCommand(`ask ${'x'.repeat(40_000)}`);

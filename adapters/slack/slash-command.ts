@@ -59,7 +59,7 @@ export async function onSlashCommand({ command, ack, respond }: CommandArgs, dep
       : refusalFor(ctx.args, {
           userKey: slackUserKey(command.team_id, command.user_id),
           deps,
-          ifEmpty: sub.argument === undefined ? undefined : `Usage: \`${usageOf(deps.slashCommand, name, sub)}\``,
+          ifEmpty: sub.argument === undefined ? undefined : `Usage: \`${escapeMrkdwn(usageOf(deps.slashCommand, name, sub))}\``,
           rateLimited: sub.rateLimited ?? false,
         });
   if (sub === undefined || refusal !== undefined) {
