@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, webApi } from '@slack/bolt';
+import { App, HTTPReceiver, type webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
