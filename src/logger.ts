@@ -1,4 +1,4 @@
-import { pino, destination, type Logger } from 'pino';
+import { pino, destination, type DestinationStream, type Logger } from 'pino';
 import { SECRET_KEYS } from './config.ts';
 
 /**
@@ -6,7 +6,7 @@ import { SECRET_KEYS } from './config.ts';
  * anything logged under a secret's name, and `scrubSecrets` masks secret values that end up
  * inside messages (e.g. an SDK error that echoes a token).
  */
-export function createLogger(level: string, secrets: (string | undefined)[] = []): Logger {
+export function createLogger(level: string, secrets: (string | undefined)[] = [], output: DestinationStream = destination(2)): Logger {
   const values = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 6);
   return pino(
     {
@@ -24,7 +24,7 @@ export function createLogger(level: string, secrets: (string | undefined)[] = []
         log: (obj) => scrubObject(obj, values),
       },
     },
-    destination(2),
+    output,
   );
 }
 

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readPaperFile } from '../../ingest/sources/read-paper-file.ts';
 import { ingestPapers } from '../../ingest/pipeline.ts';
@@ -117,12 +118,14 @@ export function secretsOf(config: Config): (string | undefined)[] {
   return [config.llm?.apiKey, config.store.apiKey, config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.discord?.token];
 }
 
-runCli(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    // Expected failures (bad config, malformed input, store mismatch) get one clear line, no stack.
-    if (error instanceof PaperboyError) console.error(`paperboy: ${error.message}`);
-    else console.error(error);
-    process.exit(1);
-  },
-);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      // Expected failures (bad config, malformed input, store mismatch) get one clear line, no stack.
+      if (error instanceof PaperboyError) console.error(`paperboy: ${error.message}`);
+      else console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+let dir: string;
+
+/** Runs the real CLI in a child process, as `npm run <command>` does, against a temp store. */
+async function cli(...args: string[]) {
+  const env = { ...process.env, PAPERBOY_DB_URI: join(dir, 'db'), CI: 'true', LOG_LEVEL: 'error' };
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', 'adapters/terminal/cli.ts', ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'paperboy-cli-'));
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+describe('command line', () => {
+  it('rejects a malformed file naming file and line, exits non-zero and writes nothing', async () => {
+    const result = await cli('ingest', 'test/fixtures/ingest/two-papers.txt', 'test/fixtures/ingest/broken.jsonl');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/paperboy: test\/fixtures\/ingest\/broken\.jsonl:2: not valid JSON/);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(existsSync(join(dir, 'db'))).toBe(false);
+  });
+
+  it('answers on a fresh store (ingesting the bundled corpus first) with the documented JSON shape', async () => {
+    const result = await cli('ask', '--json', 'Which papers compare encoder-decoder and decoder-only architectures?');
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout) as Record<string, unknown> & { citations: Record<string, unknown>[] };
+    expect(Object.keys(body)).toEqual(expect.arrayContaining(['answer', 'citations', 'mode', 'abstained', 'timingsMs']));
+    expect(body.mode).toBe('extractive');
+    expect(body.abstained).toBe(false);
+    expect(Object.keys(body.citations[0]!)).toEqual(expect.arrayContaining(['n', 'paperId', 'title', 'quote']));
+  }, 60_000);
+
+  it('reports ingest counts as JSON, and a second ingest of the same file changes nothing', async () => {
+    const first = await cli('ingest', '--json', 'test/fixtures/ingest/two-papers.txt');
+    expect(JSON.parse(first.stdout)).toMatchObject({ added: 2, updated: 0, unchanged: 0, rejected: 0, total: 100 });
+    const second = await cli('ingest', '--json', 'test/fixtures/ingest/two-papers.txt');
+    expect(JSON.parse(second.stdout)).toMatchObject({ added: 0, unchanged: 2, total: 100 });
+  }, 60_000);
+
+  it('searches with --json and --k', async () => {
+    const result = await cli('search', '--json', '--k', '3', 'residual vector quantization audio codec');
+    const body = JSON.parse(result.stdout) as { results: { title: string; evidence: string[] }[] };
+    expect(body.results).toHaveLength(3);
+    expect(body.results.map((r) => r.title).join('\n')).toMatch(/Codec/);
+  }, 60_000);
+
+  it('explains usage instead of failing on an empty question', async () => {
+    const result = await cli('ask');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/ask needs a question/);
+  });
+});

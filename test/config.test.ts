@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { ConfigError } from '../src/errors.ts';
+import { createLogger } from '../src/logger.ts';
+
+const load = (env: Record<string, string>) => loadConfig(env, '/nonexistent/.env');
+
+describe('config', () => {
+  it('needs nothing: defaults give the offline engine and no chat adapters', () => {
+    const c = load({});
+    expect(c.store.uri).toBe('./.paperboy/db');
+    expect(c.embeddings).toEqual({ kind: 'builtin' });
+    expect(c.llm).toBeUndefined();
+    expect(c.slack).toBeUndefined();
+    expect(c.discord).toBeUndefined();
+  });
+
+  it('keeps the store behind one URI (object storage works the same way)', () => {
+    expect(load({ PAPERBOY_DB_URI: 's3://team-bucket/paperboy' }).store.uri).toBe('s3://team-bucket/paperboy');
+  });
+
+  it('chooses Socket Mode settings when an app token is present', () => {
+    const c = load({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
+    expect(c.slack).toMatchObject({ botToken: 'xoxb-1', appToken: 'xapp-1', slashCommand: '/papers' });
+  });
+
+  it('lists every problem with the variable to fix', () => {
+    expect(() => load({ RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+    let message = '';
+    try {
+      load({ SLACK_BOT_TOKEN: 'xoxp-user-token', DIGEST_TZ: 'Mars/Olympus' });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/SLACK_APP_TOKEN .* or SLACK_SIGNING_SECRET/);
+    expect(message).toMatch(/xoxb-/);
+    expect(message).toMatch(/DIGEST_TZ "Mars\/Olympus"/);
+  });
+
+  it('rejects an embedding model with no endpoint to serve it', () => {
+    expect(() => load({ EMBEDDING_MODEL: 'text-embedding-3-small' })).toThrow(/OPENAI_API_KEY nor OPENAI_BASE_URL/);
+  });
+});
+
+describe('logger', () => {
+  it('never writes secrets, whether logged by name or inside a message', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', ['xoxb-very-secret-token'], { write: (s: string) => void lines.push(s) });
+    logger.info({ SLACK_BOT_TOKEN: 'xoxb-very-secret-token', detail: 'auth failed for xoxb-very-secret-token' }, 'token xoxb-very-secret-token rejected');
+    logger.error(new Error('invalid_auth for xoxb-very-secret-token'), 'start-up failed');
+    expect(lines).toHaveLength(2);
+    expect(lines.join('')).toContain('[redacted]');
+    expect(lines.join('')).not.toContain('very-secret');
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
+import { chunkAbstract } from '../ingest/chunk.ts';
+import { paperIdFor } from '../ingest/paper-id.ts';
+import { mergeDuplicates } from '../ingest/pipeline.ts';
+import { IngestError } from '../src/errors.ts';
+import { splitSentences } from '../src/text/sentences.ts';
+
+const fixture = (name: string) => `test/fixtures/ingest/${name}`;
+
+describe('papers.txt parser', () => {
+  it('skips page furniture and pairs each title with its abstract', async () => {
+    const papers = await readPaperFile(fixture('two-papers.txt'));
+    expect(papers.map((p) => p.title)).toEqual(['A Study of Sparse Retrieval With Learned Term Weights', 'Tiny Codecs for Speech']);
+    expect(papers[1]!.abstract).toMatch(/^We present a neural speech codec/);
+    expect(papers[0]!.source).toBe('file:two-papers.txt');
+  });
+
+  it('reads all 98 bundled papers with distinct ids', async () => {
+    const papers = await readPaperFile('data/papers.txt');
+    expect(papers).toHaveLength(98);
+    expect(new Set(papers.map((p) => p.id)).size).toBe(98);
+  });
+
+  it('names the file and line of a title with no abstract', async () => {
+    const error = await readPaperFile(fixture('broken-missing-abstract.txt')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IngestError);
+    expect((error as IngestError).message).toMatch(/broken-missing-abstract\.txt:7: .*too short to be an abstract/);
+  });
+
+  it('names a file it cannot read', async () => {
+    await expect(readPaperFile(fixture('nope.txt'))).rejects.toThrow(/nope\.txt:0: cannot read file \(ENOENT\)/);
+  });
+});
+
+describe('JSON parsers', () => {
+  it('reads JSON Lines with arXiv ids, author objects and summary as abstract', async () => {
+    const papers = await readPaperFile(fixture('papers.jsonl'));
+    expect(papers[0]).toMatchObject({ id: '2501.00001', title: 'Alpha Paper', authors: ['Ada Lovelace', 'Alan Turing'] });
+    expect(papers[1]!.abstract).toMatch(/^Beta abstract/);
+    expect(papers[1]!.id).toMatch(/^t-[0-9a-f]{16}$/);
+  });
+
+  it('merges a paper listed twice in one file', async () => {
+    const merged = mergeDuplicates(await readPaperFile(fixture('papers.jsonl')));
+    expect(merged.map((p) => p.title)).toEqual(['Alpha Paper', 'Beta Paper']);
+    expect(merged[0]!.url).toBe('https://arxiv.org/abs/2501.00001');
+  });
+
+  it('names the line of invalid JSON Lines', async () => {
+    await expect(readPaperFile(fixture('broken.jsonl'))).rejects.toThrow(/broken\.jsonl:2: not valid JSON/);
+  });
+
+  it('names the line where a bad array element starts', async () => {
+    await expect(readPaperFile(fixture('broken-array.json'))).rejects.toThrow(/broken-array\.json:3: .*abstract.*summary/);
+  });
+});
+
+describe('ids, sentences and chunks', () => {
+  it('derives the same id from the same title however it is spaced or cased', () => {
+    expect(paperIdFor({ title: 'Tiny  Codecs for SPEECH' })).toBe(paperIdFor({ title: 'tiny codecs for speech' }));
+    expect(paperIdFor({ title: 'x', url: 'https://arxiv.org/pdf/2401.01234v3' })).toBe('2401.01234');
+  });
+
+  it('splits sentences verbatim, keeping abbreviations and decimals inside', () => {
+    const text = 'We use BERT (e.g. ModernBERT) with 0.4B parameters. It wins on NLU tasks.This capability emerges late.';
+    const sentences = splitSentences(text);
+    expect(sentences).toEqual(['We use BERT (e.g. ModernBERT) with 0.4B parameters.', 'It wins on NLU tasks.', 'This capability emerges late.']);
+    for (const s of sentences) expect(text).toContain(s);
+  });
+
+  it('keeps sentences whole, prefixes the title and respects the size limit', () => {
+    const abstract = Array.from({ length: 12 }, (_, i) => `Sentence number ${i} says something about retrieval models.`).join(' ');
+    const chunks = chunkAbstract('My Title', abstract, { maxChars: 200 });
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const c of chunks) {
+      expect(c.text.startsWith('My Title. Sentence number')).toBe(true);
+      expect(c.text.length).toBeLessThanOrEqual(200 + 'My Title. '.length);
+    }
+    expect(chunks.map((c) => c.ord)).toEqual(chunks.map((_, i) => i));
+  });
+});

@@ -1,0 +1,88 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ingestPapers } from '../ingest/pipeline.ts';
+import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
+import { HashedEmbedder } from '../src/embeddings/hashed-embedder.ts';
+import { createEngine } from '../src/engine.ts';
+import { StoreError } from '../src/errors.ts';
+import { openStore, type PaperStore } from '../src/store/lance-store.ts';
+import type { PaperInput } from '../src/types.ts';
+
+/** The built-in embedder, counting what it is asked to embed and able to fail on cue. */
+class CountingEmbedder extends HashedEmbedder {
+  embedded = 0;
+  failOnCall: number | undefined;
+  private calls = 0;
+  override async embedDocuments(documents: string[]) {
+    this.calls++;
+    if (this.calls === this.failOnCall) throw new Error('embedding service crashed');
+    this.embedded += documents.length;
+    return super.embedDocuments(documents);
+  }
+}
+
+let dir: string;
+let store: PaperStore;
+let embedder: CountingEmbedder;
+const open = (e: HashedEmbedder = embedder) => openStore({ uri: join(dir, 'db'), embedder: { name: e.name, dimensions: e.dimensions } });
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'paperboy-ingest-'));
+  embedder = new CountingEmbedder();
+  store = await open();
+});
+afterEach(async () => {
+  store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const bundled = () => readPaperFile('data/papers.txt');
+
+describe('ingest pipeline', () => {
+  it('adds papers once: re-ingesting the same file adds nothing and re-embeds nothing', async () => {
+    const papers = await bundled();
+    expect(await ingestPapers(papers, { store, embedder })).toEqual({ added: 98, updated: 0, unchanged: 0, rejected: 0 });
+    const embeddedFirst = embedder.embedded;
+    expect(await ingestPapers(papers, { store, embedder })).toEqual({ added: 0, updated: 0, unchanged: 98, rejected: 0 });
+    expect(embedder.embedded).toBe(embeddedFirst);
+    expect(await store.countPapers()).toBe(98);
+  });
+
+  it('re-embeds a changed abstract and drops its leftover chunks', async () => {
+    const [paper] = await bundled();
+    await ingestPapers([paper!], { store, embedder });
+    const before = await store.chunksOf([paper!.id]);
+    expect(before.length).toBeGreaterThan(1);
+    const shorter: PaperInput = { ...paper!, abstract: 'A single short sentence now describes the generative classification work.' };
+    expect(await ingestPapers([shorter], { store, embedder })).toMatchObject({ updated: 1 });
+    const after = await store.chunksOf([paper!.id]);
+    expect(after.map((c) => c.text)).toEqual([`${paper!.title}. ${shorter.abstract}`]);
+
+  });
+
+  it('leaves a readable store after a crash mid-ingest, and the next run completes it', async () => {
+    const papers = await bundled();
+    embedder.failOnCall = 2;
+    await expect(ingestPapers(papers, { store, embedder, batchSize: 40 })).rejects.toThrow('embedding service crashed');
+    expect(await store.countPapers()).toBe(40);
+    const engine = createEngine({ store, embedder });
+    const answer = await engine.ask('generative classification with a masked language modelling head');
+    expect(answer.citations.length).toBeGreaterThan(0);
+
+    embedder.failOnCall = undefined;
+    expect(await ingestPapers(papers, { store, embedder, batchSize: 40 })).toEqual({ added: 58, updated: 0, unchanged: 40, rejected: 0 });
+    expect((await store.termStats()).docs).toBe(98);
+  });
+
+  it('refuses a store built by another embedder and says how to rebuild', async () => {
+    await ingestPapers((await bundled()).slice(0, 2), { store, embedder });
+    store.close();
+    const other = new HashedEmbedder(128);
+    const error = await open(other).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(/built with the embedder "hashed-ngram-v1-256".*npm run ingest -- --rebuild/);
+    store = await open();
+  });
+});
