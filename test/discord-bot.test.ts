@@ -7,6 +7,7 @@ import { GatewayIntentBits, InteractionResponseType, MessageFlags } from 'discor
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createDiscordBot } from '../adapters/discord/create-discord-bot.ts';
+import { unescapeDiscord } from '../adapters/format/discord-markdown.ts';
 import { rateLimitMessage } from '../adapters/shared/rate-limit.ts';
 import type { Config } from '../src/config.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
@@ -53,9 +54,6 @@ async function startBot(
   if (start) await bot.start();
   return { fake, bot };
 }
-
-/** Strips Discord markdown escapes, to compare rendered text with the engine's plain text. */
-const unescape = (text: string) => text.replace(/\\(.)/g, '$1');
 
 function callbacks(fake: FakeDiscord, token: string): RecordedRequest[] {
   return fake.requests.filter((r) => r.method === 'POST' && r.route.endsWith(`/${token}/callback`));
@@ -114,8 +112,8 @@ describe('Discord bot over the real engine', () => {
     expect(embed!.description).toMatch(/\[1\]/);
     expect(embed!.fields!.map((f) => f.name)).toEqual(expected.citations.map((c) => `Source [${c.n}]`));
     for (const [i, c] of expected.citations.entries()) {
-      expect(unescape(embed!.fields![i]!.value)).toContain(c.title);
-      expect(unescape(embed!.fields![i]!.value)).toContain(c.quote.slice(0, 60));
+      expect(unescapeDiscord(embed!.fields![i]!.value)).toContain(c.title);
+      expect(unescapeDiscord(embed!.fields![i]!.value)).toContain(c.quote.slice(0, 60));
     }
     expect(embed!.footer).toEqual({ text: `Mode: ${expected.mode}` });
     expect(fake.requests.filter(followUp(fake, token))).toEqual([]);
@@ -134,7 +132,7 @@ describe('Discord bot over the real engine', () => {
     ]);
     const body = edit.body as MessageBody;
     expect(body.allowed_mentions).toEqual(NO_PINGS);
-    const entries = unescape(body.embeds[0]!.description!).split('\n\n');
+    const entries = unescapeDiscord(body.embeds[0]!.description!).split('\n\n');
     expect(entries).toHaveLength(5);
     for (const [i, hit] of expected.entries()) {
       const [heading, gist] = entries[i]!.split('\n');
@@ -158,9 +156,9 @@ describe('Discord bot over the real engine', () => {
     const edit = await fake.waitForRequest(editOfOriginal(fake, token));
     const body = edit.body as MessageBody;
     expect(body.allowed_mentions).toEqual(NO_PINGS);
-    expect(unescape(body.embeds[0]!.title!)).toBe(expected!.title);
+    expect(unescapeDiscord(body.embeds[0]!.title!)).toBe(expected!.title);
     expect(body.embeds[0]!.url).toBe(expected!.url);
-    expect(unescape(body.embeds[0]!.description!)).toBe(expected!.abstract);
+    expect(unescapeDiscord(body.embeds[0]!.description!)).toBe(expected!.abstract);
   });
 
   it('/paper with a title nothing matches answers with a short ephemeral note', async () => {
@@ -238,6 +236,27 @@ describe('Discord bot over the real engine', () => {
     expect(body.embeds[0]!.description).toBe((await engine.ask(question)).text);
     // The message without a mention came first and got no answer.
     expect(fake.requests.filter((r) => r.route === `/channels/${fake.channelId}/messages`)).toHaveLength(1);
+  });
+
+  it('treats a reply to one of its answers as a follow-up, passing that exchange as history', async () => {
+    const { fake } = await startBot(engine, { messageContent: true });
+    const toChannel = (r: RecordedRequest) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages`;
+    const question = 'Which model does speech recognition with CTC?';
+    fake.message({ content: `<@${fake.botUser.id}> ${question}`, mentionsBot: true });
+    const first = await fake.waitForRequest(toChannel);
+    const answerId = (first.response.body as { id: string }).id;
+
+    const followUpQuestion = 'and how much faster is it?';
+    const replyId = fake.message({ content: `<@${fake.botUser.id}> ${followUpQuestion}`, mentionsBot: true, replyTo: answerId });
+    const second = await fake.waitForRequest((r) => toChannel(r) && (r.body as MessageBody).message_reference?.message_id === replyId);
+
+    const history = [
+      { role: 'user' as const, text: question },
+      { role: 'assistant' as const, text: (await engine.ask(question)).text },
+    ];
+    const withHistory = (await engine.ask(followUpQuestion, { history })).text;
+    expect(withHistory).not.toBe((await engine.ask(followUpQuestion)).text);
+    expect((second.body as MessageBody).embeds[0]!.description).toBe(withHistory);
   });
 
   it('reports a rejected token clearly at start, without echoing it', async () => {

@@ -7,8 +7,10 @@ import {
   formatSearchResults,
   formatTitleChoices,
   linkedTitle,
+  escapeDiscord,
   splitText,
   truncate,
+  unescapeDiscord,
   type DiscordMessage,
 } from '../adapters/format/discord-markdown.ts';
 import type { Answer, Citation, Paper } from '../src/types.ts';
@@ -240,6 +242,14 @@ describe('formatTitleChoices', () => {
     expect(choices).toHaveLength(25);
     expect(choices[0]!.value).toBe('p0');
     for (const choice of choices) expect(choice.name.length).toBeLessThanOrEqual(DISCORD_LIMITS.choiceName);
+  });
+});
+
+describe('escapeDiscord', () => {
+  it('round-trips through unescapeDiscord', () => {
+    for (const text of ['**a** _b_ ~~c~~ ||d|| `e` > f', '# Heading\n- item\n1. first', '[x](https://y.z) \\ back', 'C++ & 3.5% (v2)']) {
+      expect(unescapeDiscord(escapeDiscord(text))).toBe(text);
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import type { Logger } from '../../src/logger.ts';
 import type { Engine } from '../../src/types.ts';
 import { NO_MENTIONS } from '../format/discord-markdown.ts';
 import { createRateLimiter } from '../shared/rate-limit.ts';
+import type { DiscordHandlerContext } from './handler-context.ts';
 import { handleInteraction } from './interaction-handlers.ts';
 import { handleMention } from './mention-handler.ts';
 
@@ -42,6 +43,7 @@ export function createDiscordBot({
   answerTimeoutMs = 90_000,
 }: DiscordBotOptions): DiscordBot {
   const log = logger.child({ adapter: 'discord' });
+  let stopping = false;
   const intents = config.messageContent
     ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]
     : [GatewayIntentBits.Guilds];
@@ -51,7 +53,7 @@ export function createDiscordBot({
     // A REST proxy (shared rate limits) or a local fake; discord.js also fetches the gateway URL through it.
     rest: config.apiUrl ? { api: config.apiUrl } : {},
   });
-  const ctx = {
+  const ctx: DiscordHandlerContext = {
     engine,
     logger: log,
     limits,
@@ -64,7 +66,6 @@ export function createDiscordBot({
   // discord.js reconnects and resumes by itself; these only report what it is doing.
   client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
   client.on(Events.ShardError, (error, shardId) => log.warn({ err: error, shardId }, 'Discord gateway error'));
-  let stopping = false;
   client.on(Events.ShardReconnecting, (shardId) => {
     if (!stopping) log.warn({ shardId }, 'Discord gateway dropped; reconnecting');
   });

@@ -3,7 +3,8 @@
  * unless DISCORD_MESSAGE_CONTENT=true.
  */
 import type { Message } from 'discord.js';
-import { formatAnswer, formatNotice } from '../format/discord-markdown.ts';
+import type { Turn } from '../../src/types.ts';
+import { formatAnswer, formatNotice, unescapeDiscord } from '../format/discord-markdown.ts';
 import { refusalFor, userMessageFor, withDeadline } from './guards.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 
@@ -19,7 +20,8 @@ export async function handleMention(message: Message, ctx: DiscordHandlerContext
       return;
     }
     if (message.channel.isSendable()) await message.channel.sendTyping();
-    const answer = await withDeadline(ctx.answerTimeoutMs, (signal) => ctx.engine.ask(question, { signal }));
+    const history = await historyFor(message, ctx);
+    const answer = await withDeadline(ctx.answerTimeoutMs, (signal) => ctx.engine.ask(question, { history, signal }));
     const [first, ...rest] = formatAnswer(answer, { question });
     let last = await message.reply(first!);
     // Continuations reply to the previous part, so a long answer stays one readable chain.
@@ -30,4 +32,20 @@ export async function handleMention(message: Message, ctx: DiscordHandlerContext
       .reply(formatNotice(userMessageFor(error)))
       .catch((replyError: unknown) => ctx.logger.error({ ...about, err: replyError }, 'Could not tell the Discord user about the failure'));
   }
+}
+
+/**
+ * A reply to one of the bot's answers is a follow-up: that answer (its embed carries the question
+ * as title and the answer as description) becomes the conversation so far.
+ */
+async function historyFor(message: Message, ctx: DiscordHandlerContext): Promise<Turn[]> {
+  if (!message.reference?.messageId) return [];
+  const previous = await message.fetchReference().catch((error: unknown) => {
+    ctx.logger.warn({ messageId: message.id, err: error }, 'Could not read the message replied to; answering without history');
+    return undefined;
+  });
+  const embed = previous?.author.id === message.client.user.id ? previous.embeds[0] : undefined;
+  if (!embed?.description) return [];
+  const turns: Turn[] = embed.title ? [{ role: 'user', text: unescapeDiscord(embed.title) }] : [];
+  return [...turns, { role: 'assistant', text: embed.description }];
 }

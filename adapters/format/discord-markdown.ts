@@ -46,6 +46,11 @@ export function escapeDiscord(text: string): string {
   return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
 }
 
+/** Undoes `escapeDiscord`, e.g. to read back a question the bot rendered earlier. */
+export function unescapeDiscord(text: string): string {
+  return text.replace(/\\([^A-Za-z0-9\s])/g, '$1');
+}
+
 /** Cuts `text` to `max` characters at a word boundary, marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;

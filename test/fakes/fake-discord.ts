@@ -19,6 +19,13 @@ export interface RecordedRequest {
   /** Parsed JSON body, or undefined when there was none. */
   body: unknown;
   headers: IncomingHttpHeaders;
+  /** What the fake answered. */
+  response: FakeResponse;
+}
+
+export interface FakeResponse {
+  status: number;
+  body?: unknown;
 }
 
 export interface GatewayFrame {
@@ -62,8 +69,8 @@ export interface FakeDiscord {
   slashCommand(input: { name: string; options?: unknown[]; user?: FakeUser }): SentInteraction;
   /** Dispatches INTERACTION_CREATE for autocomplete on `focused`, the option being typed. */
   autocomplete(input: { name: string; focused: { name: string; value: string }; user?: FakeUser }): SentInteraction;
-  /** Dispatches MESSAGE_CREATE in the guild channel; returns the message id. */
-  message(input: { content: string; mentionsBot?: boolean; user?: FakeUser }): string;
+  /** Dispatches MESSAGE_CREATE in the guild channel, optionally as a reply; returns the message id. */
+  message(input: { content: string; mentionsBot?: boolean; replyTo?: string; user?: FakeUser }): string;
   /** Cuts the gateway connection without a close frame, as a network failure would. */
   dropGatewayConnection(): void;
   close(): Promise<void>;
@@ -97,23 +104,26 @@ export async function startFakeDiscord({
   const events = new EventEmitter();
   /** Interaction token → whether Discord has had its one initial response. */
   const interactions = new Map<string, { acknowledged: boolean }>();
+  /** Channel messages by id, as GET and replies (`referenced_message`) need them. */
+  const messages = new Map<string, Record<string, unknown>>();
   let session: { id: string; seq: number } | undefined;
   let socket: WebSocket | undefined;
 
   const server = createServer((req, res) => {
     void readBody(req).then((raw) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const request: RecordedRequest = {
+      if (!url.pathname.startsWith(`${API_PREFIX}/`)) return respond(res, notFound);
+      const request = {
         method: req.method ?? 'GET',
         route: decodeURIComponent(url.pathname.slice(API_PREFIX.length)),
         query: url.searchParams,
         body: raw.length > 0 ? (JSON.parse(raw) as unknown) : undefined,
         headers: req.headers,
       };
-      if (!url.pathname.startsWith(`${API_PREFIX}/`)) return reply(res, 404, { message: '404: Not Found', code: 0 });
-      requests.push(request);
-      events.emit('request', request);
-      route(request, res);
+      const recorded: RecordedRequest = { ...request, response: route(request) };
+      requests.push(recorded);
+      respond(res, recorded.response);
+      events.emit('request', recorded);
     });
   });
   const wss = new WebSocketServer({ noServer: true });
@@ -126,13 +136,13 @@ export async function startFakeDiscord({
   const origin = `http://127.0.0.1:${port}`;
   const gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
 
-  function route(request: RecordedRequest, res: ServerResponse): void {
+  function route(request: Omit<RecordedRequest, 'response'>): FakeResponse {
     const { method, route: path } = request;
     const authorized = request.headers.authorization === `Bot ${token}`;
     let m: RegExpMatchArray | null;
     if (method === 'GET' && path === '/gateway/bot') {
-      if (!authorized) return reply(res, 401, { message: '401: Unauthorized', code: 0 });
-      return reply(res, 200, {
+      if (!authorized) return json(401, { message: '401: Unauthorized', code: 0 });
+      return json(200, {
         url: gatewayUrl,
         shards: 1,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
@@ -140,39 +150,43 @@ export async function startFakeDiscord({
     }
     if (method === 'POST' && (m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/))) {
       const state = interactions.get(m[2]!);
-      if (!state) return reply(res, 404, { message: 'Unknown interaction', code: 10062 });
-      if (state.acknowledged) return reply(res, 400, { message: 'Interaction has already been acknowledged.', code: 40060 });
+      if (!state) return json(404, { message: 'Unknown interaction', code: 10062 });
+      if (state.acknowledged) return json(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
       state.acknowledged = true;
-      return reply(res, 204);
+      return { status: 204 };
     }
     if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/))) {
       const state = interactions.get(m[2]!);
-      if (m[1] !== appId || !state?.acknowledged) return reply(res, 404, { message: 'Unknown Webhook', code: 10015 });
-      if (method === 'DELETE' && m[3]) return reply(res, 204);
+      if (m[1] !== appId || !state?.acknowledged) return json(404, { message: 'Unknown Webhook', code: 10015 });
+      if (method === 'DELETE' && m[3]) return { status: 204 };
       if ((method === 'PATCH' && m[3]) || (method === 'POST' && !m[3])) {
-        return reply(res, 200, messageObject(request.body, { webhook: true }));
+        return json(200, messageObject(request.body, { webhook: true }));
       }
     }
     if ((m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/)) && method === 'PUT') {
-      if (!authorized) return reply(res, 401, { message: '401: Unauthorized', code: 0 });
+      if (!authorized) return json(401, { message: '401: Unauthorized', code: 0 });
       const body = request.body as Record<string, unknown>[];
-      return reply(
-        res,
+      return json(
         200,
         body.map((c) => ({ ...c, id: nextId(), application_id: m![1], guild_id: m![2], version: nextId(), type: 1 })),
       );
     }
-    if ((m = path.match(/^\/channels\/(\d+)\/(typing|messages)$/)) && method === 'POST') {
-      if (!authorized) return reply(res, 401, { message: '401: Unauthorized', code: 0 });
-      if (m[1] !== channelId) return reply(res, 404, { message: 'Unknown Channel', code: 10003 });
-      return m[2] === 'typing' ? reply(res, 204) : reply(res, 200, messageObject(request.body, { webhook: false }));
+    if ((m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/)) && method === 'GET') {
+      if (!authorized) return json(401, { message: '401: Unauthorized', code: 0 });
+      const found = m[1] === channelId ? messages.get(m[2]!) : undefined;
+      return found ? json(200, found) : json(404, { message: 'Unknown Message', code: 10008 });
     }
-    reply(res, 404, { message: '404: Not Found', code: 0 });
+    if ((m = path.match(/^\/channels\/(\d+)\/(typing|messages)$/)) && method === 'POST') {
+      if (!authorized) return json(401, { message: '401: Unauthorized', code: 0 });
+      if (m[1] !== channelId) return json(404, { message: 'Unknown Channel', code: 10003 });
+      return m[2] === 'typing' ? { status: 204 } : json(200, messageObject(request.body, { webhook: false }));
+    }
+    return notFound;
   }
 
   function messageObject(body: unknown, { webhook }: { webhook: boolean }) {
     const b = (body ?? {}) as Record<string, unknown>;
-    return {
+    return remember({
       id: nextId(),
       channel_id: channelId,
       guild_id: guildId,
@@ -190,8 +204,14 @@ export async function startFakeDiscord({
       edited_timestamp: null,
       flags: b.flags ?? 0,
       components: [],
+      ...(b.message_reference ? { message_reference: { channel_id: channelId, guild_id: guildId, ...b.message_reference } } : {}),
       ...(webhook ? { webhook_id: appId, application_id: appId } : {}),
-    };
+    });
+  }
+
+  function remember(message: Record<string, unknown> & { id: string }) {
+    messages.set(message.id, message);
+    return message;
   }
 
   function acceptGateway(ws: WebSocket): void {
@@ -330,9 +350,11 @@ export async function startFakeDiscord({
     slashCommand: ({ name, options = [], user = DEFAULT_USER }) => interaction(2, { name, options }, user),
     autocomplete: ({ name, focused, user = DEFAULT_USER }) =>
       interaction(4, { name, options: [{ type: 3, name: focused.name, value: focused.value, focused: true }] }, user),
-    message({ content, mentionsBot = false, user = DEFAULT_USER }) {
+    message({ content, mentionsBot = false, replyTo, user = DEFAULT_USER }) {
       const id = nextId();
-      dispatch('MESSAGE_CREATE', {
+      const referenced = replyTo === undefined ? undefined : messages.get(replyTo);
+      if (replyTo !== undefined && !referenced) throw new Error(`Fake Discord: no message ${replyTo} to reply to`);
+      const message = remember({
         id,
         channel_id: channelId,
         guild_id: guildId,
@@ -351,7 +373,11 @@ export async function startFakeDiscord({
         edited_timestamp: null,
         flags: 0,
         components: [],
+        ...(referenced
+          ? { type: 19, message_reference: { type: 0, message_id: replyTo, channel_id: channelId, guild_id: guildId }, referenced_message: referenced }
+          : {}),
       });
+      dispatch('MESSAGE_CREATE', message);
       return id;
     },
     dropGatewayConnection() {
@@ -375,7 +401,13 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function reply(res: ServerResponse, status: number, body?: unknown): void {
+const notFound: FakeResponse = { status: 404, body: { message: '404: Not Found', code: 0 } };
+
+function json(status: number, body: unknown): FakeResponse {
+  return { status, body };
+}
+
+function respond(res: ServerResponse, { status, body }: FakeResponse): void {
   if (body === undefined) {
     res.writeHead(status).end();
     return;
