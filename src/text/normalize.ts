@@ -2,6 +2,8 @@
 export function normalizeText(text: string): string {
   return text
     .normalize('NFKC')
+    // Control characters from scraped or pasted text would break JSON logs and chat formatting.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200d\ufeff]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
