@@ -15,6 +15,8 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts', 'ingest/**/*.ts'],
+    // The composition root is the one place that wires adapters to the engine.
+    ignores: ['src/main.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: ['discord.js', '@slack/bolt'], patterns: ['**/adapters/**'] }],
     },

@@ -103,6 +103,11 @@ export const SECRET_KEYS = [
   'DISCORD_TOKEN',
 ] as const;
 
+/** The secret values in a loaded config, for the logger to mask wherever they appear. */
+export function secretValues(config: Config): (string | undefined)[] {
+  return [config.llm?.apiKey, config.store.apiKey, config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.discord?.token];
+}
+
 /**
  * Reads `.env` (if present) under the real environment, validates every setting once and returns
  * a typed config. Throws a ConfigError listing every problem with the variable to fix.

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readPaperFile } from '../../ingest/sources/read-paper-file.ts';
 import { ingestPapers } from '../../ingest/pipeline.ts';
-import { loadConfig, type Config } from '../../src/config.ts';
+import { loadConfig, secretValues } from '../../src/config.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import { formatReport, runEval } from '../../src/eval/run-eval.ts';
 import { calibrate } from '../../src/eval/calibrate.ts';
@@ -43,7 +43,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = loadConfig();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, secretsOf(config));
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, secretValues(config));
   const text = positionals.join(' ').trim();
 
   switch (command) {
@@ -114,9 +114,6 @@ function usageError(message: string): number {
   return 2;
 }
 
-export function secretsOf(config: Config): (string | undefined)[] {
-  return [config.llm?.apiKey, config.store.apiKey, config.slack?.botToken, config.slack?.appToken, config.slack?.signingSecret, config.discord?.token];
-}
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   runCli(process.argv.slice(2)).then(
