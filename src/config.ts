@@ -114,7 +114,8 @@ export function secretValues(config: Config): (string | undefined)[] {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.env'): Config {
   const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
-  const merged = { ...fromFile, ...env };
+  // An empty value (`KEY=` as in .env.example) means "not set", never 0 or "".
+  const merged = Object.fromEntries(Object.entries({ ...fromFile, ...env }).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = schema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

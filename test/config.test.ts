@@ -15,6 +15,13 @@ describe('config', () => {
     expect(c.discord).toBeUndefined();
   });
 
+  it('accepts .env.example copied as .env unchanged', () => {
+    const c = loadConfig({}, '.env.example');
+    expect(c.relevanceFloor).toBeUndefined();
+    expect(c.limits.ratePerMinute).toBe(6);
+    expect(c.digest.adminUserIds).toEqual([]);
+  });
+
   it('keeps the store behind one URI (object storage works the same way)', () => {
     expect(load({ PAPERBOY_DB_URI: 's3://team-bucket/paperboy' }).store.uri).toBe('s3://team-bucket/paperboy');
   });
