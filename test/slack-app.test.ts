@@ -306,7 +306,15 @@ describe('the /papers slash command', () => {
     app = await startApp({
       subcommands: {
         ...defaultSubcommands,
-        count: { summary: 'How many papers I know', run: async ({ deps }) => ({ visibility: 'ephemeral', text: `${await deps.engine.countPapers()} papers`, blocks: [] }) },
+        // Shaped like a digest subcommand: posts to the channel itself, then confirms to the asker.
+        announce: {
+          argument: '<note>',
+          summary: 'Post a note with the paper count to this channel',
+          run: async ({ args, channelId, client, deps }) => {
+            await client.chat.postMessage({ channel: channelId, text: `${args} (${await deps.engine.countPapers()} papers)` });
+            return { visibility: 'ephemeral', text: 'Posted.', blocks: [] };
+          },
+        },
       },
     });
   });
@@ -344,10 +352,17 @@ describe('the /papers slash command', () => {
       const reply = await responseFor((await app.sendCommand(text)).responseUrl);
       const help = String(reply.text);
       expect(help).toContain('*Paperboy* answers questions about 98 papers, with citations.');
-      for (const usage of ['/papers ask &lt;question&gt;', '/papers search &lt;terms&gt;', '/papers paper &lt;id or title words&gt;', '/papers help', '/papers count']) {
+      for (const usage of ['/papers ask &lt;question&gt;', '/papers search &lt;terms&gt;', '/papers paper &lt;id or title words&gt;', '/papers help', '/papers announce &lt;note&gt;']) {
         expect(help).toContain(`\`${usage}\``);
       }
     }
+  });
+
+  it('runs an added subcommand with the bot client, as the digest subcommands will', async () => {
+    const reply = await responseFor((await app.sendCommand('announce reading group at 3')).responseUrl);
+    expect(reply).toEqual({ response_type: 'ephemeral', text: 'Posted.', blocks: [] });
+    const posted = fake.callsTo('chat.postMessage').find((c) => c.params.text === 'reading group at 3 (98 papers)');
+    expect(posted?.params.channel).toBe('C0RESEARCH');
   });
 
   it('refuses in the acknowledgement: missing question, unknown subcommand, oversized text', async () => {

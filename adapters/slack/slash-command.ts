@@ -1,4 +1,4 @@
-import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs, webApi } from '@slack/bolt';
 import type { SlackMessage } from '../format/slack-blocks.ts';
 import { escapeMrkdwn, slackTextToPlain } from '../format/slack-mrkdwn.ts';
 import { refusalFor, slackUserKey } from './admission.ts';
@@ -12,6 +12,8 @@ export interface SlashContext {
   userId: string;
   teamId: string;
   channelId: string;
+  /** The bot's Web API client, for subcommands that post elsewhere (e.g. a digest to a channel). */
+  client: webApi.WebClient;
   deps: SlackDeps;
 }
 
@@ -39,17 +41,24 @@ export interface Subcommand {
  */
 export type SubcommandTable = Readonly<Record<string, Subcommand>>;
 
-type CommandArgs = Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'>;
+type CommandArgs = Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'> & Pick<AllMiddlewareArgs, 'client'>;
 
 /**
  * Routes `/papers <subcommand> <args>`: refusals (unknown subcommand, missing or over-long
  * arguments, rate limit) go back in the acknowledgement; everything else is acknowledged at once
  * (Slack allows 3 s) and answered through the command's response URL.
  */
-export async function onSlashCommand({ command, ack, respond }: CommandArgs, deps: SlackDeps): Promise<void> {
+export async function onSlashCommand({ command, ack, respond, client }: CommandArgs, deps: SlackDeps): Promise<void> {
   const [first = '', ...rest] = slackTextToPlain(command.text).split(' ');
   const name = first.toLowerCase() || 'help';
-  const ctx: SlashContext = { args: rest.join(' '), userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, deps };
+  const ctx: SlashContext = {
+    args: rest.join(' '),
+    userId: command.user_id,
+    teamId: command.team_id,
+    channelId: command.channel_id,
+    client,
+    deps,
+  };
   const sub = Object.hasOwn(deps.subcommands, name) ? deps.subcommands[name] : undefined;
   const log = deps.logger.child({ command: deps.slashCommand, subcommand: name, channel: command.channel_id });
 
