@@ -2,16 +2,19 @@
  * The real discord.js Client, built by createDiscordBot over the real engine, against a fake
  * Discord (REST + gateway) on 127.0.0.1. Assertions are on the REST calls Discord would receive.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { GatewayIntentBits, InteractionResponseType, MessageFlags } from 'discord.js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createDiscordBot } from '../adapters/discord/create-discord-bot.ts';
-import { unescapeDiscord } from '../adapters/format/discord-markdown.ts';
+import { DISCORD_LIMITS, unescapeDiscord } from '../adapters/format/discord-markdown.ts';
 import { rateLimitMessage } from '../adapters/shared/rate-limit.ts';
 import type { Config } from '../src/config.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
-import type { Engine } from '../src/types.ts';
+import type { Answer, Engine } from '../src/types.ts';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fakes/fake-discord.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
@@ -294,5 +297,83 @@ describe('Discord bot when the engine fails', () => {
     const typing = fake.autocomplete({ name: 'paper', focused: { name: 'title', value: 'owsm' } });
     const suggestion = await fake.waitForRequest((r) => r.route.endsWith(`/${typing.token}/callback`));
     expect((suggestion.body as { type: number }).type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
+  });
+});
+
+/** Five papers of long, near-identical sentences: the extractive answer quotes ~15,000 characters. */
+async function writeVerboseCorpus(dir: string): Promise<string> {
+  const words = ['quantum', 'kitten', 'teleportation', 'lattice', 'entangled', 'whiskers', 'photon', 'purring', 'coherence'];
+  const sentence = (p: number, s: number) =>
+    `Paper ${p} finding ${s}: ${Array.from({ length: 170 }, (_, i) => words[(i * 7 + p + s) % words.length]).join(' ')}.`;
+  const papers = Array.from({ length: 5 }, (_, p) => `Quantum Kitten Teleportation Study ${p + 1}\n\n${[0, 1, 2].map((s) => sentence(p, s)).join(' ')}\n`);
+  const file = join(dir, 'papers.txt');
+  // The papers.txt format starts with five lines of page furniture.
+  await writeFile(file, `a\nb\nc\nd\ne\n${papers.join('\n')}`);
+  return file;
+}
+
+describe('Discord bot with answers longer than one message', () => {
+  let engine: Engine;
+  let cleanup: () => Promise<void>;
+  let dir: string;
+  const question = 'quantum kitten teleportation with entangled whiskers';
+  const CITATION = /\[\d+\]/g;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'paperboy-discord-'));
+    ({ engine, cleanup } = await makeTestEngine({ corpusPath: await writeVerboseCorpus(dir) }));
+  });
+  afterAll(async () => {
+    await cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function expectSplitAnswer(bodies: MessageBody[], expected: Answer): void {
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const body of bodies) {
+      expect(body.allowed_mentions).toEqual(NO_PINGS);
+      const chars = body.embeds.reduce(
+        (n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) +
+          (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0),
+        0,
+      );
+      expect(chars).toBeLessThanOrEqual(DISCORD_LIMITS.embedCharsPerMessage);
+      for (const e of body.embeds) expect(e.description?.length ?? 0).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
+    }
+    const embeds = bodies.flatMap((b) => b.embeds);
+    const text = embeds.map((e) => e.description ?? '').join(' ');
+    expect(text.match(CITATION)).toEqual(expected.text.match(CITATION));
+    expect(text.split(/\s+/)).toEqual(expected.text.split(/\s+/));
+    expect(embeds.flatMap((e) => e.fields ?? []).map((f) => f.name)).toEqual(expected.citations.map((c) => `Source [${c.n}]`));
+    expect(embeds.at(-1)!.footer).toEqual({ text: 'Mode: extractive' });
+  }
+
+  it('/ask edits the reply with the first part and follows up with the rest', async () => {
+    const expected = await engine.ask(question);
+    expect(expected.text.length).toBeGreaterThan(DISCORD_LIMITS.embedCharsPerMessage);
+
+    const { fake } = await startBot(engine);
+    const { token } = fake.slashCommand(ask(question));
+    const edit = await fake.waitForRequest(editOfOriginal(fake, token));
+    // Wait until every part has arrived: the footer marks the last one.
+    await fake.waitForRequest((r) => followUp(fake, token)(r) && (r.body as MessageBody).embeds.some((e) => e.footer));
+    const followUps = fake.requests.filter(followUp(fake, token));
+    // The answer itself is public; only notes are ephemeral.
+    for (const r of followUps) expect((r.body as MessageBody).flags ?? 0).toBe(0);
+    expectSplitAnswer([edit, ...followUps].map((r) => r.body as MessageBody), expected);
+  });
+
+  it('a mention gets the long answer as a chain of replies', async () => {
+    const expected = await engine.ask(question);
+    const { fake } = await startBot(engine, { messageContent: true });
+    const messageId = fake.message({ content: `<@${fake.botUser.id}> ${question}`, mentionsBot: true });
+    const toChannel = (r: RecordedRequest) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages`;
+    await fake.waitForRequest((r) => toChannel(r) && (r.body as MessageBody).embeds.some((e) => e.footer));
+    const sent = fake.requests.filter(toChannel);
+    expectSplitAnswer(sent.map((r) => r.body as MessageBody), expected);
+    // Each part replies to the one before it, the first to the question.
+    const repliedTo = sent.map((r) => (r.body as MessageBody).message_reference?.message_id);
+    const ids = sent.map((r) => (r.response.body as { id: string }).id);
+    expect(repliedTo).toEqual([messageId, ...ids.slice(0, -1)]);
   });
 });
