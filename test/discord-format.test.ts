@@ -163,7 +163,7 @@ describe('formatAnswer', () => {
     );
     const [first, second] = message!.embeds[0]!.fields!;
     expect(first!.value).toBe(
-      '[\\*\\*Bold\\*\\* \\_claims\\_ \\\\[x\\](https://evil.example) \\`code\\`](https://arxiv.org/abs/1%20%28v2%29)\n“\\# Not a heading \\*really\\*”',
+      '[\\*\\*Bold\\*\\* \\_claims\\_ \\[x\\](https://evil.example) \\`code\\`](https://arxiv.org/abs/1%20%28v2%29)\n“\\# Not a heading \\*really\\*”',
     );
     expect(second!.value).toBe('Sneaky');
   });

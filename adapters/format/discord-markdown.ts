@@ -121,9 +121,10 @@ export function safeUrl(url: string | undefined): string | undefined {
 
 /** A paper title as markdown: escaped, linked when its URL is known. */
 export function linkedTitle(ref: { title: string; url?: string }, max = LINK_TITLE_CHARS): string {
-  const title = escapeDiscord(truncate(ref.title, max));
+  const title = truncate(ref.title, max);
   const url = safeUrl(ref.url);
-  return url ? `[${title.replaceAll('[', '\\[').replaceAll(']', '\\]')}](${url})` : title;
+  // Inside link text every bracket is escaped, so a title cannot close the link early or nest one.
+  return url ? `[${escapeMarkdown(title).replace(/[[\]]/g, '\\$&')}](${url})` : escapeDiscord(title);
 }
 
 function embedChars(embed: APIEmbed): number {
