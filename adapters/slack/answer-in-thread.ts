@@ -4,7 +4,7 @@ import { slackTextToPlain } from '../format/slack-mrkdwn.ts';
 import type { Turn } from '../../src/types.ts';
 import { refusalFor, slackUserKey } from './admission.ts';
 import type { SlackDeps } from './deps.ts';
-import { messages } from './messages.ts';
+import { messages, placeholderFor } from './messages.ts';
 import { fetchThreadHistory } from './thread-history.ts';
 
 /** A question as it arrived from Slack, whether by mention or by DM. */
@@ -51,8 +51,7 @@ export async function answerInThread(client: webApi.WebClient, q: SlackQuestion,
       return;
     }
 
-    const count = await engine.countPapers().catch(() => undefined);
-    const placeholder = await client.chat.postMessage({ channel: q.channel, thread_ts: threadTs, text: messages.placeholder(count) });
+    const placeholder = await client.chat.postMessage({ channel: q.channel, thread_ts: threadTs, text: await placeholderFor(engine) });
     placeholderTs = placeholder.ts;
 
     const history = q.threadTs === undefined ? [] : await threadHistory(client, q, log);

@@ -1,4 +1,5 @@
 /** What the bot says to users on its own behalf (everything else comes from the engine). */
+import type { Engine } from '../../src/types.ts';
 import { rateLimitMessage } from '../shared/rate-limit.ts';
 
 const PLACEHOLDER_PREFIX = 'Looking through';
@@ -16,4 +17,18 @@ export const messages = {
 /** True for the bot's own "Looking through N papers…" message (not a real answer). */
 export function isPlaceholder(text: string | undefined): boolean {
   return text?.startsWith(PLACEHOLDER_PREFIX) === true && text.endsWith('…');
+}
+
+/** The count is nice to have; Slack's 3 s acknowledgement window and a prompt placeholder are not optional. */
+const COUNT_WAIT_MS = 1000;
+
+/** "Looking through N papers…", without N if the store is slow or failing. */
+export async function placeholderFor(engine: Engine): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), COUNT_WAIT_MS)));
+  try {
+    return messages.placeholder(await Promise.race([engine.countPapers().catch(() => undefined), timeout]));
+  } finally {
+    clearTimeout(timer);
+  }
 }

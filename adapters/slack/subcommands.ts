@@ -1,18 +1,16 @@
 import { answerToSlack, mrkdwnMessage, paperToSlack, plainMessage, searchToSlack } from '../format/slack-blocks.ts';
 import { escapeMrkdwn } from '../format/slack-mrkdwn.ts';
-import { messages } from './messages.ts';
-import { usageOf, type SlashContext, type Subcommand, type SubcommandTable } from './slash-command.ts';
+import { placeholderFor } from './messages.ts';
+import { usageOf, type Subcommand, type SubcommandTable } from './slash-command.ts';
 
 const SEARCH_RESULTS = 5;
-
-const countPlaceholder = async ({ deps }: SlashContext) => messages.placeholder(await deps.engine.countPapers());
 
 /** Answers are shared with the channel (that is where the team talks); lookups stay with the asker. */
 export const ask: Subcommand = {
   argument: '<question>',
   summary: 'Answer a question from the papers, with [n] citations',
   rateLimited: true,
-  placeholder: countPlaceholder,
+  placeholder: ({ deps }) => placeholderFor(deps.engine),
   run: async ({ args, deps }) => ({ visibility: 'in_channel', ...answerToSlack(await deps.engine.ask(args)) }),
 };
 
