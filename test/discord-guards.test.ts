@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { refusalFor, userMessageFor, withDeadline } from '../adapters/discord/guards.ts';
+import { DiscordAPIError } from 'discord.js';
+import { errorForLog, refusalFor, userMessageFor, withDeadline } from '../adapters/discord/guards.ts';
 import { createRateLimiter, rateLimitMessage } from '../adapters/shared/rate-limit.ts';
 import { ModelError } from '../src/errors.ts';
 
@@ -54,5 +55,22 @@ describe('userMessageFor', () => {
     expect(userMessageFor(timeout)).toBe('Sorry, that took too long to answer. Please try again in a moment.');
     const failure = new ModelError('upstream 500 from https://internal.example/v1 with key sk-123');
     expect(userMessageFor(failure)).toBe('Sorry, something went wrong while answering. Please try again later.');
+  });
+});
+
+describe('errorForLog', () => {
+  it('keeps what explains a REST failure but not the URL or body, which carry the interaction token', () => {
+    const interactionToken = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDpzZWNyZXQ';
+    const error = new DiscordAPIError(
+      { code: 10062, message: 'Unknown interaction' },
+      10062,
+      404,
+      'POST',
+      `https://discord.com/api/v10/interactions/123/${interactionToken}/callback`,
+      { body: { type: 5, token: interactionToken } },
+    );
+    const logged = errorForLog(new Error('reply failed', { cause: error }));
+    expect(JSON.stringify(logged)).not.toContain(interactionToken);
+    expect(logged).toMatchObject({ message: 'reply failed', cause: { message: 'Unknown interaction', code: 10062, status: 404, method: 'POST' } });
   });
 });

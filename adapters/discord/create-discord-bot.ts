@@ -6,6 +6,7 @@ import type { Logger } from '../../src/logger.ts';
 import type { Engine } from '../../src/types.ts';
 import { NO_MENTIONS } from '../format/discord-markdown.ts';
 import { createRateLimiter } from '../shared/rate-limit.ts';
+import { errorForLog } from './guards.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 import { handleInteraction } from './interaction-handlers.ts';
 import { handleMention } from './mention-handler.ts';
@@ -64,8 +65,8 @@ export function createDiscordBot({
   client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, ctx));
   if (config.messageContent) client.on(Events.MessageCreate, (message) => void handleMention(message, ctx));
   // discord.js reconnects and resumes by itself; these only report what it is doing.
-  client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
-  client.on(Events.ShardError, (error, shardId) => log.warn({ err: error, shardId }, 'Discord gateway error'));
+  client.on(Events.Error, (error) => log.error({ err: errorForLog(error) }, 'Discord client error'));
+  client.on(Events.ShardError, (error, shardId) => log.warn({ err: errorForLog(error), shardId }, 'Discord gateway error'));
   client.on(Events.ShardReconnecting, (shardId) => {
     if (!stopping) log.warn({ shardId }, 'Discord gateway dropped; reconnecting');
   });

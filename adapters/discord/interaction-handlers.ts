@@ -12,7 +12,7 @@ import {
 } from '../format/discord-markdown.ts';
 import { COMMAND, OPTION } from './commands.ts';
 import { digestSubcommands } from './digest-subcommands.ts';
-import { refusalFor, userMessageFor, withDeadline } from './guards.ts';
+import { errorForLog, refusalFor, userMessageFor, withDeadline } from './guards.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 
 type ChatInputHandler = (interaction: ChatInputCommandInteraction, ctx: DiscordHandlerContext) => Promise<void>;
@@ -26,7 +26,7 @@ export async function handleInteraction(interaction: Interaction, ctx: DiscordHa
   const about = { interactionId: interaction.id, userId: interaction.user.id };
   if (interaction.isAutocomplete()) {
     await handleAutocomplete(interaction, ctx).catch((error: unknown) =>
-      ctx.logger.warn({ ...about, err: error }, 'Discord autocomplete failed'),
+      ctx.logger.warn({ ...about, err: errorForLog(error) }, 'Discord autocomplete failed'),
     );
     return;
   }
@@ -37,9 +37,9 @@ export async function handleInteraction(interaction: Interaction, ctx: DiscordHa
     if (!handler) throw new Error(`No handler for /${command}`);
     await handler(interaction, ctx);
   } catch (error) {
-    ctx.logger.error({ ...about, command, err: error }, 'Discord command failed');
+    ctx.logger.error({ ...about, command, err: errorForLog(error) }, 'Discord command failed');
     await replyEphemeral(interaction, userMessageFor(error)).catch((replyError: unknown) =>
-      ctx.logger.error({ ...about, command, err: replyError }, 'Could not tell the Discord user about the failure'),
+      ctx.logger.error({ ...about, command, err: errorForLog(replyError) }, 'Could not tell the Discord user about the failure'),
     );
   }
 }
@@ -93,7 +93,7 @@ async function handleAutocomplete(interaction: AutocompleteInteraction, ctx: Dis
   const typed = interaction.options.getFocused().trim();
   const refs = await withDeadline(AUTOCOMPLETE_DEADLINE_MS, () => ctx.engine.suggestTitles(typed, 25)).catch(
     (error: unknown) => {
-      ctx.logger.warn({ interactionId: interaction.id, err: error }, 'Title suggestions failed; offering none');
+      ctx.logger.warn({ interactionId: interaction.id, err: errorForLog(error) }, 'Title suggestions failed; offering none');
       return [];
     },
   );

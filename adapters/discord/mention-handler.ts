@@ -5,7 +5,7 @@
 import type { Message } from 'discord.js';
 import type { Turn } from '../../src/types.ts';
 import { formatAnswer, formatNotice, unescapeDiscord } from '../format/discord-markdown.ts';
-import { refusalFor, userMessageFor, withDeadline } from './guards.ts';
+import { errorForLog, refusalFor, userMessageFor, withDeadline } from './guards.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 
 export async function handleMention(message: Message, ctx: DiscordHandlerContext): Promise<void> {
@@ -27,10 +27,10 @@ export async function handleMention(message: Message, ctx: DiscordHandlerContext
     // Continuations reply to the previous part, so a long answer stays one readable chain.
     for (const part of rest) last = await last.reply(part);
   } catch (error) {
-    ctx.logger.error({ ...about, err: error }, 'Discord mention failed');
+    ctx.logger.error({ ...about, err: errorForLog(error) }, 'Discord mention failed');
     await message
       .reply(formatNotice(userMessageFor(error)))
-      .catch((replyError: unknown) => ctx.logger.error({ ...about, err: replyError }, 'Could not tell the Discord user about the failure'));
+      .catch((replyError: unknown) => ctx.logger.error({ ...about, err: errorForLog(replyError) }, 'Could not tell the Discord user about the failure'));
   }
 }
 
@@ -41,7 +41,7 @@ export async function handleMention(message: Message, ctx: DiscordHandlerContext
 async function historyFor(message: Message, ctx: DiscordHandlerContext): Promise<Turn[]> {
   if (!message.reference?.messageId) return [];
   const previous = await message.fetchReference().catch((error: unknown) => {
-    ctx.logger.warn({ messageId: message.id, err: error }, 'Could not read the message replied to; answering without history');
+    ctx.logger.warn({ messageId: message.id, err: errorForLog(error) }, 'Could not read the message replied to; answering without history');
     return undefined;
   });
   const embed = previous?.author.id === message.client.user.id ? previous.embeds[0] : undefined;
