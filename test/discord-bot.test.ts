@@ -15,7 +15,7 @@ import { rateLimitMessage } from '../adapters/shared/rate-limit.ts';
 import type { Config } from '../src/config.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import type { Answer, Engine } from '../src/types.ts';
-import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fakes/fake-discord.ts';
+import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type RecordedRequest } from './fakes/fake-discord.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
 const TOKEN = 'test-token-Nzk5.discord-bot';
@@ -46,9 +46,17 @@ async function startBot(
     token = TOKEN,
     logger = createLogger('silent'),
     start = true,
-  }: { messageContent?: boolean; limits?: Config['limits']; token?: string; logger?: Logger; start?: boolean } = {},
+    fakeOptions = {},
+  }: {
+    messageContent?: boolean;
+    limits?: Config['limits'];
+    token?: string;
+    logger?: Logger;
+    start?: boolean;
+    fakeOptions?: FakeDiscordOptions;
+  } = {},
 ) {
-  const fake = await startFakeDiscord({ token: TOKEN });
+  const fake = await startFakeDiscord({ token: TOKEN, ...fakeOptions });
   const bot = createDiscordBot({ engine, config: { token, apiUrl: fake.apiUrl, messageContent }, limits, logger });
   onTestFinished(async () => {
     await bot.stop();
@@ -275,6 +283,13 @@ describe('Discord bot over the real engine', () => {
       'Discord rejected DISCORD_TOKEN. Copy the bot token from the Developer Portal (your app → Bot → Reset Token).',
     );
     expect(lines.join('')).not.toContain(wrongToken);
+  });
+
+  it('says how to fix a refused Message Content intent at start', async () => {
+    const { bot } = await startBot(engine, { messageContent: true, start: false, fakeOptions: { messageContentAllowed: false } });
+    await expect(bot.start()).rejects.toThrow(
+      'Discord refused the Message Content intent. Turn it on in the Developer Portal (your app → Bot → Privileged Gateway Intents) or set DISCORD_MESSAGE_CONTENT=false.',
+    );
   });
 });
 

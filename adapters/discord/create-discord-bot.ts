@@ -98,5 +98,10 @@ function loginFailure(error: unknown): string {
   if (error instanceof Error && 'code' in error && error.code === DiscordjsErrorCodes.TokenInvalid) {
     return 'Discord rejected DISCORD_TOKEN. Copy the bot token from the Developer Portal (your app → Bot → Reset Token).';
   }
-  return `Could not connect to Discord: ${error instanceof Error ? error.message : String(error)}`;
+  const message = error instanceof Error ? error.message : String(error);
+  // Gateway close code 4014: a privileged intent the app has not been granted.
+  if (/disallowed intents/i.test(message)) {
+    return 'Discord refused the Message Content intent. Turn it on in the Developer Portal (your app → Bot → Privileged Gateway Intents) or set DISCORD_MESSAGE_CONTENT=false.';
+  }
+  return `Could not connect to Discord: ${message}`;
 }

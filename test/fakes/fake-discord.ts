@@ -49,6 +49,8 @@ export interface FakeDiscordOptions {
   /** The bot token the fake accepts (REST `Authorization: Bot …` and gateway IDENTIFY). */
   token?: string;
   heartbeatIntervalMs?: number;
+  /** Whether the app may use the privileged Message Content intent (a Developer Portal switch). */
+  messageContentAllowed?: boolean;
 }
 
 export interface FakeDiscord {
@@ -77,6 +79,7 @@ export interface FakeDiscord {
 }
 
 const API_PREFIX = '/api/v10';
+const MESSAGE_CONTENT_INTENT = 1 << 15;
 const DEFAULT_USER: FakeUser = { id: '300000000000000001', username: 'reader' };
 
 /** Snowflake-shaped ids, increasing, so discord.js can sort and time them. */
@@ -93,6 +96,7 @@ function apiUser(user: FakeUser, bot = false) {
 export async function startFakeDiscord({
   token = 'fake-bot-token',
   heartbeatIntervalMs = 1000,
+  messageContentAllowed = true,
 }: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const nextId = createIds();
   const appId = nextId();
@@ -228,6 +232,9 @@ export async function startFakeDiscord({
           break;
         case 2:
           if (d?.token !== token) return ws.close(4004, 'Authentication failed.');
+          if (!messageContentAllowed && (Number(d.intents) & MESSAGE_CONTENT_INTENT) !== 0) {
+            return ws.close(4014, 'Disallowed intent(s).');
+          }
           session = { id: randomUUID(), seq: 0 };
           dispatch('READY', {
             v: 10,
