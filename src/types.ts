@@ -3,8 +3,22 @@
  * Adapters import only from here and from `engine.ts`.
  */
 
+/** What remote sources know beyond the basics; kept with the paper for digests. */
+export interface PaperExtras {
+  /** Hugging Face's one-paragraph summary: a ready-made digest gist. */
+  aiSummary?: string;
+  aiKeywords?: string[];
+  githubRepo?: string;
+  projectPage?: string;
+  /** arXiv categories, primary first. */
+  categories?: string[];
+  submittedOnDailyAt?: string;
+}
+
+export const PAPER_EXTRA_KEYS = ['aiSummary', 'aiKeywords', 'githubRepo', 'projectPage', 'categories', 'submittedOnDailyAt'] as const;
+
 /** A paper as the store keeps it. */
-export interface Paper {
+export interface Paper extends PaperExtras {
   /** arXiv id when known (no version suffix), else `t-` + a hash of the normalised title. */
   id: string;
   title: string;

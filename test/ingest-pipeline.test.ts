@@ -76,6 +76,23 @@ describe('ingest pipeline', () => {
     expect((await store.termStats()).docs).toBe(98);
   });
 
+  it('keeps source extras such as the Hugging Face summary with the paper', async () => {
+    const paper: PaperInput & { aiSummary: string; categories: string[] } = {
+      id: '2511.01234',
+      title: 'Sparse Mixtures for Speech',
+      abstract: 'We route speech frames to sparse experts and halve the compute of recognition.',
+      authors: ['A. Author'],
+      source: 'hf-daily',
+      upvotes: 12,
+      aiSummary: 'Sparse experts make speech recognition twice as cheap.',
+      categories: ['cs.CL', 'eess.AS'],
+    };
+    await ingestPapers([paper], { store, embedder });
+    const [stored] = await store.getPapers([paper.id]);
+    expect(stored).toMatchObject({ upvotes: 12, aiSummary: paper.aiSummary, categories: paper.categories, authors: ['A. Author'] });
+    expect(stored!.githubRepo).toBeUndefined();
+  });
+
   it('refuses a store built by another embedder and says how to rebuild', async () => {
     await ingestPapers((await bundled()).slice(0, 2), { store, embedder });
     store.close();

@@ -4,6 +4,7 @@ import { idf, type TermStats } from '../store/term-stats.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
+import { rankSentences, sentenceScorer } from './evidence.ts';
 import { relevanceOf, type RelevanceFeatures } from './relevance.ts';
 
 export interface RetrievedPaper {
@@ -38,7 +39,15 @@ const BM25_B = 0.75;
  * (counted twice) and abstract with corpus statistics, fused with its best chunk's cosine
  * similarity. The same features give a calibrated relevance used to abstain.
  */
-export function createHybridRetriever({ store, embedder }: { store: PaperStore; embedder: EmbeddingsInterface }): Retriever {
+export function createHybridRetriever({
+  store,
+  embedder,
+  denseWeight = DENSE_WEIGHT,
+}: {
+  store: PaperStore;
+  embedder: EmbeddingsInterface;
+  denseWeight?: number;
+}): Retriever {
   return {
     async retrieve(query, { k = 10, paperIds } = {}) {
       const terms = contentTerms(query);
@@ -58,6 +67,7 @@ export function createHybridRetriever({ store, embedder }: { store: PaperStore; 
       const dense = bestSimilarityByPaper(byVector);
 
       const queryWeights = weightsOf(terms);
+      const scoreSentence = sentenceScorer(query, queryWeights, stats);
       const totalIdf = [...queryWeights.keys()].reduce((a, t) => a + idf(stats, t), 0);
       const scored = candidateIds
         .map((id) => known.get(id))
@@ -81,14 +91,14 @@ export function createHybridRetriever({ store, embedder }: { store: PaperStore; 
       return scored
         .map((s) => ({
           paper: s.paper,
-          score: (1 - DENSE_WEIGHT) * (s.bm25 / maxBm25) + DENSE_WEIGHT * (s.features.similarity / maxSim),
+          score: (1 - denseWeight) * (s.bm25 / maxBm25) + denseWeight * (s.features.similarity / maxSim),
           relevance: relevanceOf(s.features),
           features: s.features,
           evidence: [] as string[],
         }))
         .sort((a, b) => b.score - a.score)
         .slice(0, k)
-        .map((r) => ({ ...r, evidence: rankSentences(r.paper, queryWeights, stats) }));
+        .map((r) => ({ ...r, evidence: rankSentences(r.paper.abstract, scoreSentence) }));
     },
   };
 }
@@ -137,20 +147,4 @@ function bestSentenceIdf(paper: Pick<Paper, 'title' | 'abstract'>, query: Map<st
     best = Math.max(best, mass);
   }
   return best;
-}
-
-/**
- * Orders a paper's sentences by how much of the query they contain (idf-weighted), title last
- * unless it matches best: composers quote from this list, so every entry is verbatim paper text.
- */
-export function rankSentences(paper: Pick<Paper, 'title' | 'abstract'>, query: Map<string, number>, stats: TermStats): string[] {
-  const sentences = splitSentences(paper.abstract);
-  const scored = sentences.map((s, i) => {
-    const present = new Set(contentTerms(s));
-    let score = 0;
-    for (const t of query.keys()) if (present.has(t)) score += idf(stats, t);
-    // Earlier sentences state the contribution; prefer them on ties.
-    return { s, score: score - i * 0.01 };
-  });
-  return scored.sort((a, b) => b.score - a.score).map((x) => x.s);
 }

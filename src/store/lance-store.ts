@@ -1,6 +1,6 @@
 import * as lancedb from '@lancedb/lancedb';
 import { StoreError } from '../errors.ts';
-import type { Paper } from '../types.ts';
+import { PAPER_EXTRA_KEYS, type Paper, type PaperExtras } from '../types.ts';
 import {
   CHUNKS,
   META,
@@ -278,6 +278,7 @@ function paperToRow(p: Paper): PaperRow {
     addedAt: p.addedAt,
     contentHash: p.contentHash,
     upvotes: p.upvotes ?? null,
+    extras: JSON.stringify(Object.fromEntries(PAPER_EXTRA_KEYS.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]))),
   };
 }
 
@@ -293,5 +294,6 @@ function rowToPaper(r: PaperRow): Paper {
     addedAt: r.addedAt,
     contentHash: r.contentHash,
     upvotes: r.upvotes ?? undefined,
+    ...(JSON.parse(r.extras || '{}') as PaperExtras),
   };
 }

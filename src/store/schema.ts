@@ -17,6 +17,8 @@ export const papersSchema = new Schema([
   new Field('addedAt', new Utf8(), false),
   new Field('contentHash', new Utf8(), false),
   new Field('upvotes', new Int32(), true),
+  // Source-specific extras (PaperExtras) as JSON: new sources add keys without a schema change.
+  new Field('extras', new Utf8(), false),
 ]);
 
 export function chunksSchema(dimensions: number): Schema {
@@ -43,6 +45,7 @@ export interface PaperRow {
   addedAt: string;
   contentHash: string;
   upvotes: number | null;
+  extras: string;
 }
 
 export interface ChunkRow {

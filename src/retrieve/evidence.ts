@@ -1,0 +1,42 @@
+import type { TermStats } from '../store/term-stats.ts';
+import { idf } from '../store/term-stats.ts';
+import { splitSentences } from '../text/sentences.ts';
+import { contentTerms } from '../text/tokenize.ts';
+
+/**
+ * Cue phrases of extractive summarisation (after Edmundson): sentences that state a contribution
+ * or a result carry the facts people ask about; sentences that set the scene rarely do.
+ */
+const CONTRIBUTION = /\b(?:we|this (?:paper|work|study)|our (?:work|method|model|approach|framework|results?|experiments?))\s+(?:\w+\s+){0,2}(?:propose|introduce|present|develop|design|show|find|demonstrate|achieve|release|build|report)/i;
+const RESULT = /\d+(?:\.\d+)?\s*(?:%|x\b|×|times\b|points?\b|fold\b)|\b(?:outperform|surpass|improv|speed-?up|faster|state-of-the-art|achiev)/i;
+const BACKGROUND = /^(?:traditionally|recently|in recent years|existing|previous|prior|despite|although|while|over the past|with the (?:rise|advent|success))\b/i;
+/** Questions asking for an amount want a sentence with the number in it. */
+const QUANTITY_QUESTION = /\b(?:how (?:much|many|fast|big|large|well)|faster|speed|gain|improvement|by how|what (?:accuracy|score|size))\b/i;
+
+export interface SentenceScorer {
+  (sentence: string): number;
+}
+
+/** Scores sentences for a question: share of its idf mass they contain, nudged by cue phrases. */
+export function sentenceScorer(question: string, queryTerms: Map<string, number>, stats: TermStats): SentenceScorer {
+  const total = [...queryTerms.keys()].reduce((a, t) => a + idf(stats, t), 0) || 1;
+  const wantsQuantity = QUANTITY_QUESTION.test(question);
+  return (sentence) => {
+    const present = new Set(contentTerms(sentence));
+    let mass = 0;
+    for (const t of queryTerms.keys()) if (present.has(t)) mass += idf(stats, t);
+    let score = mass / total;
+    if (CONTRIBUTION.test(sentence)) score += 0.15;
+    if (RESULT.test(sentence)) score += wantsQuantity ? 0.3 : 0.1;
+    if (BACKGROUND.test(sentence)) score -= 0.15;
+    return score;
+  };
+}
+
+/** A paper's abstract sentences, best first, verbatim (earlier sentences win ties). */
+export function rankSentences(abstract: string, score: SentenceScorer): string[] {
+  return splitSentences(abstract)
+    .map((s, i) => ({ s, score: score(s) - i * 0.001 }))
+    .sort((a, b) => b.score - a.score)
+    .map((x) => x.s);
+}
