@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFixture, startFakePaperSources, type FakePaperSources } from './fakes/fake-paper-sources.ts';
 
 const run = promisify(execFile);
 let dir: string;
 
 /** Runs the real CLI in a child process, as `npm run <command>` does, against a temp store. */
 async function cli(...args: string[]) {
-  const env = { ...process.env, PAPERBOY_DB_URI: join(dir, 'db'), CI: 'true', LOG_LEVEL: 'error' };
+  const env = { ...process.env, PAPERBOY_DB_URI: join(dir, 'db'), CI: 'true', LOG_LEVEL: 'error', HF_API_BASE: sources.baseUrl };
   try {
     const { stdout, stderr } = await run('npx', ['tsx', 'adapters/terminal/cli.ts', ...args], { env });
     return { code: 0, stdout, stderr };
@@ -21,10 +22,16 @@ async function cli(...args: string[]) {
   }
 }
 
+let sources: FakePaperSources;
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'paperboy-cli-'));
+  sources = await startFakePaperSources({ hfDays: { '2026-11-26': JSON.parse(loadFixture('hf-daily-2026-11-26.json')) as unknown[] } });
 });
-afterAll(async () => rm(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  await sources.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('command line', () => {
   it('rejects a malformed file naming file and line, exits non-zero and writes nothing', async () => {
@@ -50,6 +57,13 @@ describe('command line', () => {
     expect(JSON.parse(first.stdout)).toMatchObject({ added: 2, updated: 0, unchanged: 0, rejected: 0, total: 100 });
     const second = await cli('ingest', '--json', 'test/fixtures/ingest/two-papers.txt');
     expect(JSON.parse(second.stdout)).toMatchObject({ added: 0, unchanged: 2, total: 100 });
+  }, 60_000);
+
+  it('ingests a day of Hugging Face daily papers from the configured base URL', async () => {
+    const result = await cli('ingest', '--json', 'hf-daily:2026-11-26');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ added: 4, total: 104 });
+    expect(sources.requests.some((r) => r.path === '/api/daily_papers' && r.params.get('date') === '2026-11-26')).toBe(true);
   }, 60_000);
 
   it('searches with --json and --k', async () => {

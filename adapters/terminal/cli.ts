@@ -1,6 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createHttpClient } from '../../ingest/sources/http-client.ts';
 import { readPaperFile } from '../../ingest/sources/read-paper-file.ts';
+import { fetchSourceSpec, parseSourceSpec } from '../../ingest/sources/source-spec.ts';
 import { ingestPapers } from '../../ingest/pipeline.ts';
 import { loadConfig, secretValues } from '../../src/config.ts';
 import { PaperboyError } from '../../src/errors.ts';
@@ -18,7 +20,8 @@ import { renderAnswer, renderHits } from './render-answer.ts';
 const USAGE = `Usage:
   npm run ask -- [--json] "question"
   npm run search -- [--json] [--k 10] "terms"
-  npm run ingest -- [--json] [--rebuild] [FILE...]   (no FILE: the bundled corpus)
+  npm run ingest -- [--json] [--rebuild] [FILE | hf-daily[:YYYY-MM-DD] | arxiv:ID[,ID…] | arxiv:QUERY ...]
+                    (nothing named: the bundled corpus)
   npm run eval -- [--set eval/questions.jsonl] [--json] [--calibrate]
   npm run bench -- [--sizes 10000,100000]`;
 
@@ -71,10 +74,14 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0;
     }
     case 'ingest': {
-      const files = positionals.length > 0 ? positionals : [config.corpusPath];
-      // Parse everything before writing anything: a malformed file aborts with nothing written from it.
+      const specs = positionals.length > 0 ? positionals : [config.corpusPath];
+      // Read everything before writing anything: a malformed file aborts with nothing written from it.
       const inputs: PaperInput[] = [];
-      for (const f of files) inputs.push(...(await readPaperFile(f)));
+      const http = createHttpClient({ logger });
+      for (const s of specs) {
+        const remote = parseSourceSpec(s);
+        inputs.push(...(remote ? await fetchSourceSpec(remote, { http, hfApiBase: config.digest.hfApiBase, arxivApiBase: config.digest.arxivApiBase }) : await readPaperFile(s)));
+      }
       if (values.rebuild) await dropStore(config.store);
       const { store, embedder, engine } = await openEngine(config, { logger, seed: false });
       const counts = await ingestPapers(inputs, { store, embedder, progress: terminalProgress() });
