@@ -66,8 +66,8 @@ export function mergeDuplicates(inputs: PaperInput[]): PaperInput[] {
 /**
  * Idempotent ingest: papers whose content hash is already stored are skipped (no re-embedding);
  * new and changed papers are chunked, embedded in batches and upserted. Each batch is written
- * chunks-first, papers-last, and the term statistics after, so a crash leaves a readable store
- * that the next run completes.
+ * chunks-first, papers-last; term statistics are saved at the end (and recounted from the papers
+ * if a crash left them behind), so a crash leaves a readable store that the next run completes.
  */
 export async function ingestPapers(
   inputs: PaperInput[],
@@ -86,6 +86,7 @@ export async function ingestPapers(
   },
 ): Promise<IngestCounts> {
   await reconcileTermStats(store);
+  const stats = await store.termStats();
   const papers = mergeDuplicates(inputs);
   const counts: IngestCounts = { added: 0, updated: 0, unchanged: 0, rejected: 0 };
   progress.start(papers.length);
@@ -112,18 +113,19 @@ export async function ingestPapers(
         const pieces = changed.flatMap((p) => chunkAbstract(p.title, p.abstract).map((c) => ({ paperId: p.id, ...c })));
         const vectors = await embedder.embedDocuments(pieces.map((c) => c.text));
         const rows: ChunkRow[] = pieces.map((c, j) => ({ id: `${c.paperId}#${c.ord}`, paperId: c.paperId, ord: c.ord, text: c.text, vector: vectors[j]! }));
-        await store.upsert(changed, rows);
-        const stats = await store.termStats();
+        await store.upsert(changed, rows, new Set(previous.keys()));
         for (const p of changed) {
           const old = previous.get(p.id);
           if (old) applyDocument(stats, indexedTerms(old), -1);
           applyDocument(stats, indexedTerms(p), 1);
         }
-        await store.saveTermStats(stats);
       }
       progress.advance(batch.length);
     }
-    if (counts.added + counts.updated > 0) await store.refreshIndexes();
+    if (counts.added + counts.updated > 0) {
+      await store.saveTermStats(stats);
+      await store.refreshIndexes();
+    }
   } finally {
     progress.stop();
   }

@@ -99,7 +99,7 @@ describe('ingest pipeline', () => {
     const other = new HashedEmbedder(128);
     const error = await open(other).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
-    expect((error as Error).message).toMatch(/built with the embedder "hashed-ngram-v1-256".*npm run ingest -- --rebuild/);
+    expect((error as Error).message).toMatch(/built with the embedder "hashed-ngram-v2-256".*npm run ingest -- --rebuild/);
     store = await open();
   });
 });

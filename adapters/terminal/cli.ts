@@ -22,7 +22,7 @@ const USAGE = `Usage:
   npm run search -- [--json] [--k 10] "terms"
   npm run ingest -- [--json] [--rebuild] [FILE | hf-daily[:YYYY-MM-DD] | arxiv:ID[,ID…] | arxiv:QUERY ...]
                     (nothing named: the bundled corpus)
-  npm run eval -- [--set eval/questions.jsonl] [--json] [--calibrate]
+  npm run eval -- [--set FILE[,FILE…]] [--json] [--calibrate]   (default: eval/questions.jsonl)
   npm run bench -- [--sizes 10000,100000]`;
 
 /** `npm run ask|search|ingest|eval|bench`: one entry point, one validated config. */
@@ -92,7 +92,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0;
     }
     case 'eval': {
-      const questions = readQuestionSet(values.set);
+      // Several sets may be named, comma-separated (e.g. to calibrate on all of ours at once).
+      const questions = values.set.split(',').flatMap((f) => readQuestionSet(f));
       const { engine, store, embedder } = await openEngine(config, { logger, progress: terminalProgress() });
       if (values.calibrate) {
         const fitted = await calibrate(questions, createHybridRetriever({ store, embedder }));

@@ -56,8 +56,11 @@ export interface PaperStore {
   allTexts(): Promise<{ id: string; title: string; abstract: string }[]>;
   /** Papers added at or after `sinceIso`, newest first. */
   papersAddedSince(sinceIso: string, limit?: number): Promise<Paper[]>;
-  /** Writes chunks first and papers last, so a crash between them only causes a redo. */
-  upsert(papers: Paper[], chunks: ChunkRow[]): Promise<void>;
+  /**
+   * Writes chunks first and papers last, so a crash between them only causes a redo. Papers in
+   * `replacing` already exist and are updated in place; all others are appended.
+   */
+  upsert(papers: Paper[], chunks: ChunkRow[], replacing?: Set<string>): Promise<void>;
   searchPapersText(query: string, k: number, paperIds?: string[]): Promise<PaperHit[]>;
   searchChunksText(query: string, k: number, paperIds?: string[]): Promise<ChunkHit[]>;
   searchChunksVector(vector: number[], k: number, paperIds?: string[]): Promise<ChunkHit[]>;
@@ -165,17 +168,26 @@ export async function openStore({ uri, apiKey, region, embedder }: StoreOptions)
       const rows = await papers.query().where(`addedAt >= ${sqlString(sinceIso)}`).limit(limit).toArray();
       return rows.map((r) => rowToPaper(r as PaperRow)).sort((a, b) => b.addedAt.localeCompare(a.addedAt));
     },
-    async upsert(newPapers, newChunks) {
+    async upsert(newPapers, newChunks, replacing = new Set()) {
       if (newPapers.length === 0) return;
-      if (newChunks.length > 0) {
-        await chunks.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(newChunks as unknown as Record<string, unknown>[]);
+      const fresh = (id: string) => !replacing.has(id);
+      // New papers are plain appends; only replaced papers need the costlier merge and cleanup.
+      const added = newChunks.filter((c) => fresh(c.paperId));
+      const merged = newChunks.filter((c) => !fresh(c.paperId));
+      if (added.length > 0) await chunks.add(added as unknown as Record<string, unknown>[]);
+      if (merged.length > 0) {
+        await chunks.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(merged as unknown as Record<string, unknown>[]);
+        // An updated abstract may have fewer chunks than before: drop the leftovers.
+        const maxOrd = new Map<string, number>();
+        for (const c of merged) maxOrd.set(c.paperId, Math.max(maxOrd.get(c.paperId) ?? -1, c.ord));
+        const stale = [...maxOrd].map(([id, ord]) => `(paperId = ${sqlString(id)} AND ord > ${ord})`);
+        for (const batch of batches(stale, 200)) await chunks.delete(batch.join(' OR '));
       }
-      // An updated abstract may have fewer chunks than before: drop the leftovers.
-      const maxOrd = new Map<string, number>();
-      for (const c of newChunks) maxOrd.set(c.paperId, Math.max(maxOrd.get(c.paperId) ?? -1, c.ord));
-      const stale = newPapers.map((p) => `(paperId = ${sqlString(p.id)} AND ord > ${maxOrd.get(p.id) ?? -1})`);
-      for (const batch of batches(stale, 200)) await chunks.delete(batch.join(' OR '));
-      await papers.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(newPapers.map(paperToRow) as unknown as Record<string, unknown>[]);
+      const rows = newPapers.map(paperToRow) as unknown as Record<string, unknown>[];
+      const addedPapers = rows.filter((r) => fresh(r.id as string));
+      const mergedPapers = rows.filter((r) => !fresh(r.id as string));
+      if (addedPapers.length > 0) await papers.add(addedPapers);
+      if (mergedPapers.length > 0) await papers.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(mergedPapers);
       titles = undefined;
     },
     async searchPapersText(query, k, paperIds) {
