@@ -1,0 +1,193 @@
+/**
+ * Digest content: the papers a channel has not seen yet, kept and grouped by its topics (or by
+ * shared keywords when it has none), ranked by upvotes then relevance, one line each.
+ */
+import type { PaperStore } from '../store/lance-store.ts';
+import { idf } from '../store/term-stats.ts';
+import type { Engine, Paper } from '../types.ts';
+import type { DigestStore, PaperExtras } from './digest-store.ts';
+import { detailsOf, gistOf } from './gist.ts';
+import { localDay, shortDate } from './schedule.ts';
+import { groupByKeywords } from './themes.ts';
+import type { Digest, DigestPaper, DigestTheme } from './types.ts';
+
+/**
+ * `SearchHit.relevance` is calibrated like a probability; a topic keeps the papers the engine
+ * rates at least this relevant to it.
+ */
+export const TOPIC_RELEVANCE_FLOOR = 0.2;
+
+export interface BuildDigestDeps {
+  engine: Engine;
+  store: Pick<PaperStore, 'papersAddedSince' | 'termStats'>;
+  digestStore: Pick<DigestStore, 'extras'>;
+  /** A paper belongs to a topic when the engine's relevance for it reaches this. */
+  relevanceFloor?: number;
+}
+
+export interface BuildDigestOptions {
+  /** Papers added in (since, until] are new. */
+  since: Date;
+  until: Date;
+  /** The digest's date (its scheduled time). */
+  at: Date;
+  timezone: string;
+  topics?: string[];
+  notes?: string[];
+  /** Upper bound on the papers considered, newest first. */
+  maxPapers?: number;
+}
+
+/**
+ * @example
+ * const digest = await buildDigest({ engine, store, digestStore }, {
+ *   since: lastRun, until: now, at: now, timezone: 'UTC', topics: ['speech'],
+ * });
+ */
+export async function buildDigest(
+  { engine, store, digestStore, relevanceFloor = TOPIC_RELEVANCE_FLOOR }: BuildDigestDeps,
+  { since, until, at, timezone, topics = [], notes = [], maxPapers = 500 }: BuildDigestOptions,
+): Promise<Digest> {
+  const [sinceIso, untilIso] = [since.toISOString(), until.toISOString()];
+  const fresh = (await store.papersAddedSince(sinceIso, maxPapers)).filter((p) => p.addedAt > sinceIso && p.addedAt <= untilIso);
+  const extras = await digestStore.extras(fresh.map((p) => p.id));
+  const themes = topics.length > 0 ? await themesByTopic(engine, fresh, extras, topics, relevanceFloor) : await themesByKeyword(store, fresh, extras);
+  const paperIds = themes.flatMap((t) => t.papers.map((p) => p.id));
+  return {
+    header: headerOf(at, timezone, paperIds.length, themes.length),
+    day: localDay(at, timezone),
+    themes,
+    notes,
+    paperIds,
+    topics,
+    since: sinceIso,
+    until: untilIso,
+  };
+}
+
+async function themesByTopic(
+  engine: Engine,
+  papers: Paper[],
+  extras: Map<string, PaperExtras>,
+  topics: string[],
+  floor: number,
+): Promise<DigestTheme[]> {
+  if (papers.length === 0) return [];
+  const byId = new Map(papers.map((p) => [p.id, p]));
+  // A paper relevant to several topics goes under the one it fits best.
+  const best = new Map<string, { topic: string; relevance: number }>();
+  for (const topic of topics) {
+    const hits = await engine.search(topic, { k: papers.length, paperIds: [...byId.keys()] });
+    for (const hit of hits) {
+      if (hit.relevance < floor) continue;
+      const seen = best.get(hit.paper.id);
+      if (!seen || hit.relevance > seen.relevance) best.set(hit.paper.id, { topic, relevance: hit.relevance });
+    }
+  }
+  return topics
+    .map((topic) => ({
+      name: topic,
+      papers: rank(
+        [...best].filter(([, b]) => b.topic === topic).map(([id, b]) => ({ ...toDigestPaper(byId.get(id)!, extras.get(id)), relevance: b.relevance })),
+      ),
+    }))
+    .filter((t) => t.papers.length > 0);
+}
+
+async function themesByKeyword(
+  store: Pick<PaperStore, 'termStats'>,
+  papers: Paper[],
+  extras: Map<string, PaperExtras>,
+): Promise<DigestTheme[]> {
+  if (papers.length === 0) return [];
+  const stats = await store.termStats();
+  const byId = new Map(papers.map((p) => [p.id, p]));
+  const groups = groupByKeywords(
+    papers.map((p) => ({ id: p.id, title: p.title, keywords: extras.get(p.id)?.aiKeywords })),
+    { idf: (term) => idf(stats, term) },
+  );
+  return groups.map((g) => ({ name: g.name, papers: rank(g.ids.map((id) => toDigestPaper(byId.get(id)!, extras.get(id)))) }));
+}
+
+/** Upvotes when known, then relevance; otherwise the order given (newest first). */
+function rank(papers: DigestPaper[]): DigestPaper[] {
+  return papers
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (b.p.upvotes ?? -1) - (a.p.upvotes ?? -1) || (b.p.relevance ?? 0) - (a.p.relevance ?? 0) || a.i - b.i)
+    .map(({ p }) => p);
+}
+
+function toDigestPaper(paper: Paper, extras: PaperExtras | undefined): DigestPaper {
+  const text = { abstract: paper.abstract, aiSummary: extras?.aiSummary };
+  const url = paper.url ?? (/^\d{4}\.\d{4,5}$|^[a-z-]+(?:\.[A-Z]{2})?\/\d{7}$/.test(paper.id) ? `https://arxiv.org/abs/${paper.id}` : undefined);
+  return {
+    id: paper.id,
+    title: paper.title,
+    ...(url !== undefined && { url }),
+    gist: gistOf(text),
+    details: detailsOf(text),
+    authors: paper.authors,
+    ...(paper.upvotes !== undefined && { upvotes: paper.upvotes }),
+  };
+}
+
+function headerOf(at: Date, timezone: string, papers: number, themes: number): string {
+  const parts = ['Paperboy daily', shortDate(at, timezone)];
+  if (papers === 0) parts.push('no new papers');
+  else parts.push(plural(papers, 'new paper'), plural(themes, 'theme'));
+  return parts.join(' · ');
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+export interface RenderOptions {
+  /** The thread's full list (every paper, longer gists, authors) instead of the short top-level message. */
+  full?: boolean;
+  /** Papers per theme in the short message. */
+  perTheme?: number;
+}
+
+/**
+ * Markdown for the dry run, and for adapters that post markdown: the short top-level message, or
+ * with `full` the complete list for the thread.
+ */
+export function renderDigestMarkdown(digest: Digest, { full = false, perTheme = 3 }: RenderOptions = {}): string {
+  const lines = [`**${digest.header}**`];
+  for (const note of digest.notes) lines.push(`> ${note}`);
+  if (digest.paperIds.length === 0) {
+    lines.push('', digest.topics.length > 0 ? `Nothing new about ${digest.topics.join(', ')} since the last digest.` : 'Nothing new since the last digest.');
+  }
+  for (const theme of digest.themes) {
+    lines.push('', `**${escapeMarkdown(theme.name)}**`);
+    const shown = full ? theme.papers : theme.papers.slice(0, perTheme);
+    for (const p of shown) {
+      if (full) {
+        const authors = p.authors.length > 3 ? `${p.authors.slice(0, 3).join(', ')} et al.` : p.authors.join(', ');
+        lines.push(`- ${linked(p)}${votes(p)}`);
+        if (authors) lines.push(`  ${escapeMarkdown(authors)}`);
+        lines.push(`  ${escapeMarkdown(p.details)}`);
+      } else {
+        lines.push(`- ${linked(p)} — ${escapeMarkdown(p.gist)}${votes(p)}`);
+      }
+    }
+    const hidden = theme.papers.length - shown.length;
+    if (hidden > 0) lines.push(`- _…and ${plural(hidden, 'more paper')} in the thread_`);
+  }
+  return lines.join('\n');
+}
+
+function linked(p: DigestPaper): string {
+  const title = escapeMarkdown(p.title);
+  return p.url ? `[${title}](${p.url})` : `**${title}**`;
+}
+
+function votes(p: DigestPaper): string {
+  return p.upvotes !== undefined ? ` · ▲ ${p.upvotes}` : '';
+}
+
+/** Paper text must not turn into links, emphasis or headings. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>#|~])/g, '\\$1');
+}

@@ -1,0 +1,112 @@
+/**
+ * Runs digests on schedule. Time is injected: `tick(now)` does whatever is due at `now`, so tests
+ * drive it directly and `start()` merely calls it on a timer.
+ *
+ * At each tick, every active subscription owes at most one delivery: its latest cron occurrence
+ * after it subscribed, keyed by that occurrence's day. After downtime that is one catch-up digest
+ * (the latest missed day, covering everything since the last one), never one per missed day.
+ */
+import { channelKeyOf } from './digest-store.ts';
+import { createDelivering, type DeliveryOutcome, type DeliveryTarget, type DigestDeps } from './delivery.ts';
+import { latestOccurrence, localDay } from './schedule.ts';
+import type { Subscription } from './types.ts';
+
+export interface TickReport {
+  /** Deliveries this process claimed, and how each ended. */
+  deliveries: { key: string; outcome: DeliveryOutcome }[];
+  /** Gaps noted in this tick's digests (sources that could not be reached). */
+  notes: string[];
+}
+
+export interface DigestScheduler {
+  /** Does the work due at `now` (default: the injected clock). */
+  tick(now?: Date): Promise<TickReport>;
+  /** Ticks now (the start-up catch-up) and then every `pollMs`. */
+  start(): void;
+  /** Stops the timer and waits for a running tick. */
+  stop(): Promise<void>;
+}
+
+export interface SchedulerOptions {
+  /** How often `start()` looks for due digests. */
+  pollMs?: number;
+}
+
+/**
+ * @example
+ * const scheduler = createDigestScheduler({ engine, store, embedder, digestStore, posters, config: config.digest, http, logger });
+ * scheduler.start();
+ */
+export function createDigestScheduler(deps: DigestDeps, { pollMs = 30_000 }: SchedulerOptions = {}): DigestScheduler {
+  const delivering = createDelivering(deps);
+  const { digestStore, posters, logger } = deps;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<TickReport> | undefined;
+
+  function dueTarget(subscription: Subscription, now: Date): DeliveryTarget | undefined {
+    const schedule = delivering.schedule(subscription);
+    const at = latestOccurrence(schedule, new Date(subscription.createdAt), now);
+    if (at === undefined) return undefined;
+    const day = localDay(at, schedule.timezone);
+    return {
+      channel: { platform: subscription.platform, channelId: subscription.channelId },
+      key: `${channelKeyOf(subscription.platform, subscription.channelId)}|${day}`,
+      day,
+      at,
+      topics: subscription.topics,
+      schedule,
+      subscription,
+    };
+  }
+
+  async function tick(now = delivering.clock()): Promise<TickReport> {
+    // Only platforms running in this process; the others' channels wait for theirs.
+    const subscriptions = (await digestStore.activeSubscriptions()).filter((s) => posters[s.platform] !== undefined);
+    const targets = subscriptions.flatMap((s) => dueTarget(s, now) ?? []);
+    const known = await digestStore.getDeliveries(targets.map((t) => t.key));
+    const open = targets.filter((t) => {
+      const d = known.get(t.key);
+      return d === undefined || d.state === 'claimed' || d.state === 'posting' || d.state === 'failed';
+    });
+    const claimed = [];
+    for (const target of open) {
+      const claim = await delivering.claim(target);
+      if (claim) claimed.push({ claim, target });
+    }
+    if (claimed.length === 0) return { deliveries: [], notes: [] };
+
+    const notes = await delivering.refresh();
+    const deliveries: TickReport['deliveries'] = [];
+    for (const { claim, target } of claimed) {
+      deliveries.push({ key: target.key, outcome: await delivering.complete(claim, target, { notes }) });
+    }
+    return { deliveries, notes };
+  }
+
+  const guardedTick = () => {
+    if (running) return;
+    running = tick()
+      .catch((err: unknown) => {
+        logger.error({ err }, 'digest: scheduled run failed; retrying at the next tick');
+        return { deliveries: [], notes: [] };
+      })
+      .finally(() => {
+        running = undefined;
+      });
+  };
+
+  return {
+    tick,
+    start() {
+      if (timer) return;
+      guardedTick();
+      timer = setInterval(guardedTick, pollMs);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The digest's platform-neutral types: what a channel subscribes to, what the ledger records, the
+ * structured digest the adapters render, and the `DigestPoster` contract each platform implements.
+ */
+export type Platform = 'slack' | 'discord';
+
+export interface ChannelRef {
+  platform: Platform;
+  channelId: string;
+}
+
+export interface Subscription extends ChannelRef {
+  /** `platform:channelId` */
+  key: string;
+  /** Lower-cased, trimmed; empty means "everything new". */
+  topics: string[];
+  /** Per-channel cron override; undefined means `DIGEST_CRON`. */
+  cron?: string;
+  createdBy: string;
+  /** ISO; scheduled times at or before it are never delivered (no digest the minute you subscribe). */
+  createdAt: string;
+  status: 'active' | 'removed';
+  removedReason?: string;
+}
+
+/**
+ * - `claimed`: a scheduler owns the lease and is building the digest; the poster was not called.
+ * - `posting`: the poster may have been called; whoever resumes asks the poster first.
+ * - `posted`: done (terminal). `skipped-empty`: nothing new and empty digests are off (terminal).
+ * - `failed`: posting failed; retried after `leaseUntil` until the attempts run out (then terminal).
+ */
+export type DeliveryState = 'claimed' | 'posting' | 'posted' | 'skipped-empty' | 'failed';
+
+export interface Delivery {
+  /** `platform:channelId|YYYY-MM-DD` for scheduled digests, `…|YYYY-MM-DD|now-<iso>` for `now`. */
+  key: string;
+  channelKey: string;
+  /** The scheduled day in `DIGEST_TZ`. */
+  day: string;
+  /** ISO time of the cron occurrence (or of the `now` request). */
+  scheduledFor: string;
+  state: DeliveryState;
+  /** Unique per claim, so a restarted process never mistakes an old lease for its own. */
+  leaseOwner: string;
+  /** ISO; while in the future nobody else may take the delivery over. For `failed`: when to retry. */
+  leaseUntil: string;
+  /** Posting attempts so far. */
+  attempts: number;
+  /** Platform message (thread root) id, once posted. */
+  messageRef?: string;
+  paperIds: string[];
+  /** Papers added before this time were considered; the next digest starts here. */
+  coveredUntil?: string;
+  postedAt?: string;
+  error?: string;
+  updatedAt: string;
+}
+
+/** One paper line of a digest. */
+export interface DigestPaper {
+  id: string;
+  title: string;
+  url?: string;
+  /** One sentence: HF's AI summary when the source had one, else extracted from the abstract. */
+  gist: string;
+  /** A few sentences for the thread's full list. */
+  details: string;
+  authors: string[];
+  upvotes?: number;
+  /** Relevance to the channel's topic, when topics are set. */
+  relevance?: number;
+}
+
+export interface DigestTheme {
+  name: string;
+  papers: DigestPaper[];
+}
+
+export interface Digest {
+  /** "Paperboy daily · 27 Nov · 12 new papers · 3 themes" */
+  header: string;
+  /** `YYYY-MM-DD` in the digest time zone. */
+  day: string;
+  themes: DigestTheme[];
+  /** Gaps and caveats, e.g. a source that could not be reached. */
+  notes: string[];
+  /** Every paper in the digest, in theme order: what thread questions are answered about. */
+  paperIds: string[];
+  topics: string[];
+  /** The window of `addedAt` the digest covers: (since, until]. */
+  since: string;
+  until: string;
+}
+
+/**
+ * What each platform adapter implements. `deliveryKey` is stable across retries and restarts:
+ * put it somewhere `findExisting` can see it (Slack message metadata, a Discord nonce/embed footer).
+ */
+export interface DigestPoster {
+  /** Posts the digest (top-level message, full list in its thread). Throws ChannelGoneError when the bot was removed. */
+  post(channel: ChannelRef, digest: Digest, deliveryKey: string): Promise<{ messageRef: string }>;
+  /** The message already posted for `deliveryKey`, if any (used after a crash mid-delivery). */
+  findExisting(channel: ChannelRef, deliveryKey: string): Promise<string | undefined>;
+}
