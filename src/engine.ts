@@ -4,7 +4,7 @@ import type { Composer } from './answer/composer.ts';
 import { createExtractiveComposer } from './answer/extractive-composer.ts';
 import type { Logger } from './logger.ts';
 import { createHybridRetriever, type RetrievedPaper, type Retriever } from './retrieve/hybrid-retriever.ts';
-import { DEFAULT_RELEVANCE_FLOOR } from './retrieve/relevance.ts';
+import { ANSWERABILITY_MODEL, PAPER_RELEVANCE_MODEL, answerabilityOf } from './retrieve/relevance.ts';
 import type { PaperStore } from './store/lance-store.ts';
 import { titleKey } from './text/normalize.ts';
 import type { Answer, AskOptions, Engine, Paper, PaperRef, SearchHit } from './types.ts';
@@ -14,6 +14,7 @@ export interface EngineDeps {
   embedder: EmbeddingsInterface;
   composer?: Composer;
   retriever?: Retriever;
+  /** Answerability below which the engine abstains (default: the calibrated floor). */
   relevanceFloor?: number;
   logger?: Logger;
 }
@@ -32,7 +33,7 @@ export function createEngine({
   embedder,
   composer = createExtractiveComposer(),
   retriever = createHybridRetriever({ store, embedder }),
-  relevanceFloor = DEFAULT_RELEVANCE_FLOOR,
+  relevanceFloor = ANSWERABILITY_MODEL.floor,
   logger,
 }: EngineDeps): Engine {
   const toHit = (r: RetrievedPaper): SearchHit => ({
@@ -56,9 +57,11 @@ export function createEngine({
       const query = retrievalQuery(question, options);
       const retrieved = await retriever.retrieve(query, { k: ANSWER_CANDIDATES, paperIds: options.paperIds });
       const retrievedMs = performance.now() - started;
-      const relevant = retrieved.filter((r) => r.relevance >= relevanceFloor);
+      const [best, runnerUp] = retrieved;
+      // The best paper is always cited when answering; others only if relevant in their own right.
+      const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= PAPER_RELEVANCE_MODEL.floor);
       let answer: Omit<Answer, 'timingsMs'>;
-      if (relevant.length === 0) {
+      if (!best || answerabilityOf(best, runnerUp) < relevanceFloor) {
         answer = abstain(retrieved);
       } else {
         answer = await composer.compose(question, relevant, options);

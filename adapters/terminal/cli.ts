@@ -96,6 +96,7 @@ export async function runCli(argv: string[]): Promise<number> {
       const questions = values.set.split(',').flatMap((f) => readQuestionSet(f));
       const { engine, store, embedder } = await openEngine(config, { logger, progress: terminalProgress() });
       if (values.calibrate) {
+        // Paste the printed models into src/retrieve/relevance.ts.
         const fitted = await calibrate(questions, createHybridRetriever({ store, embedder }));
         console.log(JSON.stringify(fitted, null, 2));
         await engine.close();

@@ -1,60 +1,88 @@
 import type { Retriever } from '../retrieve/hybrid-retriever.ts';
-import { FEATURE_NAMES, relevanceOf, type RelevanceModel } from '../retrieve/relevance.ts';
+import { ANSWERABILITY_FEATURE_NAMES, FEATURE_NAMES, logistic, type LogisticModel } from '../retrieve/relevance.ts';
 import type { EvalQuestion } from './question-set.ts';
 
+interface Example {
+  x: number[];
+  y: 0 | 1;
+}
+
 /**
- * Fits the relevance model: logistic regression (L2-regularised, batch gradient descent on
- * standardised-free raw features, which are all in [0, ~3]) on (question, retrieved paper)
- * pairs labelled by the question set, then picks the abstention floor from the top paper's
- * relevance on each question.
+ * Fits both models of relevance.ts on question sets:
+ * - paper relevance on (question, retrieved paper) pairs labelled by the set, floor at best F1;
+ * - answerability on questions (answerable vs `none`), from the best paper's features and its
+ *   lead, floor at the lowest value that still abstains on `minAbstainRecall` of `none` questions.
  */
-export async function calibrate(questions: EvalQuestion[], retriever: Retriever, { k = 10, l2 = 0.01, steps = 5000, rate = 0.5, minAbstainRecall = 0.9 } = {}) {
-  const xs: number[][] = [];
-  const ys: number[] = [];
-  const perQuestion: { kind: EvalQuestion['kind']; top: number[] | undefined }[] = [];
+export async function calibrate(questions: EvalQuestion[], retriever: Retriever, { k = 10, minAbstainRecall = 0.9 } = {}) {
+  const pairs: Example[] = [];
+  const asked: Example[] = [];
   for (const q of questions) {
     const gold = new Set(q.relevant);
     const hits = await retriever.retrieve(q.question, { k });
-    hits.forEach((h) => {
-      xs.push(FEATURE_NAMES.map((n) => h.features[n]));
-      ys.push(gold.has(h.paper.title) ? 1 : 0);
-    });
-    perQuestion.push({ kind: q.kind, top: hits[0] ? FEATURE_NAMES.map((n) => hits[0]!.features[n]) : undefined });
+    for (const h of hits) pairs.push({ x: FEATURE_NAMES.map((n) => h.features[n]), y: gold.has(h.paper.title) ? 1 : 0 });
+    const [best, runnerUp] = hits;
+    if (best) asked.push({ x: [...FEATURE_NAMES.map((n) => best.features[n]), best.score - (runnerUp?.score ?? 0)], y: q.kind === 'none' ? 0 : 1 });
   }
-  const w = new Array(FEATURE_NAMES.length + 1).fill(0);
-  for (let step = 0; step < steps; step++) {
-    const grad = new Array(w.length).fill(0);
-    xs.forEach((x, i) => {
-      const z = w[0] + x.reduce((a, v, j) => a + v * w[j + 1], 0);
-      const err = 1 / (1 + Math.exp(-z)) - ys[i]!;
-      grad[0] += err;
-      x.forEach((v, j) => (grad[j + 1] += err * v));
-    });
-    for (let j = 0; j < w.length; j++) w[j] -= rate * (grad[j] / xs.length + (j > 0 ? l2 * w[j] : 0));
-  }
-  const model: RelevanceModel = {
-    intercept: round(w[0]),
-    weights: Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, round(w[j + 1])])) as RelevanceModel['weights'],
+  const paper = toModel(FEATURE_NAMES, fitLogistic(pairs));
+  const answerability = toModel(ANSWERABILITY_FEATURE_NAMES, fitLogistic(asked));
+
+  const pairScores = pairs.map((p) => ({ s: score(paper, FEATURE_NAMES, p.x), y: p.y }));
+  paper.floor = bestF1Floor(pairScores);
+
+  const questionScores = asked.map((a) => ({ s: score(answerability, ANSWERABILITY_FEATURE_NAMES, a.x), y: a.y }));
+  const none = questionScores.filter((q) => q.y === 0).map((q) => q.s).sort((a, b) => b - a);
+  const allowedAbove = Math.floor(none.length * (1 - minAbstainRecall));
+  const ceiling = none[allowedAbove] ?? 0;
+  const nextUp = Math.min(1, ...questionScores.map((q) => q.s).filter((s) => s > ceiling));
+  answerability.floor = round((ceiling + nextUp) / 2);
+  const answerable = questionScores.filter((q) => q.y === 1);
+  return {
+    paper,
+    answerability,
+    fit: {
+      pairs: pairs.length,
+      questions: asked.length,
+      abstainRecall: round(none.filter((s) => s < answerability.floor).length / Math.max(1, none.length)),
+      answerableAbstained: round(answerable.filter((q) => q.s < answerability.floor).length / Math.max(1, answerable.length)),
+    },
   };
-  const scored = perQuestion.map((p) => ({
-    none: p.kind === 'none',
-    r: p.top ? relevanceOf(Object.fromEntries(FEATURE_NAMES.map((n, j) => [n, p.top![j]!])) as never, model) : 0,
-  }));
-  // Floor: the highest share of answerable questions answered while at least `minAbstainRecall`
-  // of the unanswerable ones abstain; halfway between neighbouring scores to avoid sitting on one.
-  const noneScores = scored.filter((s) => s.none).map((s) => s.r).sort((a, b) => b - a);
-  const answerable = scored.filter((s) => !s.none).map((s) => s.r);
-  const allowedAbove = Math.floor(noneScores.length * (1 - minAbstainRecall));
-  const ceiling = noneScores[allowedAbove] ?? 0;
-  const nextUp = Math.min(...[...noneScores, ...answerable].filter((r) => r > ceiling), 1);
-  const floor = round((ceiling + nextUp) / 2);
-  const abstainRecall = mean(noneScores.map((r) => (r < floor ? 1 : 0)));
-  const answerableAbstained = mean(answerable.map((r) => (r < floor ? 1 : 0)));
-  return { model, pairs: xs.length, positives: ys.filter((y) => y === 1).length, floor, abstainRecall, answerableAbstained };
 }
 
-function mean(xs: number[]) {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+/** L2-regularised logistic regression by batch gradient descent (features are all of order 1). */
+function fitLogistic(examples: Example[], { l2 = 0.001, steps = 20_000, rate = 1 } = {}): number[] {
+  const d = examples[0]?.x.length ?? 0;
+  const w = new Array<number>(d + 1).fill(0);
+  for (let step = 0; step < steps; step++) {
+    const grad = new Array<number>(d + 1).fill(0);
+    for (const { x, y } of examples) {
+      const z = w[0]! + x.reduce((a, v, j) => a + v * w[j + 1]!, 0);
+      const err = 1 / (1 + Math.exp(-z)) - y;
+      grad[0]! += err;
+      x.forEach((v, j) => (grad[j + 1]! += err * v));
+    }
+    for (let j = 0; j <= d; j++) w[j]! -= rate * (grad[j]! / examples.length + (j > 0 ? l2 * w[j]! : 0));
+  }
+  return w;
+}
+
+function toModel<N extends string>(names: readonly N[], w: number[]): LogisticModel<N> {
+  return { intercept: round(w[0]!), weights: Object.fromEntries(names.map((n, j) => [n, round(w[j + 1]!)])) as Record<N, number>, floor: 0.5 };
+}
+
+function score<N extends string>(model: LogisticModel<N>, names: readonly N[], x: number[]): number {
+  return logistic(model, Object.fromEntries(names.map((n, j) => [n, x[j]!])) as Record<N, number>);
+}
+
+function bestF1Floor(scores: { s: number; y: number }[]): number {
+  let best = { floor: 0.5, f1: -1 };
+  for (let floor = 0.02; floor < 0.98; floor += 0.01) {
+    const tp = scores.filter((p) => p.s >= floor && p.y === 1).length;
+    const fp = scores.filter((p) => p.s >= floor && p.y === 0).length;
+    const fn = scores.filter((p) => p.s < floor && p.y === 1).length;
+    const f1 = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+    if (f1 > best.f1) best = { floor: round(floor), f1 };
+  }
+  return best.floor;
 }
 
 function round(x: number) {

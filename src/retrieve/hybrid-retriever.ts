@@ -81,6 +81,7 @@ export function createHybridRetriever({
             bm25PerQueryIdf: totalIdf > 0 ? bm25 / totalIdf : 0,
             coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
             sentenceCoverage: totalIdf > 0 ? bestSentenceIdf(paper, queryWeights, stats) / totalIdf : 0,
+            specificMatch: Math.max(0, ...[...queryWeights.keys()].filter((t) => present.has(t)).map((t) => idf(stats, t))) / Math.log(1 + stats.docs + 0.5),
             unknownTermShare: queryWeights.size > 0 ? [...queryWeights.keys()].filter((t) => !stats.df.has(t)).length / queryWeights.size : 1,
             similarity: dense.get(paper.id),
           };
