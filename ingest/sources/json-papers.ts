@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IngestError } from '../../src/errors.ts';
+import { mapJsonLines } from '../../src/text/json-lines.ts';
 import { normalizeText } from '../../src/text/normalize.ts';
 import type { PaperInput } from '../../src/types.ts';
 import { paperIdFor } from '../paper-id.ts';
@@ -20,17 +21,7 @@ const record = z
 
 /** JSON Lines: one paper object a line; blank lines are allowed. */
 export function parseJsonLines(text: string, file: string): PaperInput[] {
-  const out: PaperInput[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim()) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      throw new IngestError(file, i + 1, `not valid JSON (${(e as Error).message})`);
-    }
-    out.push(toPaper(value, file, i + 1));
-  });
+  const out = mapJsonLines(text, file, (value, line) => toPaper(value, file, line));
   if (out.length === 0) throw new IngestError(file, 1, 'no papers found');
   return out;
 }
