@@ -2,6 +2,7 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { checkCitations } from './answer/citation-check.ts';
 import type { Composer } from './answer/composer.ts';
 import { createExtractiveComposer } from './answer/extractive-composer.ts';
+import type { Condenser } from './llm/condense.ts';
 import type { Logger } from './logger.ts';
 import { createHybridRetriever, type RetrievedPaper, type Retriever } from './retrieve/hybrid-retriever.ts';
 import { ANSWERABILITY_MODEL, PAPER_RELEVANCE_MODEL, answerabilityOf } from './retrieve/relevance.ts';
@@ -13,6 +14,8 @@ export interface EngineDeps {
   store: PaperStore;
   embedder: EmbeddingsInterface;
   composer?: Composer;
+  /** Rewrites follow-ups into standalone questions before retrieval (LLM mode). */
+  condense?: Condenser;
   retriever?: Retriever;
   /** Answerability below which the engine abstains (default: the calibrated floor). */
   relevanceFloor?: number;
@@ -32,6 +35,7 @@ export function createEngine({
   store,
   embedder,
   composer = createExtractiveComposer(),
+  condense,
   retriever = createHybridRetriever({ store, embedder }),
   relevanceFloor = ANSWERABILITY_MODEL.floor,
   logger,
@@ -54,7 +58,8 @@ export function createEngine({
   return {
     async ask(question, options: AskOptions = {}) {
       const started = performance.now();
-      const query = retrievalQuery(question, options);
+      const { query, standalone } = await searchQuery(question, options);
+      const condensedMs = performance.now() - started;
       const retrieved = await retriever.retrieve(query, { k: ANSWER_CANDIDATES, paperIds: options.paperIds });
       const retrievedMs = performance.now() - started;
       const [best, runnerUp] = retrieved;
@@ -64,7 +69,7 @@ export function createEngine({
       if (!best || answerabilityOf(best, runnerUp) < relevanceFloor) {
         answer = abstain(retrieved);
       } else {
-        answer = await composer.compose(question, relevant, options);
+        answer = await composer.compose(standalone, relevant, options);
         const problems = checkCitations(answer, new Map(relevant.map((r) => [r.paper.id, r.paper])));
         if (problems.length > 0) {
           // The composer broke its contract: never show unverifiable citations.
@@ -74,7 +79,8 @@ export function createEngine({
       }
       options.onPartial?.(answer.text);
       const total = performance.now() - started;
-      return { ...answer, timingsMs: { retrieve: round(retrievedMs), compose: round(total - retrievedMs), total: round(total) } };
+      const timingsMs = { retrieve: round(retrievedMs - condensedMs), compose: round(total - retrievedMs), total: round(total) };
+      return { ...answer, timingsMs: condense ? { condense: round(condensedMs), ...timingsMs } : timingsMs };
     },
 
     async search(query, { k = 5, paperIds } = {}) {
@@ -99,6 +105,24 @@ export function createEngine({
     },
   };
 
+  /**
+   * What to retrieve with, and the question the composer answers. With a condenser, a follow-up
+   * becomes a standalone question; without one (or if it fails) retrieval also sees the previous
+   * question.
+   */
+  async function searchQuery(question: string, options: AskOptions): Promise<{ query: string; standalone: string }> {
+    const heuristic = { query: retrievalQuery(question, options), standalone: question };
+    if (!condense || !options.history?.length) return heuristic;
+    try {
+      const standalone = await condense(question, options.history, options.signal);
+      return { query: standalone, standalone };
+    } catch (err) {
+      if (options.signal?.aborted) throw err;
+      logger?.warn({ err }, 'could not condense the follow-up; retrieving with the previous question too');
+      return heuristic;
+    }
+  }
+
   /** Title matches: every typed word must prefix a title word; titles starting with the words rank first. */
   async function suggest(typed: string, limit: number): Promise<PaperRef[]> {
     const typedWords = titleKey(typed).split(' ').filter(Boolean);
@@ -121,7 +145,7 @@ export function createEngine({
 
 /**
  * Follow-ups like "and which of those is fastest?" say little on their own: retrieval also sees
- * the previous question of the conversation. (The LLM path condenses instead.)
+ * the previous question of the conversation. (With a condenser, the LLM rewrites it instead.)
  */
 function retrievalQuery(question: string, { history = [] }: AskOptions): string {
   const previous = [...history].reverse().find((t) => t.role === 'user' && t.text.trim() !== question.trim());

@@ -4,6 +4,7 @@ import { ingestPapers, reconcileTermStats, type IngestProgress } from '../ingest
 import type { Config } from './config.ts';
 import { createEmbedder } from './embeddings/create-embedder.ts';
 import { createEngine } from './engine.ts';
+import { createLlm } from './llm/create-llm.ts';
 import type { Logger } from './logger.ts';
 import { openStore, type PaperStore } from './store/lance-store.ts';
 import type { Engine } from './types.ts';
@@ -19,8 +20,13 @@ export interface OpenedEngine {
  * first question on a fresh clone needs no separate ingest step.
  */
 export async function openEngine(
-  config: Pick<Config, 'store' | 'embeddings' | 'corpusPath' | 'relevanceFloor'>,
-  { logger, progress, seed = true }: { logger?: Logger; progress?: IngestProgress; seed?: boolean } = {},
+  config: Pick<Config, 'store' | 'embeddings' | 'corpusPath' | 'relevanceFloor' | 'llm'>,
+  {
+    logger,
+    progress,
+    seed = true,
+    promptsDir,
+  }: { logger?: Logger; progress?: IngestProgress; seed?: boolean; /** Where answer/condense prompts live (default `prompts`). */ promptsDir?: string } = {},
 ): Promise<OpenedEngine> {
   const { embedder, identity } = await createEmbedder(config.embeddings);
   const store = await openStore({ ...config.store, embedder: identity });
@@ -30,6 +36,8 @@ export async function openEngine(
   } else {
     await reconcileTermStats(store);
   }
-  const engine = createEngine({ store, embedder, relevanceFloor: config.relevanceFloor, logger });
+  // With a chat model configured, answers are written by it; without one everything stays offline.
+  const llm = config.llm ? await createLlm(config.llm, { logger, promptsDir }) : undefined;
+  const engine = createEngine({ store, embedder, relevanceFloor: config.relevanceFloor, logger, composer: llm?.composer, condense: llm?.condense });
   return { engine, store, embedder };
 }

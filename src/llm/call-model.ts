@@ -1,0 +1,142 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
+import { ModelError } from '../errors.ts';
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+export interface ModelReply {
+  text: string;
+  usage?: TokenUsage;
+  attempts: number;
+}
+
+export interface CallModelOptions {
+  /** Deadline for the whole call, retries included. */
+  timeoutMs: number;
+  /** Further attempts after a 429, a 5xx or a dropped connection. */
+  maxRetries: number;
+  /** The caller's cancellation (e.g. the platform's own deadline); never retried. */
+  signal?: AbortSignal;
+  /** When set, the reply is streamed and this sees the text so far after every chunk. */
+  onText?: (textSoFar: string) => void;
+  /** First backoff delay; doubles each attempt. A `Retry-After` hint wins when it is shorter than the deadline. */
+  baseDelayMs?: number;
+  /** Waits between attempts; injectable so tests need not sleep. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/**
+ * One chat-model call with a hard deadline and bounded retries with backoff. The deadline is an
+ * abort signal because the client's own timeout only covers the wait for response headers, and
+ * a stream that stalls half-way would otherwise hang. A reply that has started streaming is never
+ * retried: the user has already seen part of it.
+ */
+export async function callModel(model: BaseChatModel, messages: BaseMessage[], options: CallModelOptions): Promise<ModelReply> {
+  const { timeoutMs, maxRetries, signal, onText, baseDelayMs = 500, sleep = abortableSleep } = options;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const combined = signal ? AbortSignal.any([deadline, signal]) : deadline;
+  /** Why to stop now, if the caller cancelled or the deadline passed. */
+  const stopped = (err: unknown): unknown =>
+    signal?.aborted ? signal.reason : deadline.aborted ? new ModelError(`The chat model did not answer within ${timeoutMs} ms`, { cause: err }) : undefined;
+  for (let attempt = 1; ; attempt++) {
+    let streamed = false;
+    try {
+      const reply = onText
+        ? await streamOnce(model, messages, combined, (text) => {
+            streamed = true;
+            onText(text);
+          })
+        : await invokeOnce(model, messages, combined);
+      return { ...reply, attempts: attempt };
+    } catch (err) {
+      if (stopped(err)) throw stopped(err);
+      if (streamed || attempt > maxRetries || !isRetryable(err)) {
+        const status = statusOf(err);
+        throw new ModelError(`The chat model failed${status ? ` (HTTP ${status})` : ''}: ${messageOf(err)}`, { cause: err });
+      }
+      await sleep(retryDelay(err, attempt, baseDelayMs), combined).catch(() => undefined);
+      if (stopped(err)) throw stopped(err);
+    }
+  }
+}
+
+async function invokeOnce(model: BaseChatModel, messages: BaseMessage[], signal: AbortSignal): Promise<Omit<ModelReply, 'attempts'>> {
+  const message = await model.invoke(messages, { signal });
+  return { text: message.text, usage: usageOf(message as AIMessageChunk) };
+}
+
+async function streamOnce(
+  model: BaseChatModel,
+  messages: BaseMessage[],
+  signal: AbortSignal,
+  onText: (text: string) => void,
+): Promise<Omit<ModelReply, 'attempts'>> {
+  let text = '';
+  let usage: TokenUsage | undefined;
+  for await (const chunk of await model.stream(messages, { signal })) {
+    usage = usageOf(chunk) ?? usage;
+    const piece = chunk.text;
+    if (piece) {
+      text += piece;
+      onText(text);
+    }
+  }
+  return { text, usage };
+}
+
+function usageOf(message: Pick<AIMessageChunk, 'usage_metadata'>): TokenUsage | undefined {
+  const u = message.usage_metadata;
+  return u ? { inputTokens: u.input_tokens, outputTokens: u.output_tokens, totalTokens: u.total_tokens } : undefined;
+}
+
+function statusOf(err: unknown): number | undefined {
+  const status = typeof err === 'object' && err !== null && 'status' in err ? err.status : undefined;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Rate limits, server errors and dropped connections are worth another try; bad requests are not. */
+function isRetryable(err: unknown): boolean {
+  const status = statusOf(err);
+  if (status !== undefined) return status === 429 || status >= 500;
+  return err instanceof Error && /connection|ECONNRESET|ECONNREFUSED|socket hang up|terminated/i.test(`${err.name} ${err.message}`);
+}
+
+function retryDelay(err: unknown, attempt: number, baseDelayMs: number): number {
+  const backoff = baseDelayMs * 2 ** (attempt - 1);
+  const hinted = retryAfterMs(err);
+  return hinted === undefined ? backoff : Math.min(hinted, backoff * 4);
+}
+
+function retryAfterMs(err: unknown): number | undefined {
+  const headers = typeof err === 'object' && err !== null && 'headers' in err ? err.headers : undefined;
+  const raw =
+    headers instanceof Headers
+      ? headers.get('retry-after')
+      : typeof headers === 'object' && headers !== null
+        ? (headers as Record<string, unknown>)['retry-after']
+        : undefined;
+  const seconds = typeof raw === 'string' ? Number(raw) : NaN;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}

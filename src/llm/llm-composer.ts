@@ -1,0 +1,109 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { ChatPromptTemplate } from '@langchain/core/prompts';
+import { citationsFor, repairCitations } from '../answer/citation-repair.ts';
+import type { Composer } from '../answer/composer.ts';
+import { createExtractiveComposer } from '../answer/extractive-composer.ts';
+import type { Logger } from '../logger.ts';
+import type { RetrievedPaper } from '../retrieve/hybrid-retriever.ts';
+import type { Answer } from '../types.ts';
+import { callModel, type CallModelOptions } from './call-model.ts';
+import { formatSources } from './sources.ts';
+
+/** What the answer prompt tells the model to reply when the sources do not answer the question. */
+export const ABSTAIN_SENTINEL = 'NO_ANSWER_IN_SOURCES';
+
+/** Notes shown to users when the model's answer could not be used. */
+export const FALLBACK_NOTES = {
+  failed: 'The language model could not answer just now, so these are direct quotes from the papers.',
+  uncited: 'The generated answer cited none of its sources, so these are direct quotes from the papers.',
+} as const;
+
+export interface LlmComposerDeps {
+  model: BaseChatModel;
+  /** The answer prompt (`prompts/answer.md`); variables `sources`, `question`, `sentinel`. */
+  prompt: ChatPromptTemplate;
+  timeoutMs: number;
+  maxRetries: number;
+  /** Used for logs only. */
+  modelName?: string;
+  logger?: Logger;
+  /** Answers when the model fails or cites nothing; extractive by default. */
+  fallback?: Composer;
+  /** Most papers handed to the model. */
+  maxSources?: number;
+  /** Backoff tuning, for tests. */
+  retry?: Pick<CallModelOptions, 'baseDelayMs' | 'sleep'>;
+}
+
+/**
+ * Answers in the model's own words from numbered, delimited sources, streaming through
+ * `onPartial`. Grounding is enforced in code: the abstention sentinel is checked here, citations
+ * to sources that were not given are removed, quotes are verbatim evidence sentences, and an
+ * answer left with no valid citation (or a failed call) falls back to quotes with a visible note.
+ */
+export function createLlmComposer({
+  model,
+  prompt,
+  timeoutMs,
+  maxRetries,
+  modelName,
+  logger,
+  fallback = createExtractiveComposer(),
+  maxSources = 6,
+  retry,
+}: LlmComposerDeps): Composer {
+  const fallBack = async (question: string, papers: RetrievedPaper[], note: string): Promise<Omit<Answer, 'timingsMs'>> => ({
+    ...(await fallback.compose(question, papers)),
+    note,
+  });
+
+  return {
+    async compose(question, papers, options = {}) {
+      const sources = papers.slice(0, maxSources);
+      const messages = await prompt.formatMessages({ sources: formatSources(sources), question, sentinel: ABSTAIN_SENTINEL });
+      const { onPartial } = options;
+      let reply;
+      try {
+        reply = await callModel(model, messages, {
+          timeoutMs,
+          maxRetries,
+          signal: options.signal,
+          onText: onPartial && ((text) => {
+            const shown = visiblePart(text, sources.length);
+            if (shown) onPartial(shown);
+          }),
+          ...retry,
+        });
+      } catch (err) {
+        if (options.signal?.aborted) throw err;
+        logger?.warn({ err, model: modelName }, 'chat model failed; answering with quotes');
+        return fallBack(question, papers, FALLBACK_NOTES.failed);
+      }
+      logger?.info({ model: modelName, usage: reply.usage, attempts: reply.attempts }, 'LLM answer token usage');
+
+      if (reply.text.includes(ABSTAIN_SENTINEL)) {
+        return {
+          text: 'The papers I found do not answer that.',
+          citations: [],
+          mode: 'llm',
+          abstained: true,
+          related: sources.slice(0, 3).map(({ paper: { id, title, url } }) => ({ id, title, url })),
+        };
+      }
+      const repaired = repairCitations(reply.text.trim(), sources.length);
+      if (repaired.removed.length > 0) logger?.warn({ removed: repaired.removed, sources: sources.length }, 'removed citations to sources that were not given');
+      if (repaired.cited.length === 0) {
+        logger?.warn({ model: modelName }, 'LLM answer cites no source; answering with quotes');
+        return fallBack(question, papers, FALLBACK_NOTES.uncited);
+      }
+      return { text: repaired.text, citations: citationsFor(repaired.text, repaired.cited, sources), mode: 'llm', abstained: false, related: [] };
+    },
+  };
+}
+
+/** What a user may see of a half-streamed answer: never the sentinel, never an invalid citation. */
+function visiblePart(text: string, sourceCount: number): string | undefined {
+  const trimmed = text.trim();
+  if (ABSTAIN_SENTINEL.startsWith(trimmed) || trimmed.includes(ABSTAIN_SENTINEL)) return undefined;
+  return repairCitations(trimmed, sourceCount).text;
+}
