@@ -73,6 +73,13 @@ describe('command line', () => {
     expect(body.results.map((r) => r.title).join('\n')).toMatch(/Codec/);
   }, 60_000);
 
+  it('prints the digest a channel would get with digest --dry-run', async () => {
+    const result = await cli('digest', '--dry-run', '--since', '2000-01-01', '--topics', 'speech, retrieval');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\*\*Paperboy daily · .* new papers · 2 themes\*\*/);
+    expect(result.stdout).toMatch(/\*\*speech\*\*/);
+  }, 60_000);
+
   it('explains usage instead of failing on an empty question', async () => {
     const result = await cli('ask');
     expect(result.code).toBe(2);

@@ -5,6 +5,8 @@ import { readPaperFile } from '../../ingest/sources/read-paper-file.ts';
 import { fetchSourceSpec, parseSourceSpec } from '../../ingest/sources/source-spec.ts';
 import { ingestPapers } from '../../ingest/pipeline.ts';
 import { loadConfig, secretValues } from '../../src/config.ts';
+import { createDigestService } from '../../src/digest/digest-service.ts';
+import { openDigestStore } from '../../src/digest/digest-store.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import { formatReport, runEval } from '../../src/eval/run-eval.ts';
 import { calibrate } from '../../src/eval/calibrate.ts';
@@ -23,7 +25,8 @@ const USAGE = `Usage:
   npm run ingest -- [--json] [--rebuild] [FILE | hf-daily[:YYYY-MM-DD] | arxiv:ID[,ID…] | arxiv:QUERY ...]
                     (nothing named: the bundled corpus)
   npm run eval -- [--set FILE[,FILE…]] [--json] [--calibrate]   (default: eval/questions.jsonl)
-  npm run bench -- [--sizes 10000,100000]`;
+  npm run bench -- [--sizes 10000,100000]
+  npm run digest -- --dry-run [--channel slack:C123|discord:123] [--since ISO] [--topics "speech, retrieval"]`;
 
 /** `npm run ask|search|ingest|eval|bench`: one entry point, one validated config. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -38,6 +41,10 @@ export async function runCli(argv: string[]): Promise<number> {
       set: { type: 'string', default: 'eval/questions.jsonl' },
       sizes: { type: 'string' },
       calibrate: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      channel: { type: 'string' },
+      since: { type: 'string' },
+      topics: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -111,6 +118,23 @@ export async function runCli(argv: string[]): Promise<number> {
       const { runBench } = await import('../../src/bench/run-bench.ts');
       const sizes = (values.sizes ?? '10000,100000').split(',').filter(Boolean).map(Number);
       await runBench({ corpusPath: config.corpusPath, sizes, log: (line) => console.log(line) });
+      return 0;
+    }
+    case 'digest': {
+      if (!values['dry-run']) return usageError('digests are posted by the running bot (npm start); use --dry-run to print one here');
+      const { engine, store, embedder } = await openEngine(config, { logger, progress: terminalProgress() });
+      const digests = createDigestService({
+        engine,
+        store,
+        embedder,
+        digestStore: await openDigestStore(store.connection),
+        posters: {},
+        config: config.digest,
+        http: createHttpClient({ logger }),
+        logger,
+      });
+      console.log(await digests.dryRun({ channel: values.channel, since: values.since, topics: values.topics ? [values.topics] : undefined }));
+      await engine.close();
       return 0;
     }
     default:
