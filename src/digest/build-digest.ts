@@ -49,7 +49,9 @@ export async function buildDigest(
   { since, until, at, timezone, topics = [], notes = [], maxPapers = 500 }: BuildDigestOptions,
 ): Promise<Digest> {
   const [sinceIso, untilIso] = [since.toISOString(), until.toISOString()];
-  const fresh = (await store.papersAddedSince(sinceIso, maxPapers)).filter((p) => p.addedAt > sinceIso && p.addedAt <= untilIso);
+  const inWindow = (await store.papersAddedSince(sinceIso, maxPapers)).filter((p) => p.addedAt > sinceIso && p.addedAt <= untilIso);
+  // A paper row written twice (two processes ingesting at once) is still one line.
+  const fresh = [...new Map(inWindow.map((p) => [p.id, p])).values()];
   const extras = await digestStore.extras(fresh.map((p) => p.id));
   const themes = topics.length > 0 ? await themesByTopic(engine, fresh, extras, topics, relevanceFloor) : await themesByKeyword(store, fresh, extras);
   const paperIds = themes.flatMap((t) => t.papers.map((p) => p.id));

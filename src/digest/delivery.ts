@@ -18,6 +18,8 @@
  * - Whoever takes over a delivery that someone already held (a crash before posting, after
  *   posting, or while recording; or a failed post that may have reached the platform) first asks
  *   the poster `findExisting(channel, key)`: a message already there is recorded, not posted again.
+ * - Runs (fetch sources, ingest, deliver) also hold one database-wide run lease, so two processes
+ *   never ingest the same papers at once; the per-delivery claims stay the exactly-once guarantee.
  * - A lease outlives any healthy delivery (default 10 minutes), so a live process is never
  *   overtaken; a dead one's delivery resumes once its lease expires.
  * - `ChannelGoneError` marks the subscription removed: no retries, no further schedules.
@@ -36,7 +38,7 @@ import { buildDigest } from './build-digest.ts';
 import { channelKeyOf, type Claim, type DigestStore } from './digest-store.ts';
 import { ChannelGoneError } from './errors.ts';
 import { refreshSources } from './refresh-sources.ts';
-import { previousOccurrence, type CronSchedule } from './schedule.ts';
+import { localDay, previousOccurrence, type CronSchedule } from './schedule.ts';
 import type { ChannelRef, Delivery, Digest, DigestPoster, Platform, Subscription } from './types.ts';
 
 /** Everything the scheduler and the service share. */
@@ -93,7 +95,15 @@ export interface Delivering {
   /** Builds the digest a target would get now, without recording anything. */
   build(target: DeliveryTarget, notes: string[], since?: Date): Promise<Digest>;
   complete(claim: Claim, target: DeliveryTarget, options: { notes: string[]; sendEmpty?: boolean }): Promise<DeliveryOutcome>;
+  /**
+   * Runs `fn` while holding the database-wide run lease, or resolves undefined when another process
+   * holds it. Keeps two processes from fetching and ingesting the same papers at once.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T | undefined>;
 }
+
+/** The ledger row that serves as the run lease. */
+const RUN_LEASE = 'digest-run';
 
 export function createDelivering(deps: DigestDeps): Delivering {
   const {
@@ -156,6 +166,29 @@ export function createDelivering(deps: DigestDeps): Delivering {
   return {
     clock,
     schedule: (subscription) => ({ pattern: subscription?.cron ?? config.cron, timezone: config.timezone }),
+
+    async exclusive(fn) {
+      const now = clock();
+      const run = await digestStore.claim({
+        key: RUN_LEASE,
+        channelKey: RUN_LEASE,
+        day: localDay(now, config.timezone),
+        scheduledFor: now.toISOString(),
+        owner: `${ownerId}/${randomUUID()}`,
+        now,
+        leaseMs,
+        maxAttempts,
+      });
+      if (!run) return undefined;
+      try {
+        return await fn();
+      } finally {
+        // An expired `claimed` row is free for the next run; a crash frees it when the lease runs out.
+        await record({ ...run.delivery, leaseUntil: clock().toISOString() }).catch((err: unknown) => {
+          logger.warn({ err }, 'digest: could not release the run lease; it frees itself when it expires');
+        });
+      }
+    },
 
     claim(target) {
       return digestStore.claim({

@@ -39,7 +39,10 @@ export interface DigestService {
   status(platform: Platform, channelId: string): Promise<DigestStatus>;
   /** The digest the channel would get now; records and posts nothing. */
   preview(platform: Platform, channelId: string): Promise<Digest>;
-  /** Posts a digest now (admins only); throws DigestRequestError('not-admin') for anyone else. */
+  /**
+   * Posts a digest now (admins only); throws DigestRequestError('not-admin') for anyone else.
+   * `busy` when a scheduled run holds the run lease: try again in a minute.
+   */
   postNow(platform: Platform, channelId: string, userId: string): Promise<{ outcome: DeliveryOutcome | 'busy'; key: string }>;
   /** The papers of the digest whose thread root is `messageRef`, for answering questions in that thread. */
   papersForThread(platform: Platform, channelId: string, messageRef: string): Promise<string[] | undefined>;
@@ -139,11 +142,14 @@ export function createDigestService(deps: DigestDeps): DigestService {
       const day = localDay(now, config.timezone);
       const key = `${channelKeyOf(platform, channelId)}|${day}|now-${now.toISOString()}`;
       const wanted = target({ platform, channelId }, now, key, subscription?.status === 'active' ? subscription : undefined);
-      const claim = await delivering.claim(wanted);
-      if (!claim) return { outcome: 'busy', key };
-      const notes = await delivering.refresh();
-      // Someone asked for it: post even when there is nothing new.
-      return { outcome: await delivering.complete(claim, wanted, { notes, sendEmpty: true }), key };
+      const outcome = await delivering.exclusive(async () => {
+        const claim = await delivering.claim(wanted);
+        if (!claim) return 'busy' as const;
+        const notes = await delivering.refresh();
+        // Someone asked for it: post even when there is nothing new.
+        return delivering.complete(claim, wanted, { notes, sendEmpty: true });
+      });
+      return { outcome: outcome ?? 'busy', key };
     },
 
     async papersForThread(platform, channelId, messageRef) {

@@ -68,19 +68,22 @@ export function createDigestScheduler(deps: DigestDeps, { pollMs = 30_000 }: Sch
       const d = known.get(t.key);
       return d === undefined || d.state === 'claimed' || d.state === 'posting' || d.state === 'failed';
     });
-    const claimed = [];
-    for (const target of open) {
-      const claim = await delivering.claim(target);
-      if (claim) claimed.push({ claim, target });
-    }
-    if (claimed.length === 0) return { deliveries: [], notes: [] };
-
-    const notes = await delivering.refresh();
-    const deliveries: TickReport['deliveries'] = [];
-    for (const { claim, target } of claimed) {
-      deliveries.push({ key: target.key, outcome: await delivering.complete(claim, target, { notes }) });
-    }
-    return { deliveries, notes };
+    if (open.length === 0) return { deliveries: [], notes: [] };
+    const report = await delivering.exclusive(async () => {
+      const claimed = [];
+      for (const target of open) {
+        const claim = await delivering.claim(target);
+        if (claim) claimed.push({ claim, target });
+      }
+      if (claimed.length === 0) return { deliveries: [], notes: [] };
+      const notes = await delivering.refresh();
+      const deliveries: TickReport['deliveries'] = [];
+      for (const { claim, target } of claimed) {
+        deliveries.push({ key: target.key, outcome: await delivering.complete(claim, target, { notes }) });
+      }
+      return { deliveries, notes };
+    });
+    return report ?? { deliveries: [], notes: [] };
   }
 
   const guardedTick = () => {
