@@ -19,8 +19,8 @@ export interface ExtractiveOptions {
  */
 export function createExtractiveComposer({
   maxPapers = 4,
-  sentencesFromTop = 3,
-  sentencesFromOthers = 2,
+  sentencesFromTop = 4,
+  sentencesFromOthers = 1,
   relativeScoreFloor = 0.55,
 }: ExtractiveOptions = {}): Composer {
   return {
