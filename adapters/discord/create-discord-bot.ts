@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../../src/config.ts';
+import type { DigestService } from '../../src/digest/digest-service.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Engine } from '../../src/types.ts';
@@ -18,6 +19,8 @@ export interface DiscordBotOptions {
   logger: Logger;
   /** How long an engine call may take before the user gets a short error instead (default 90 s). */
   answerTimeoutMs?: number;
+  /** Turns on `/digest` and answers questions in a digest's thread from that digest's papers. */
+  digests?: DigestService;
 }
 
 export interface DiscordBot {
@@ -42,6 +45,7 @@ export function createDiscordBot({
   limits,
   logger,
   answerTimeoutMs = 90_000,
+  digests,
 }: DiscordBotOptions): DiscordBot {
   const log = logger.child({ adapter: 'discord' });
   let stopping = false;
@@ -60,6 +64,7 @@ export function createDiscordBot({
     limits,
     rateLimiter: createRateLimiter({ perMinute: limits.ratePerMinute }),
     answerTimeoutMs,
+    ...(digests && { digests }),
   };
 
   client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, ctx));

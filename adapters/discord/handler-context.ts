@@ -1,4 +1,5 @@
 import type { Config } from '../../src/config.ts';
+import type { DigestService } from '../../src/digest/digest-service.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Engine } from '../../src/types.ts';
 import type { RateLimiter } from '../shared/rate-limit.ts';
@@ -11,4 +12,6 @@ export interface DiscordHandlerContext {
   rateLimiter: RateLimiter;
   /** How long an engine call may take before the user gets a short error instead. */
   answerTimeoutMs: number;
+  /** Daily digests (`/digest`, questions in a digest's thread); absent when the feature is off. */
+  digests?: DigestService;
 }

@@ -1,23 +1,30 @@
 /** Slash commands and autocomplete: translate a Discord interaction into an engine call and back. */
 import { MessageFlags, type AutocompleteInteraction, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
 import {
+  COLORS,
+  DISCORD_LIMITS,
   escapeDiscord,
   formatAnswer,
   formatNotice,
   formatPaper,
   formatSearchResults,
   formatTitleChoices,
+  NO_MENTIONS,
   truncate,
   type DiscordMessage,
 } from '../format/discord-markdown.ts';
+import { createEditThrottle } from '../shared/throttled-edits.ts';
 import { COMMAND, OPTION } from './commands.ts';
 import { digestSubcommands } from './digest-subcommands.ts';
+import { digestPaperIds } from './digest-thread.ts';
 import { errorForLog, refusalFor, userMessageFor, withDeadline } from './guards.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 
 type ChatInputHandler = (interaction: ChatInputCommandInteraction, ctx: DiscordHandlerContext) => Promise<void>;
 
 const SEARCH_RESULTS = 5;
+/** Discord allows about five edits per five seconds per channel; a streamed answer stays under that. */
+export const DISCORD_STREAM_EDIT_INTERVAL_MS = 1200;
 /** Discord drops autocomplete answers after 3 s; leave room for the round trip. */
 const AUTOCOMPLETE_DEADLINE_MS = 2000;
 
@@ -49,7 +56,8 @@ const chatInputHandlers: Record<string, ChatInputHandler> = {
     const question = interaction.options.getString(OPTION.question, true).trim();
     if (!(await admit(interaction, question, ctx))) return;
     await interaction.deferReply();
-    const answer = await withDeadline(ctx.answerTimeoutMs, (signal) => ctx.engine.ask(question, { signal }));
+    const paperIds = await digestPaperIds(interaction, ctx);
+    const answer = await withDeadline(ctx.answerTimeoutMs, (signal) => ctx.engine.ask(question, { signal, ...(paperIds && { paperIds }) }));
     await send(interaction, formatAnswer(answer, { question }));
   },
 
@@ -106,6 +114,20 @@ async function admit(interaction: ChatInputCommandInteraction, text: string, ctx
   if (refusal === undefined) return true;
   await replyEphemeral(interaction, refusal);
   return false;
+}
+
+/** The answer so far, as one embed shaped like the final answer's first. */
+function partialAnswer(question: string, text: string): DiscordMessage {
+  return {
+    embeds: [
+      {
+        color: COLORS.answer,
+        title: truncate(escapeDiscord(question), DISCORD_LIMITS.embedTitle),
+        description: `${truncate(text, DISCORD_LIMITS.embedDescription - 2)} …`,
+      },
+    ],
+    allowedMentions: NO_MENTIONS,
+  };
 }
 
 /** The first message replaces the deferred "thinking…" reply; the rest follow up. */

@@ -5,6 +5,7 @@
 import type { Message } from 'discord.js';
 import type { Turn } from '../../src/types.ts';
 import { formatAnswer, formatNotice, unescapeDiscord } from '../format/discord-markdown.ts';
+import { digestPaperIds } from './digest-thread.ts';
 import { errorForLog, refusalFor, userMessageFor, withDeadline } from './guards.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 
@@ -21,7 +22,8 @@ export async function handleMention(message: Message, ctx: DiscordHandlerContext
     }
     if (message.channel.isSendable()) await message.channel.sendTyping();
     const history = await historyFor(message, ctx);
-    const answer = await withDeadline(ctx.answerTimeoutMs, (signal) => ctx.engine.ask(question, { history, signal }));
+    const paperIds = await digestPaperIds({ channel: message.channel, channelId: message.channelId, replyTo: message.reference?.messageId }, ctx);
+    const answer = await withDeadline(ctx.answerTimeoutMs, (signal) => ctx.engine.ask(question, { history, signal, ...(paperIds && { paperIds }) }));
     const [first, ...rest] = formatAnswer(answer, { question });
     let last = await message.reply(first!);
     // Continuations reply to the previous part, so a long answer stays one readable chain.
