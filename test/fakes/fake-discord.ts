@@ -3,7 +3,8 @@
  * option `rest.api` points at) and the gateway WebSocket on the same port. The real discord.js
  * Client logs in against it: `GET /gateway/bot` → HELLO → IDENTIFY → READY (+ GUILD_CREATE),
  * heartbeats, RESUME after a dropped connection. Tests then dispatch events and read back the
- * REST calls the bot made, which the fake records verbatim.
+ * REST calls the bot made, which the fake records verbatim. Channel messages are kept per channel
+ * (the guild channel and any thread started from a message), listed newest first as Discord does.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -51,7 +52,12 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** Whether the app may use the privileged Message Content intent (a Developer Portal switch). */
   messageContentAllowed?: boolean;
+  /** Whether the bot may start threads (the Create Public Threads permission); else 50013. */
+  threadsAllowed?: boolean;
 }
+
+/** The errors Discord answers for a channel the bot cannot use. */
+export type ChannelDenial = 10003 | 50001 | 50013;
 
 export interface FakeDiscord {
   /** Pass to discord.js as `rest.api` (and as DISCORD_API_URL). */
@@ -67,12 +73,18 @@ export interface FakeDiscord {
   waitForRequest(match: (request: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   /** Resolves with the first gateway frame (past or future) that matches. */
   waitForFrame(match: (frame: GatewayFrame) => boolean, timeoutMs?: number): Promise<GatewayFrame>;
-  /** Dispatches INTERACTION_CREATE for a slash command used in the guild channel. */
-  slashCommand(input: { name: string; options?: unknown[]; user?: FakeUser }): SentInteraction;
+  /** Dispatches INTERACTION_CREATE for a slash command used in the guild channel (or in one of its threads). */
+  slashCommand(input: { name: string; options?: unknown[]; user?: FakeUser; channelId?: string }): SentInteraction;
   /** Dispatches INTERACTION_CREATE for autocomplete on `focused`, the option being typed. */
   autocomplete(input: { name: string; focused: { name: string; value: string }; user?: FakeUser }): SentInteraction;
-  /** Dispatches MESSAGE_CREATE in the guild channel, optionally as a reply; returns the message id. */
-  message(input: { content: string; mentionsBot?: boolean; replyTo?: string; user?: FakeUser }): string;
+  /** Dispatches MESSAGE_CREATE in the guild channel (or one of its threads), optionally as a reply; returns the message id. */
+  message(input: { content: string; mentionsBot?: boolean; replyTo?: string; user?: FakeUser; channelId?: string }): string;
+  /** Messages in a channel or thread, oldest first. */
+  channelMessages(channelId: string): Record<string, unknown>[];
+  /** Threads the bot started: thread id (the id of the message it started from) → thread channel. */
+  threads: Map<string, Record<string, unknown>>;
+  /** From now on, every call about `channelId` fails as Discord does for a channel the bot cannot use. */
+  denyChannel(channelId: string, code: ChannelDenial): void;
   /** Cuts the gateway connection without a close frame, as a network failure would. */
   dropGatewayConnection(): void;
   close(): Promise<void>;
@@ -97,6 +109,7 @@ export async function startFakeDiscord({
   token = 'fake-bot-token',
   heartbeatIntervalMs = 1000,
   messageContentAllowed = true,
+  threadsAllowed = true,
 }: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const nextId = createIds();
   const appId = nextId();
@@ -110,6 +123,8 @@ export async function startFakeDiscord({
   const interactions = new Map<string, { acknowledged: boolean }>();
   /** Channel messages by id, as GET and replies (`referenced_message`) need them. */
   const messages = new Map<string, Record<string, unknown>>();
+  const threads = new Map<string, Record<string, unknown>>();
+  const denied = new Map<string, ChannelDenial>();
   let session: { id: string; seq: number } | undefined;
   let socket: WebSocket | undefined;
 
@@ -175,24 +190,68 @@ export async function startFakeDiscord({
         body.map((c) => ({ ...c, id: nextId(), application_id: m![1], guild_id: m![2], version: nextId(), type: 1 })),
       );
     }
+    if ((m = path.match(/^\/channels\/(\d+)\//)) && !authorized) return json(401, { message: '401: Unauthorized', code: 0 });
+    if (m && !knownChannel(m[1]!)) return denial(10003);
+    if (m && denied.has(m[1]!)) return denial(denied.get(m[1]!)!);
     if ((m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/)) && method === 'GET') {
-      if (!authorized) return json(401, { message: '401: Unauthorized', code: 0 });
-      const found = m[1] === channelId ? messages.get(m[2]!) : undefined;
-      return found ? json(200, found) : json(404, { message: 'Unknown Message', code: 10008 });
+      const found = messages.get(m[2]!);
+      return found?.channel_id === m[1] ? json(200, found) : json(404, { message: 'Unknown Message', code: 10008 });
+    }
+    if ((m = path.match(/^\/channels\/(\d+)\/messages$/)) && method === 'GET') {
+      const limit = Math.min(Number(request.query.get('limit') ?? 50), 100);
+      return json(200, channelMessages(m[1]!).reverse().slice(0, limit));
     }
     if ((m = path.match(/^\/channels\/(\d+)\/(typing|messages)$/)) && method === 'POST') {
-      if (!authorized) return json(401, { message: '401: Unauthorized', code: 0 });
-      if (m[1] !== channelId) return json(404, { message: 'Unknown Channel', code: 10003 });
-      return m[2] === 'typing' ? { status: 204 } : json(200, messageObject(request.body, { webhook: false }));
+      if (m[2] === 'typing') return { status: 204 };
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      // enforce_nonce: a resend with the nonce of a recent message gets that message back, not a copy.
+      const resent = body.enforce_nonce && body.nonce !== undefined ? channelMessages(m[1]!).find((x) => x.nonce === body.nonce) : undefined;
+      return json(200, resent ?? messageObject(body, { webhook: false, channel: m[1]! }));
+    }
+    if ((m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/threads$/)) && method === 'POST') {
+      if (!threadsAllowed) return denial(50013);
+      if (messages.get(m[2]!)?.channel_id !== m[1]) return json(404, { message: 'Unknown Message', code: 10008 });
+      if (threads.has(m[2]!)) return json(400, { message: 'A thread has already been created for this message', code: 160004 });
+      const body = request.body as { name: string; auto_archive_duration?: number };
+      const thread = {
+        id: m[2]!,
+        type: 11,
+        guild_id: guildId,
+        parent_id: m[1]!,
+        name: body.name,
+        owner_id: appId,
+        last_message_id: null,
+        rate_limit_per_user: 0,
+        message_count: 0,
+        member_count: 1,
+        flags: 0,
+        thread_metadata: { archived: false, auto_archive_duration: body.auto_archive_duration ?? 4320, archive_timestamp: new Date().toISOString(), locked: false },
+      };
+      threads.set(thread.id, thread);
+      dispatch('THREAD_CREATE', { ...thread, newly_created: true });
+      return json(201, thread);
     }
     return notFound;
   }
 
-  function messageObject(body: unknown, { webhook }: { webhook: boolean }) {
+  function knownChannel(id: string): boolean {
+    return id === channelId || threads.has(id);
+  }
+
+  function channelMessages(id: string): Record<string, unknown>[] {
+    return [...messages.values()].filter((x) => x.channel_id === id);
+  }
+
+  function denial(code: ChannelDenial): FakeResponse {
+    const message = { 10003: 'Unknown Channel', 50001: 'Missing Access', 50013: 'Missing Permissions' }[code];
+    return json(code === 10003 ? 404 : 403, { message, code });
+  }
+
+  function messageObject(body: unknown, { webhook, channel = channelId }: { webhook: boolean; channel?: string }) {
     const b = (body ?? {}) as Record<string, unknown>;
     return remember({
       id: nextId(),
-      channel_id: channelId,
+      channel_id: channel,
       guild_id: guildId,
       type: b.message_reference ? 19 : 0,
       content: b.content ?? '',
@@ -208,7 +267,8 @@ export async function startFakeDiscord({
       edited_timestamp: null,
       flags: b.flags ?? 0,
       components: [],
-      ...(b.message_reference ? { message_reference: { channel_id: channelId, guild_id: guildId, ...b.message_reference } } : {}),
+      ...(b.nonce !== undefined ? { nonce: b.nonce } : {}),
+      ...(b.message_reference ? { message_reference: { channel_id: channel, guild_id: guildId, ...b.message_reference } } : {}),
       ...(webhook ? { webhook_id: appId, application_id: appId } : {}),
     });
   }
@@ -302,7 +362,16 @@ export async function startFakeDiscord({
     return { user: apiUser(user, bot), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, permissions: '84992' };
   }
 
-  function interaction(type: 2 | 4, data: Record<string, unknown>, user: FakeUser): SentInteraction {
+  /** The channel object interactions carry: the guild channel, or a thread of it. */
+  function channelPayload(id: string) {
+    const thread = threads.get(id);
+    if (id !== channelId && !thread) throw new Error(`Fake Discord: no channel ${id}`);
+    return thread
+      ? { id, type: 11, guild_id: guildId, parent_id: thread.parent_id, name: thread.name, permissions: '84992', thread_metadata: thread.thread_metadata }
+      : { id: channelId, type: 0, guild_id: guildId, name: 'papers', permissions: '84992' };
+  }
+
+  function interaction(type: 2 | 4, data: Record<string, unknown>, user: FakeUser, inChannel = channelId): SentInteraction {
     const sent = { id: nextId(), token: `itoken-${randomUUID()}` };
     interactions.set(sent.token, { acknowledged: false });
     dispatch('INTERACTION_CREATE', {
@@ -313,8 +382,8 @@ export async function startFakeDiscord({
       version: 1,
       data: { id: nextId(), type: 1, guild_id: guildId, ...data },
       guild_id: guildId,
-      channel_id: channelId,
-      channel: { id: channelId, type: 0, guild_id: guildId, name: 'papers', permissions: '84992' },
+      channel_id: inChannel,
+      channel: channelPayload(inChannel),
       member: member(user),
       app_permissions: '84992',
       locale: 'en-US',
@@ -354,16 +423,17 @@ export async function startFakeDiscord({
     gatewayFrames,
     waitForRequest: (match, timeoutMs = 10_000) => waitFor('request', requests, match, timeoutMs, 'REST request'),
     waitForFrame: (match, timeoutMs = 10_000) => waitFor('frame', gatewayFrames, match, timeoutMs, 'gateway frame'),
-    slashCommand: ({ name, options = [], user = DEFAULT_USER }) => interaction(2, { name, options }, user),
+    slashCommand: ({ name, options = [], user = DEFAULT_USER, channelId: inChannel }) => interaction(2, { name, options }, user, inChannel),
     autocomplete: ({ name, focused, user = DEFAULT_USER }) =>
       interaction(4, { name, options: [{ type: 3, name: focused.name, value: focused.value, focused: true }] }, user),
-    message({ content, mentionsBot = false, replyTo, user = DEFAULT_USER }) {
+    message({ content, mentionsBot = false, replyTo, user = DEFAULT_USER, channelId: inChannel = channelId }) {
       const id = nextId();
+      if (!knownChannel(inChannel)) throw new Error(`Fake Discord: no channel ${inChannel}`);
       const referenced = replyTo === undefined ? undefined : messages.get(replyTo);
       if (replyTo !== undefined && !referenced) throw new Error(`Fake Discord: no message ${replyTo} to reply to`);
       const message = remember({
         id,
-        channel_id: channelId,
+        channel_id: inChannel,
         guild_id: guildId,
         type: 0,
         content,
@@ -381,11 +451,16 @@ export async function startFakeDiscord({
         flags: 0,
         components: [],
         ...(referenced
-          ? { type: 19, message_reference: { type: 0, message_id: replyTo, channel_id: channelId, guild_id: guildId }, referenced_message: referenced }
+          ? { type: 19, message_reference: { type: 0, message_id: replyTo, channel_id: inChannel, guild_id: guildId }, referenced_message: referenced }
           : {}),
       });
       dispatch('MESSAGE_CREATE', message);
       return id;
+    },
+    channelMessages,
+    threads,
+    denyChannel(id, code) {
+      denied.set(id, code);
     },
     dropGatewayConnection() {
       socket?.terminate();
