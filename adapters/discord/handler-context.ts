@@ -12,6 +12,8 @@ export interface DiscordHandlerContext {
   rateLimiter: RateLimiter;
   /** How long an engine call may take before the user gets a short error instead. */
   answerTimeoutMs: number;
+  /** Least time between edits of a streaming answer (default: Discord's rate limit with headroom). */
+  streamEditIntervalMs?: number;
   /** Daily digests (`/digest`, questions in a digest's thread); absent when the feature is off. */
   digests?: DigestService;
 }

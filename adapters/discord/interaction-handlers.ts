@@ -57,7 +57,15 @@ const chatInputHandlers: Record<string, ChatInputHandler> = {
     if (!(await admit(interaction, question, ctx))) return;
     await interaction.deferReply();
     const paperIds = await digestPaperIds(interaction, ctx);
-    const answer = await withDeadline(ctx.answerTimeoutMs, (signal) => ctx.engine.ask(question, { signal, ...(paperIds && { paperIds }) }));
+    // While an LLM writes, the deferred reply shows the text so far; the formatted answer replaces it.
+    const preview = createEditThrottle({
+      minIntervalMs: ctx.streamEditIntervalMs ?? DISCORD_STREAM_EDIT_INTERVAL_MS,
+      edit: (text) => interaction.editReply(partialAnswer(question, text)),
+      onError: (error) => ctx.logger.warn({ interactionId: interaction.id, err: errorForLog(error) }, 'Could not show the partial answer'),
+    });
+    const answer = await withDeadline(ctx.answerTimeoutMs, (signal) =>
+      ctx.engine.ask(question, { signal, onPartial: preview.offer, ...(paperIds && { paperIds }) }),
+    ).finally(() => preview.finish());
     await send(interaction, formatAnswer(answer, { question }));
   },
 

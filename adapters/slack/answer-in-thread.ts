@@ -1,7 +1,8 @@
 import type { webApi } from '@slack/bolt';
-import { answerToSlack } from '../format/slack-blocks.ts';
-import { slackTextToPlain } from '../format/slack-mrkdwn.ts';
+import { answerToSlack, mrkdwnMessage } from '../format/slack-blocks.ts';
+import { markdownToMrkdwn, slackTextToPlain } from '../format/slack-mrkdwn.ts';
 import type { Turn } from '../../src/types.ts';
+import { createEditThrottle } from '../shared/throttled-edits.ts';
 import { refusalFor, slackUserKey } from './admission.ts';
 import type { SlackDeps } from './deps.ts';
 import { messages, placeholderFor } from './messages.ts';
@@ -23,10 +24,14 @@ export interface SlackQuestion {
   botId?: string;
 }
 
+/** Slack allows about one chat.update per second per message; a streamed answer stays under that. */
+export const SLACK_STREAM_EDIT_INTERVAL_MS = 1200;
+
 /**
  * Answers a question in its thread: a "Looking through N papers…" placeholder first, then the
- * answer replaces it. Earlier messages of the thread become the conversation history. Repeated
- * deliveries of the same event or message are ignored; failures end as a short apology.
+ * answer replaces it; while an LLM writes, the placeholder shows the text so far. Earlier messages
+ * of the thread become the conversation history. Repeated deliveries of the same event or message
+ * are ignored; failures end as a short apology.
  */
 export async function answerInThread(client: webApi.WebClient, q: SlackQuestion, deps: SlackDeps): Promise<void> {
   const { engine, logger, deduper } = deps;
@@ -55,7 +60,8 @@ export async function answerInThread(client: webApi.WebClient, q: SlackQuestion,
     placeholderTs = placeholder.ts;
 
     const history = q.threadTs === undefined ? [] : await threadHistory(client, q, log);
-    const answer = await engine.ask(question, { history });
+    const preview = placeholderTs === undefined ? undefined : streamInto(client, q.channel, placeholderTs, deps, log);
+    const answer = await engine.ask(question, { history, onPartial: preview?.offer }).finally(() => preview?.finish());
     const reply = answerToSlack(answer);
     if (placeholderTs === undefined) await client.chat.postMessage({ channel: q.channel, thread_ts: threadTs, ...reply });
     else await client.chat.update({ channel: q.channel, ts: placeholderTs, ...reply });
@@ -68,6 +74,15 @@ export async function answerInThread(client: webApi.WebClient, q: SlackQuestion,
       : client.chat.update({ ...apology, ts: placeholderTs })
     ).catch((e: unknown) => log.error({ err: e }, 'could not post the apology either'));
   }
+}
+
+/** Edits the placeholder with the answer so far, throttled; `finish` before the final update. */
+function streamInto(client: webApi.WebClient, channel: string, ts: string, deps: SlackDeps, log: SlackDeps['logger']) {
+  return createEditThrottle({
+    minIntervalMs: deps.streamEditIntervalMs ?? SLACK_STREAM_EDIT_INTERVAL_MS,
+    edit: (text) => client.chat.update({ channel, ts, ...mrkdwnMessage(`${markdownToMrkdwn(text)} …`) }),
+    onError: (err) => log.warn({ err }, 'could not show the partial answer'),
+  });
 }
 
 async function threadHistory(client: webApi.WebClient, q: SlackQuestion, log: SlackDeps['logger']): Promise<Turn[]> {

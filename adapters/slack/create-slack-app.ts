@@ -19,6 +19,8 @@ export interface SlackAppOptions {
   clock?: () => number;
   /** Slash subcommands; defaults to ask, search, paper and help. */
   subcommands?: SubcommandTable;
+  /** Least time between edits while an answer streams in; defaults to Slack's limit with headroom. */
+  streamEditIntervalMs?: number;
 }
 
 export interface SlackApp {
@@ -50,6 +52,7 @@ export function createSlackApp({
   logger,
   clock = Date.now,
   subcommands = defaultSubcommands,
+  streamEditIntervalMs,
 }: SlackAppOptions): SlackApp {
   const log = logger.child({ component: 'slack' });
   const socketMode = config.appToken !== undefined;
@@ -90,6 +93,7 @@ export function createSlackApp({
     deduper: createDeduper(),
     slashCommand: config.slashCommand,
     subcommands,
+    streamEditIntervalMs,
   });
 
   let address: { host: string; port: number } | undefined;

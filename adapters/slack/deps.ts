@@ -15,4 +15,6 @@ export interface SlackDeps {
   /** The slash command as configured, e.g. `/papers`; used in usage messages. */
   slashCommand: string;
   subcommands: SubcommandTable;
+  /** Least time between edits of a streaming answer (default: Slack's rate limit with headroom). */
+  streamEditIntervalMs?: number;
 }
