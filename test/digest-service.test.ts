@@ -154,9 +154,11 @@ describe('digest service', () => {
     expect(rig.poster.messages).toHaveLength(1);
   });
 
-  it('parses topics typed in one string or several', () => {
+  it('parses topics typed in one string or several, within limits', () => {
     expect(parseTopics('speech, Retrieval ;  long   context')).toEqual(['speech', 'retrieval', 'long context']);
     expect(parseTopics(['speech', 'speech', ' '])).toEqual(['speech']);
     expect(parseTopics(undefined)).toEqual([]);
+    expect(() => parseTopics(Array.from({ length: 11 }, (_, i) => `topic ${i}`))).toThrow(/At most 10 topics/);
+    expect(() => parseTopics('x'.repeat(81))).toThrow(DigestRequestError);
   });
 });

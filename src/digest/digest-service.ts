@@ -50,10 +50,21 @@ export interface DigestService {
   dryRun(options?: DryRunOptions): Promise<string>;
 }
 
-/** Splits and normalises "speech, retrieval" / ["speech", "retrieval"]. */
+/** Each topic costs one search per digest: keep the list short. */
+export const MAX_TOPICS = 10;
+export const MAX_TOPIC_CHARS = 80;
+
+/**
+ * Splits and normalises "speech, retrieval" / ["speech", "retrieval"]; throws DigestRequestError
+ * for more than MAX_TOPICS topics or one longer than MAX_TOPIC_CHARS.
+ */
 export function parseTopics(input: string | string[] | undefined): string[] {
   const parts = (Array.isArray(input) ? input : [input ?? '']).flatMap((s) => s.split(/[,;\n]/));
-  return [...new Set(parts.map((t) => t.trim().toLowerCase().replace(/\s+/g, ' ')).filter((t) => t !== ''))];
+  const topics = [...new Set(parts.map((t) => t.trim().toLowerCase().replace(/\s+/g, ' ')).filter((t) => t !== ''))];
+  if (topics.length > MAX_TOPICS) throw new DigestRequestError('bad-topics', `At most ${MAX_TOPICS} topics, please (got ${topics.length}).`);
+  const long = topics.find((t) => t.length > MAX_TOPIC_CHARS);
+  if (long) throw new DigestRequestError('bad-topics', `Topics are a few words each; "${long.slice(0, 30)}…" is longer than ${MAX_TOPIC_CHARS} characters.`);
+  return topics;
 }
 
 /**

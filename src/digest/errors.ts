@@ -18,7 +18,7 @@ export class ChannelGoneError extends PaperboyError {
 /** A digest command that cannot be carried out as asked; `message` is fit to show the user. */
 export class DigestRequestError extends PaperboyError {
   constructor(
-    readonly reason: 'not-admin' | 'bad-cron' | 'not-subscribed' | 'bad-channel' | 'bad-since',
+    readonly reason: 'not-admin' | 'bad-cron' | 'bad-topics' | 'bad-channel' | 'bad-since',
     message: string,
   ) {
     super('config', message);

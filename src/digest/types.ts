@@ -97,7 +97,12 @@ export interface Digest {
  * put it somewhere `findExisting` can see it (Slack message metadata, a Discord nonce/embed footer).
  */
 export interface DigestPoster {
-  /** Posts the digest (top-level message, full list in its thread). Throws ChannelGoneError when the bot was removed. */
+  /**
+   * Posts the digest (top-level message, full list in its thread). Throws ChannelGoneError when the
+   * bot was removed. `messageRef` must be the id replies in the thread carry (Slack: the parent's
+   * `ts`, i.e. the replies' `thread_ts`; Discord: the message id the thread starts from), so that
+   * `papersForThread` finds the digest a question was asked under.
+   */
   post(channel: ChannelRef, digest: Digest, deliveryKey: string): Promise<{ messageRef: string }>;
   /** The message already posted for `deliveryKey`, if any (used after a crash mid-delivery). */
   findExisting(channel: ChannelRef, deliveryKey: string): Promise<string | undefined>;
