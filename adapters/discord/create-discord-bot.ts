@@ -19,6 +19,8 @@ export interface DiscordBotOptions {
   logger: Logger;
   /** How long an engine call may take before the user gets a short error instead (default 90 s). */
   answerTimeoutMs?: number;
+  /** Least time between edits while an answer streams in; defaults to Discord's limit with headroom. */
+  streamEditIntervalMs?: number;
   /** Turns on `/digest` and answers questions in a digest's thread from that digest's papers. */
   digests?: DigestService;
 }
@@ -45,6 +47,7 @@ export function createDiscordBot({
   limits,
   logger,
   answerTimeoutMs = 90_000,
+  streamEditIntervalMs,
   digests,
 }: DiscordBotOptions): DiscordBot {
   const log = logger.child({ adapter: 'discord' });
@@ -64,6 +67,7 @@ export function createDiscordBot({
     limits,
     rateLimiter: createRateLimiter({ perMinute: limits.ratePerMinute }),
     answerTimeoutMs,
+    streamEditIntervalMs,
     ...(digests && { digests }),
   };
 
