@@ -1,0 +1,120 @@
+/**
+ * Streaming LLM answers reach the platforms: the real Bolt app and discord.js client, over the
+ * real engine with ChatOpenAI streaming from a fake OpenAI-compatible server, edit their
+ * placeholder / deferred reply as text arrives (throttled), then finalise with the Sources.
+ */
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { createDiscordBot } from '../adapters/discord/create-discord-bot.ts';
+import { createSlackApp } from '../adapters/slack/create-slack-app.ts';
+import { createEngine } from '../src/engine.ts';
+import { createLlm } from '../src/llm/create-llm.ts';
+import { createLogger } from '../src/logger.ts';
+import type { Engine } from '../src/types.ts';
+import { startFakeDiscord } from './fakes/fake-discord.ts';
+import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai.ts';
+import { BOT_TOKEN, BOT_USER_ID, startFakeSlackApi, type SlackApiCall } from './fakes/fake-slack-api.ts';
+import { appMention, eventCallback } from './fakes/slack-payloads.ts';
+import { postSigned } from './fakes/slack-sign.ts';
+import { makeTestEngine } from './helpers/test-engine.ts';
+
+const QUESTION = 'Which papers compare encoder-decoder and decoder-only language models?';
+/** 24 words, one SSE chunk each, 25 ms apart: about 600 ms of streaming. */
+const MODEL_ANSWER =
+  'Decoder-only language models can be analysed as regularized encoder-decoders [1]. The analysis explains why attention to the source degrades as generation gets longer [1].';
+const CHUNK_DELAY_MS = 25;
+const EDIT_INTERVAL_MS = 150;
+const STREAM_MS = MODEL_ANSWER.split(' ').length * CHUNK_DELAY_MS;
+const silent = createLogger('silent');
+
+let openai: FakeOpenAi;
+let bundled: Awaited<ReturnType<typeof makeTestEngine>>;
+let engine: Engine;
+
+beforeAll(async () => {
+  [openai, bundled] = await Promise.all([startFakeOpenAi(), makeTestEngine()]);
+  const llm = await createLlm({ baseURL: openai.baseURL, chatModel: 'fake-chat', timeoutMs: 10_000, maxRetries: 0 });
+  engine = createEngine({ store: bundled.store, embedder: bundled.embedder, composer: llm.composer, condense: llm.condense });
+  openai.defaultReply = { text: MODEL_ANSWER, chunkDelayMs: CHUNK_DELAY_MS };
+});
+afterAll(async () => {
+  await Promise.all([openai?.close(), bundled?.cleanup()]);
+});
+
+/** Checks the partial edits: growing text, at most one per interval, all before the final one. */
+function expectThrottledPreviews(previews: string[]) {
+  expect(previews.length).toBeGreaterThanOrEqual(2);
+  expect(previews.length).toBeLessThanOrEqual(Math.ceil(STREAM_MS / EDIT_INTERVAL_MS) + 1);
+  for (let i = 1; i < previews.length; i++) expect(previews[i]!.length).toBeGreaterThan(previews[i - 1]!.length);
+}
+
+describe('streaming answers', () => {
+  it('Slack: edits the placeholder as the model writes, then replaces it with the answer and its Sources', async () => {
+    const slackApi = await startFakeSlackApi();
+    const signingSecret = 'test-signing-secret-0123456789';
+    const slack = createSlackApp({
+      engine,
+      config: { botToken: BOT_TOKEN, signingSecret, port: 0, host: '127.0.0.1', apiUrl: slackApi.apiUrl, slashCommand: '/papers' },
+      limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
+      logger: silent,
+      streamEditIntervalMs: EDIT_INTERVAL_MS,
+    });
+    onTestFinished(async () => {
+      await slack.stop();
+      await slackApi.close();
+    });
+    await slack.start();
+
+    const body = eventCallback(appMention({ text: `<@${BOT_USER_ID}> ${QUESTION}`, channel: 'C0STREAM' }));
+    await postSigned(`http://127.0.0.1:${slack.address()!.port}/slack/events`, { body, contentType: 'application/json', signingSecret });
+    const isFinal = (c: SlackApiCall) => c.method === 'chat.update' && String(c.params.text).includes('Sources:');
+    const final = await slackApi.waitFor(isFinal, 10_000);
+
+    const placeholder = slackApi.callsTo('chat.postMessage').find((c) => c.params.channel === 'C0STREAM');
+    const updates = slackApi.callsTo('chat.update').filter((c) => c.params.channel === 'C0STREAM');
+    expect(updates.every((u) => u.params.ts === placeholder?.response?.ts)).toBe(true);
+    expect(updates.at(-1)).toBe(final);
+    const previews = updates.slice(0, -1).map((u) => String(u.params.text));
+    for (const p of previews) {
+      expect(p).toMatch(/ …$/);
+      expect(MODEL_ANSWER.startsWith(p.replace(/ …$/, ''))).toBe(true);
+    }
+    expectThrottledPreviews(previews);
+    expect(String(final.params.text)).toContain(MODEL_ANSWER);
+    expect(String(final.params.text)).toMatch(/Sources:\n\[1\] Decoder-Only or Encoder-Decoder/);
+  });
+
+  it('Discord: edits the deferred /ask reply as the model writes, then finalises it with the Sources', async () => {
+    const token = 'test-token-Nzk5.discord-bot';
+    const discord = await startFakeDiscord({ token });
+    const bot = createDiscordBot({
+      engine,
+      config: { token, apiUrl: discord.apiUrl, messageContent: false },
+      limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
+      logger: silent,
+      streamEditIntervalMs: EDIT_INTERVAL_MS,
+    });
+    onTestFinished(async () => {
+      await bot.stop();
+      await discord.close();
+    });
+    await bot.start();
+
+    const interaction = discord.slashCommand({ name: 'ask', options: [{ type: 3, name: 'question', value: QUESTION }] });
+    type Edit = { embeds: { title?: string; description?: string; fields?: { name: string }[]; footer?: { text: string } }[] };
+    const isEdit = (r: { method: string; route: string }) =>
+      r.method === 'PATCH' && r.route === `/webhooks/${discord.appId}/${interaction.token}/messages/@original`;
+    await discord.waitForRequest((r) => isEdit(r) && (r.body as Edit).embeds[0]?.footer?.text === 'Mode: llm', 10_000);
+
+    const edits = discord.requests.filter(isEdit).map((r) => r.body as Edit);
+    const final = edits.at(-1)!.embeds[0]!;
+    const previews = edits.slice(0, -1).map((e) => e.embeds[0]!.description ?? '');
+    for (const [i, edit] of edits.slice(0, -1).entries()) {
+      expect(edit.embeds[0]?.title).toBe(QUESTION);
+      expect(previews[i]).toMatch(/ …$/);
+      expect(MODEL_ANSWER.startsWith(previews[i]!.replace(/ …$/, ''))).toBe(true);
+    }
+    expectThrottledPreviews(previews);
+    expect(final.description).toBe(MODEL_ANSWER);
+    expect(final.fields?.map((f) => f.name).join(' ')).toContain('[1]');
+  });
+});
