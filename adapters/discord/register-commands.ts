@@ -3,12 +3,14 @@ import { commands } from './commands.ts';
 
 /**
  * The least the bot needs: slash-command replies need no channel permission at all; answering
- * mentions needs to see the channel, post (also in threads), embed links and reply to a message.
+ * mentions needs to see the channel, post (also in threads), embed links and reply to a message;
+ * a digest starts a thread from its message for the full list.
  */
 export const BOT_PERMISSIONS =
   PermissionFlagsBits.ViewChannel |
   PermissionFlagsBits.SendMessages |
   PermissionFlagsBits.SendMessagesInThreads |
+  PermissionFlagsBits.CreatePublicThreads |
   PermissionFlagsBits.EmbedLinks |
   PermissionFlagsBits.ReadMessageHistory;
 

@@ -85,6 +85,8 @@ export interface FakeDiscord {
   threads: Map<string, Record<string, unknown>>;
   /** From now on, every call about `channelId` fails as Discord does for a channel the bot cannot use. */
   denyChannel(channelId: string, code: ChannelDenial): void;
+  /** Answers the next request that matches with `response` instead of the usual route. */
+  failNext(match: (request: Omit<RecordedRequest, 'response'>) => boolean, response: FakeResponse): void;
   /** Cuts the gateway connection without a close frame, as a network failure would. */
   dropGatewayConnection(): void;
   close(): Promise<void>;
@@ -125,6 +127,7 @@ export async function startFakeDiscord({
   const messages = new Map<string, Record<string, unknown>>();
   const threads = new Map<string, Record<string, unknown>>();
   const denied = new Map<string, ChannelDenial>();
+  const failures: { match: (request: Omit<RecordedRequest, 'response'>) => boolean; response: FakeResponse }[] = [];
   let session: { id: string; seq: number } | undefined;
   let socket: WebSocket | undefined;
 
@@ -139,7 +142,9 @@ export async function startFakeDiscord({
         body: raw.length > 0 ? (JSON.parse(raw) as unknown) : undefined,
         headers: req.headers,
       };
-      const recorded: RecordedRequest = { ...request, response: route(request) };
+      const failure = failures.findIndex((f) => f.match(request));
+      const response = failure < 0 ? route(request) : failures.splice(failure, 1)[0]!.response;
+      const recorded: RecordedRequest = { ...request, response };
       requests.push(recorded);
       respond(res, recorded.response);
       events.emit('request', recorded);
@@ -461,6 +466,9 @@ export async function startFakeDiscord({
     threads,
     denyChannel(id, code) {
       denied.set(id, code);
+    },
+    failNext(match, response) {
+      failures.push({ match, response });
     },
     dropGatewayConnection() {
       socket?.terminate();
