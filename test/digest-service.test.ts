@@ -122,6 +122,19 @@ describe('digest service', () => {
     expect(await rig.deps.digestStore.latest('slack:(dry-run)')).toBeUndefined();
   });
 
+  it('dry run can fetch the sources first, still recording no delivery', async () => {
+    rig = await makeDigestRig();
+    rig.clock.set('2030-01-07T09:00:00Z');
+    const digests = createDigestService(rig.deps);
+    expect(await digests.dryRun({ channel: 'discord:42' })).toContain('no new papers');
+
+    const markdown = await digests.dryRun({ channel: 'discord:42', fetch: true });
+    expect(markdown).toMatch(/^\*\*Paperboy daily · 7 Jan · 8 new papers · 3 themes\*\*\n/);
+    expect(rig.sources.requests.map((r) => r.path)).toEqual(['/api/daily_papers']);
+    expect(rig.poster.postCalls).toBe(0);
+    expect(await rig.deps.digestStore.latest('discord:42')).toBeUndefined();
+  });
+
   it('posts now only for admins, and answers questions in the digest thread about its papers', async () => {
     rig = await makeDigestRig();
     const digests = createDigestService(rig.deps);

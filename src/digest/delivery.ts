@@ -28,7 +28,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { RateGate } from '../../ingest/sources/arxiv-rate-gate.ts';
-import type { HttpClient } from '../../ingest/sources/http-client.ts';
+import { createHttpClient, type HttpClient } from '../../ingest/sources/http-client.ts';
 import type { SourceSpec } from '../../ingest/sources/source-spec.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -51,8 +51,8 @@ export interface DigestDeps {
   posters: Partial<Record<Platform, DigestPoster>>;
   /** `config.digest` */
   config: Config['digest'];
-  /** For the remote sources (`createHttpClient`). */
-  http: HttpClient;
+  /** For the remote sources; default `createHttpClient({ logger })`. */
+  http?: HttpClient;
   logger: Logger;
   /** Injected so tests drive time; defaults to the wall clock. */
   clock?: () => Date;
@@ -113,8 +113,8 @@ export function createDelivering(deps: DigestDeps): Delivering {
     digestStore,
     posters,
     config,
-    http,
     logger,
+    http = createHttpClient({ logger }),
     clock = () => new Date(),
     sources = [{ kind: 'hf-daily' }],
     arxivGate,

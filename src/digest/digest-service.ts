@@ -30,6 +30,8 @@ export interface DryRunOptions {
   since?: string;
   /** Overrides the channel's topics. */
   topics?: string[];
+  /** Fetch and store the sources' new papers first, as a scheduled run would (default false: the store as it is). */
+  fetch?: boolean;
 }
 
 export interface DigestService {
@@ -49,6 +51,8 @@ export interface DigestService {
   /** Markdown of the digest that would be posted (short message, then the thread's full list). */
   dryRun(options?: DryRunOptions): Promise<string>;
 }
+
+const BUSY_NOTE = 'Another Paperboy process is fetching papers right now; this shows what is stored already.';
 
 /** Each topic costs one search per digest: keep the list short. */
 export const MAX_TOPICS = 10;
@@ -167,10 +171,12 @@ export function createDigestService(deps: DigestDeps): DigestService {
       return (await digestStore.deliveryByMessage(channelKeyOf(platform, channelId), messageRef))?.paperIds;
     },
 
-    async dryRun({ channel, since, topics } = {}) {
+    async dryRun({ channel, since, topics, fetch = false } = {}) {
       const [platform, channelId] = parseChannel(channel);
+      const from = since === undefined ? undefined : parseSince(since);
       const wanted = await previewTarget(platform, channelId, topics && topics.length > 0 ? parseTopics(topics) : undefined);
-      const digest = await delivering.build(wanted, [], since === undefined ? undefined : parseSince(since));
+      const notes = fetch ? ((await delivering.exclusive(() => delivering.refresh())) ?? [BUSY_NOTE]) : [];
+      const digest = await delivering.build(wanted, notes, from);
       const full = renderDigestMarkdown(digest, { full: true });
       return digest.paperIds.length === 0 ? renderDigestMarkdown(digest) : `${renderDigestMarkdown(digest)}\n\n---\n_Thread:_\n\n${full}`;
     },
