@@ -5,6 +5,7 @@ import type { Turn } from '../../src/types.ts';
 import { createEditThrottle } from '../shared/throttled-edits.ts';
 import { refusalFor, slackUserKey } from './admission.ts';
 import type { SlackDeps } from './deps.ts';
+import { digestPaperIds } from './digest-thread.ts';
 import { messages, placeholderFor } from './messages.ts';
 import { fetchThreadHistory } from './thread-history.ts';
 
@@ -60,8 +61,10 @@ export async function answerInThread(client: webApi.WebClient, q: SlackQuestion,
     placeholderTs = placeholder.ts;
 
     const history = q.threadTs === undefined ? [] : await threadHistory(client, q, log);
+    // In a digest's thread, questions are about that digest's papers.
+    const paperIds = await digestPaperIds(q, deps, log);
     const preview = placeholderTs === undefined ? undefined : streamInto(client, q.channel, placeholderTs, deps, log);
-    const answer = await engine.ask(question, { history, onPartial: preview?.offer }).finally(() => preview?.finish());
+    const answer = await engine.ask(question, { history, ...(paperIds && { paperIds }), onPartial: preview?.offer }).finally(() => preview?.finish());
     const reply = answerToSlack(answer);
     if (placeholderTs === undefined) await client.chat.postMessage({ channel: q.channel, thread_ts: threadTs, ...reply });
     else await client.chat.update({ channel: q.channel, ts: placeholderTs, ...reply });

@@ -1,11 +1,13 @@
 import { App, HTTPReceiver, type webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.ts';
+import type { DigestService } from '../../src/digest/digest-service.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Engine } from '../../src/types.ts';
 import { createRateLimiter } from '../shared/rate-limit.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import { createDeduper } from './dedupe.ts';
+import { createDigestSubcommand } from './digest-subcommand.ts';
 import { register } from './register.ts';
 import type { SubcommandTable } from './slash-command.ts';
 import { defaultSubcommands } from './subcommands.ts';
@@ -19,6 +21,8 @@ export interface SlackAppOptions {
   clock?: () => number;
   /** Slash subcommands; defaults to ask, search, paper and help. */
   subcommands?: SubcommandTable;
+  /** Daily digests: adds `/papers digest …` and answers questions in a digest's thread from its papers. */
+  digests?: DigestService;
   /** Least time between edits while an answer streams in; defaults to Slack's limit with headroom. */
   streamEditIntervalMs?: number;
 }
@@ -52,6 +56,7 @@ export function createSlackApp({
   logger,
   clock = Date.now,
   subcommands = defaultSubcommands,
+  digests,
   streamEditIntervalMs,
 }: SlackAppOptions): SlackApp {
   const log = logger.child({ component: 'slack' });
@@ -92,7 +97,8 @@ export function createSlackApp({
     rateLimiter: createRateLimiter({ perMinute: limits.ratePerMinute, now: clock }),
     deduper: createDeduper(),
     slashCommand: config.slashCommand,
-    subcommands,
+    subcommands: digests ? { ...subcommands, digest: createDigestSubcommand(digests) } : subcommands,
+    digests,
     streamEditIntervalMs,
   });
 

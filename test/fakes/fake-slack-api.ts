@@ -34,6 +34,8 @@ interface StoredMessage {
   user?: string;
   bot_id?: string;
   text: string;
+  /** Message metadata (`event_type`, `event_payload`), returned by conversations.history with `include_all_metadata`. */
+  metadata?: Record<string, unknown>;
 }
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
@@ -47,8 +49,14 @@ export interface FakeSlackApi {
   callsTo(method: string): SlackApiCall[];
   /** Resolves with the first call (past or future) matching `predicate`; rejects after `timeoutMs`. */
   waitFor(predicate: (call: SlackApiCall) => boolean, timeoutMs?: number): Promise<SlackApiCall>;
-  /** Puts a message into a thread, as if someone had written it, for `conversations.replies`. */
+  /** Puts a message into a channel or thread, as if someone had written it, for `conversations.replies`/`history`. */
   addMessage(message: StoredMessage): void;
+  /** Messages posted or added so far. */
+  messages: readonly StoredMessage[];
+  /** Every Web API call about `channel` answers `{ ok: false, error }` from now on (e.g. `not_in_channel`); undefined heals it. */
+  setChannelError(channel: string, error: string | undefined): void;
+  /** The next call to `method` is carried out, but its response is lost (the connection drops), as when a process dies mid-request. */
+  dropNextResponse(method: string): void;
   /** Sends a Socket Mode envelope to every connected client; resolves with the client's ack payload. */
   sendEnvelope(envelope: { type: string; payload: unknown; envelope_id: string }): Promise<unknown>;
   /** How many Socket Mode clients are connected. */
@@ -58,13 +66,20 @@ export interface FakeSlackApi {
 
 export async function startFakeSlackApi({
   validTokens = [BOT_TOKEN, APP_TOKEN],
-}: { validTokens?: string[] } = {}): Promise<FakeSlackApi> {
+  clock,
+}: {
+  validTokens?: string[];
+  /** Message timestamps follow this clock (for tests that drive time); default: a fixed base in late 2025. */
+  clock?: () => Date;
+} = {}): Promise<FakeSlackApi> {
   const calls: SlackApiCall[] = [];
   const messages: StoredMessage[] = [];
   const events = new EventEmitter();
   const acks = new EventEmitter();
   let tsCounter = 0;
   let responseCounter = 0;
+  const channelErrors = new Map<string, string>();
+  const dropResponses = new Set<string>();
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -77,8 +92,18 @@ export async function startFakeSlackApi({
     }
     const method = url.pathname.replace(/^\/api\//, '');
     const params = parseParams(raw, req.headers['content-type']);
-    const response = token !== undefined && validTokens.includes(token) ? answer(method, params) : { ok: false, error: 'invalid_auth' };
+    const channelError = channelErrors.get(String(params.channel ?? ''));
+    const response =
+      token === undefined || !validTokens.includes(token)
+        ? { ok: false, error: 'invalid_auth' }
+        : channelError !== undefined
+          ? { ok: false, error: channelError }
+          : answer(method, params);
     record({ method, params, token, response });
+    if (dropResponses.delete(method)) {
+      res.destroy();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(response));
   });
 
@@ -108,7 +133,8 @@ export async function startFakeSlackApi({
 
   function nextTs(): string {
     tsCounter += 1;
-    return `1764230500.${String(tsCounter).padStart(6, '0')}`;
+    const seconds = clock ? Math.floor(clock().getTime() / 1000) : 1764230500;
+    return `${seconds}.${String(tsCounter).padStart(6, '0')}`;
   }
 
   function answer(method: string, p: Record<string, unknown>): Record<string, unknown> {
@@ -122,6 +148,7 @@ export async function startFakeSlackApi({
         const ts = nextTs();
         const message: StoredMessage = { channel, ts, user: BOT_USER_ID, bot_id: BOT_ID, text: String(p.text ?? '') };
         if (p.thread_ts !== undefined) message.thread_ts = String(p.thread_ts);
+        if (p.metadata !== undefined) message.metadata = p.metadata as Record<string, unknown>;
         messages.push(message);
         return { ok: true, channel, ts, message };
       }
@@ -139,9 +166,27 @@ export async function startFakeSlackApi({
           .sort((a, b) => Number(a.ts) - Number(b.ts));
         return { ok: true, messages: thread, has_more: false };
       }
+      case 'conversations.history':
+        return history(channel, p);
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** Top-level messages, newest first, paged like Slack (`limit`, `cursor`, `oldest`, `latest`); metadata only when asked for. */
+  function history(channel: string, p: Record<string, unknown>): Record<string, unknown> {
+    const [oldest, latest] = [Number(p.oldest ?? 0), Number(p.latest ?? Infinity)];
+    const withMetadata = String(p.include_all_metadata) === 'true';
+    const all = messages
+      .filter((m) => m.channel === channel && (m.thread_ts === undefined || m.thread_ts === m.ts))
+      .filter((m) => Number(m.ts) > oldest && Number(m.ts) <= latest)
+      .sort((a, b) => Number(b.ts) - Number(a.ts))
+      .map(({ metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata !== undefined && { metadata }) }));
+    const start = Number(p.cursor ?? 0);
+    const limit = Number(p.limit ?? 100);
+    const page = all.slice(start, start + limit);
+    const hasMore = start + limit < all.length;
+    return { ok: true, messages: page, has_more: hasMore, response_metadata: { next_cursor: hasMore ? String(start + limit) : '' } };
   }
 
   return {
@@ -167,6 +212,9 @@ export async function startFakeSlackApi({
       });
     },
     addMessage: (message) => messages.push(message),
+    messages,
+    setChannelError: (channel, error) => (error === undefined ? channelErrors.delete(channel) : channelErrors.set(channel, error)),
+    dropNextResponse: (method) => dropResponses.add(method),
     sendEnvelope(envelope) {
       const acked = new Promise<unknown>((resolve) => acks.once(envelope.envelope_id, resolve));
       for (const ws of sockets) ws.send(JSON.stringify({ ...envelope, accepts_response_payload: false, retry_attempt: 0, retry_reason: '' }));

@@ -1,0 +1,120 @@
+import { webApi } from '@slack/bolt';
+import { ChannelGoneError } from '../../src/digest/errors.ts';
+import type { ChannelRef, DigestPoster } from '../../src/digest/types.ts';
+import type { Logger } from '../../src/logger.ts';
+import { digestThreadToSlack, digestToSlack, type SlackDigestOptions } from '../format/slack-digest.ts';
+import { createBoltLogger } from './bolt-logger.ts';
+
+/** `metadata.event_type` of a digest's top-level message; `event_payload.key` is its delivery key. */
+export const DIGEST_EVENT_TYPE = 'paperboy_digest';
+
+/** Slack's answers that mean the bot cannot post in the channel any more (and retrying will not help). */
+const CHANNEL_GONE = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived']);
+
+export interface SlackDigestPosterOptions extends SlackDigestOptions {
+  /**
+   * Posts and reads the channel. It must not retry on its own (see `createDigestWebClient`): a
+   * chat.postMessage retried after a lost response posts the digest twice, while the digest's
+   * ledger retries safely, asking `findExisting` first.
+   */
+  client: webApi.WebClient;
+  logger: Logger;
+  clock?: () => Date;
+  /** How far back `findExisting` looks for the delivery key. */
+  lookbackMs?: number;
+  /** Pages of channel history `findExisting` reads at most (200 messages each). */
+  maxPages?: number;
+}
+
+/**
+ * A Web API client for digests: same token and API URL as the app's, but no automatic retries.
+ *
+ * @example createDigestWebClient({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl }, logger)
+ */
+export function createDigestWebClient({ botToken, apiUrl }: { botToken: string; apiUrl?: string }, logger: Logger): webApi.WebClient {
+  return new webApi.WebClient(botToken, {
+    ...(apiUrl !== undefined && { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` }),
+    retryConfig: { retries: 0 },
+    // A 429 fails the post at once; the ledger retries it later.
+    rejectRateLimitedCalls: true,
+    logger: createBoltLogger(logger),
+  });
+}
+
+/**
+ * Posts digests to Slack: a short top-level message carrying the delivery key in its metadata, then
+ * the full list in its thread. The message's `ts` is the delivery's `messageRef`.
+ *
+ * @example
+ * const posters = { slack: createSlackDigestPoster({ client: createDigestWebClient(config.slack, logger), logger }) };
+ */
+export function createSlackDigestPoster({
+  client,
+  logger,
+  clock = () => new Date(),
+  lookbackMs = 7 * 86_400_000,
+  maxPages = 5,
+  ...format
+}: SlackDigestPosterOptions): DigestPoster {
+  const log = logger.child({ component: 'slack-digest' });
+  const noUnfurl = { unfurl_links: false, unfurl_media: false };
+
+  return {
+    async post(channel, digest, deliveryKey) {
+      const top = await slackCall(channel, () =>
+        client.chat.postMessage({
+          channel: channel.channelId,
+          ...digestToSlack(digest, format),
+          ...noUnfurl,
+          metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { key: deliveryKey } },
+        }),
+      );
+      const ts = top.ts;
+      if (ts === undefined) throw new Error(`Slack accepted the digest ${deliveryKey} but returned no ts`);
+      try {
+        for (const reply of digestThreadToSlack(digest, format)) {
+          await slackCall(channel, () => client.chat.postMessage({ channel: channel.channelId, thread_ts: ts, ...reply, ...noUnfurl }));
+        }
+      } catch (err) {
+        // The digest itself is out: failing now would only have it retried and found, not the thread completed.
+        log.error({ err, deliveryKey, channel: channel.channelId, ts }, 'digest posted, but its thread is incomplete');
+      }
+      return { messageRef: ts };
+    },
+
+    async findExisting(channel, deliveryKey) {
+      const oldest = String((clock().getTime() - lookbackMs) / 1000);
+      let cursor: string | undefined;
+      for (let page = 0; page < maxPages; page++) {
+        const res = await slackCall(channel, () =>
+          client.conversations.history({ channel: channel.channelId, include_all_metadata: true, limit: 200, oldest, ...(cursor && { cursor }) }),
+        );
+        const found = res.messages?.find(
+          (m) => m.metadata?.event_type === DIGEST_EVENT_TYPE && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === deliveryKey,
+        );
+        if (found?.ts !== undefined) return found.ts;
+        cursor = res.response_metadata?.next_cursor;
+        if (!res.has_more || !cursor) return undefined;
+      }
+      log.warn({ deliveryKey, channel: channel.channelId, maxPages }, 'digest: stopped looking for an earlier post after the page limit');
+      return undefined;
+    },
+  };
+}
+
+/** Runs a Web API call, turning "the bot cannot post here" into ChannelGoneError. */
+async function slackCall<T>(channel: ChannelRef, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const code = platformErrorOf(err);
+    if (code !== undefined && CHANNEL_GONE.has(code)) throw new ChannelGoneError(channel, code, { cause: err });
+    throw err;
+  }
+}
+
+function platformErrorOf(err: unknown): string | undefined {
+  if (!(err instanceof Error) || !('code' in err) || err.code !== webApi.ErrorCode.PlatformError || !('data' in err)) return undefined;
+  const error = (err.data as { error?: unknown }).error;
+  return typeof error === 'string' ? error : undefined;
+}
