@@ -37,11 +37,13 @@ describe('digest scheduler', () => {
     expect(first.header).toMatch(/^Paperboy daily · 7 Jan · 8 new papers · \d themes$/);
 
     expect((await at(rig, '2030-01-07T09:05:00Z')).deliveries).toEqual([]);
-    expect(await at(rig, '2030-01-07T17:00:00Z')).toEqual({ deliveries: [], notes: [] });
+    expect(await createDigestScheduler(rig.deps).tick(new Date('2030-01-07T17:00:00Z'))).toEqual({ deliveries: [], notes: [] });
     expect(rig.poster.messages).toHaveLength(1);
 
     rig.hfDays['2030-01-08'] = hfDay('2030-01-08');
-    expect((await at(rig, '2030-01-08T09:00:00Z')).deliveries).toEqual([{ key: 'slack:C1|2030-01-08', outcome: 'posted' }]);
+    const tuesday = await createDigestScheduler(rig.deps).tick(new Date('2030-01-08T09:00:00Z'));
+    expect(tuesday.deliveries).toEqual([{ key: 'slack:C1|2030-01-08', outcome: 'posted' }]);
+    expect(await rig.deps.digestStore.getDelivery('slack:C1|2030-01-08')).toMatchObject({ postedAt: '2030-01-08T09:00:00.000Z' });
     // 3001.00004 is on both days' lists but was in Monday's digest already.
     expect([...rig.poster.messages[1]!.digest.paperIds].sort()).toEqual(['3001.00109', '3001.00110']);
   });
@@ -164,7 +166,10 @@ describe('digest scheduler', () => {
     await subscribe(rig.deps, 'C1');
     rig.poster.next.push('fail');
     expect((await at(rig, '2030-01-07T09:00:00Z')).deliveries).toEqual([{ key: 'slack:C1|2030-01-07', outcome: 'failed' }]);
+    const fetches = rig.sources.requests.length;
     expect((await at(rig, '2030-01-07T09:10:00Z')).deliveries).toEqual([]);
+    // Waiting for the retry costs no fetch.
+    expect(rig.sources.requests).toHaveLength(fetches);
     expect((await at(rig, '2030-01-07T09:16:00Z')).deliveries).toEqual([{ key: 'slack:C1|2030-01-07', outcome: 'posted' }]);
     expect(rig.poster.messages).toHaveLength(1);
     expect(rig.poster.postCalls).toBe(2);

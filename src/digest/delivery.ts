@@ -35,7 +35,7 @@ import type { Logger } from '../logger.ts';
 import type { PaperStore } from '../store/lance-store.ts';
 import type { Engine } from '../types.ts';
 import { buildDigest } from './build-digest.ts';
-import { channelKeyOf, type Claim, type DigestStore } from './digest-store.ts';
+import { channelKeyOf, claimable, type Claim, type DigestStore } from './digest-store.ts';
 import { ChannelGoneError } from './errors.ts';
 import { refreshSources } from './refresh-sources.ts';
 import { localDay, previousOccurrence, type CronSchedule } from './schedule.ts';
@@ -89,6 +89,8 @@ export interface DeliveryTarget {
 export interface Delivering {
   clock: () => Date;
   schedule(subscription?: Pick<Subscription, 'cron'>): CronSchedule;
+  /** True when a delivery in this state (undefined: none yet) can be claimed now. */
+  isOpen(delivery: Delivery | undefined): boolean;
   claim(target: DeliveryTarget): Promise<Claim | undefined>;
   /** Fetches and stores the sources' new papers; resolves with the digest notes for any gaps. */
   refresh(): Promise<string[]>;
@@ -189,6 +191,8 @@ export function createDelivering(deps: DigestDeps): Delivering {
         });
       }
     },
+
+    isOpen: (delivery) => delivery === undefined || claimable(delivery, clock(), maxAttempts),
 
     claim(target) {
       return digestStore.claim({

@@ -227,7 +227,7 @@ export async function openDigestStore(connection: Connection): Promise<DigestSto
 }
 
 /** Same rule as the claim's write condition: an expired lease, and a failure with attempts left. */
-function claimable(d: Delivery, now: Date, maxAttempts: number): boolean {
+export function claimable(d: Delivery, now: Date, maxAttempts: number): boolean {
   if (d.leaseUntil > now.toISOString()) return false;
   return d.state === 'claimed' || d.state === 'posting' || (d.state === 'failed' && d.attempts < maxAttempts);
 }

@@ -7,7 +7,7 @@
  * (the latest missed day, covering everything since the last one), never one per missed day.
  */
 import { channelKeyOf } from './digest-store.ts';
-import { createDelivering, type DeliveryOutcome, type DeliveryTarget, type DigestDeps } from './delivery.ts';
+import { createDelivering, type Delivering, type DeliveryOutcome, type DeliveryTarget, type DigestDeps } from './delivery.ts';
 import { latestOccurrence, localDay } from './schedule.ts';
 import type { Subscription } from './types.ts';
 
@@ -19,7 +19,7 @@ export interface TickReport {
 }
 
 export interface DigestScheduler {
-  /** Does the work due at `now` (default: the injected clock). */
+  /** Does the work due at `now` (default: the injected clock); `now` then stands for the clock during the tick. */
   tick(now?: Date): Promise<TickReport>;
   /** Ticks now (the start-up catch-up) and then every `pollMs`. */
   start(): void;
@@ -38,13 +38,13 @@ export interface SchedulerOptions {
  * scheduler.start();
  */
 export function createDigestScheduler(deps: DigestDeps, { pollMs = 30_000 }: SchedulerOptions = {}): DigestScheduler {
-  const delivering = createDelivering(deps);
+  const defaults = createDelivering(deps);
   const { digestStore, posters, logger } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<TickReport> | undefined;
 
   function dueTarget(subscription: Subscription, now: Date): DeliveryTarget | undefined {
-    const schedule = delivering.schedule(subscription);
+    const schedule = defaults.schedule(subscription);
     const at = latestOccurrence(schedule, new Date(subscription.createdAt), now);
     if (at === undefined) return undefined;
     const day = localDay(at, schedule.timezone);
@@ -59,27 +59,26 @@ export function createDigestScheduler(deps: DigestDeps, { pollMs = 30_000 }: Sch
     };
   }
 
-  async function tick(now = delivering.clock()): Promise<TickReport> {
+  async function tick(now?: Date): Promise<TickReport> {
+    // An explicit `now` pins the clock for the whole tick: leases and timestamps agree with it.
+    const run = now === undefined ? defaults : createDelivering({ ...deps, clock: () => now });
+    return tickWith(run, run.clock());
+  }
+
+  async function tickWith(delivering: Delivering, now: Date): Promise<TickReport> {
     // Only platforms running in this process; the others' channels wait for theirs.
     const subscriptions = (await digestStore.activeSubscriptions()).filter((s) => posters[s.platform] !== undefined);
     const targets = subscriptions.flatMap((s) => dueTarget(s, now) ?? []);
     const known = await digestStore.getDeliveries(targets.map((t) => t.key));
-    const open = targets.filter((t) => {
-      const d = known.get(t.key);
-      return d === undefined || d.state === 'claimed' || d.state === 'posting' || d.state === 'failed';
-    });
+    const open = targets.filter((t) => delivering.isOpen(known.get(t.key)));
     if (open.length === 0) return { deliveries: [], notes: [] };
     const report = await delivering.exclusive(async () => {
-      const claimed = [];
-      for (const target of open) {
-        const claim = await delivering.claim(target);
-        if (claim) claimed.push({ claim, target });
-      }
-      if (claimed.length === 0) return { deliveries: [], notes: [] };
       const notes = await delivering.refresh();
       const deliveries: TickReport['deliveries'] = [];
-      for (const { claim, target } of claimed) {
-        deliveries.push({ key: target.key, outcome: await delivering.complete(claim, target, { notes }) });
+      // Claimed one at a time, right before delivering: no lease waits on the other channels.
+      for (const target of open) {
+        const claim = await delivering.claim(target);
+        if (claim) deliveries.push({ key: target.key, outcome: await delivering.complete(claim, target, { notes }) });
       }
       return { deliveries, notes };
     });
