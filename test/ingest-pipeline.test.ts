@@ -50,6 +50,16 @@ describe('ingest pipeline', () => {
     expect(await store.countPapers()).toBe(98);
   });
 
+  it('makes papers added to an indexed store findable at once', async () => {
+    await ingestPapers(await bundled(), { store, embedder });
+    const [late] = await readPaperFile('test/fixtures/ingest/two-papers.txt');
+    await ingestPapers([late!], { store, embedder });
+    const engine = createEngine({ store, embedder });
+    const [top] = await engine.search('learned sparse retrieval term weights inverted index', { k: 1 });
+    expect(top?.paper.title).toBe(late!.title);
+    expect((await store.termStats()).docs).toBe(99);
+  });
+
   it('re-embeds a changed abstract and drops its leftover chunks', async () => {
     const [paper] = await bundled();
     await ingestPapers([paper!], { store, embedder });
