@@ -153,7 +153,9 @@ export function createDelivering(deps: DigestDeps): Delivering {
     const message = err instanceof Error ? err.message : String(err);
     logger.error({ err, deliveryKey: delivery.key, attempts: delivery.attempts }, `digest: delivery ${delivery.key} failed: ${message}`);
     try {
-      await record({ ...delivery, state: 'failed', error: message, leaseUntil: later(retryDelayMs), attempts: gone ? maxAttempts : delivery.attempts });
+      // `posting` counted its attempt already; a failure before it (building the digest) counts here.
+      const attempts = gone ? maxAttempts : delivery.state === 'posting' ? delivery.attempts : delivery.attempts + 1;
+      await record({ ...delivery, state: 'failed', error: message, leaseUntil: later(retryDelayMs), attempts });
       if (gone && target.subscription) {
         await digestStore.putSubscription({ ...target.subscription, status: 'removed', removedReason: message });
         logger.warn({ channel: target.channel }, `digest: ${target.subscription.key} marked removed; it gets no more digests`);
