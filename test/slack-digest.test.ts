@@ -9,6 +9,7 @@ import { createDigestScheduler } from '../src/digest/scheduler.ts';
 import { BOT_TOKEN, BOT_USER_ID, startFakeSlackApi, type FakeSlackApi } from './fakes/fake-slack-api.ts';
 import { appMention, eventCallback, slashCommand, USER_ID } from './fakes/slack-payloads.ts';
 import { postSigned } from './fakes/slack-sign.ts';
+import { createCapturingLogger } from './fakes/fake-paper-sources.ts';
 import { makeDigestRig, type DigestRig } from './fixtures/digest-fakes.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
@@ -133,7 +134,7 @@ describe('Slack digests', () => {
   it('after a crash lost Slack’s answer to the post, the restarted process finds the message by its key and posts nothing twice', async () => {
     h = await startHarness();
     await h.digests.subscribe('slack', 'C0CRASH', { userId: USER_ID });
-    h.fake.dropNextResponse('chat.postMessage');
+    h.fake.failNext('chat.postMessage', 'lose-response');
 
     expect((await h.tick('2030-01-07T09:00:00Z')).deliveries).toEqual([{ key: 'slack:C0CRASH|2030-01-07', outcome: 'failed' }]);
     const [posted] = posts(h.fake, 'C0CRASH');
@@ -171,6 +172,43 @@ describe('Slack digests', () => {
     expect(await poster.findExisting({ platform: 'slack', channelId: 'C0PAGED' }, 'slack:C0PAGED|2030-01-07')).toBe(messageRef);
     expect(h.fake.callsTo('conversations.history').map((c) => c.params.cursor)).toEqual([undefined, '200', '400']);
     expect(await poster.findExisting({ platform: 'slack', channelId: 'C0PAGED' }, 'slack:C0PAGED|2030-01-08')).toBeUndefined();
+  });
+
+  it('waits out Slack’s Retry-After instead of failing, and gives up (for the ledger to retry) after a few waits', async () => {
+    h = await startHarness();
+    h.rig.clock.set('2030-01-07T09:00:00Z');
+    await createDelivering(h.deps).refresh();
+    const digest = await h.digests.preview('slack', 'C0LIMIT');
+    const waits: number[] = [];
+    const poster = createSlackDigestPoster({
+      client: createDigestWebClient({ botToken: BOT_TOKEN, apiUrl: h.fake.apiUrl }, silent),
+      logger: silent,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    h.fake.failNext('chat.postMessage', { retryAfterSeconds: 7 });
+    h.fake.failNext('chat.postMessage', { retryAfterSeconds: 2 }, (p) => p.thread_ts !== undefined);
+    const { messageRef } = await poster.post({ platform: 'slack', channelId: 'C0LIMIT' }, digest, 'k1');
+    expect(waits).toEqual([7000, 2000]);
+    expect(h.fake.messages.filter((m) => m.channel === 'C0LIMIT').map((m) => m.thread_ts)).toEqual([undefined, messageRef]);
+
+    for (let i = 0; i < 4; i++) h.fake.failNext('chat.postMessage', { retryAfterSeconds: 1 });
+    await expect(poster.post({ platform: 'slack', channelId: 'C0LIMIT' }, digest, 'k2')).rejects.toThrow(/rate-limit/);
+    expect(waits).toEqual([7000, 2000, 1000, 1000, 1000]);
+    expect(h.fake.messages.filter((m) => m.channel === 'C0LIMIT')).toHaveLength(2);
+  });
+
+  it('a thread that cannot be posted is logged, and the digest still counts as delivered', async () => {
+    h = await startHarness();
+    h.rig.clock.set('2030-01-07T09:00:00Z');
+    await createDelivering(h.deps).refresh();
+    const digest = await h.digests.preview('slack', 'C0HALF');
+    const { logger, lines } = createCapturingLogger();
+    const poster = createSlackDigestPoster({ client: createDigestWebClient({ botToken: BOT_TOKEN, apiUrl: h.fake.apiUrl }, silent), logger });
+    h.fake.failNext('chat.postMessage', { error: 'msg_too_long' }, (p) => p.thread_ts !== undefined);
+
+    const { messageRef } = await poster.post({ platform: 'slack', channelId: 'C0HALF' }, digest, 'slack:C0HALF|2030-01-07');
+    expect(h.fake.messages.filter((m) => m.channel === 'C0HALF').map((m) => m.ts)).toEqual([messageRef]);
+    expect(lines()).toContainEqual(expect.objectContaining({ level: 50, msg: 'digest posted, but its thread is incomplete', ts: messageRef, deliveryKey: 'slack:C0HALF|2030-01-07' }));
   });
 
   it('turns not_in_channel, channel_not_found and archived channels into ChannelGoneError, and the channel is skipped from then on', async () => {

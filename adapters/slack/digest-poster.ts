@@ -24,6 +24,12 @@ export interface SlackDigestPosterOptions extends SlackDigestOptions {
   lookbackMs?: number;
   /** Pages of channel history `findExisting` reads at most (200 messages each). */
   maxPages?: number;
+  /** Times one call waits out Slack's Retry-After before giving up (the ledger then retries later). */
+  rateLimitWaits?: number;
+  /** Longest Retry-After worth waiting for, in seconds. */
+  maxRetryAfterSeconds?: number;
+  /** Injected so tests do not wait out Retry-After for real. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -54,10 +60,35 @@ export function createSlackDigestPoster({
   clock = () => new Date(),
   lookbackMs = 7 * 86_400_000,
   maxPages = 5,
+  rateLimitWaits = 3,
+  maxRetryAfterSeconds = 60,
+  sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ...format
 }: SlackDigestPosterOptions): DigestPoster {
   const log = logger.child({ component: 'slack-digest' });
   const noUnfurl = { unfurl_links: false, unfurl_media: false };
+
+  /**
+   * Runs a Web API call. A rate-limited call was not carried out, so it is repeated after Slack's
+   * Retry-After; "the bot cannot post here" becomes ChannelGoneError.
+   */
+  async function slackCall<T>(channel: ChannelRef, call: () => Promise<T>): Promise<T> {
+    for (let waits = 0; ; waits++) {
+      try {
+        return await call();
+      } catch (err) {
+        const retryAfter = codeOf(err) === webApi.ErrorCode.RateLimitedError ? (err as webApi.WebAPIRateLimitedError).retryAfter : undefined;
+        if (retryAfter !== undefined && waits < rateLimitWaits && retryAfter <= maxRetryAfterSeconds) {
+          log.warn({ channel: channel.channelId, retryAfter }, 'digest: Slack rate limit; waiting before trying again');
+          await sleep(retryAfter * 1000);
+          continue;
+        }
+        const code = platformErrorOf(err);
+        if (code !== undefined && CHANNEL_GONE.has(code)) throw new ChannelGoneError(channel, code, { cause: err });
+        throw err;
+      }
+    }
+  }
 
   return {
     async post(channel, digest, deliveryKey) {
@@ -102,19 +133,13 @@ export function createSlackDigestPoster({
   };
 }
 
-/** Runs a Web API call, turning "the bot cannot post here" into ChannelGoneError. */
-async function slackCall<T>(channel: ChannelRef, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    const code = platformErrorOf(err);
-    if (code !== undefined && CHANNEL_GONE.has(code)) throw new ChannelGoneError(channel, code, { cause: err });
-    throw err;
-  }
+function codeOf(err: unknown): unknown {
+  return err instanceof Error && 'code' in err ? err.code : undefined;
 }
 
+/** Slack's `error` for a call it refused (`{ ok: false, error }`). */
 function platformErrorOf(err: unknown): string | undefined {
-  if (!(err instanceof Error) || !('code' in err) || err.code !== webApi.ErrorCode.PlatformError || !('data' in err)) return undefined;
-  const error = (err.data as { error?: unknown }).error;
+  if (codeOf(err) !== webApi.ErrorCode.PlatformError) return undefined;
+  const error = (err as webApi.WebAPIPlatformError).data.error;
   return typeof error === 'string' ? error : undefined;
 }

@@ -40,6 +40,14 @@ interface StoredMessage {
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
 
+/**
+ * - `lose-response`: the call is carried out but its response is lost (the connection drops), as
+ *   when a process dies mid-request.
+ * - `{ error }`: Slack refuses it with `{ ok: false, error }`; nothing is carried out.
+ * - `{ retryAfterSeconds }`: HTTP 429 with Retry-After; nothing is carried out.
+ */
+export type SlackFailure = 'lose-response' | { error: string } | { retryAfterSeconds: number };
+
 export interface FakeSlackApi {
   /** Base URL for `clientOptions.slackApiUrl`, ending in `/api/`. */
   apiUrl: string;
@@ -55,8 +63,11 @@ export interface FakeSlackApi {
   messages: readonly StoredMessage[];
   /** Every Web API call about `channel` answers `{ ok: false, error }` from now on (e.g. `not_in_channel`); undefined heals it. */
   setChannelError(channel: string, error: string | undefined): void;
-  /** The next call to `method` is carried out, but its response is lost (the connection drops), as when a process dies mid-request. */
-  dropNextResponse(method: string): void;
+  /**
+   * Makes the next call to `method` (whose params pass `when`, if given) fail as `failure` says.
+   * Queued: several calls fail in turn.
+   */
+  failNext(method: string, failure: SlackFailure, when?: (params: Record<string, unknown>) => boolean): void;
   /** Sends a Socket Mode envelope to every connected client; resolves with the client's ack payload. */
   sendEnvelope(envelope: { type: string; payload: unknown; envelope_id: string }): Promise<unknown>;
   /** How many Socket Mode clients are connected. */
@@ -79,7 +90,7 @@ export async function startFakeSlackApi({
   let tsCounter = 0;
   let responseCounter = 0;
   const channelErrors = new Map<string, string>();
-  const dropResponses = new Set<string>();
+  const failures: { method: string; failure: SlackFailure; when?: (params: Record<string, unknown>) => boolean }[] = [];
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -93,14 +104,17 @@ export async function startFakeSlackApi({
     const method = url.pathname.replace(/^\/api\//, '');
     const params = parseParams(raw, req.headers['content-type']);
     const channelError = channelErrors.get(String(params.channel ?? ''));
-    const response =
-      token === undefined || !validTokens.includes(token)
-        ? { ok: false, error: 'invalid_auth' }
-        : channelError !== undefined
-          ? { ok: false, error: channelError }
-          : answer(method, params);
+    const failing = failures.findIndex((f) => f.method === method && (f.when?.(params) ?? true));
+    const failure = failing === -1 ? undefined : failures.splice(failing, 1)[0]!.failure;
+    if (failure !== undefined && typeof failure === 'object' && 'retryAfterSeconds' in failure) {
+      record({ method, params, token, response: { ok: false, error: 'ratelimited' } });
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(failure.retryAfterSeconds) }).end('{"ok":false,"error":"ratelimited"}');
+      return;
+    }
+    const refusal = token === undefined || !validTokens.includes(token) ? 'invalid_auth' : (channelError ?? (typeof failure === 'object' ? failure.error : undefined));
+    const response = refusal !== undefined ? { ok: false, error: refusal } : answer(method, params);
     record({ method, params, token, response });
-    if (dropResponses.delete(method)) {
+    if (failure === 'lose-response') {
       res.destroy();
       return;
     }
@@ -214,7 +228,7 @@ export async function startFakeSlackApi({
     addMessage: (message) => messages.push(message),
     messages,
     setChannelError: (channel, error) => (error === undefined ? channelErrors.delete(channel) : channelErrors.set(channel, error)),
-    dropNextResponse: (method) => dropResponses.add(method),
+    failNext: (method, failure, when) => failures.push({ method, failure, ...(when && { when }) }),
     sendEnvelope(envelope) {
       const acked = new Promise<unknown>((resolve) => acks.once(envelope.envelope_id, resolve));
       for (const ws of sockets) ws.send(JSON.stringify({ ...envelope, accepts_response_payload: false, retry_attempt: 0, retry_reason: '' }));
