@@ -195,6 +195,16 @@ describe('digest scheduler', () => {
     for (const iso of ['2030-01-07T09:30:00Z', '2030-01-07T12:00:00Z', '2030-01-08T09:00:00Z']) await at(rig, iso);
     expect(rig.poster.postCalls - callsBefore).toBe(1);
     expect(rig.poster.messages.map((m) => m.deliveryKey)).toEqual(['slack:C1|2030-01-07', 'slack:C1|2030-01-08']);
+
+    // Invited back and subscribed again: digests resume from the next scheduled run.
+    rig.poster.gone.delete('slack:GONE');
+    rig.clock.set('2030-01-08T10:00:00Z');
+    await subscribe(rig.deps, 'GONE');
+    expect(await createDigestService(rig.deps).status('slack', 'GONE')).toMatchObject({ subscribed: true, status: 'active' });
+    expect((await at(rig, '2030-01-08T10:05:00Z')).deliveries).toEqual([]);
+    rig.hfDays['2030-01-09'] = hfDay('2030-01-07').slice(0, 1);
+    const thursday = await at(rig, '2030-01-09T09:00:00Z');
+    expect(thursday.deliveries.map((d) => d.key).sort()).toEqual(['slack:C1|2030-01-09', 'slack:GONE|2030-01-09']);
   });
 
   it('a source that is down becomes a note; the other sources still make the digest', async () => {
