@@ -197,6 +197,15 @@ describe('Slack digests', () => {
     expect(h.fake.messages.filter((m) => m.channel === 'C0LIMIT')).toHaveLength(2);
   });
 
+  it('gives up on a post Slack never answers, well inside the delivery lease', async () => {
+    h = await startHarness();
+    const digest = await h.digests.preview('slack', 'C0HUNG');
+    const client = createDigestWebClient({ botToken: BOT_TOKEN, apiUrl: h.fake.apiUrl }, silent, { timeoutMs: 100 });
+    const poster = createSlackDigestPoster({ client, logger: silent });
+    h.fake.failNext('chat.postMessage', 'no-response');
+    await expect(poster.post({ platform: 'slack', channelId: 'C0HUNG' }, digest, 'k')).rejects.toThrow(/timeout|aborted/i);
+  });
+
   it('a thread that cannot be posted is logged, and the digest still counts as delivered', async () => {
     h = await startHarness();
     h.rig.clock.set('2030-01-07T09:00:00Z');

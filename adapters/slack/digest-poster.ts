@@ -33,15 +33,22 @@ export interface SlackDigestPosterOptions extends SlackDigestOptions {
 }
 
 /**
- * A Web API client for digests: same token and API URL as the app's, but no automatic retries.
+ * A Web API client for digests: same token and API URL as the app's, but no automatic retries and
+ * a request timeout well inside the delivery lease, so a hung post can never land after another
+ * process has taken the delivery over.
  *
  * @example createDigestWebClient({ botToken: config.slack.botToken, apiUrl: config.slack.apiUrl }, logger)
  */
-export function createDigestWebClient({ botToken, apiUrl }: { botToken: string; apiUrl?: string }, logger: Logger): webApi.WebClient {
+export function createDigestWebClient(
+  { botToken, apiUrl }: { botToken: string; apiUrl?: string },
+  logger: Logger,
+  { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
+): webApi.WebClient {
   return new webApi.WebClient(botToken, {
     ...(apiUrl !== undefined && { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` }),
     retryConfig: { retries: 0 },
-    // A 429 fails the post at once; the ledger retries it later.
+    timeout: timeoutMs,
+    // A 429 comes back at once as WebAPIRateLimitedError; the poster waits it out itself.
     rejectRateLimitedCalls: true,
     logger: createBoltLogger(logger),
   });
@@ -61,7 +68,7 @@ export function createSlackDigestPoster({
   lookbackMs = 7 * 86_400_000,
   maxPages = 5,
   rateLimitWaits = 3,
-  maxRetryAfterSeconds = 60,
+  maxRetryAfterSeconds = 30,
   sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ...format
 }: SlackDigestPosterOptions): DigestPoster {

@@ -43,10 +43,11 @@ const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
 /**
  * - `lose-response`: the call is carried out but its response is lost (the connection drops), as
  *   when a process dies mid-request.
+ * - `no-response`: the call is carried out and never answered (until the fake closes).
  * - `{ error }`: Slack refuses it with `{ ok: false, error }`; nothing is carried out.
  * - `{ retryAfterSeconds }`: HTTP 429 with Retry-After; nothing is carried out.
  */
-export type SlackFailure = 'lose-response' | { error: string } | { retryAfterSeconds: number };
+export type SlackFailure = 'lose-response' | 'no-response' | { error: string } | { retryAfterSeconds: number };
 
 export interface FakeSlackApi {
   /** Base URL for `clientOptions.slackApiUrl`, ending in `/api/`. */
@@ -118,6 +119,7 @@ export async function startFakeSlackApi({
       res.destroy();
       return;
     }
+    if (failure === 'no-response') return;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(response));
   });
 
