@@ -70,7 +70,7 @@ export function createEngine({
         answer = abstain(retrieved);
       } else {
         answer = await composer.compose(standalone, relevant, options);
-        const problems = checkCitations(answer, new Map(relevant.map((r) => [r.paper.id, r.paper])));
+        const problems = checkCitations(answer, await citedPapers(answer, relevant));
         if (problems.length > 0) {
           // The composer broke its contract: never show unverifiable citations.
           logger?.error({ problems }, 'answer failed the citation check; falling back to extractive');
@@ -121,6 +121,14 @@ export function createEngine({
       logger?.warn({ err }, 'could not condense the follow-up; retrieving with the previous question too');
       return heuristic;
     }
+  }
+
+  /** The papers an answer cites, as stored: usually among those retrieved, but an agent may have found others. */
+  async function citedPapers(answer: Pick<Answer, 'citations'>, retrieved: RetrievedPaper[]): Promise<Map<string, Paper>> {
+    const papers = new Map(retrieved.map((r) => [r.paper.id, r.paper]));
+    const missing = [...new Set(answer.citations.map((c) => c.paperId))].filter((id) => !papers.has(id));
+    if (missing.length > 0) for (const p of await store.getPapers(missing)) papers.set(p.id, p);
+    return papers;
   }
 
   /** Title matches: every typed word must prefix a title word; titles starting with the words rank first. */

@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { createEmbedder } from './embeddings/create-embedder.ts';
 import { createEngine } from './engine.ts';
 import { createLlm } from './llm/create-llm.ts';
+import { createHybridRetriever } from './retrieve/hybrid-retriever.ts';
 import type { Logger } from './logger.ts';
 import { openStore, type PaperStore } from './store/lance-store.ts';
 import type { Engine } from './types.ts';
@@ -26,7 +27,16 @@ export async function openEngine(
     progress,
     seed = true,
     promptsDir,
-  }: { logger?: Logger; progress?: IngestProgress; seed?: boolean; /** Where answer/condense prompts live (default `prompts`). */ promptsDir?: string } = {},
+    comparisonAgent = false,
+  }: {
+    logger?: Logger;
+    progress?: IngestProgress;
+    seed?: boolean;
+    /** Where the prompt files live (default `prompts`). */
+    promptsDir?: string;
+    /** Let comparison questions search and look papers up through a bounded LangChain agent (LLM mode only). */
+    comparisonAgent?: boolean;
+  } = {},
 ): Promise<OpenedEngine> {
   const { embedder, identity } = await createEmbedder(config.embeddings);
   const store = await openStore({ ...config.store, embedder: identity });
@@ -37,7 +47,9 @@ export async function openEngine(
     await reconcileTermStats(store);
   }
   // With a chat model configured, answers are written by it; without one everything stays offline.
-  const llm = config.llm ? await createLlm(config.llm, { logger, promptsDir }) : undefined;
-  const engine = createEngine({ store, embedder, relevanceFloor: config.relevanceFloor, logger, composer: llm?.composer, condense: llm?.condense });
+  const retriever = createHybridRetriever({ store, embedder });
+  const tools = { search: (query: string, paperIds?: string[]) => retriever.retrieve(query, { k: 4, paperIds }), lookup: (idOrTitle: string) => engine.paper(idOrTitle) };
+  const llm = config.llm ? await createLlm(config.llm, { logger, promptsDir, comparisonAgent: comparisonAgent ? tools : undefined }) : undefined;
+  const engine = createEngine({ store, embedder, retriever, relevanceFloor: config.relevanceFloor, logger, composer: llm?.composer, condense: llm?.condense });
   return { engine, store, embedder };
 }

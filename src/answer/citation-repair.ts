@@ -43,7 +43,7 @@ export function repairCitations(text: string, sourceCount: number): RepairedText
  * is a verbatim evidence sentence of the paper: the one sharing most words with the sentences
  * that cite it.
  */
-export function citationsFor(text: string, cited: number[], sources: RetrievedPaper[]): Citation[] {
+export function citationsFor(text: string, cited: number[], sources: Pick<RetrievedPaper, 'paper' | 'evidence'>[]): Citation[] {
   const sentences = text.split(/(?<=[.!?])\s+|\n+/);
   return cited.flatMap((n) => {
     const source = sources[n - 1];

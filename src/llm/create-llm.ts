@@ -2,7 +2,10 @@ import { ChatOpenAI } from '@langchain/openai';
 import type { Composer } from '../answer/composer.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { RetrievedPaper } from '../retrieve/hybrid-retriever.ts';
+import type { Paper } from '../types.ts';
 import type { CallModelOptions } from './call-model.ts';
+import { createComparisonAgentComposer } from './comparison-agent.ts';
 import { createCondenser, type Condenser } from './condense.ts';
 import { createLlmComposer } from './llm-composer.ts';
 import { loadPrompt } from './prompts.ts';
@@ -29,16 +32,31 @@ export interface LlmParts {
   condense: Condenser;
 }
 
-/** The generative answer path from config: the LLM composer and the follow-up condenser, prompts loaded from `promptsDir`. */
-export async function createLlm(
-  config: LlmConfig,
-  { logger, promptsDir, retry }: { logger?: Logger; promptsDir?: string; retry?: Pick<CallModelOptions, 'baseDelayMs' | 'sleep'> } = {},
-): Promise<LlmParts> {
+export interface LlmOptions {
+  logger?: Logger;
+  /** Where the prompt files live (default `prompts`). */
+  promptsDir?: string;
+  /** Backoff tuning, for tests. */
+  retry?: Pick<CallModelOptions, 'baseDelayMs' | 'sleep'>;
+  /**
+   * Our search and paper lookup, as tools for the comparison agent. When given, comparison
+   * questions may make a few tool calls before answering; otherwise the agent is off.
+   */
+  comparisonAgent?: { search(query: string, paperIds?: string[]): Promise<RetrievedPaper[]>; lookup(idOrTitle: string): Promise<Paper | undefined>; maxToolCalls?: number };
+}
+
+/** The generative answer path from config: the LLM composer (optionally the comparison agent) and the follow-up condenser. */
+export async function createLlm(config: LlmConfig, { logger, promptsDir, retry, comparisonAgent }: LlmOptions = {}): Promise<LlmParts> {
   const model = createChatModel(config);
-  const [answerPrompt, condensePrompt] = await Promise.all([loadPrompt('answer', { dir: promptsDir }), loadPrompt('condense', { dir: promptsDir })]);
-  const common = { model, timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, modelName: config.chatModel, logger, retry };
+  const [answerPrompt, condensePrompt, comparePrompt] = await Promise.all([
+    loadPrompt('answer', { dir: promptsDir }),
+    loadPrompt('condense', { dir: promptsDir }),
+    comparisonAgent ? loadPrompt('compare', { dir: promptsDir }) : undefined,
+  ]);
+  const common = { model, timeoutMs: config.timeoutMs, modelName: config.chatModel, logger };
+  const composer = createLlmComposer({ ...common, maxRetries: config.maxRetries, retry, prompt: answerPrompt });
   return {
-    composer: createLlmComposer({ ...common, prompt: answerPrompt }),
-    condense: createCondenser({ ...common, prompt: condensePrompt }),
+    composer: comparisonAgent && comparePrompt ? createComparisonAgentComposer({ ...common, ...comparisonAgent, prompt: comparePrompt, fallback: composer }) : composer,
+    condense: createCondenser({ ...common, maxRetries: config.maxRetries, retry, prompt: condensePrompt }),
   };
 }

@@ -1,16 +1,15 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { ChatPromptTemplate } from '@langchain/core/prompts';
-import { citationsFor, repairCitations } from '../answer/citation-repair.ts';
 import type { Composer } from '../answer/composer.ts';
 import { createExtractiveComposer } from '../answer/extractive-composer.ts';
 import type { Logger } from '../logger.ts';
 import type { RetrievedPaper } from '../retrieve/hybrid-retriever.ts';
 import type { Answer } from '../types.ts';
 import { callModel, type CallModelOptions } from './call-model.ts';
+import { ABSTAIN_SENTINEL, groundedAnswer, visiblePart } from './grounded-answer.ts';
 import { formatSources } from './sources.ts';
 
-/** What the answer prompt tells the model to reply when the sources do not answer the question. */
-export const ABSTAIN_SENTINEL = 'NO_ANSWER_IN_SOURCES';
+export { ABSTAIN_SENTINEL };
 
 /** Notes shown to users when the model's answer could not be used. */
 export const FALLBACK_NOTES = {
@@ -81,29 +80,10 @@ export function createLlmComposer({
       }
       logger?.info({ model: modelName, usage: reply.usage, attempts: reply.attempts }, 'LLM answer token usage');
 
-      if (reply.text.includes(ABSTAIN_SENTINEL)) {
-        return {
-          text: 'The papers I found do not answer that.',
-          citations: [],
-          mode: 'llm',
-          abstained: true,
-          related: sources.slice(0, 3).map(({ paper: { id, title, url } }) => ({ id, title, url })),
-        };
-      }
-      const repaired = repairCitations(reply.text.trim(), sources.length);
-      if (repaired.removed.length > 0) logger?.warn({ removed: repaired.removed, sources: sources.length }, 'removed citations to sources that were not given');
-      if (repaired.cited.length === 0) {
-        logger?.warn({ model: modelName }, 'LLM answer cites no source; answering with quotes');
-        return fallBack(question, papers, FALLBACK_NOTES.uncited);
-      }
-      return { text: repaired.text, citations: citationsFor(repaired.text, repaired.cited, sources), mode: 'llm', abstained: false, related: [] };
+      const answer = groundedAnswer(reply.text, sources, logger);
+      if (answer) return answer;
+      logger?.warn({ model: modelName }, 'LLM answer cites no source; answering with quotes');
+      return fallBack(question, papers, FALLBACK_NOTES.uncited);
     },
   };
-}
-
-/** What a user may see of a half-streamed answer: never the sentinel, never an invalid citation. */
-function visiblePart(text: string, sourceCount: number): string | undefined {
-  const trimmed = text.trim();
-  if (ABSTAIN_SENTINEL.startsWith(trimmed) || trimmed.includes(ABSTAIN_SENTINEL)) return undefined;
-  return repairCitations(trimmed, sourceCount).text;
 }

@@ -1,4 +1,5 @@
 import type { RetrievedPaper } from '../retrieve/hybrid-retriever.ts';
+import type { Paper } from '../types.ts';
 
 /** Longest abstract text handed to the model per source. */
 const MAX_ABSTRACT_CHARS = 2500;
@@ -8,17 +9,18 @@ const MAX_ABSTRACT_CHARS = 2500;
  * looks like our delimiters is defused so a crafted abstract cannot close its source early.
  */
 export function formatSources(papers: RetrievedPaper[]): string {
-  return papers
-    .map(({ paper }, i) => {
-      const lines = [
-        `Title: ${defuse(paper.title)}`,
-        paper.authors.length > 0 ? `Authors: ${defuse(paper.authors.join(', '))}` : undefined,
-        paper.publishedAt ? `Published: ${paper.publishedAt.slice(0, 10)}` : undefined,
-        `Abstract: ${defuse(paper.abstract.slice(0, MAX_ABSTRACT_CHARS))}`,
-      ].filter(Boolean);
-      return `<source n="${i + 1}">\n${lines.join('\n')}\n</source>`;
-    })
-    .join('\n\n');
+  return papers.map((p, i) => formatSource(p.paper, i + 1)).join('\n\n');
+}
+
+/** One paper as source `n`, between delimiters. */
+export function formatSource(paper: Paper, n: number): string {
+  const lines = [
+    `Title: ${defuse(paper.title)}`,
+    paper.authors.length > 0 ? `Authors: ${defuse(paper.authors.join(', '))}` : undefined,
+    paper.publishedAt ? `Published: ${paper.publishedAt.slice(0, 10)}` : undefined,
+    `Abstract: ${defuse(paper.abstract.slice(0, MAX_ABSTRACT_CHARS))}`,
+  ].filter(Boolean);
+  return `<source n="${n}">\n${lines.join('\n')}\n</source>`;
 }
 
 function defuse(text: string): string {

@@ -10,13 +10,23 @@ export type ChatReply =
   /** An error response, as OpenAI sends them. */
   | { status: number; retryAfterSeconds?: number }
   /** Never finishes: sends nothing (JSON) or one chunk and then stalls (SSE). */
-  | { hang: true };
+  | { hang: true }
+  /** Asks the client to call tools (function calling). */
+  | { toolCalls: { name: string; args: Record<string, unknown> }[] };
+
+/** A scripted reply, or one computed from the request (e.g. from what a tool returned). */
+export type ChatScript = ChatReply | ((request: RecordedOpenAiRequest) => ChatReply);
 
 export interface RecordedOpenAiRequest {
   path: string;
   headers: IncomingHttpHeaders;
   // The parsed JSON body as the client sent it.
-  body: Record<string, unknown> & { messages?: { role: string; content: string }[]; stream?: boolean; input?: string | string[] };
+  body: Record<string, unknown> & {
+    messages?: { role: string; content: string | null; tool_calls?: unknown[] }[];
+    tools?: { function: { name: string } }[];
+    stream?: boolean;
+    input?: string | string[];
+  };
   /** What the fake answered: an HTTP status. */
   status: number;
 }
@@ -27,9 +37,9 @@ export interface FakeOpenAi {
   requests: RecordedOpenAiRequest[];
   chatRequests(): RecordedOpenAiRequest[];
   /** Queues replies for the next chat completions, in order; afterwards `defaultReply` answers. */
-  queue(...replies: ChatReply[]): void;
+  queue(...replies: ChatScript[]): void;
   /** Answers chat completions once the queue is empty (changeable between tests). */
-  defaultReply: ChatReply | ((request: RecordedOpenAiRequest) => ChatReply);
+  defaultReply: ChatScript;
   close(): Promise<void>;
 }
 
@@ -40,7 +50,8 @@ export interface FakeOpenAi {
  */
 export async function startFakeOpenAi({ embeddingDimensions = 8, model = 'fake-chat' }: { embeddingDimensions?: number; model?: string } = {}): Promise<FakeOpenAi> {
   const requests: RecordedOpenAiRequest[] = [];
-  const queued: ChatReply[] = [];
+  const queued: ChatScript[] = [];
+  let completions = 0;
   const fake: FakeOpenAi = {
     baseURL: '',
     requests,
@@ -62,8 +73,8 @@ export async function startFakeOpenAi({ embeddingDimensions = 8, model = 'fake-c
     requests.push(request);
     if (req.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res);
     if (req.method === 'POST' && request.path === '/v1/chat/completions') {
-      const reply = queued.shift() ?? (typeof fake.defaultReply === 'function' ? fake.defaultReply(request) : fake.defaultReply);
-      return chat(request, reply, res);
+      const script = queued.shift() ?? fake.defaultReply;
+      return chat(request, typeof script === 'function' ? script(request) : script, res);
     }
     request.status = 404;
     sendJson(res, 404, { error: { message: `Unknown route ${request.path}`, type: 'invalid_request_error' } });
@@ -80,6 +91,8 @@ export async function startFakeOpenAi({ embeddingDimensions = 8, model = 'fake-c
   }
 
   async function chat(request: RecordedOpenAiRequest, reply: ChatReply, res: ServerResponse) {
+    // Every completion has its own id, as OpenAI's do: LangChain keys messages by it.
+    const id = `chatcmpl-${++completions}`;
     if ('status' in reply) {
       request.status = reply.status;
       const headers: Record<string, string> = reply.retryAfterSeconds === undefined ? {} : { 'retry-after': String(reply.retryAfterSeconds) };
@@ -90,16 +103,17 @@ export async function startFakeOpenAi({ embeddingDimensions = 8, model = 'fake-c
     if ('hang' in reply) {
       if (stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.write(sse(chunkOf('Partial ', null)));
+        res.write(sse(chunkOf(id, 'Partial ', null)));
       }
       return; // closed by close()
     }
+    if ('toolCalls' in reply) return toolCalls(id, request, reply.toolCalls, res);
     const promptTokens = (request.body.messages ?? []).reduce((n, m) => n + String(m.content).split(/\s+/).length, 0);
     const completionTokens = reply.text.split(/\s+/).length;
     const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
     if (!stream) {
       return sendJson(res, 200, {
-        id: 'chatcmpl-fake',
+        id,
         object: 'chat.completion',
         created: 0,
         model,
@@ -109,17 +123,37 @@ export async function startFakeOpenAi({ embeddingDimensions = 8, model = 'fake-c
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     for (const piece of reply.text.match(/\S+\s*/g) ?? []) {
-      res.write(sse(chunkOf(piece, null)));
+      res.write(sse(chunkOf(id, piece, null)));
       if (reply.chunkDelayMs) await new Promise((r) => setTimeout(r, reply.chunkDelayMs));
     }
-    res.write(sse(chunkOf('', 'stop')));
+    res.write(sse(chunkOf(id, '', 'stop')));
     const options = request.body.stream_options as { include_usage?: boolean } | undefined;
-    if (options?.include_usage) res.write(sse({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model, choices: [], usage }));
+    if (options?.include_usage) res.write(sse({ id, object: 'chat.completion.chunk', created: 0, model, choices: [], usage }));
     res.end('data: [DONE]\n\n');
   }
 
-  function chunkOf(content: string, finishReason: string | null) {
-    return { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: { role: 'assistant', content }, finish_reason: finishReason }] };
+  function toolCalls(id: string, request: RecordedOpenAiRequest, calls: { name: string; args: Record<string, unknown> }[], res: ServerResponse) {
+    const toolCalls = calls.map((c, index) => ({ index, id: `call_${index}_${requests.length}`, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.args) } }));
+    const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
+    if (request.body.stream !== true) {
+      return sendJson(res, 200, {
+        id,
+        object: 'chat.completion',
+        created: 0,
+        model,
+        choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: toolCalls.map(({ index: _index, ...call }) => call) }, finish_reason: 'tool_calls', logprobs: null }],
+        usage,
+      });
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const base = { id, object: 'chat.completion.chunk', created: 0, model };
+    res.write(sse({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: null, tool_calls: toolCalls }, finish_reason: null }] }));
+    res.write(sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }));
+    res.end('data: [DONE]\n\n');
+  }
+
+  function chunkOf(id: string, content: string, finishReason: string | null) {
+    return { id, object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: { role: 'assistant', content }, finish_reason: finishReason }] };
   }
 
   server.listen(0, '127.0.0.1');
