@@ -1,6 +1,8 @@
-import { Writable } from 'node:stream';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { checkCitations } from '../src/answer/citation-check.ts';
 import { createEmbedder } from '../src/embeddings/create-embedder.ts';
 import { createEngine } from '../src/engine.ts';
@@ -283,11 +285,35 @@ describe('OpenAIEmbeddings', () => {
     expect(fake.requests.some((r) => r.path === '/v1/embeddings' && r.body.model === 'fake-embed')).toBe(true);
   });
 
-  it('refuses to query a store built with another embedder, naming the rebuild command', async () => {
+  it('builds a store with the endpoint, answers from it, and refuses another embedding model on it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'paperboy-openai-embed-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const config = { store: { uri: join(dir, 'db') }, corpusPath: 'data/papers.txt' };
+    const opened = await openEngine({ ...config, embeddings: { kind: 'openai', model: 'fake-embed', baseURL: fake.baseURL } });
+    try {
+      expect(await opened.engine.countPapers()).toBe(98);
+      expect(fake.requests.filter((r) => r.path === '/v1/embeddings').length).toBeGreaterThan(1);
+      const answer = await opened.engine.ask(QUESTION);
+      expect(answer.citations[0]?.title).toMatch(/^Decoder-Only or Encoder-Decoder/);
+    } finally {
+      await opened.engine.close();
+    }
+    await expect(openEngine({ ...config, embeddings: { kind: 'openai', model: 'other-embed', baseURL: fake.baseURL } })).rejects.toThrow(
+      /"openai:other-embed".*npm run ingest -- --rebuild/s,
+    );
+  });
+
+  it('refuses to query a store built with the built-in embedder, naming the rebuild command', async () => {
     const opening = openEngine(
       { store: { uri: join(bundled.dir, 'db') }, embeddings: { kind: 'openai', model: 'fake-embed', baseURL: fake.baseURL }, corpusPath: 'data/papers.txt' },
       { seed: false },
     );
     await expect(opening).rejects.toThrow(/npm run ingest -- --rebuild/);
+  });
+
+  it('says which setting to check when the embedding endpoint does not answer', async () => {
+    await expect(createEmbedder({ kind: 'openai', model: 'fake-embed', baseURL: `${fake.baseURL}/missing` })).rejects.toThrow(
+      /The embedding model "fake-embed" did not answer at .*\/missing.*Check EMBEDDING_MODEL, OPENAI_BASE_URL and OPENAI_API_KEY/s,
+    );
   });
 });

@@ -1,8 +1,12 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { OpenAIEmbeddings } from '@langchain/openai';
 import type { Config } from '../config.ts';
+import { ModelError } from '../errors.ts';
 import type { EmbedderIdentity } from '../store/lance-store.ts';
 import { HashedEmbedder } from './hashed-embedder.ts';
+
+/** Retries per embedding request; the client's default (6, with backoff) stalls start-up for a minute on a dead server. */
+const EMBEDDING_MAX_RETRIES = 2;
 
 /** The configured embedder and the identity the store records for it. */
 export async function createEmbedder(config: Config['embeddings']): Promise<{ embedder: EmbeddingsInterface; identity: EmbedderIdentity }> {
@@ -12,10 +16,18 @@ export async function createEmbedder(config: Config['embeddings']): Promise<{ em
   }
   const embedder = new OpenAIEmbeddings({
     model: config.model,
+    // Local servers ignore the key, but the client refuses to start without one.
     apiKey: config.apiKey ?? 'not-needed',
     configuration: config.baseURL ? { baseURL: config.baseURL } : undefined,
+    maxRetries: EMBEDDING_MAX_RETRIES,
   });
   // The dimension is a property of the model: ask it once rather than trusting a setting.
-  const probe = await embedder.embedQuery('dimension probe');
+  const probe = await embedder.embedQuery('dimension probe').catch((err: unknown) => {
+    const where = config.baseURL ?? 'the OpenAI API';
+    throw new ModelError(
+      `The embedding model "${config.model}" did not answer at ${where}: ${err instanceof Error ? err.message : String(err)}. Check EMBEDDING_MODEL, OPENAI_BASE_URL and OPENAI_API_KEY.`,
+      { cause: err },
+    );
+  });
   return { embedder, identity: { name: `openai:${config.model}`, dimensions: probe.length } };
 }
