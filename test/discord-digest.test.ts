@@ -73,9 +73,7 @@ describe('Discord digests', () => {
     sources = await startFakePaperSources({ hfDays: { '2026-11-26': HF_DAY } });
     // The day's papers arrive before the first run, so previews see them too; runs re-fetch and find them stored.
     const fetch = { http: createHttpClient({ logger, retries: 0, timeoutMs: 5_000 }), hfApiBase: sources.baseUrl, arxivApiBase: sources.baseUrl };
-    const { digestStore, close } = await freshDigestStore();
-    const { added } = await refreshSources({ ...testEngine, digestStore, fetch, logger }, [{ kind: 'hf-daily' }], { now: new Date(PAPERS_ARRIVE) });
-    await close();
+    const { added } = await refreshSources({ ...testEngine, fetch, logger }, [{ kind: 'hf-daily' }], { now: new Date(PAPERS_ARRIVE) });
     expect(added).toBe(HF_DAY.length);
   });
   afterAll(async () => {

@@ -26,7 +26,7 @@ function expectPaperboyCommands(request: RecordedRequest): void {
   expect(request.method).toBe('PUT');
   expect(request.headers.authorization).toBe(`Bot ${TOKEN}`);
   const commands = request.body as CommandBody[];
-  expect(commands.map((c) => c.name)).toEqual(['ask', 'search', 'paper']);
+  expect(commands.map((c) => c.name)).toEqual(['ask', 'search', 'paper', 'digest']);
   const option = (name: string) => commands.find((c) => c.name === name)!.options![0]!;
   expect(option('ask')).toMatchObject({ type: ApplicationCommandOptionType.String, name: 'question', required: true });
   expect(option('search')).toMatchObject({ type: ApplicationCommandOptionType.String, name: 'query', required: true });
@@ -41,7 +41,7 @@ describe('registerCommands', () => {
   it('puts the commands to one guild when a guild id is given', async () => {
     const fake = await fakeDiscord();
     const names = await registerCommands({ token: TOKEN, appId: fake.appId, guildId: fake.guildId, apiUrl: fake.apiUrl });
-    expect(names).toEqual(['ask', 'search', 'paper']);
+    expect(names).toEqual(['ask', 'search', 'paper', 'digest']);
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]!.route).toBe(`/applications/${fake.appId}/guilds/${fake.guildId}/commands`);
     expectPaperboyCommands(fake.requests[0]!);
@@ -66,9 +66,9 @@ describe('inviteUrl', () => {
     expect(url.origin + url.pathname).toBe('https://discord.com/oauth2/authorize');
     expect(url.searchParams.get('client_id')).toBe('123456789012345678');
     expect(url.searchParams.get('scope')).toBe('bot applications.commands');
-    // View Channel, Send Messages, Send Messages in Threads, Embed Links, Read Message History.
+    // View Channel, Send Messages, Send Messages in Threads, Create Public Threads, Embed Links, Read Message History.
     expect(BigInt(url.searchParams.get('permissions')!)).toBe(
-      (1n << 10n) | (1n << 11n) | (1n << 38n) | (1n << 14n) | (1n << 16n),
+      (1n << 10n) | (1n << 11n) | (1n << 38n) | (1n << 35n) | (1n << 14n) | (1n << 16n),
     );
   });
 });
@@ -91,7 +91,7 @@ describe('npm run discord:register', () => {
     });
     expect(fake.requests.map((r) => r.route)).toEqual([`/applications/${fake.appId}/guilds/${fake.guildId}/commands`]);
     expect(stdout).toBe(
-      `Registered /ask, /search, /paper to guild ${fake.guildId} (instant).\nInvite the bot: ${inviteUrl(fake.appId)}\n`,
+      `Registered /ask, /search, /paper, /digest to guild ${fake.guildId} (instant).\nInvite the bot: ${inviteUrl(fake.appId)}\n`,
     );
   });
 

@@ -5,7 +5,6 @@
 import type { PaperStore } from '../store/lance-store.ts';
 import { idf } from '../store/term-stats.ts';
 import type { Engine, Paper } from '../types.ts';
-import type { DigestStore, PaperExtras } from './digest-store.ts';
 import { detailsOf, gistOf } from './gist.ts';
 import { localDay, shortDate } from './schedule.ts';
 import { groupByKeywords } from './themes.ts';
@@ -20,7 +19,6 @@ export const TOPIC_RELEVANCE_FLOOR = 0.2;
 export interface BuildDigestDeps {
   engine: Engine;
   store: Pick<PaperStore, 'papersAddedSince' | 'termStats'>;
-  digestStore: Pick<DigestStore, 'extras'>;
   /** A paper belongs to a topic when the engine's relevance for it reaches this. */
   relevanceFloor?: number;
 }
@@ -40,20 +38,19 @@ export interface BuildDigestOptions {
 
 /**
  * @example
- * const digest = await buildDigest({ engine, store, digestStore }, {
+ * const digest = await buildDigest({ engine, store }, {
  *   since: lastRun, until: now, at: now, timezone: 'UTC', topics: ['speech'],
  * });
  */
 export async function buildDigest(
-  { engine, store, digestStore, relevanceFloor = TOPIC_RELEVANCE_FLOOR }: BuildDigestDeps,
+  { engine, store, relevanceFloor = TOPIC_RELEVANCE_FLOOR }: BuildDigestDeps,
   { since, until, at, timezone, topics = [], notes = [], maxPapers = 500 }: BuildDigestOptions,
 ): Promise<Digest> {
   const [sinceIso, untilIso] = [since.toISOString(), until.toISOString()];
   const inWindow = (await store.papersAddedSince(sinceIso, maxPapers)).filter((p) => p.addedAt > sinceIso && p.addedAt <= untilIso);
   // A paper row written twice (two processes ingesting at once) is still one line.
   const fresh = [...new Map(inWindow.map((p) => [p.id, p])).values()];
-  const extras = await digestStore.extras(fresh.map((p) => p.id));
-  const themes = topics.length > 0 ? await themesByTopic(engine, fresh, extras, topics, relevanceFloor) : await themesByKeyword(store, fresh, extras);
+  const themes = topics.length > 0 ? await themesByTopic(engine, fresh, topics, relevanceFloor) : await themesByKeyword(store, fresh);
   const paperIds = themes.flatMap((t) => t.papers.map((p) => p.id));
   return {
     header: headerOf(at, timezone, paperIds.length, themes.length),
@@ -70,7 +67,6 @@ export async function buildDigest(
 async function themesByTopic(
   engine: Engine,
   papers: Paper[],
-  extras: Map<string, PaperExtras>,
   topics: string[],
   floor: number,
 ): Promise<DigestTheme[]> {
@@ -90,7 +86,7 @@ async function themesByTopic(
     .map((topic) => ({
       name: topic,
       papers: rank(
-        [...best].filter(([, b]) => b.topic === topic).map(([id, b]) => ({ ...toDigestPaper(byId.get(id)!, extras.get(id)), relevance: b.relevance })),
+        [...best].filter(([, b]) => b.topic === topic).map(([id, b]) => ({ ...toDigestPaper(byId.get(id)!), relevance: b.relevance })),
       ),
     }))
     .filter((t) => t.papers.length > 0);
@@ -99,16 +95,15 @@ async function themesByTopic(
 async function themesByKeyword(
   store: Pick<PaperStore, 'termStats'>,
   papers: Paper[],
-  extras: Map<string, PaperExtras>,
 ): Promise<DigestTheme[]> {
   if (papers.length === 0) return [];
   const stats = await store.termStats();
   const byId = new Map(papers.map((p) => [p.id, p]));
   const groups = groupByKeywords(
-    papers.map((p) => ({ id: p.id, title: p.title, keywords: extras.get(p.id)?.aiKeywords })),
+    papers.map((p) => ({ id: p.id, title: p.title, keywords: p.aiKeywords })),
     { idf: (term) => idf(stats, term) },
   );
-  return groups.map((g) => ({ name: g.name, papers: rank(g.ids.map((id) => toDigestPaper(byId.get(id)!, extras.get(id)))) }));
+  return groups.map((g) => ({ name: g.name, papers: rank(g.ids.map((id) => toDigestPaper(byId.get(id)!))) }));
 }
 
 /** Upvotes when known, then relevance; otherwise the order given (newest first). */
@@ -119,8 +114,8 @@ function rank(papers: DigestPaper[]): DigestPaper[] {
     .map(({ p }) => p);
 }
 
-function toDigestPaper(paper: Paper, extras: PaperExtras | undefined): DigestPaper {
-  const text = { abstract: paper.abstract, aiSummary: extras?.aiSummary };
+function toDigestPaper(paper: Paper): DigestPaper {
+  const text = { abstract: paper.abstract, aiSummary: paper.aiSummary };
   const url = paper.url ?? (/^\d{4}\.\d{4,5}$|^[a-z-]+(?:\.[A-Z]{2})?\/\d{7}$/.test(paper.id) ? `https://arxiv.org/abs/${paper.id}` : undefined);
   return {
     id: paper.id,

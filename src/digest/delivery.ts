@@ -133,7 +133,7 @@ export function createDelivering(deps: DigestDeps): Delivering {
     const channelKey = channelKeyOf(target.channel.platform, target.channel.channelId);
     const from = since ?? (await windowStart(channelKey, target));
     return buildDigest(
-      { engine, store, digestStore, relevanceFloor },
+      { engine, store, relevanceFloor },
       { since: from, until: clock(), at: target.at, timezone: config.timezone, topics: target.topics, notes },
     );
   };
@@ -211,7 +211,7 @@ export function createDelivering(deps: DigestDeps): Delivering {
 
     async refresh() {
       const { notes } = await refreshSources(
-        { store, embedder, digestStore, fetch: { http, hfApiBase: config.hfApiBase, arxivApiBase: config.arxivApiBase, arxivGate }, logger },
+        { store, embedder, fetch: { http, hfApiBase: config.hfApiBase, arxivApiBase: config.arxivApiBase, arxivGate }, logger },
         sources,
         { now: clock(), timeoutMs: sourceTimeoutMs },
       );

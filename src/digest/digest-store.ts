@@ -14,7 +14,6 @@ import type { Delivery, DeliveryState, Platform, Subscription } from './types.ts
 
 export const SUBSCRIPTIONS = 'digest_subscriptions';
 export const DELIVERIES = 'digest_deliveries';
-export const PAPER_NOTES = 'digest_paper_notes';
 
 const PRIMARY_KEY = new Map([['lance-schema:unenforced-primary-key', 'true']]);
 const text = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
@@ -47,14 +46,6 @@ const deliveriesSchema = new Schema([
   text('error', true),
   text('updatedAt'),
 ]);
-
-const paperNotesSchema = new Schema([new Field('paperId', new Utf8(), false, PRIMARY_KEY), text('aiSummary', true), text('aiKeywords')]);
-
-/** What a source knew about a paper beyond the papers table's columns. */
-export interface PaperExtras {
-  aiSummary?: string;
-  aiKeywords?: string[];
-}
 
 /** A delivery in these states is done, and its window counts as seen. */
 const COMPLETED_STATES: readonly DeliveryState[] = ['posted', 'skipped-empty'];
@@ -100,8 +91,6 @@ export interface DigestStore {
   /** The channel's most recently scheduled delivery of any state. */
   latest(channelKey: string): Promise<Delivery | undefined>;
   deliveryByMessage(channelKey: string, messageRef: string): Promise<Delivery | undefined>;
-  saveExtras(extras: Map<string, PaperExtras>): Promise<void>;
-  extras(paperIds: string[]): Promise<Map<string, PaperExtras>>;
   close(): void;
 }
 
@@ -113,11 +102,7 @@ export async function openDigestStore(connection: Connection): Promise<DigestSto
   const names = new Set(await connection.tableNames());
   const open = (name: string, schema: Schema) =>
     names.has(name) ? connection.openTable(name) : connection.createEmptyTable(name, schema, { existOk: true });
-  const [subscriptions, deliveries, notes] = await Promise.all([
-    open(SUBSCRIPTIONS, subscriptionsSchema),
-    open(DELIVERIES, deliveriesSchema),
-    open(PAPER_NOTES, paperNotesSchema),
-  ]);
+  const [subscriptions, deliveries] = await Promise.all([open(SUBSCRIPTIONS, subscriptionsSchema), open(DELIVERIES, deliveriesSchema)]);
 
   // Another process may have written since this handle last looked: always read the latest version.
   const rows = async (table: Table, where: string) => {
@@ -199,29 +184,9 @@ export async function openDigestStore(connection: Connection): Promise<DigestSto
       const found = await rows(deliveries, `channelKey = ${sqlString(channelKey)} AND messageRef = ${sqlString(messageRef)}`);
       return found.map(rowToDelivery)[0];
     },
-    async saveExtras(extras) {
-      if (extras.size === 0) return;
-      const data = [...extras].map(([paperId, e]) => ({ paperId, aiSummary: e.aiSummary ?? null, aiKeywords: JSON.stringify(e.aiKeywords ?? []) }));
-      await notes.mergeInsert('paperId').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
-    },
-    async extras(paperIds) {
-      const out = new Map<string, PaperExtras>();
-      for (let i = 0; i < paperIds.length; i += 500) {
-        const batch = paperIds.slice(i, i + 500);
-        for (const r of await rows(notes, `paperId IN (${batch.map(sqlString).join(', ')})`)) {
-          const aiKeywords = JSON.parse(r.aiKeywords as string) as string[];
-          out.set(r.paperId as string, {
-            ...(r.aiSummary != null && { aiSummary: r.aiSummary as string }),
-            ...(aiKeywords.length > 0 && { aiKeywords }),
-          });
-        }
-      }
-      return out;
-    },
     close() {
       subscriptions.close();
       deliveries.close();
-      notes.close();
     },
   };
 }

@@ -9,12 +9,10 @@ import type { HfDailyPaper } from '../../ingest/sources/hf-daily.ts';
 import { fetchSourceSpec, type FetchSourceDeps, type SourceSpec } from '../../ingest/sources/source-spec.ts';
 import type { Logger } from '../logger.ts';
 import type { PaperStore } from '../store/lance-store.ts';
-import type { DigestStore, PaperExtras } from './digest-store.ts';
 
 export interface RefreshSourcesDeps {
   store: PaperStore;
   embedder: EmbeddingsInterface;
-  digestStore: Pick<DigestStore, 'saveExtras'>;
   /** How to reach the sources: the HTTP client and the base URLs from `config.digest`. */
   fetch: Omit<FetchSourceDeps, 'signal'>;
   logger: Logger;
@@ -37,7 +35,7 @@ const SOURCE_NAMES: Record<SourceSpec['kind'], string> = {
  * const { notes } = await refreshSources(deps, [{ kind: 'hf-daily' }], { now: new Date(), timeoutMs: 60_000 });
  */
 export async function refreshSources(
-  { store, embedder, digestStore, fetch, logger }: RefreshSourcesDeps,
+  { store, embedder, fetch, logger }: RefreshSourcesDeps,
   specs: SourceSpec[],
   { now, timeoutMs = 60_000 }: { now: Date; timeoutMs?: number },
 ): Promise<RefreshResult> {
@@ -59,19 +57,9 @@ export async function refreshSources(
   if (papers.length === 0) return { added: 0, notes };
   try {
     const counts = await ingestPapers(papers, { store, embedder, now: () => now });
-    await digestStore.saveExtras(extrasOf(papers));
     return { added: counts.added, notes };
   } catch (err) {
     logger.error({ err }, 'digest: storing the fetched papers failed');
     return { added: 0, notes: [...notes, 'New papers could not be stored; this digest may be incomplete.'] };
   }
-}
-
-function extrasOf(papers: (HfDailyPaper | ArxivPaper)[]): Map<string, PaperExtras> {
-  const out = new Map<string, PaperExtras>();
-  for (const p of papers) {
-    if (p.source !== 'hf-daily' || (p.aiSummary === undefined && p.aiKeywords === undefined)) continue;
-    out.set(p.id, { ...(p.aiSummary !== undefined && { aiSummary: p.aiSummary }), ...(p.aiKeywords !== undefined && { aiKeywords: p.aiKeywords }) });
-  }
-  return out;
 }
