@@ -83,7 +83,9 @@ export interface PaperStore {
 export async function openStore({ uri, apiKey, region, embedder }: StoreOptions): Promise<PaperStore> {
   let db: lancedb.Connection;
   try {
-    db = await lancedb.connect(uri, apiKey ? { apiKey, region } : {});
+    // Read consistency 0: every read sees what other processes (a second bot, the digest
+    // scheduler, a CLI ingest) committed, at the cost of one version check per query.
+    db = await lancedb.connect(uri, apiKey ? { apiKey, region } : { readConsistencyInterval: 0 });
   } catch (e) {
     throw new StoreError(`Cannot open the paper store at ${uri}: ${(e as Error).message}`, { cause: e });
   }
@@ -165,8 +167,12 @@ export async function openStore({ uri, apiKey, region, embedder }: StoreOptions)
       }));
     },
     async papersAddedSince(sinceIso, limit = 500) {
-      const rows = await papers.query().where(`addedAt >= ${sqlString(sinceIso)}`).limit(limit).toArray();
-      return rows.map((r) => rowToPaper(r as PaperRow)).sort((a, b) => b.addedAt.localeCompare(a.addedAt));
+      // LanceDB cannot order a scan: take every match, newest first, then cut.
+      const rows = await papers.query().where(`addedAt >= ${sqlString(sinceIso)}`).toArray();
+      return rows
+        .map((r) => rowToPaper(r as PaperRow))
+        .sort((a, b) => b.addedAt.localeCompare(a.addedAt))
+        .slice(0, limit);
     },
     async upsert(newPapers, newChunks, replacing = new Set()) {
       if (newPapers.length === 0) return;

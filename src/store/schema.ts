@@ -1,11 +1,17 @@
 import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
 
+/**
+ * Marks a key column for LanceDB: two concurrent `mergeInsert`s of the same new key then
+ * conflict instead of both inserting a row.
+ */
+const PRIMARY_KEY = new Map([['lance-schema:unenforced-primary-key', 'true']]);
+
 export const PAPERS = 'papers';
 export const CHUNKS = 'chunks';
 export const META = 'meta';
 
 export const papersSchema = new Schema([
-  new Field('id', new Utf8(), false),
+  new Field('id', new Utf8(), false, PRIMARY_KEY),
   new Field('title', new Utf8(), false),
   new Field('abstract', new Utf8(), false),
   // Title + abstract in one column: what the paper-level full-text index searches.
@@ -23,7 +29,7 @@ export const papersSchema = new Schema([
 
 export function chunksSchema(dimensions: number): Schema {
   return new Schema([
-    new Field('id', new Utf8(), false),
+    new Field('id', new Utf8(), false, PRIMARY_KEY),
     new Field('paperId', new Utf8(), false),
     new Field('ord', new Int32(), false),
     new Field('text', new Utf8(), false),
@@ -31,7 +37,7 @@ export function chunksSchema(dimensions: number): Schema {
   ]);
 }
 
-export const metaSchema = new Schema([new Field('key', new Utf8(), false), new Field('value', new Utf8(), false)]);
+export const metaSchema = new Schema([new Field('key', new Utf8(), false, PRIMARY_KEY), new Field('value', new Utf8(), false)]);
 
 export interface PaperRow {
   id: string;
