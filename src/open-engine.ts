@@ -46,9 +46,10 @@ export async function openEngine(
   } else {
     await reconcileTermStats(store);
   }
-  // With a chat model configured, answers are written by it; without one everything stays offline.
   const retriever = createHybridRetriever({ store, embedder });
+  // The agent's tools are our own search and lookup; `engine` is defined by the time a tool runs.
   const tools = { search: (query: string, paperIds?: string[]) => retriever.retrieve(query, { k: 4, paperIds }), lookup: (idOrTitle: string) => engine.paper(idOrTitle) };
+  // With a chat model configured, answers are written by it; without one everything stays offline.
   const llm = config.llm ? await createLlm(config.llm, { logger, promptsDir, comparisonAgent: comparisonAgent ? tools : undefined }) : undefined;
   const engine = createEngine({ store, embedder, retriever, relevanceFloor: config.relevanceFloor, logger, composer: llm?.composer, condense: llm?.condense });
   return { engine, store, embedder };

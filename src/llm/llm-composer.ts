@@ -9,8 +9,6 @@ import { callModel, type CallModelOptions } from './call-model.ts';
 import { ABSTAIN_SENTINEL, groundedAnswer, visiblePart } from './grounded-answer.ts';
 import { formatSources } from './sources.ts';
 
-export { ABSTAIN_SENTINEL };
-
 /** Notes shown to users when the model's answer could not be used. */
 export const FALLBACK_NOTES = {
   failed: 'The language model could not answer just now, so these are direct quotes from the papers.',
