@@ -53,13 +53,15 @@ export async function callModel(model: BaseChatModel, messages: BaseMessage[], o
         : await invokeOnce(model, messages, combined);
       return { ...reply, attempts: attempt };
     } catch (err) {
-      if (stopped(err)) throw stopped(err);
+      const stop = stopped(err);
+      if (stop) throw stop;
       if (streamed || attempt > maxRetries || !isRetryable(err)) {
         const status = statusOf(err);
         throw new ModelError(`The chat model failed${status ? ` (HTTP ${status})` : ''}: ${messageOf(err)}`, { cause: err });
       }
       await sleep(retryDelay(err, attempt, baseDelayMs), combined).catch(() => undefined);
-      if (stopped(err)) throw stopped(err);
+      const stopWhileWaiting = stopped(err);
+      if (stopWhileWaiting) throw stopWhileWaiting;
     }
   }
 }
