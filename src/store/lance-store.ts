@@ -237,25 +237,32 @@ export async function openStore({ uri, apiKey, region, embedder }: StoreOptions)
       stats = next;
     },
     async refreshIndexes() {
-      const missing = async (table: lancedb.Table, column: string) =>
-        !(await table.listIndices()).some((i) => i.columns.includes(column));
-      const ensure = async (table: lancedb.Table, column: string, config: lancedb.Index) => {
-        if (await missing(table, column)) await table.createIndex(column, { config });
+      /** Creates the index when missing; true when it already existed (and so needs updating). */
+      const ensure = async (table: lancedb.Table, column: string, config: () => lancedb.Index) => {
+        if ((await table.listIndices()).some((i) => i.columns.includes(column))) return true;
+        await table.createIndex(column, { config: config() });
+        return false;
       };
-      await ensure(papers, 'text', lancedb.Index.fts(FTS_OPTIONS));
-      // B-tree indexes make the `id IN (…)` lookups of retrieval and ingest cheap at any size.
-      await ensure(papers, 'id', lancedb.Index.btree());
-      await ensure(chunks, 'text', lancedb.Index.fts(FTS_OPTIONS));
-      await ensure(chunks, 'paperId', lancedb.Index.btree());
+      const papersHadIndexes = [
+        await ensure(papers, 'text', () => lancedb.Index.fts(FTS_OPTIONS)),
+        // B-tree indexes make the `id IN (…)` lookups of retrieval and ingest cheap at any size.
+        await ensure(papers, 'id', () => lancedb.Index.btree()),
+      ].some(Boolean);
+      const chunksHadIndexes = [
+        await ensure(chunks, 'text', () => lancedb.Index.fts(FTS_OPTIONS)),
+        await ensure(chunks, 'paperId', () => lancedb.Index.btree()),
+      ].some(Boolean);
       const rows = await chunks.countRows();
       if (rows >= VECTOR_INDEX_MIN_ROWS) {
         // IVF-flat: exact distances within the probed partitions, and it trains in seconds where
         // IVF-PQ takes minutes; ~4k vectors a partition keeps each probe cheap.
-        await ensure(chunks, 'vector', lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions: Math.max(2, Math.round(rows / 4096)) }));
+        await ensure(chunks, 'vector', () =>
+          lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions: Math.max(2, Math.round(rows / 4096)) }),
+        );
       }
-      // Existing indexes take in the new rows incrementally (and small files are compacted).
-      await papers.optimize();
-      await chunks.optimize();
+      // Indexes that existed before this ingest take in its rows incrementally (small files are compacted too).
+      if (papersHadIndexes) await papers.optimize();
+      if (chunksHadIndexes) await chunks.optimize();
     },
     getMeta: readMeta,
     setMeta: writeMeta,
