@@ -71,6 +71,10 @@ function sourceCount(request: RecordedOpenAiRequest | undefined): number {
   return [...messagesOf(request).user.matchAll(/<source n="\d+">/g)].length;
 }
 
+function loggedUsage(): { totalTokens: number } | undefined {
+  return logLines.map((l) => JSON.parse(l) as { msg: string; usage?: { totalTokens: number } }).find((l) => l.msg === 'LLM answer token usage')?.usage;
+}
+
 async function expectVerifiable(answer: Answer) {
   const papers = await bundled.store.getPapers(answer.citations.map((c) => c.paperId));
   expect(checkCitations(answer, new Map(papers.map((p) => [p.id, p])))).toEqual([]);
@@ -108,8 +112,7 @@ describe('LLM answers through ChatOpenAI and an OpenAI-compatible server', () =>
 
   it('logs token usage per answer, and never the API key', async () => {
     await engine.ask(QUESTION);
-    const usage = logLines.map((l) => JSON.parse(l) as { msg: string; usage?: { totalTokens: number } }).find((l) => l.msg === 'LLM answer token usage');
-    expect(usage?.usage?.totalTokens).toBeGreaterThan(0);
+    expect(loggedUsage()?.totalTokens).toBeGreaterThan(0);
     expect(logLines.join('')).not.toContain(API_KEY);
   });
 
@@ -154,6 +157,8 @@ describe('LLM answers through ChatOpenAI and an OpenAI-compatible server', () =>
     for (let i = 1; i < partials.length; i++) expect(partials[i]!.length).toBeGreaterThanOrEqual(partials[i - 1]!.length);
     expect(partials.at(-1)).toBe(answer.text);
     expect(answer.mode).toBe('llm');
+    expect(fake.chatRequests()[0]?.body.stream_options).toEqual({ include_usage: true });
+    expect(loggedUsage()?.totalTokens).toBeGreaterThan(0);
   });
 
   it('retries a 429 and a 500 with growing backoff, then answers', async () => {
