@@ -2,6 +2,7 @@
  * Digest content: the papers a channel has not seen yet, kept and grouped by its topics (or by
  * shared keywords when it has none), ranked by upvotes then relevance, one line each.
  */
+import { PAPER_RELEVANCE_MODEL } from '../retrieve/relevance.ts';
 import type { PaperStore } from '../store/lance-store.ts';
 import { idf } from '../store/term-stats.ts';
 import type { Engine, Paper } from '../types.ts';
@@ -10,11 +11,8 @@ import { localDay, shortDate } from './schedule.ts';
 import { groupByKeywords } from './themes.ts';
 import type { Digest, DigestPaper, DigestTheme } from './types.ts';
 
-/**
- * `SearchHit.relevance` is calibrated like a probability; a topic keeps the papers the engine
- * rates at least this relevant to it.
- */
-export const TOPIC_RELEVANCE_FLOOR = 0.2;
+/** A topic keeps the papers the engine's calibrated paper-relevance model calls relevant to it. */
+export const TOPIC_RELEVANCE_FLOOR = PAPER_RELEVANCE_MODEL.floor;
 
 export interface BuildDigestDeps {
   engine: Engine;

@@ -50,9 +50,6 @@ export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NA
   floor: 0.689,
 };
 
-/** Paper-level relevance above which a paper counts as relevant (e.g. to a digest topic). */
-export const DEFAULT_RELEVANCE_FLOOR = PAPER_RELEVANCE_MODEL.floor;
-
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
   let z = model.intercept;
   for (const name of Object.keys(model.weights) as Name[]) z += model.weights[name] * features[name];
