@@ -30,6 +30,7 @@ const schema = z.object({
   EMBEDDING_MODEL: optionalString,
   LLM_TIMEOUT_MS: positiveInt(30_000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(6).default(2),
+  LLM_COMPARISON_AGENT: bool.default('false'),
 
   SLACK_BOT_TOKEN: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -70,7 +71,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Override for the calibrated relevance floor (0..1). */
   relevanceFloor?: number;
-  llm?: { apiKey?: string; baseURL?: string; chatModel: string; timeoutMs: number; maxRetries: number };
+  llm?: { apiKey?: string; baseURL?: string; chatModel: string; timeoutMs: number; maxRetries: number; comparisonAgent?: boolean };
   embeddings: { kind: 'builtin' } | { kind: 'openai'; model: string; apiKey?: string; baseURL?: string };
   limits: { ratePerMinute: number; maxQuestionChars: number };
   slack?: {
@@ -161,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
           chatModel: e.CHAT_MODEL ?? 'gpt-4o-mini',
           timeoutMs: e.LLM_TIMEOUT_MS,
           maxRetries: e.LLM_MAX_RETRIES,
+          comparisonAgent: e.LLM_COMPARISON_AGENT,
         }
       : undefined,
     embeddings: e.EMBEDDING_MODEL

@@ -8,6 +8,7 @@ import { createHybridRetriever, type RetrievedPaper, type Retriever } from './re
 import { ANSWERABILITY_MODEL, PAPER_RELEVANCE_MODEL, answerabilityOf } from './retrieve/relevance.ts';
 import type { PaperStore } from './store/lance-store.ts';
 import { titleKey } from './text/normalize.ts';
+import { contentTerms } from './text/tokenize.ts';
 import type { Answer, AskOptions, Engine, Paper, PaperRef, SearchHit } from './types.ts';
 
 export interface EngineDeps {
@@ -151,13 +152,18 @@ export function createEngine({
   }
 }
 
+/** Words that point back into the conversation ("those", "the first one") or continue it ("and …"). */
+const FOLLOW_UP = /\b(?:th(?:ose|ese|em|ey|eir|at one|is one)|its?|the (?:first|second|third|last|former|latter|same)|which one|above|mentioned)\b|^\s*(?:and|but|also|what about|how about)\b/i;
+
 /**
  * Follow-ups like "and which of those is fastest?" say little on their own: retrieval also sees
- * the previous question of the conversation. (With a condenser, the LLM rewrites it instead.)
+ * the previous question of the conversation. A question that stands on its own (a new topic in
+ * the same thread) is left alone. (With a condenser, the LLM rewrites follow-ups instead.)
  */
 function retrievalQuery(question: string, { history = [] }: AskOptions): string {
   const previous = [...history].reverse().find((t) => t.role === 'user' && t.text.trim() !== question.trim());
-  return previous ? `${question}\n${previous.text}` : question;
+  const followsUp = FOLLOW_UP.test(question) || contentTerms(question).length <= 2;
+  return previous && followsUp ? `${question}\n${previous.text}` : question;
 }
 
 function abstain(retrieved: RetrievedPaper[]): Omit<Answer, 'timingsMs'> {

@@ -27,7 +27,7 @@ export async function openEngine(
     progress,
     seed = true,
     promptsDir,
-    comparisonAgent = false,
+    comparisonAgent = config.llm?.comparisonAgent ?? false,
   }: {
     logger?: Logger;
     progress?: IngestProgress;

@@ -38,6 +38,18 @@ describe('engine over the bundled corpus', () => {
     for (const e of hits[0]!.evidence) expect(hits[0]!.paper.abstract).toContain(e);
   });
 
+  it('reads a follow-up in the context of the previous question, but not a new topic', async () => {
+    const history = [
+      { role: 'user' as const, text: 'Which papers propose neural audio codecs with residual vector quantization?' },
+      { role: 'assistant' as const, text: 'HiFi-Codec [1] and Language-Codec [2].' },
+    ];
+    const followUp = await t.engine.ask('and which of those needs the fewest codebooks?', { history });
+    expect(followUp.abstained).toBe(false);
+    expect(followUp.citations[0]?.title).toMatch(/Codec/);
+    const newTopic = await t.engine.ask('How do I bake sourdough bread at high altitude?', { history });
+    expect(newTopic.abstained).toBe(true);
+  });
+
   it('restricts retrieval to the given papers', async () => {
     const [only] = await t.engine.suggestTitles('mamba', 1);
     const hits = await t.engine.search('speech recognition', { k: 5, paperIds: [only!.id] });
