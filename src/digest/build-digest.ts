@@ -9,7 +9,7 @@ import type { Engine, Paper } from '../types.ts';
 import { detailsOf, gistOf } from './gist.ts';
 import { localDay, shortDate } from './schedule.ts';
 import { groupByKeywords } from './themes.ts';
-import type { Digest, DigestPaper, DigestTheme } from './types.ts';
+import type { Digest, DigestPaper, DigestTheme, DigestWriter } from './types.ts';
 
 /** A topic keeps the papers the engine's calibrated paper-relevance model calls relevant to it. */
 export const TOPIC_RELEVANCE_FLOOR = PAPER_RELEVANCE_MODEL.floor;
@@ -19,6 +19,8 @@ export interface BuildDigestDeps {
   store: Pick<PaperStore, 'papersAddedSince' | 'termStats'>;
   /** A paper belongs to a topic when the engine's relevance for it reaches this. */
   relevanceFloor?: number;
+  /** Rewrites the extractive gists and keyword theme names (e.g. with a chat model). */
+  writer?: DigestWriter;
 }
 
 export interface BuildDigestOptions {
@@ -41,7 +43,7 @@ export interface BuildDigestOptions {
  * });
  */
 export async function buildDigest(
-  { engine, store, relevanceFloor = TOPIC_RELEVANCE_FLOOR }: BuildDigestDeps,
+  { engine, store, relevanceFloor = TOPIC_RELEVANCE_FLOOR, writer }: BuildDigestDeps,
   { since, until, at, timezone, topics = [], notes = [], maxPapers = 500 }: BuildDigestOptions,
 ): Promise<Digest> {
   const [sinceIso, untilIso] = [since.toISOString(), until.toISOString()];
@@ -50,7 +52,7 @@ export async function buildDigest(
   const fresh = [...new Map(inWindow.map((p) => [p.id, p])).values()];
   const themes = topics.length > 0 ? await themesByTopic(engine, fresh, topics, relevanceFloor) : await themesByKeyword(store, fresh);
   const paperIds = themes.flatMap((t) => t.papers.map((p) => p.id));
-  return {
+  const digest: Digest = {
     header: headerOf(at, timezone, paperIds.length, themes.length),
     day: localDay(at, timezone),
     themes,
@@ -60,6 +62,7 @@ export async function buildDigest(
     since: sinceIso,
     until: untilIso,
   };
+  return writer && paperIds.length > 0 ? writer.write(digest, fresh) : digest;
 }
 
 async function themesByTopic(

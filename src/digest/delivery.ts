@@ -39,7 +39,7 @@ import { channelKeyOf, claimable, type Claim, type DigestStore } from './digest-
 import { ChannelGoneError } from './errors.ts';
 import { refreshSources } from './refresh-sources.ts';
 import { localDay, previousOccurrence, type CronSchedule } from './schedule.ts';
-import type { ChannelRef, Delivery, Digest, DigestPoster, Platform, Subscription } from './types.ts';
+import type { ChannelRef, Delivery, Digest, DigestPoster, DigestWriter, Platform, Subscription } from './types.ts';
 
 /** Everything the scheduler and the service share. */
 export interface DigestDeps {
@@ -61,6 +61,8 @@ export interface DigestDeps {
   arxivGate?: RateGate;
   /** Topic relevance floor; default `TOPIC_RELEVANCE_FLOOR`. */
   relevanceFloor?: number;
+  /** Writes gists and theme names with a chat model; without it they stay extractive. */
+  writer?: DigestWriter;
   /** Names this process in lease tokens; default `hostname:pid`. */
   ownerId?: string;
   leaseMs?: number;
@@ -121,6 +123,7 @@ export function createDelivering(deps: DigestDeps): Delivering {
     sources = [{ kind: 'hf-daily' }],
     arxivGate,
     relevanceFloor,
+    writer,
     ownerId = `${hostname()}:${process.pid}`,
     leaseMs = 10 * 60_000,
     maxAttempts = 3,
@@ -133,7 +136,7 @@ export function createDelivering(deps: DigestDeps): Delivering {
     const channelKey = channelKeyOf(target.channel.platform, target.channel.channelId);
     const from = since ?? (await windowStart(channelKey, target));
     return buildDigest(
-      { engine, store, relevanceFloor },
+      { engine, store, relevanceFloor, writer },
       { since: from, until: clock(), at: target.at, timezone: config.timezone, topics: target.topics, notes },
     );
   };

@@ -2,6 +2,8 @@
  * The digest's platform-neutral types: what a channel subscribes to, what the ledger records, the
  * structured digest the adapters render, and the `DigestPoster` contract each platform implements.
  */
+import type { Paper } from '../types.ts';
+
 export type Platform = 'slack' | 'discord';
 
 export interface ChannelRef {
@@ -90,6 +92,18 @@ export interface Digest {
   /** The window of `addedAt` the digest covers: (since, until]. */
   since: string;
   until: string;
+}
+
+/** What a digest writer reads of each paper besides its digest line. */
+export type DigestPaperText = Pick<Paper, 'id' | 'title' | 'abstract' | 'aiSummary'>;
+
+/**
+ * Rewrites a built digest's gists, and its theme names unless the themes are the channel's topics
+ * (e.g. with a chat model: `createDigestWriter` in src/llm/digest-writer.ts). Resolves with the
+ * digest unchanged where it cannot do better, never rejects because the model failed.
+ */
+export interface DigestWriter {
+  write(digest: Digest, papers: readonly DigestPaperText[]): Promise<Digest>;
 }
 
 /**
