@@ -16,6 +16,7 @@ import { createDigestService } from './digest/digest-service.ts';
 import { openDigestStore } from './digest/digest-store.ts';
 import { createDigestScheduler } from './digest/scheduler.ts';
 import { PaperboyError } from './errors.ts';
+import { createLlmDigestWriter } from './llm/digest-writer.ts';
 import { createLogger } from './logger.ts';
 import { openEngine } from './open-engine.ts';
 
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
     config: config.digest,
     http: createHttpClient({ logger }),
     logger,
+    // With a chat model, gists and keyword-theme names are written by it (extractive on failure).
+    ...(config.llm && { writer: await createLlmDigestWriter(config.llm, { logger }) }),
   };
   const digests = createDigestService(digestDeps);
   const stops: (() => Promise<void>)[] = [];

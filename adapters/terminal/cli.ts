@@ -12,6 +12,7 @@ import { formatReport, runEval } from '../../src/eval/run-eval.ts';
 import { calibrate } from '../../src/eval/calibrate.ts';
 import { createHybridRetriever } from '../../src/retrieve/hybrid-retriever.ts';
 import { readQuestionSet } from '../../src/eval/question-set.ts';
+import { createLlmDigestWriter } from '../../src/llm/digest-writer.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openEngine } from '../../src/open-engine.ts';
 import { dropStore } from '../../src/store/lance-store.ts';
@@ -132,6 +133,8 @@ export async function runCli(argv: string[]): Promise<number> {
         config: config.digest,
         http: createHttpClient({ logger }),
         logger,
+        // The dry run shows what would be posted, so it uses the model's gists when one is configured.
+        ...(config.llm && { writer: await createLlmDigestWriter(config.llm, { logger }) }),
       });
       console.log(await digests.dryRun({ channel: values.channel, since: values.since, topics: values.topics ? [values.topics] : undefined }));
       await engine.close();

@@ -1,6 +1,8 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
+import type { ChatPromptTemplate } from '@langchain/core/prompts';
 import { ModelError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 
 export interface TokenUsage {
   inputTokens: number;
@@ -27,6 +29,23 @@ export interface CallModelOptions {
   baseDelayMs?: number;
   /** Waits between attempts; injectable so tests need not sleep. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** Backoff tuning, for tests. */
+export type RetryTuning = Pick<CallModelOptions, 'baseDelayMs' | 'sleep'>;
+
+/** What every model-backed step (answer, condense, digest) needs: a model, its prompt, the call's bounds. */
+export interface ModelStepDeps {
+  model: BaseChatModel;
+  /** The step's prompt from `prompts/`. */
+  prompt: ChatPromptTemplate;
+  /** Deadline for the step's call, retries included. */
+  timeoutMs: number;
+  maxRetries: number;
+  /** Used for logs only. */
+  modelName?: string;
+  logger?: Logger;
+  retry?: RetryTuning;
 }
 
 /**

@@ -1,24 +1,14 @@
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { ChatPromptTemplate } from '@langchain/core/prompts';
-import type { Logger } from '../logger.ts';
 import type { Turn } from '../types.ts';
-import { callModel, type CallModelOptions } from './call-model.ts';
+import { callModel, type ModelStepDeps } from './call-model.ts';
 
 /** Rewrites a follow-up into a standalone question, using the conversation so far. */
 export type Condenser = (question: string, history: Turn[], signal?: AbortSignal) => Promise<string>;
 
-export interface CondenserDeps {
-  model: BaseChatModel;
-  /** The condensation prompt (`prompts/condense.md`); variables `history`, `question`. */
-  prompt: ChatPromptTemplate;
-  timeoutMs: number;
-  maxRetries: number;
-  modelName?: string;
-  logger?: Logger;
+/** Its prompt is `prompts/condense.md`; variables `history`, `question`. */
+export interface CondenserDeps extends ModelStepDeps {
   /** How many recent turns the model sees, and how much of each. */
   maxTurns?: number;
   maxTurnChars?: number;
-  retry?: Pick<CallModelOptions, 'baseDelayMs' | 'sleep'>;
 }
 
 /** Longest standalone question accepted; a longer reply is the model answering instead. */

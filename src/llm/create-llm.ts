@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { RetrievedPaper } from '../retrieve/hybrid-retriever.ts';
 import type { Paper } from '../types.ts';
-import type { CallModelOptions } from './call-model.ts';
+import type { RetryTuning } from './call-model.ts';
 import { createComparisonAgentComposer } from './comparison-agent.ts';
 import { createCondenser, type Condenser } from './condense.ts';
 import { createLlmComposer } from './llm-composer.ts';
@@ -37,7 +37,7 @@ export interface LlmOptions {
   /** Where the prompt files live (default `prompts`). */
   promptsDir?: string;
   /** Backoff tuning, for tests. */
-  retry?: Pick<CallModelOptions, 'baseDelayMs' | 'sleep'>;
+  retry?: RetryTuning;
   /**
    * Our search and paper lookup, as tools for the comparison agent. When given, comparison
    * questions may make a few tool calls before answering; otherwise the agent is off.

@@ -1,22 +1,12 @@
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { ChatPromptTemplate } from '@langchain/core/prompts';
 import { z } from 'zod';
 import type { DigestPaperText, DigestWriter } from '../digest/types.ts';
 import type { Logger } from '../logger.ts';
-import { callModel, type CallModelOptions } from './call-model.ts';
+import { callModel, type ModelStepDeps, type RetryTuning } from './call-model.ts';
 import { createChatModel, type LlmConfig } from './create-llm.ts';
 import { loadPrompt } from './prompts.ts';
 
-export interface DigestWriterDeps {
-  model: BaseChatModel;
-  /** The digest prompt (`prompts/digest.md`); variables `papers`, `themes`, `maxGistWords`, `maxThemeWords`. */
-  prompt: ChatPromptTemplate;
-  /** Deadline for the one call, retries included. */
-  timeoutMs: number;
-  maxRetries: number;
-  /** Used for logs only. */
-  modelName?: string;
-  logger?: Logger;
+/** Its prompt is `prompts/digest.md`; variables `papers`, `themes`, `maxGistWords`, `maxThemeWords`. */
+export interface DigestWriterDeps extends ModelStepDeps {
   /** Papers sent to the model, in digest order; the rest keep their extractive gists. */
   maxPapers?: number;
   maxAbstractChars?: number;
@@ -27,8 +17,6 @@ export interface DigestWriterDeps {
   /** What the prompt asks for (the character limits are what is enforced). */
   maxGistWords?: number;
   maxThemeWords?: number;
-  /** Backoff tuning, for tests. */
-  retry?: Pick<CallModelOptions, 'baseDelayMs' | 'sleep'>;
 }
 
 /** The reply's shape; items are checked one by one so one bad gist does not cost the others. */
@@ -123,7 +111,7 @@ export interface LlmDigestWriterOptions {
    */
   timeoutMs?: number;
   /** Backoff tuning, for tests. */
-  retry?: Pick<CallModelOptions, 'baseDelayMs' | 'sleep'>;
+  retry?: RetryTuning;
 }
 
 /**

@@ -1,11 +1,8 @@
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { ChatPromptTemplate } from '@langchain/core/prompts';
 import type { Composer } from '../answer/composer.ts';
 import { createExtractiveComposer } from '../answer/extractive-composer.ts';
-import type { Logger } from '../logger.ts';
 import type { RetrievedPaper } from '../retrieve/hybrid-retriever.ts';
 import type { Answer } from '../types.ts';
-import { callModel, type CallModelOptions } from './call-model.ts';
+import { callModel, type ModelStepDeps } from './call-model.ts';
 import { ABSTAIN_SENTINEL, groundedAnswer, visiblePart } from './grounded-answer.ts';
 import { formatSources } from './sources.ts';
 
@@ -15,21 +12,12 @@ export const FALLBACK_NOTES = {
   uncited: 'The generated answer cited none of its sources, so these are direct quotes from the papers.',
 } as const;
 
-export interface LlmComposerDeps {
-  model: BaseChatModel;
-  /** The answer prompt (`prompts/answer.md`); variables `sources`, `question`, `sentinel`. */
-  prompt: ChatPromptTemplate;
-  timeoutMs: number;
-  maxRetries: number;
-  /** Used for logs only. */
-  modelName?: string;
-  logger?: Logger;
+/** Its prompt is `prompts/answer.md`; variables `sources`, `question`, `sentinel`. */
+export interface LlmComposerDeps extends ModelStepDeps {
   /** Answers when the model fails or cites nothing; extractive by default. */
   fallback?: Composer;
   /** Most papers handed to the model. */
   maxSources?: number;
-  /** Backoff tuning, for tests. */
-  retry?: Pick<CallModelOptions, 'baseDelayMs' | 'sleep'>;
 }
 
 /**
