@@ -49,6 +49,12 @@ process.env.LANCE_CPU_THREADS ??= String(Math.max(4, availableParallelism()));
 
 /** Chunk count above which a vector index beats a flat scan (below it LanceDB's flat search is exact and fast). */
 const VECTOR_INDEX_MIN_ROWS = 20_000;
+/**
+ * IVF partitions searched per query (of ~rows/4096). The vector signal only proposes candidates
+ * and nudges the fused score, so a tenth of the partitions is plenty; without an index (small
+ * stores) the search is exact anyway.
+ */
+const VECTOR_PROBES = 8;
 const FTS_OPTIONS = { stem: true, removeStopWords: true, language: 'English', asciiFolding: true, withPosition: false };
 
 export interface PaperStore {
@@ -219,7 +225,7 @@ export async function openStore({ uri, apiKey, region, embedder }: StoreOptions)
       return (await q.toArray()).map((r) => toChunkHit(r, Number.NaN));
     },
     async searchChunksVector(vector, k, paperIds) {
-      let q = chunks.vectorSearch(vector).distanceType('cosine').select(['paperId', 'ord', 'text', '_distance']).limit(k);
+      let q = chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_PROBES).select(['paperId', 'ord', 'text', '_distance']).limit(k);
       const f = idFilter('paperId', paperIds);
       if (f) q = q.where(f);
       return (await q.toArray()).map((r) => toChunkHit(r, 1 - (r._distance as number)));
