@@ -15,28 +15,14 @@ import { rateLimitMessage } from '../adapters/shared/rate-limit.ts';
 import type { Config } from '../src/config.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import type { Answer, Engine } from '../src/types.ts';
-import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type RecordedRequest } from './fakes/fake-discord.ts';
+import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type RecordedRequest, type SentMessageBody } from './fakes/fake-discord.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
 const TOKEN = 'test-token-Nzk5.discord-bot';
 const NO_PINGS = { parse: [], replied_user: false };
 const STRING = 3;
 
-interface Embed {
-  title?: string;
-  url?: string;
-  description?: string;
-  fields?: { name: string; value: string }[];
-  footer?: { text: string };
-}
-
-interface MessageBody {
-  content?: string;
-  embeds: Embed[];
-  flags?: number;
-  allowed_mentions: unknown;
-  message_reference?: { message_id: string };
-}
+type MessageBody = SentMessageBody;
 
 async function startBot(
   engine: Engine,

@@ -24,7 +24,7 @@ import { refreshSources } from '../src/digest/refresh-sources.ts';
 import { createDigestScheduler } from '../src/digest/scheduler.ts';
 import { createLogger } from '../src/logger.ts';
 import type { Engine } from '../src/types.ts';
-import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeUser, type RecordedRequest } from './fakes/fake-discord.ts';
+import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeUser, type RecordedRequest, type SentMessageBody } from './fakes/fake-discord.ts';
 import { loadFixture, startFakePaperSources, type FakePaperSources } from './fakes/fake-paper-sources.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
@@ -40,22 +40,7 @@ const START = '2030-01-07T08:00:00.000Z';
 const FIRST_RUN = '2030-01-07T09:00:00.000Z';
 const PAPERS_ARRIVE = '2030-01-07T07:30:00.000Z';
 
-interface Embed {
-  title?: string;
-  description?: string;
-  fields?: { name: string; value: string }[];
-  footer?: { text: string };
-}
-
-interface MessageBody {
-  content?: string;
-  embeds: Embed[];
-  allowed_mentions: unknown;
-  nonce?: string;
-  enforce_nonce?: boolean;
-  flags?: number;
-  message_reference?: { message_id: string };
-}
+type MessageBody = SentMessageBody;
 
 const digest = (name: string, options: unknown[] = []) => ({ name: 'digest', options: [{ type: SUBCOMMAND, name, options }] });
 const stringOption = (name: string, value: string) => ({ type: STRING, name, value });

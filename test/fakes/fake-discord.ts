@@ -12,6 +12,26 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
+/** The parts of an embed tests assert on, as the client sends it. */
+export interface SentEmbed {
+  title?: string;
+  url?: string;
+  description?: string;
+  fields?: { name: string; value: string }[];
+  footer?: { text: string };
+}
+
+/** A message body as the client sends it (create, edit, follow-up). */
+export interface SentMessageBody {
+  content?: string;
+  embeds: SentEmbed[];
+  allowed_mentions: unknown;
+  flags?: number;
+  nonce?: string;
+  enforce_nonce?: boolean;
+  message_reference?: { message_id: string };
+}
+
 export interface RecordedRequest {
   method: string;
   /** Path below `/api/v10`, percent-decoded: `/webhooks/{app}/{token}/messages/@original`. */
