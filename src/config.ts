@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { parseSourceSpec, type SourceSpec } from '../ingest/sources/source-spec.ts';
 import { ConfigError } from './errors.ts';
 
 const bool = z
@@ -59,6 +60,7 @@ const schema = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  DIGEST_SOURCES: z.string().default('hf-daily'),
   HF_API_BASE: z.string().url().default('https://huggingface.co'),
   ARXIV_API_BASE: z.string().url().default('https://export.arxiv.org'),
 });
@@ -89,6 +91,8 @@ export interface Config {
     timezone: string;
     sendEmpty: boolean;
     adminUserIds: string[];
+    /** What each scheduled run fetches first, in `npm run ingest` syntax (hf-daily, arxiv:cat:cs.CL, …). */
+    sources: SourceSpec[];
     hfApiBase: string;
     arxivApiBase: string;
   };
@@ -143,6 +147,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
   if ((e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) && !e.SLACK_BOT_TOKEN) {
     problems.push('SLACK_APP_TOKEN/SLACK_SIGNING_SECRET are set but SLACK_BOT_TOKEN is not.');
   }
+  const sources: SourceSpec[] = [];
+  for (const spec of e.DIGEST_SOURCES.split(';').map((x) => x.trim()).filter(Boolean)) {
+    try {
+      const parsed = parseSourceSpec(spec);
+      if (parsed) sources.push(parsed);
+      else problems.push(`DIGEST_SOURCES: "${spec}" is not a source; use hf-daily, arxiv:cat:cs.CL or arxiv:<query>, separated by ";".`);
+    } catch (err) {
+      problems.push(`DIGEST_SOURCES: ${(err as Error).message}`);
+    }
+  }
   if (!isValidTimezone(e.DIGEST_TZ)) {
     problems.push(`DIGEST_TZ "${e.DIGEST_TZ}" is not an IANA time zone (e.g. Europe/Berlin, UTC).`);
   }
@@ -194,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
       timezone: e.DIGEST_TZ,
       sendEmpty: e.DIGEST_SEND_EMPTY,
       adminUserIds: e.ADMIN_USER_IDS,
+      sources,
       hfApiBase: e.HF_API_BASE,
       arxivApiBase: e.ARXIV_API_BASE,
     },

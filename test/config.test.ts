@@ -45,6 +45,16 @@ describe('config', () => {
     expect(message).toMatch(/DIGEST_TZ "Mars\/Olympus"/);
   });
 
+  it('reads the digest sources in ingest syntax and names a bad one', () => {
+    expect(load({}).digest.sources).toEqual([{ kind: 'hf-daily' }]);
+    expect(load({ DIGEST_SOURCES: 'hf-daily; arxiv:cat:cs.CL' }).digest.sources).toEqual([
+      { kind: 'hf-daily' },
+      { kind: 'arxiv-query', query: 'cat:cs.CL' },
+    ]);
+    expect(() => load({ DIGEST_SOURCES: 'hf-daily;rss:feed' })).toThrow(/DIGEST_SOURCES: "rss:feed" is not a source/);
+    expect(() => load({ DIGEST_SOURCES: 'hf-daily:27-11-2026' })).toThrow(/DIGEST_SOURCES: .*hf-daily:YYYY-MM-DD/);
+  });
+
   it('rejects an embedding model with no endpoint to serve it', () => {
     expect(() => load({ EMBEDDING_MODEL: 'text-embedding-3-small' })).toThrow(/OPENAI_API_KEY nor OPENAI_BASE_URL/);
   });

@@ -98,6 +98,7 @@ describe('Discord digests', () => {
       timezone: 'UTC',
       sendEmpty: false,
       adminUserIds: [ADMIN.id],
+      sources: [{ kind: 'hf-daily' }],
       hfApiBase: sources.baseUrl,
       arxivApiBase: sources.baseUrl,
     };

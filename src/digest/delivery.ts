@@ -29,7 +29,6 @@ import { hostname } from 'node:os';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { RateGate } from '../../ingest/sources/arxiv-rate-gate.ts';
 import { createHttpClient, type HttpClient } from '../../ingest/sources/http-client.ts';
-import type { SourceSpec } from '../../ingest/sources/source-spec.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { PaperStore } from '../store/lance-store.ts';
@@ -56,8 +55,6 @@ export interface DigestDeps {
   logger: Logger;
   /** Injected so tests drive time; defaults to the wall clock. */
   clock?: () => Date;
-  /** What a due run fetches first; default: the latest Hugging Face daily list. */
-  sources?: SourceSpec[];
   arxivGate?: RateGate;
   /** Topic relevance floor; default `TOPIC_RELEVANCE_FLOOR`. */
   relevanceFloor?: number;
@@ -120,7 +117,6 @@ export function createDelivering(deps: DigestDeps): Delivering {
     logger,
     http = createHttpClient({ logger }),
     clock = () => new Date(),
-    sources = [{ kind: 'hf-daily' }],
     arxivGate,
     relevanceFloor,
     writer,
@@ -215,7 +211,7 @@ export function createDelivering(deps: DigestDeps): Delivering {
     async refresh() {
       const { notes } = await refreshSources(
         { store, embedder, fetch: { http, hfApiBase: config.hfApiBase, arxivApiBase: config.arxivApiBase, arxivGate }, logger },
-        sources,
+        config.sources,
         { now: clock(), timeoutMs: sourceTimeoutMs },
       );
       return notes;
