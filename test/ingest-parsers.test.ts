@@ -60,6 +60,9 @@ describe('ids, sentences and chunks', () => {
   it('derives the same id from the same title however it is spaced or cased', () => {
     expect(paperIdFor({ title: 'Tiny  Codecs for SPEECH' })).toBe(paperIdFor({ title: 'tiny codecs for speech' }));
     expect(paperIdFor({ title: 'x', url: 'https://arxiv.org/pdf/2401.01234v3' })).toBe('2401.01234');
+    expect(paperIdFor({ title: 'x', url: 'https://huggingface.co/papers/2511.00042' })).toBe('2511.00042');
+    // A number that merely looks like an id inside some other URL is not an arXiv id.
+    expect(paperIdFor({ title: 'x', url: 'https://example.org/report/2401.01234' })).toMatch(/^t-/);
   });
 
   it('splits sentences verbatim, keeping abbreviations and decimals inside', () => {
