@@ -12,7 +12,7 @@ let dir: string;
 
 /** Runs the real CLI in a child process, as `npm run <command>` does, against a temp store. */
 async function cli(...args: string[]) {
-  const env = { ...process.env, PAPERBOY_DB_URI: join(dir, 'db'), CI: 'true', LOG_LEVEL: 'error', HF_API_BASE: sources.baseUrl };
+  const env = { ...process.env, PAPERBOY_DB_URI: join(dir, 'db'), CI: 'true', LOG_LEVEL: 'error', HF_API_BASE: sources.baseUrl, ARXIV_API_BASE: sources.baseUrl };
   try {
     const { stdout, stderr } = await run('npx', ['tsx', 'adapters/terminal/cli.ts', ...args], { env });
     return { code: 0, stdout, stderr };
@@ -64,6 +64,12 @@ describe('command line', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ added: 4, total: 104 });
     expect(sources.requests.some((r) => r.path === '/api/daily_papers' && r.params.get('date') === '2026-11-26')).toBe(true);
+  }, 60_000);
+
+  it('says which arXiv ids do not exist instead of ingesting nothing silently', async () => {
+    const result = await cli('ingest', 'arxiv:2599.99999');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/arXiv has no paper 2599\.99999/);
   }, 60_000);
 
   it('searches with --json and --k', async () => {

@@ -88,7 +88,18 @@ export async function runCli(argv: string[]): Promise<number> {
       const http = createHttpClient({ logger });
       for (const s of specs) {
         const remote = parseSourceSpec(s);
-        inputs.push(...(remote ? await fetchSourceSpec(remote, { http, hfApiBase: config.digest.hfApiBase, arxivApiBase: config.digest.arxivApiBase }) : await readPaperFile(s)));
+        if (!remote) {
+          inputs.push(...(await readPaperFile(s)));
+          continue;
+        }
+        const fetched = await fetchSourceSpec(remote, { http, hfApiBase: config.digest.hfApiBase, arxivApiBase: config.digest.arxivApiBase });
+        // arXiv answers an unknown id with an empty feed: say which ids were not found.
+        if (remote.kind === 'arxiv-ids') {
+          const missing = remote.ids.filter((id) => !fetched.some((p) => p.id === id));
+          if (missing.length > 0) console.error(`paperboy: arXiv has no paper ${missing.join(', ')}`);
+          if (missing.length === remote.ids.length) return 1;
+        }
+        inputs.push(...fetched);
       }
       if (values.rebuild) await dropStore(config.store);
       const { store, embedder, engine } = await openEngine(config, { logger, seed: false });
