@@ -181,4 +181,3 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-export type { Paper };

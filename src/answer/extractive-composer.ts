@@ -1,5 +1,5 @@
 import type { RetrievedPaper } from '../retrieve/hybrid-retriever.ts';
-import type { Answer, Citation } from '../types.ts';
+import type { Citation } from '../types.ts';
 import type { Composer } from './composer.ts';
 
 export interface ExtractiveOptions {
@@ -50,4 +50,3 @@ function pickQuotes(p: RetrievedPaper, count: number): string[] {
   return picked.sort((a, b) => p.paper.abstract.indexOf(a) - p.paper.abstract.indexOf(b));
 }
 
-export type { Answer };
