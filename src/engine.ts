@@ -180,4 +180,3 @@ function abstain(retrieved: RetrievedPaper[]): Omit<Answer, 'timingsMs'> {
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
-

@@ -49,4 +49,3 @@ function pickQuotes(p: RetrievedPaper, count: number): string[] {
   const picked = p.evidence.filter((s) => !/\[\d+\]/.test(s)).slice(0, count);
   return picked.sort((a, b) => p.paper.abstract.indexOf(a) - p.paper.abstract.indexOf(b));
 }
-
