@@ -32,6 +32,11 @@ export interface SentMessageBody {
   message_reference?: { message_id: string };
 }
 
+/** Fields every message object the fake returns carries with the same values. */
+function plainMessageFields() {
+  return { mention_roles: [], mention_everyone: false, pinned: false, tts: false, timestamp: new Date().toISOString(), edited_timestamp: null };
+}
+
 export interface RecordedRequest {
   method: string;
   /** Path below `/api/v10`, percent-decoded: `/webhooks/{app}/{token}/messages/@original`. */
@@ -284,12 +289,7 @@ export async function startFakeDiscord({
       author: apiUser(botUser, true),
       attachments: [],
       mentions: [],
-      mention_roles: [],
-      mention_everyone: false,
-      pinned: false,
-      tts: false,
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
+      ...plainMessageFields(),
       flags: b.flags ?? 0,
       components: [],
       ...(b.nonce !== undefined ? { nonce: b.nonce } : {}),
@@ -467,12 +467,7 @@ export async function startFakeDiscord({
         attachments: [],
         embeds: [],
         mentions: mentionsBot ? [apiUser(botUser, true)] : [],
-        mention_roles: [],
-        mention_everyone: false,
-        pinned: false,
-        tts: false,
-        timestamp: new Date().toISOString(),
-        edited_timestamp: null,
+        ...plainMessageFields(),
         flags: 0,
         components: [],
         ...(referenced
