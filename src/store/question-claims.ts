@@ -1,0 +1,146 @@
+/**
+ * The question ledger: one row per incoming chat question, claimed before it is answered, so a
+ * redelivered event (a platform retry, a restarted process, a second replica or Socket Mode
+ * connection) is answered once. Claimed like the digest deliveries (src/digest/digest-store.ts):
+ * an unenforced primary key turns two racing inserts of a new key into a commit conflict that the
+ * loser retries as an update, and updates are conditional on the lease, read back to see who won.
+ */
+import type { Connection, Table } from '@lancedb/lancedb';
+import { Field, Schema, Utf8 } from 'apache-arrow';
+import { sqlString } from './lance-store.ts';
+
+export const QUESTION_CLAIMS = 'question_claims';
+
+/** `answering` until the reply is final; a dead attempt's row stays `answering` with an expired lease. */
+export type QuestionState = 'answering' | 'answered' | 'refused' | 'failed';
+
+export interface QuestionClaim {
+  key: string;
+  state: QuestionState;
+  leaseOwner: string;
+  /** ISO time after which another attempt may take an `answering` question over. */
+  leaseUntil: string;
+  /** The platform's id of the placeholder message, once posted, so a takeover finishes into it. */
+  placeholderRef?: string;
+  updatedAt: string;
+}
+
+export interface ClaimQuestion {
+  key: string;
+  /** Unique per attempt. */
+  owner: string;
+  now: Date;
+  leaseMs: number;
+}
+
+export interface QuestionClaims {
+  /**
+   * Takes the question when nobody has, or when an earlier attempt died while answering (its lease
+   * ran out). Resolves with the row as it was before (for a takeover), or undefined when the
+   * question is answered, refused, or in the hands of a live attempt.
+   */
+  claim(request: ClaimQuestion): Promise<{ previous?: QuestionClaim } | undefined>;
+  /** Writes `next` while `next.leaseOwner` still holds the claim; false when another attempt took it over. */
+  update(next: QuestionClaim): Promise<boolean>;
+  get(key: string): Promise<QuestionClaim | undefined>;
+  close(): void;
+}
+
+const PRIMARY_KEY = new Map([['lance-schema:unenforced-primary-key', 'true']]);
+const text = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
+
+const schema = new Schema([
+  new Field('key', new Utf8(), false, PRIMARY_KEY),
+  text('state'),
+  text('leaseOwner'),
+  text('leaseUntil'),
+  text('placeholderRef', true),
+  text('updatedAt'),
+]);
+
+/** Rows older than this are forgotten: platforms stop redelivering within minutes. */
+const RETENTION_MS = 7 * 24 * 3600_000;
+/** Every this many writes, old rows are dropped and the table's small fragments compacted. */
+const MAINTAIN_EVERY = 200;
+
+/**
+ * @example
+ * const claims = await openQuestionClaims(store.connection);
+ * const taken = await claims.claim({ key: 'slack:T1:C1:1764230400.000100', owner, now: new Date(), leaseMs: 120_000 });
+ */
+export async function openQuestionClaims(connection: Connection): Promise<QuestionClaims> {
+  const table = (await connection.tableNames()).includes(QUESTION_CLAIMS)
+    ? await connection.openTable(QUESTION_CLAIMS)
+    : await connection.createEmptyTable(QUESTION_CLAIMS, schema, { existOk: true });
+  let writes = 0;
+
+  const get = async (key: string) => {
+    // Another process may have written since this handle last looked.
+    await table.checkoutLatest();
+    const rows = (await table.query().where(`key = ${sqlString(key)}`).toArray()) as Record<string, unknown>[];
+    return rows.map(rowToClaim)[0];
+  };
+  const written = async () => {
+    writes += 1;
+    if (writes % MAINTAIN_EVERY === 0) await maintain(table).catch(() => undefined);
+  };
+
+  return {
+    get,
+    async claim({ key, owner, now, leaseMs }) {
+      const previous = await get(key);
+      const nowIso = now.toISOString();
+      if (previous && !(previous.state === 'answering' && previous.leaseUntil <= nowIso)) return undefined;
+      const claimed: QuestionClaim = {
+        key,
+        state: 'answering',
+        leaseOwner: owner,
+        leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+        ...(previous?.placeholderRef !== undefined && { placeholderRef: previous.placeholderRef }),
+        updatedAt: nowIso,
+      };
+      // Evaluated against the committed row: an attempt that won the race renewed the lease first.
+      await table
+        .mergeInsert('key')
+        .whenMatchedUpdateAll({ where: `target.state = 'answering' AND target.leaseUntil <= ${sqlString(nowIso)}` })
+        .whenNotMatchedInsertAll()
+        .execute([claimToRow(claimed)]);
+      await written();
+      const after = await get(key);
+      return after?.leaseOwner === owner && after.updatedAt === nowIso ? { ...(previous && { previous }) } : undefined;
+    },
+    async update(next) {
+      await table
+        .mergeInsert('key')
+        .whenMatchedUpdateAll({ where: `target.leaseOwner = ${sqlString(next.leaseOwner)}` })
+        .execute([claimToRow(next)]);
+      await written();
+      const after = await get(next.key);
+      return after?.leaseOwner === next.leaseOwner && after.state === next.state && after.updatedAt === next.updatedAt;
+    },
+    close() {
+      table.close();
+    },
+  };
+}
+
+async function maintain(table: Table): Promise<void> {
+  const cutoff = new Date(Date.now() - RETENTION_MS).toISOString();
+  await table.delete(`updatedAt < ${sqlString(cutoff)} AND state <> 'answering'`);
+  await table.optimize({ cleanupOlderThan: new Date(Date.now() - 3600_000) });
+}
+
+function claimToRow(c: QuestionClaim): Record<string, unknown> {
+  return { key: c.key, state: c.state, leaseOwner: c.leaseOwner, leaseUntil: c.leaseUntil, placeholderRef: c.placeholderRef ?? null, updatedAt: c.updatedAt };
+}
+
+function rowToClaim(r: Record<string, unknown>): QuestionClaim {
+  return {
+    key: r.key as string,
+    state: r.state as QuestionState,
+    leaseOwner: r.leaseOwner as string,
+    leaseUntil: r.leaseUntil as string,
+    ...(r.placeholderRef != null && { placeholderRef: r.placeholderRef as string }),
+    updatedAt: r.updatedAt as string,
+  };
+}
