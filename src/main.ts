@@ -19,6 +19,7 @@ import { PaperboyError } from './errors.ts';
 import { createLlmDigestWriter } from './llm/digest-writer.ts';
 import { createLogger } from './logger.ts';
 import { openEngine } from './open-engine.ts';
+import { openQuestionClaims } from './store/question-claims.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -46,19 +47,21 @@ async function main(): Promise<void> {
     ...(config.llm && { writer: await createLlmDigestWriter(config.llm, { logger }) }),
   };
   const digests = createDigestService(digestDeps);
+  // One question ledger for every platform: a question is answered once across restarts and replicas.
+  const claims = await openQuestionClaims(store.connection);
   const stops: (() => Promise<void>)[] = [];
 
   if (config.slack) {
     // The digest poster has its own client without automatic retries: a retried post whose
     // response was lost would publish the digest twice (the ledger asks findExisting instead).
     posters.slack = createSlackDigestPoster({ client: createDigestWebClient(config.slack, logger), logger });
-    const slack = createSlackApp({ engine, config: config.slack, limits: config.limits, logger, digests });
+    const slack = createSlackApp({ engine, claims, config: config.slack, limits: config.limits, logger, digests });
     await slack.start();
     stops.push(() => slack.stop());
     logger.info({ mode: config.slack.appToken ? 'socket' : 'http' }, 'Slack adapter started');
   }
   if (config.discord) {
-    const discord = createDiscordBot({ engine, config: config.discord, limits: config.limits, logger, digests });
+    const discord = createDiscordBot({ engine, claims, config: config.discord, limits: config.limits, logger, digests });
     // The poster uses the client's REST connection, which has the token only after login.
     await discord.start();
     posters.discord = createDiscordDigestPoster(discord.client, { logger });

@@ -2,6 +2,7 @@
  * The real discord.js Client, built by createDiscordBot over the real engine, against a fake
  * Discord (REST + gateway) on 127.0.0.1. Assertions are on the REST calls Discord would receive.
  */
+import * as lancedb from '@lancedb/lancedb';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createDiscordBot } from '../adapters/discord/create-discord-bot.ts';
 import { DISCORD_LIMITS, unescapeDiscord } from '../adapters/format/discord-markdown.ts';
-import { rateLimitMessage } from '../adapters/shared/rate-limit.ts';
+import { rateLimitMessage } from '../src/chat/rate-limit.ts';
+import { openQuestionClaims } from '../src/store/question-claims.ts';
 import type { Config } from '../src/config.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import type { Answer, Engine } from '../src/types.ts';
@@ -43,10 +45,15 @@ async function startBot(
   } = {},
 ) {
   const fake = await startFakeDiscord({ token: TOKEN, ...fakeOptions });
-  const bot = createDiscordBot({ engine, config: { token, apiUrl: fake.apiUrl, messageContent }, limits, logger });
+  // Each bot its own question ledger, as a bot with its own store would have.
+  const claimsDir = await mkdtemp(join(tmpdir(), 'paperboy-claims-'));
+  const claims = await openQuestionClaims(await lancedb.connect(claimsDir));
+  const bot = createDiscordBot({ engine, claims, config: { token, apiUrl: fake.apiUrl, messageContent }, limits, logger });
   onTestFinished(async () => {
     await bot.stop();
     await fake.close();
+    claims.close();
+    await rm(claimsDir, { recursive: true, force: true, maxRetries: 5 });
   });
   if (start) await bot.start();
   return { fake, bot };
@@ -61,6 +68,16 @@ const editOfOriginal = (fake: FakeDiscord, token: string) => (r: RecordedRequest
 
 const followUp = (fake: FakeDiscord, token: string) => (r: RecordedRequest) =>
   r.method === 'POST' && r.route === `/webhooks/${fake.appId}/${token}`;
+
+/** A mention's reply: the placeholder posted in reply to `messageId`, and the edit that turned it into the answer. */
+async function mentionReply(fake: FakeDiscord, messageId: string) {
+  const placeholder = await fake.waitForRequest(
+    (r) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages` && (r.body as MessageBody).message_reference?.message_id === messageId,
+  );
+  const placeholderId = (placeholder.response.body as { id: string }).id;
+  const answer = await fake.waitForRequest((r) => r.method === 'PATCH' && r.route === `/channels/${fake.channelId}/messages/${placeholderId}`);
+  return { placeholder, placeholderId, answer };
+}
 
 const ask = (question: string) => ({ name: 'ask', options: [{ type: STRING, name: 'question', value: question }] });
 const search = (query: string) => ({ name: 'search', options: [{ type: STRING, name: 'query', value: query }] });
@@ -196,7 +213,7 @@ describe('Discord bot over the real engine', () => {
     expect(refusal.body).toEqual({
       type: InteractionResponseType.ChannelMessageWithSource,
       data: expect.objectContaining({
-        content: `That is ${question.length} characters; please keep it under 20.`,
+        content: 'That question is too long for me: please keep it under 20 characters.',
         flags: MessageFlags.Ephemeral,
       }) as unknown,
     });
@@ -224,10 +241,11 @@ describe('Discord bot over the real engine', () => {
     fake.message({ content: 'Just chatting about CTC, no bot here' });
     const question = 'Which model does speech recognition with CTC?';
     const messageId = fake.message({ content: `<@${fake.botUser.id}> ${question}`, mentionsBot: true });
-    const sent = await fake.waitForRequest((r) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages`);
+    const { placeholder, answer } = await mentionReply(fake, messageId);
 
-    const body = sent.body as MessageBody;
-    expect(body.message_reference?.message_id).toBe(messageId);
+    expect((placeholder.body as MessageBody).content).toBe('Looking through 98 papers…');
+    expect((placeholder.body as MessageBody).allowed_mentions).toEqual(NO_PINGS);
+    const body = answer.body as MessageBody;
     expect(body.allowed_mentions).toEqual(NO_PINGS);
     expect(body.embeds[0]!.title).toBe(question);
     expect(body.embeds[0]!.description).toBe((await engine.ask(question)).text);
@@ -237,15 +255,12 @@ describe('Discord bot over the real engine', () => {
 
   it('treats a reply to one of its answers as a follow-up, passing that exchange as history', async () => {
     const { fake } = await startBot(engine, { messageContent: true });
-    const toChannel = (r: RecordedRequest) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages`;
     const question = 'Which model does speech recognition with CTC?';
-    fake.message({ content: `<@${fake.botUser.id}> ${question}`, mentionsBot: true });
-    const first = await fake.waitForRequest(toChannel);
-    const answerId = (first.response.body as { id: string }).id;
+    const { placeholderId: answerId } = await mentionReply(fake, fake.message({ content: `<@${fake.botUser.id}> ${question}`, mentionsBot: true }));
 
     const followUpQuestion = 'and how much faster is it?';
     const replyId = fake.message({ content: `<@${fake.botUser.id}> ${followUpQuestion}`, mentionsBot: true, replyTo: answerId });
-    const second = await fake.waitForRequest((r) => toChannel(r) && (r.body as MessageBody).message_reference?.message_id === replyId);
+    const { answer: second } = await mentionReply(fake, replyId);
 
     const history = [
       { role: 'user' as const, text: question },
@@ -290,7 +305,7 @@ describe('Discord bot when the engine fails', () => {
     const { token } = fake.slashCommand(ask('Which model does speech recognition with CTC?'));
     const note = await fake.waitForRequest(followUp(fake, token));
     expect(note.body).toMatchObject({
-      content: 'Sorry, something went wrong while answering. Please try again later.',
+      content: 'Sorry, something went wrong while I was answering. Please try again in a moment.',
       flags: MessageFlags.Ephemeral,
       allowed_mentions: NO_PINGS,
     });
@@ -369,12 +384,14 @@ describe('Discord bot with answers longer than one message', () => {
     const { fake } = await startBot(engine, { messageContent: true });
     const messageId = fake.message({ content: `<@${fake.botUser.id}> ${question}`, mentionsBot: true });
     const toChannel = (r: RecordedRequest) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages`;
+    const { placeholderId, answer: first } = await mentionReply(fake, messageId);
     await fake.waitForRequest((r) => toChannel(r) && (r.body as MessageBody).embeds.some((e) => e.footer));
-    const sent = fake.requests.filter(toChannel);
-    expectSplitAnswer(sent.map((r) => r.body as MessageBody), expected);
-    // Each part replies to the one before it, the first to the question.
-    const repliedTo = sent.map((r) => (r.body as MessageBody).message_reference?.message_id);
-    const ids = sent.map((r) => (r.response.body as { id: string }).id);
-    expect(repliedTo).toEqual([messageId, ...ids.slice(0, -1)]);
+    const [placeholder, ...rest] = fake.requests.filter(toChannel);
+    expectSplitAnswer([first, ...rest].map((r) => r.body as MessageBody), expected);
+    // The first part replaces the placeholder (a reply to the question); each further part replies to the one before it.
+    expect((placeholder!.body as MessageBody).message_reference?.message_id).toBe(messageId);
+    const repliedTo = rest.map((r) => (r.body as MessageBody).message_reference?.message_id);
+    const ids = rest.map((r) => (r.response.body as { id: string }).id);
+    expect(repliedTo).toEqual([placeholderId, ...ids.slice(0, -1)]);
   });
 });

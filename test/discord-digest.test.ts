@@ -117,6 +117,7 @@ describe('Discord digests', () => {
     const digests = createDigestService(deps);
     const bot = createDiscordBot({
       engine,
+      claims: testEngine.claims,
       config: { token: TOKEN, apiUrl: fake.apiUrl, messageContent },
       limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
       logger,
@@ -392,7 +393,8 @@ describe('Discord digests', () => {
     it('a mention inside the thread', async () => {
       const { fake, rootId, expectedSources } = await postedDigest({ messageContent: true });
       fake.message({ content: `<@${fake.botUser.id}> ${QUESTION}`, mentionsBot: true, channelId: rootId });
-      const answer = await fake.waitForRequest((r) => r.method === 'POST' && r.route === `/channels/${rootId}/messages` && (r.body as MessageBody).message_reference !== undefined);
+      // The placeholder replies to the question; the answer is its edit.
+      const answer = await fake.waitForRequest((r) => r.method === 'PATCH' && r.route.startsWith(`/channels/${rootId}/messages/`) && sourcesOf(r.body as MessageBody).length > 0);
       const sources = sourcesOf(answer.body as MessageBody);
       expect(sources).toHaveLength(expectedSources.length);
       expectedSources.forEach((title, i) => expect(sources[i]).toContain(title.replace(/\s+/g, ' ').slice(0, 20)));
@@ -402,7 +404,7 @@ describe('Discord digests', () => {
       const { fake, rootId, expectedSources } = await postedDigest({ messageContent: true, fakeOptions: { threadsAllowed: false } });
       fake.message({ content: `<@${fake.botUser.id}> ${QUESTION}`, mentionsBot: true, replyTo: rootId });
       const answer = await fake.waitForRequest(
-        (r) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages` && sourcesOf(r.body as MessageBody).length > 0,
+        (r) => r.method === 'PATCH' && r.route.startsWith(`/channels/${fake.channelId}/messages/`) && sourcesOf(r.body as MessageBody).length > 0,
       );
       const sources = sourcesOf(answer.body as MessageBody);
       expect(sources).toHaveLength(expectedSources.length);

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DiscordAPIError } from 'discord.js';
-import { errorForLog, refusalFor, userMessageFor, withDeadline } from '../adapters/discord/guards.ts';
-import { createRateLimiter, rateLimitMessage } from '../adapters/shared/rate-limit.ts';
+import { errorForLog } from '../adapters/discord/guards.ts';
+import { refusalFor } from '../src/chat/admission.ts';
+import { withDeadline } from '../src/chat/deadline.ts';
+import { userMessageFor } from '../src/chat/messages.ts';
+import { createRateLimiter, rateLimitMessage } from '../src/chat/rate-limit.ts';
 import { ModelError } from '../src/errors.ts';
 
 function context(now: () => number) {
@@ -12,15 +15,16 @@ describe('refusalFor', () => {
   it('refuses empty and oversized text without using up the rate limit', () => {
     let t = 0;
     const ctx = context(() => t);
-    expect(refusalFor('', 'u1', ctx)).toBe('Please type something for me to look up.');
-    expect(refusalFor('x'.repeat(11), 'u1', ctx)).toBe('That is 11 characters; please keep it under 10.');
-    expect(refusalFor('ok', 'u1', ctx)).toBeUndefined();
-    expect(refusalFor('ok', 'u1', ctx)).toBeUndefined();
+    const refusal = (text: string, userKey: string) => refusalFor(text, { userKey, ifEmpty: 'Please type something for me to look up.' }, ctx);
+    expect(refusal('', 'u1')).toBe('Please type something for me to look up.');
+    expect(refusal('x'.repeat(11), 'u1')).toBe('That question is too long for me: please keep it under 10 characters.');
+    expect(refusal('ok', 'u1')).toBeUndefined();
+    expect(refusal('ok', 'u1')).toBeUndefined();
     t = 15_000;
-    expect(refusalFor('ok', 'u1', ctx)).toBe(rateLimitMessage(45));
-    expect(refusalFor('ok', 'u2', ctx)).toBeUndefined();
+    expect(refusal('ok', 'u1')).toBe(rateLimitMessage(45));
+    expect(refusal('ok', 'u2')).toBeUndefined();
     t = 60_000;
-    expect(refusalFor('ok', 'u1', ctx)).toBeUndefined();
+    expect(refusal('ok', 'u1')).toBeUndefined();
   });
 });
 
@@ -54,7 +58,7 @@ describe('userMessageFor', () => {
     const timeout = Object.assign(new Error('No answer within 5 ms'), { name: 'TimeoutError' });
     expect(userMessageFor(timeout)).toBe('Sorry, that took too long to answer. Please try again in a moment.');
     const failure = new ModelError('upstream 500 from https://internal.example/v1 with key sk-123');
-    expect(userMessageFor(failure)).toBe('Sorry, something went wrong while answering. Please try again later.');
+    expect(userMessageFor(failure)).toBe('Sorry, something went wrong while I was answering. Please try again in a moment.');
   });
 });
 

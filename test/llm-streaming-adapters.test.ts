@@ -53,6 +53,7 @@ describe('streaming answers', () => {
     const signingSecret = 'test-signing-secret-0123456789';
     const slack = createSlackApp({
       engine,
+      claims: bundled.claims,
       config: { botToken: BOT_TOKEN, signingSecret, port: 0, host: '127.0.0.1', apiUrl: slackApi.apiUrl, slashCommand: '/papers' },
       limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
       logger: silent,
@@ -88,6 +89,7 @@ describe('streaming answers', () => {
     const discord = await startFakeDiscord({ token });
     const bot = createDiscordBot({
       engine,
+      claims: bundled.claims,
       config: { token, apiUrl: discord.apiUrl, messageContent: false },
       limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
       logger: silent,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createEditThrottle } from '../adapters/shared/throttled-edits.ts';
+import { createEditThrottle } from '../src/chat/throttled-edits.ts';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 0 });

@@ -31,6 +31,7 @@ afterAll(async () => {
 async function startApp(overrides: Partial<SlackAppOptions> = {}) {
   const slack = createSlackApp({
     engine: bundled.engine,
+    claims: bundled.claims,
     config: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, slashCommand: '/papers' },
     limits: { ratePerMinute: 1000, maxQuestionChars: 2000 },
     logger: silent,
@@ -62,8 +63,9 @@ async function placeholderAndAnswer(channel: string) {
   return { placeholder: placeholder.params, answer: update.params };
 }
 
+/** The reply sent through a response URL (not the removal of the acknowledgement's placeholder). */
 async function responseFor(url: string): Promise<Record<string, unknown>> {
-  return (await fake.waitFor((c) => c.method === 'response_url' && c.url === url)).params;
+  return (await fake.waitFor((c) => c.method === 'response_url' && c.url === url && c.params.delete_original === undefined)).params;
 }
 
 function blockText(params: Record<string, unknown>): string {
@@ -114,11 +116,12 @@ describe('Slack app over HTTP, with the real engine', () => {
     expect(fake.callsTo('conversations.replies').filter(inChannel('C0NOTHREAD'))).toEqual([]);
   });
 
-  it('answers a direct message in the DM', async () => {
+  it('answers a direct message inline in the DM, not in a new thread', async () => {
     const dm = directMessage({ text: 'Which papers compare encoder-decoder and decoder-only language models?', channel: 'D0DIRECT' });
     await app.sendEvent(dm);
     const { placeholder, answer } = await placeholderAndAnswer('D0DIRECT');
-    expect(placeholder).toMatchObject({ channel: 'D0DIRECT', thread_ts: dm.ts });
+    expect(placeholder.channel).toBe('D0DIRECT');
+    expect(placeholder).not.toHaveProperty('thread_ts');
     expect(blockText(answer)).toContain('Decoder-Only or Encoder-Decoder? Interpreting Language Model as a Regularized Encoder-Decoder');
   });
 
@@ -241,7 +244,7 @@ describe('engine failures', () => {
       expect(placeholder.text).toBe('Looking through the papers…');
       expect(answer.text).toBe('Sorry, something went wrong while I was answering. Please try again in a moment.');
       const logged = lines.map((l) => JSON.parse(l) as { eventId?: string; msg: string; level: number });
-      expect(logged).toContainEqual(expect.objectContaining({ eventId: 'Ev0BROKEN01', msg: 'answering a Slack question failed', level: 50 }));
+      expect(logged).toContainEqual(expect.objectContaining({ eventId: 'Ev0BROKEN01', msg: 'answering a question failed', level: 50 }));
 
       await app.sendEvent(appMention({ text: `<@${BOT_USER_ID}> sparse retrieval`, channel: 'C0BROKEN2' }));
       expect((await placeholderAndAnswer('C0BROKEN2')).answer.text).toMatch(/^Sorry/);
@@ -327,6 +330,17 @@ describe('the /papers slash command', () => {
     const reply = await responseFor(res.responseUrl);
     expect(reply.response_type).toBe('in_channel');
     expect(blockText(reply)).toContain('*Sources*\n[1] Mistral-SPLADE');
+    // The ephemeral placeholder is removed before the shared answer goes out, not left behind.
+    const toUrl = fake.calls.filter((c) => c.url === res.responseUrl).map((c) => c.params);
+    expect(toUrl).toEqual([{ delete_original: true }, reply]);
+  });
+
+  it('`/papers <question>` without `ask` is a question too', async () => {
+    const res = await app.sendCommand('what is new on learned sparse retrieval?');
+    expect(JSON.parse(res.text)).toEqual({ response_type: 'ephemeral', text: 'Looking through 98 papers…' });
+    const reply = await responseFor(res.responseUrl);
+    expect(reply.response_type).toBe('in_channel');
+    expect(blockText(reply)).toContain('*Sources*\n[1] Mistral-SPLADE');
   });
 
   it('`search` lists the top 5 with a one-line gist each', async () => {
@@ -365,14 +379,14 @@ describe('the /papers slash command', () => {
     expect(posted?.params.channel).toBe('C0RESEARCH');
   });
 
-  it('refuses in the acknowledgement: missing question, unknown subcommand, oversized text', async () => {
+  it('refuses in the acknowledgement: missing question, oversized text', async () => {
     const usage = await app.sendCommand('ask');
     expect(JSON.parse(usage.text)).toEqual({ response_type: 'ephemeral', text: 'Usage: `/papers ask &lt;question&gt;`' });
-    const unknown = await app.sendCommand('frobnicate <!here>');
-    expect(JSON.parse(unknown.text)).toEqual({ response_type: 'ephemeral', text: "I don't know “frobnicate”. Try `/papers help`." });
     const huge = await app.sendCommand(`ask ${'x'.repeat(40_000)}`);
     expect(JSON.parse(huge.text).text).toBe('That question is too long for me: please keep it under 2,000 characters.');
-    const urls = [usage, unknown, huge].map((r) => r.responseUrl);
+    const hugeWithoutAsk = await app.sendCommand('x'.repeat(40_000));
+    expect(JSON.parse(hugeWithoutAsk.text).text).toBe('That question is too long for me: please keep it under 2,000 characters.');
+    const urls = [usage, huge, hugeWithoutAsk].map((r) => r.responseUrl);
     expect(fake.calls.filter((c) => c.url !== undefined && urls.includes(c.url))).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ const limits: Config['limits'] = { ratePerMinute: 6, maxQuestionChars: 2000 };
 /** An HTTP-mode app on a free loopback port, talking to the fake API. */
 function httpApp(config: Partial<NonNullable<Config['slack']>> = {}) {
   return createSlackApp({
-    engine: t.engine,
+    engine: t.engine, claims: t.claims,
     config: { botToken: BOT_TOKEN, signingSecret: 'secret', port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, slashCommand: '/papers', ...config },
     limits,
     logger: silent,
@@ -41,7 +41,7 @@ describe('Socket Mode', () => {
   it('is used when SLACK_APP_TOKEN is set: connects through apps.connections.open and answers over the socket', async () => {
     // No trailing slash on purpose: the adapter adds the one the Web API client needs.
     const config = slackFrom({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl.replace(/\/$/, '') });
-    const slack = createSlackApp({ engine: t.engine, config, limits, logger: silent });
+    const slack = createSlackApp({ engine: t.engine, claims: t.claims, config, limits, logger: silent });
     await slack.start();
     try {
       expect(slack.address()).toBeUndefined();
@@ -64,7 +64,7 @@ describe('Socket Mode', () => {
     const rejecting = await startFakeSlackApi({ validTokens: [BOT_TOKEN] });
     try {
       const config = slackFrom({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: 'xapp-revoked', SLACK_API_URL: rejecting.apiUrl });
-      const error = await createSlackApp({ engine: t.engine, config, limits, logger: silent }).start().catch((e: unknown) => e);
+      const error = await createSlackApp({ engine: t.engine, claims: t.claims, config, limits, logger: silent }).start().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PaperboyError);
       expect(error).toMatchObject({ code: 'platform' });
       expect((error as Error).message).toMatch(/^Slack rejected SLACK_APP_TOKEN \(invalid_auth\)/);
@@ -79,7 +79,7 @@ describe('HTTP mode', () => {
   it('is used with SLACK_SIGNING_SECRET and listens on the configured host', async () => {
     const config = slackFrom({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: 'secret', SLACK_HOST: '127.0.0.1', SLACK_API_URL: fake.apiUrl });
     expect(config.appToken).toBeUndefined();
-    const slack = createSlackApp({ engine: t.engine, config: { ...config, port: 0 }, limits, logger: silent });
+    const slack = createSlackApp({ engine: t.engine, claims: t.claims, config: { ...config, port: 0 }, limits, logger: silent });
     await slack.start();
     try {
       expect(slack.address()).toEqual({ host: '127.0.0.1', port: expect.any(Number) });
@@ -126,7 +126,7 @@ describe('logs', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'trace' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
     const config = slackFrom({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl });
-    const slack = createSlackApp({ engine: t.engine, config, limits, logger });
+    const slack = createSlackApp({ engine: t.engine, claims: t.claims, config, limits, logger });
     await slack.start();
     try {
       const mention = appMention({ text: `<@${BOT_USER_ID}> sparse retrieval`, channel: 'C0LOGS' });

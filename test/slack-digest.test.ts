@@ -32,6 +32,7 @@ async function startHarness() {
   const digests = createDigestService(deps);
   const slack = createSlackApp({
     engine: rig.testEngine.engine,
+    claims: rig.testEngine.claims,
     config: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, slashCommand: '/papers' },
     limits: { ratePerMinute: 1000, maxQuestionChars: 2000 },
     logger: silent,
@@ -370,10 +371,11 @@ describe('/papers digest', () => {
 });
 
 describe('without a digest service', () => {
-  it('the Slack app behaves as before: no digest subcommand', async () => {
+  it('the Slack app has no digest subcommand: `/papers digest …` is taken as a question', async () => {
     const [fake, bundled] = await Promise.all([startFakeSlackApi(), makeTestEngine()]);
     const slack = createSlackApp({
       engine: bundled.engine,
+      claims: bundled.claims,
       config: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, slashCommand: '/papers' },
       limits: { ratePerMinute: 1000, maxQuestionChars: 2000 },
       logger: silent,
@@ -386,7 +388,8 @@ describe('without a digest service', () => {
         contentType: 'application/x-www-form-urlencoded',
         signingSecret: SIGNING_SECRET,
       });
-      expect(JSON.parse(res.text)).toEqual({ response_type: 'ephemeral', text: "I don't know “digest”. Try `/papers help`." });
+      // No `digest` subcommand here, so the words are a question like any other.
+      expect(JSON.parse(res.text)).toEqual({ response_type: 'ephemeral', text: 'Looking through 98 papers…' });
     } finally {
       await slack.stop();
       await fake.close();

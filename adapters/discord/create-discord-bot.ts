@@ -4,9 +4,11 @@ import type { Config } from '../../src/config.ts';
 import type { DigestService } from '../../src/digest/digest-service.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
+import { createChatFlow } from '../../src/chat/chat-flow.ts';
+import { createRateLimiter } from '../../src/chat/rate-limit.ts';
+import type { QuestionClaims } from '../../src/store/question-claims.ts';
 import type { Engine } from '../../src/types.ts';
 import { NO_MENTIONS } from '../format/discord-markdown.ts';
-import { createRateLimiter } from '../shared/rate-limit.ts';
 import { errorForLog } from './guards.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 import { handleInteraction } from './interaction-handlers.ts';
@@ -14,6 +16,8 @@ import { handleMention } from './mention-handler.ts';
 
 export interface DiscordBotOptions {
   engine: Engine;
+  /** The question ledger: each `/ask` and mention is answered once, also with two bots on one store. */
+  claims: QuestionClaims;
   config: NonNullable<Config['discord']>;
   limits: Config['limits'];
   logger: Logger;
@@ -37,12 +41,13 @@ export interface DiscordBot {
  * and, when `config.messageContent` is on, questions that mention the bot.
  *
  * @example
- * const bot = createDiscordBot({ engine, config: config.discord, limits: config.limits, logger });
+ * const bot = createDiscordBot({ engine, claims, config: config.discord, limits: config.limits, logger });
  * await bot.start();
  * process.once('SIGTERM', () => void bot.stop());
  */
 export function createDiscordBot({
   engine,
+  claims,
   config,
   limits,
   logger,
@@ -61,13 +66,14 @@ export function createDiscordBot({
     // A REST proxy (shared rate limits) or a local fake; discord.js also fetches the gateway URL through it.
     rest: config.apiUrl ? { api: config.apiUrl } : {},
   });
+  const rateLimiter = createRateLimiter({ perMinute: limits.ratePerMinute });
   const ctx: DiscordHandlerContext = {
     engine,
+    chat: createChatFlow({ engine, claims, limits, rateLimiter, logger: log, answerTimeoutMs, streamEditIntervalMs }),
     logger: log,
     limits,
-    rateLimiter: createRateLimiter({ perMinute: limits.ratePerMinute }),
+    rateLimiter,
     answerTimeoutMs,
-    streamEditIntervalMs,
     ...(digests && { digests }),
   };
 

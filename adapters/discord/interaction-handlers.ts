@@ -1,30 +1,19 @@
 /** Slash commands and autocomplete: translate a Discord interaction into an engine call and back. */
 import { MessageFlags, type AutocompleteInteraction, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
-import {
-  COLORS,
-  DISCORD_LIMITS,
-  escapeDiscord,
-  formatAnswer,
-  formatNotice,
-  formatPaper,
-  formatSearchResults,
-  formatTitleChoices,
-  NO_MENTIONS,
-  truncate,
-  type DiscordMessage,
-} from '../format/discord-markdown.ts';
-import { createEditThrottle } from '../shared/throttled-edits.ts';
+import { refusalFor, userKeyOf } from '../../src/chat/admission.ts';
+import { withDeadline } from '../../src/chat/deadline.ts';
+import { userMessageFor } from '../../src/chat/messages.ts';
+import { ConversationGoneError } from '../../src/chat/transport.ts';
+import { escapeDiscord, formatNotice, formatPaper, formatSearchResults, formatTitleChoices, truncate, type DiscordMessage } from '../format/discord-markdown.ts';
 import { COMMAND, OPTION } from './commands.ts';
 import { digestSubcommands } from './digest-subcommands.ts';
-import { digestPaperIds } from './digest-thread.ts';
-import { errorForLog, refusalFor, userMessageFor, withDeadline } from './guards.ts';
+import { discordRenderer, interactionTransport, orGone } from './discord-transport.ts';
+import { errorForLog } from './guards.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 
 type ChatInputHandler = (interaction: ChatInputCommandInteraction, ctx: DiscordHandlerContext) => Promise<void>;
 
 const SEARCH_RESULTS = 5;
-/** Discord allows about five edits per five seconds per channel; a streamed answer stays under that. */
-export const DISCORD_STREAM_EDIT_INTERVAL_MS = 1200;
 /** Discord drops autocomplete answers after 3 s; leave room for the round trip. */
 const AUTOCOMPLETE_DEADLINE_MS = 2000;
 
@@ -44,6 +33,11 @@ export async function handleInteraction(interaction: Interaction, ctx: DiscordHa
     if (!handler) throw new Error(`No handler for /${command}`);
     await handler(interaction, ctx);
   } catch (error) {
+    // The interaction expired (or its channel went): nobody is left to tell, and retrying only fails again.
+    if (error instanceof ConversationGoneError) {
+      ctx.logger.warn({ ...about, command, err: error.message }, 'Discord interaction gone before the reply');
+      return;
+    }
     ctx.logger.error({ ...about, command, err: errorForLog(error) }, 'Discord command failed');
     await replyEphemeral(interaction, userMessageFor(error)).catch((replyError: unknown) =>
       ctx.logger.error({ ...about, command, err: errorForLog(replyError) }, 'Could not tell the Discord user about the failure'),
@@ -53,26 +47,26 @@ export async function handleInteraction(interaction: Interaction, ctx: DiscordHa
 
 const chatInputHandlers: Record<string, ChatInputHandler> = {
   [COMMAND.ask]: async (interaction, ctx) => {
-    const question = interaction.options.getString(OPTION.question, true).trim();
-    if (!(await admit(interaction, question, ctx))) return;
-    await interaction.deferReply();
-    const paperIds = await digestPaperIds(interaction, ctx);
-    // While an LLM writes, the deferred reply shows the text so far; the formatted answer replaces it.
-    const preview = createEditThrottle({
-      minIntervalMs: ctx.streamEditIntervalMs ?? DISCORD_STREAM_EDIT_INTERVAL_MS,
-      edit: (text) => interaction.editReply(partialAnswer(question, text)),
-      onError: (error) => ctx.logger.warn({ interactionId: interaction.id, err: errorForLog(error) }, 'Could not show the partial answer'),
+    await ctx.chat.answer({
+      question: {
+        platform: 'discord',
+        ...(interaction.guildId !== null && { workspaceId: interaction.guildId }),
+        channelId: interaction.channelId,
+        userId: interaction.user.id,
+        text: interaction.options.getString(OPTION.question, true),
+        eventId: interaction.id,
+      },
+      transport: interactionTransport(interaction, ctx),
+      render: discordRenderer,
+      help: '`/ask`',
+      logger: ctx.logger.child({ interactionId: interaction.id, userId: interaction.user.id }),
     });
-    const answer = await withDeadline(ctx.answerTimeoutMs, (signal) =>
-      ctx.engine.ask(question, { signal, onPartial: preview.offer, ...(paperIds && { paperIds }) }),
-    ).finally(() => preview.finish());
-    await send(interaction, formatAnswer(answer, { question }));
   },
 
   [COMMAND.search]: async (interaction, ctx) => {
     const query = interaction.options.getString(OPTION.query, true).trim();
     if (!(await admit(interaction, query, ctx))) return;
-    await interaction.deferReply();
+    await orGone(() => interaction.deferReply());
     const hits = await withDeadline(ctx.answerTimeoutMs, () => ctx.engine.search(query, { k: SEARCH_RESULTS }));
     await send(interaction, [formatSearchResults(query, hits.slice(0, SEARCH_RESULTS))]);
   },
@@ -81,7 +75,7 @@ const chatInputHandlers: Record<string, ChatInputHandler> = {
   [COMMAND.paper]: async (interaction, ctx) => {
     const typed = interaction.options.getString(OPTION.title, true).trim();
     if (!(await admit(interaction, typed, ctx))) return;
-    await interaction.deferReply();
+    await orGone(() => interaction.deferReply());
     const paper = await withDeadline(ctx.answerTimeoutMs, () => ctx.engine.paper(typed));
     if (!paper) {
       await replyEphemeral(
@@ -118,24 +112,10 @@ async function handleAutocomplete(interaction: AutocompleteInteraction, ctx: Dis
 
 /** Refuses empty, oversized or rate-limited requests with an ephemeral note; true when admitted. */
 async function admit(interaction: ChatInputCommandInteraction, text: string, ctx: DiscordHandlerContext): Promise<boolean> {
-  const refusal = refusalFor(text, interaction.user.id, ctx);
+  const refusal = refusalFor(text, { userKey: userKeyOf({ platform: 'discord', userId: interaction.user.id }), ifEmpty: 'Please type something for me to look up.' }, ctx);
   if (refusal === undefined) return true;
   await replyEphemeral(interaction, refusal);
   return false;
-}
-
-/** The answer so far, as one embed shaped like the final answer's first. */
-function partialAnswer(question: string, text: string): DiscordMessage {
-  return {
-    embeds: [
-      {
-        color: COLORS.answer,
-        title: truncate(escapeDiscord(question), DISCORD_LIMITS.embedTitle),
-        description: `${truncate(text, DISCORD_LIMITS.embedDescription - 2)} …`,
-      },
-    ],
-    allowedMentions: NO_MENTIONS,
-  };
 }
 
 /** The first message replaces the deferred "thinking…" reply; the rest follow up. */

@@ -3,10 +3,11 @@ import type { Config } from '../../src/config.ts';
 import type { DigestService } from '../../src/digest/digest-service.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
+import { createChatFlow } from '../../src/chat/chat-flow.ts';
+import { createRateLimiter } from '../../src/chat/rate-limit.ts';
+import type { QuestionClaims } from '../../src/store/question-claims.ts';
 import type { Engine } from '../../src/types.ts';
-import { createRateLimiter } from '../shared/rate-limit.ts';
 import { createBoltLogger } from './bolt-logger.ts';
-import { createDeduper } from './dedupe.ts';
 import { createDigestSubcommand } from './digest-subcommand.ts';
 import { register } from './register.ts';
 import type { SubcommandTable } from './slash-command.ts';
@@ -14,6 +15,8 @@ import { defaultSubcommands } from './subcommands.ts';
 
 export interface SlackAppOptions {
   engine: Engine;
+  /** The question ledger: each mention or DM is answered once, across restarts and replicas. */
+  claims: QuestionClaims;
   config: NonNullable<Config['slack']>;
   limits: Config['limits'];
   logger: Logger;
@@ -25,6 +28,10 @@ export interface SlackAppOptions {
   digests?: DigestService;
   /** Least time between edits while an answer streams in; defaults to Slack's limit with headroom. */
   streamEditIntervalMs?: number;
+  /** How long an answer may take before the asker gets an apology instead (default 90 s). */
+  answerTimeoutMs?: number;
+  /** How long a claimed question is protected from takeover by a redelivery (default: the answer timeout plus 30 s). */
+  claimLeaseMs?: number;
 }
 
 export interface SlackApp {
@@ -46,11 +53,12 @@ const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', '
  * (GovSlack, an egress proxy, a local fake).
  *
  * @example
- * const slack = createSlackApp({ engine, config: config.slack, limits: config.limits, logger });
+ * const slack = createSlackApp({ engine, claims, config: config.slack, limits: config.limits, logger });
  * await slack.start();
  */
 export function createSlackApp({
   engine,
+  claims,
   config,
   limits,
   logger,
@@ -58,6 +66,8 @@ export function createSlackApp({
   subcommands = defaultSubcommands,
   digests,
   streamEditIntervalMs,
+  answerTimeoutMs = 90_000,
+  claimLeaseMs,
 }: SlackAppOptions): SlackApp {
   const log = logger.child({ component: 'slack' });
   const socketMode = config.appToken !== undefined;
@@ -90,16 +100,17 @@ export function createSlackApp({
   app.error(async (err) => {
     log.error({ err }, 'Slack listener failed');
   });
+  const rateLimiter = createRateLimiter({ perMinute: limits.ratePerMinute, now: clock });
   register(app, {
     engine,
+    chat: createChatFlow({ engine, claims, limits, rateLimiter, logger: log, answerTimeoutMs, streamEditIntervalMs, leaseMs: claimLeaseMs }),
     logger: log,
     limits,
-    rateLimiter: createRateLimiter({ perMinute: limits.ratePerMinute, now: clock }),
-    deduper: createDeduper(),
+    rateLimiter,
     slashCommand: config.slashCommand,
     subcommands: digests ? { ...subcommands, digest: createDigestSubcommand(digests) } : subcommands,
     digests,
-    streamEditIntervalMs,
+    answerTimeoutMs,
   });
 
   let address: { host: string; port: number } | undefined;

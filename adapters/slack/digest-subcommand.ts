@@ -68,8 +68,7 @@ export function createDigestSubcommand(digests: DigestService): Subcommand {
   return {
     argument: 'subscribe [topics…] | unsubscribe | status | preview | now',
     summary: 'A daily digest of new papers in this channel (topics like “speech, retrieval” filter it)',
-    // A preview searches and `now` fetches the sources.
-    rateLimited: true,
+    // Settings, not questions: they never spend a question's rate-limit slot.
     async run(ctx) {
       const [first = '', ...rest] = ctx.args.split(' ');
       const name = first.toLowerCase();

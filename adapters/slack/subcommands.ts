@@ -1,6 +1,7 @@
 import { answerToSlack, mrkdwnMessage, paperToSlack, plainMessage, searchToSlack } from '../format/slack-blocks.ts';
+import { withDeadline } from '../../src/chat/deadline.ts';
+import { placeholderFor } from '../../src/chat/messages.ts';
 import { escapeMrkdwn } from '../format/slack-mrkdwn.ts';
-import { placeholderFor } from './messages.ts';
 import { usageOf, type Subcommand, type SubcommandTable } from './slash-command.ts';
 
 const SEARCH_RESULTS = 5;
@@ -11,7 +12,10 @@ export const ask: Subcommand = {
   summary: 'Answer a question from the papers, with [n] citations',
   rateLimited: true,
   placeholder: ({ deps }) => placeholderFor(deps.engine),
-  run: async ({ args, deps }) => ({ visibility: 'in_channel', ...answerToSlack(await deps.engine.ask(args)) }),
+  run: async ({ args, deps }) => ({
+    visibility: 'in_channel',
+    ...answerToSlack(await withDeadline(deps.answerTimeoutMs, (signal) => deps.engine.ask(args, { signal }))),
+  }),
 };
 
 export const search: Subcommand = {
@@ -47,7 +51,8 @@ export const help: Subcommand = {
       ...mrkdwnMessage(
         [
           `*Paperboy* answers questions about ${about}, with citations.`,
-          '• Mention me in a channel, or DM me, with a question: I answer in the thread and follow up in context.',
+          '• Mention me in a channel, or DM me, with a question: I answer in the thread (in a DM, right there) and follow up in context.',
+          `• \`${escapeMrkdwn(deps.slashCommand)} <question>\` is short for \`${escapeMrkdwn(deps.slashCommand)} ask <question>\`.`,
           ...lines,
         ].join('\n'),
       ),

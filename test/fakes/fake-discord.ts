@@ -227,6 +227,12 @@ export async function startFakeDiscord({
       const found = messages.get(m[2]!);
       return found?.channel_id === m[1] ? json(200, found) : json(404, { message: 'Unknown Message', code: 10008 });
     }
+    if ((m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/)) && method === 'PATCH') {
+      const found = messages.get(m[2]!);
+      if (found?.channel_id !== m[1]) return json(404, { message: 'Unknown Message', code: 10008 });
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      return json(200, remember({ ...found, ...pick(body, ['content', 'embeds', 'components']), id: m[2]!, edited_timestamp: new Date().toISOString() }));
+    }
     if ((m = path.match(/^\/channels\/(\d+)\/messages$/)) && method === 'GET') {
       const limit = Math.min(Number(request.query.get('limit') ?? 50), 100);
       return json(200, channelMessages(m[1]!).reverse().slice(0, limit));
@@ -507,6 +513,10 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 const notFound: FakeResponse = { status: 404, body: { message: '404: Not Found', code: 0 } };
+
+function pick(body: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
+}
 
 function json(status: number, body: unknown): FakeResponse {
   return { status, body };

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEngine, type OpenedEngine } from '../../src/open-engine.ts';
+import { openQuestionClaims, type QuestionClaims } from '../../src/store/question-claims.ts';
 import type { Engine } from '../../src/types.ts';
 
 export const BUNDLED_CORPUS = 'data/papers.txt';
@@ -11,13 +12,15 @@ export const BUNDLED_CORPUS = 'data/papers.txt';
  * (the bundled 98 papers by default) through the normal ingest path.
  */
 export async function makeTestEngine({ corpusPath = BUNDLED_CORPUS }: { corpusPath?: string } = {}): Promise<
-  { engine: Engine; cleanup(): Promise<void> } & Omit<OpenedEngine, 'engine'> & { dir: string }
+  { engine: Engine; cleanup(): Promise<void> } & Omit<OpenedEngine, 'engine'> & { dir: string; claims: QuestionClaims }
 > {
   const dir = await mkdtemp(join(tmpdir(), 'paperboy-test-'));
   const opened = await openEngine({ store: { uri: join(dir, 'db') }, embeddings: { kind: 'builtin' }, corpusPath });
   return {
     ...opened,
     dir,
+    // The chat adapters' question ledger, in the same database as a running bot keeps it.
+    claims: await openQuestionClaims(opened.store.connection),
     async cleanup() {
       await opened.engine.close();
       await rm(dir, { recursive: true, force: true });

@@ -1,0 +1,56 @@
+import type { webApi } from '@slack/bolt';
+import type { ConversationMessage } from '../../src/chat/transport.ts';
+import { slackTextToPlain } from '../format/slack-mrkdwn.ts';
+
+/** Messages per Web API page, and how many pages of a long thread are read to reach its newest messages. */
+const PAGE_SIZE = 200;
+const MAX_THREAD_PAGES = 10;
+/** Recent DM messages considered: the conversation the core keeps the newest turns of. */
+const DM_MESSAGES = 40;
+
+export interface WhereAsked {
+  channel: string;
+  /** The asking message, and the thread it is in (undefined: a top-level DM message). */
+  ts: string;
+  threadTs?: string;
+  botUserId?: string;
+  botId?: string;
+}
+
+type SlackMessage = { ts?: string; user?: string; bot_id?: string; text?: string; subtype?: string };
+
+/**
+ * The messages before the question, newest first: a thread's replies (all pages up to a bound,
+ * since Slack pages threads from the oldest; the newest are what matter), or a DM's recent
+ * top-level messages. Other bots' messages are left out.
+ */
+export async function fetchConversation(client: webApi.WebClient, where: WhereAsked, { inDm }: { inDm: boolean }): Promise<ConversationMessage[]> {
+  const { channel, ts, threadTs } = where;
+  let raw: SlackMessage[] = [];
+  if (threadTs !== undefined) {
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_THREAD_PAGES; page++) {
+      const result = await client.conversations.replies({ channel, ts: threadTs, limit: PAGE_SIZE, latest: ts, inclusive: false, ...(cursor && { cursor }) });
+      raw.push(...(result.messages ?? []));
+      cursor = result.response_metadata?.next_cursor;
+      if (!result.has_more || !cursor) break;
+    }
+  } else {
+    const result = await client.conversations.history({ channel, latest: ts, inclusive: false, limit: DM_MESSAGES });
+    raw = result.messages ?? [];
+  }
+  return raw
+    .filter((m) => m.ts !== undefined && Number(m.ts) < Number(ts))
+    .flatMap((m) => toConversationMessage(m, where, inDm))
+    .sort((a, b) => Number(b.ts) - Number(a.ts))
+    .map(({ ts: _ts, ...m }) => m);
+}
+
+function toConversationMessage(m: SlackMessage, { botUserId, botId }: WhereAsked, inDm: boolean): (ConversationMessage & { ts: string })[] {
+  const ts = m.ts!;
+  const fromBot = (botUserId !== undefined && m.user === botUserId) || (botId !== undefined && m.bot_id === botId);
+  if (fromBot) return [{ ts, fromBot, toBot: false, text: slackTextToPlain(m.text ?? '') }];
+  if (m.bot_id !== undefined || m.user === undefined) return [];
+  const toBot = inDm || (botUserId !== undefined && (m.text ?? '').includes(`<@${botUserId}>`));
+  return [{ ts, fromBot, userId: m.user, toBot, text: slackTextToPlain(m.text ?? '', botUserId) }];
+}
