@@ -4,18 +4,17 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackApp, type SlackAppOptions } from '../adapters/slack/create-slack-app.ts';
+import type { SlackAppOptions } from '../adapters/slack/create-slack-app.ts';
 import { defaultSubcommands } from '../adapters/slack/subcommands.ts';
 import type { Engine } from '../src/types.ts';
 import { BOT_TOKEN, BOT_USER_ID, startFakeSlackApi, type FakeSlackApi, type SlackApiCall } from './fakes/fake-slack-api.ts';
-import { appMention, directMessage, eventCallback, nextTs, slashCommand, USER_ID } from './fakes/slack-payloads.ts';
+import { appMention, directMessage, eventCallback, nextTs, USER_ID } from './fakes/slack-payloads.ts';
 import { postSigned, slackSignatureHeaders } from './fakes/slack-sign.ts';
+import { SIGNING_SECRET, startSlackHarness } from './helpers/slack-harness.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
-const SIGNING_SECRET = 'test-signing-secret-0123456789';
 /** Anything Slack would turn into a notification for people other than the asker. */
 const PING = /<!(channel|here|everyone)|<!subteam|<@[UW]|(^|[^\u2060])@(channel|here|everyone)\b/i;
-const silent = pino({ level: 'silent' });
 
 let fake: FakeSlackApi;
 let bundled: Awaited<ReturnType<typeof makeTestEngine>>;
@@ -27,30 +26,8 @@ afterAll(async () => {
   await Promise.all([fake?.close(), bundled?.cleanup()]);
 });
 
-/** A real Bolt app in HTTP mode, talking to the fake API, plus signed-request senders. */
-async function startApp(overrides: Partial<SlackAppOptions> = {}) {
-  const slack = createSlackApp({
-    engine: bundled.engine,
-    claims: bundled.claims,
-    config: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, slashCommand: '/papers' },
-    limits: { ratePerMinute: 1000, maxQuestionChars: 2000 },
-    logger: silent,
-    ...overrides,
-  });
-  await slack.start();
-  const endpoint = `http://127.0.0.1:${slack.address()!.port}/slack/events`;
-  return {
-    slack,
-    endpoint,
-    sendEvent: (event: Record<string, unknown>, { eventId, retryNum }: { eventId?: string; retryNum?: number } = {}) =>
-      postSigned(endpoint, { body: eventCallback(event, { eventId }), contentType: 'application/json', signingSecret: SIGNING_SECRET, retryNum }),
-    sendCommand: (text: string, responseUrl = fake.responseUrl()) =>
-      postSigned(endpoint, {
-        body: slashCommand({ text, responseUrl }),
-        contentType: 'application/x-www-form-urlencoded',
-        signingSecret: SIGNING_SECRET,
-      }).then((res) => ({ ...res, responseUrl })),
-  };
+function startApp(overrides: Partial<SlackAppOptions> = {}) {
+  return startSlackHarness(fake, { engine: bundled.engine, claims: bundled.claims, ...overrides });
 }
 
 const inChannel = (channel: string) => (c: SlackApiCall) => c.params.channel === channel;

@@ -176,17 +176,27 @@ export async function startFakeSlackApi({
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
-      case 'conversations.replies': {
-        const thread = messages
-          .filter((m) => m.channel === channel && (m.ts === p.ts || m.thread_ts === p.ts))
-          .sort((a, b) => Number(a.ts) - Number(b.ts));
-        return { ok: true, messages: thread, has_more: false };
-      }
+      case 'conversations.replies':
+        return replies(channel, p);
       case 'conversations.history':
         return history(channel, p);
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** A thread, oldest first and paged from the oldest as Slack does (`limit`, `cursor`, `latest`, `inclusive`). */
+  function replies(channel: string, p: Record<string, unknown>): Record<string, unknown> {
+    const latest = Number(p.latest ?? Infinity);
+    const inclusive = String(p.inclusive) === 'true';
+    const thread = messages
+      .filter((m) => m.channel === channel && (m.ts === p.ts || m.thread_ts === p.ts))
+      .filter((m) => Number(m.ts) < latest || (inclusive && Number(m.ts) === latest))
+      .sort((a, b) => Number(a.ts) - Number(b.ts));
+    const start = Number(p.cursor ?? 0);
+    const limit = Number(p.limit ?? 1000);
+    const hasMore = start + limit < thread.length;
+    return { ok: true, messages: thread.slice(start, start + limit), has_more: hasMore, response_metadata: { next_cursor: hasMore ? String(start + limit) : '' } };
   }
 
   /** Top-level messages, newest first, paged like Slack (`limit`, `cursor`, `oldest`, `latest`); metadata only when asked for. */
