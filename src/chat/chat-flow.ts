@@ -99,6 +99,14 @@ export function createChatFlow({
         if (!held) log.warn('another attempt took this question over');
       };
 
+      // An attempt that outlived its lease (a paused process) must not overwrite the one that took over.
+      const stillMine = async () => {
+        const current = await claims.get(key).catch(() => undefined);
+        if (current === undefined || current.leaseOwner === owner) return true;
+        log.warn({ by: current.leaseOwner }, 'another attempt took this question over; leaving the reply to it');
+        return false;
+      };
+
       // Retries and replays cost no rate-limit slot: only a claimed question is counted.
       const limited = refusalFor(text, { userKey: userKeyOf(q) }, { limits, rateLimiter });
       if (limited !== undefined) {
@@ -128,6 +136,7 @@ export function createChatFlow({
         const answer = await withDeadline(answerTimeoutMs, (signal) =>
           engine.ask(text, { history, signal, onPartial: preview.offer, ...(paperIds && { paperIds }) }),
         ).finally(() => preview.finish());
+        if (!(await stillMine())) return;
         const [first, ...rest] = render.answer(answer, text);
         if (first !== undefined) await transport.update(ref, first);
         for (const part of rest) await transport.post(part);
@@ -139,6 +148,7 @@ export function createChatFlow({
           return record('failed');
         }
         log.error({ err }, 'answering a question failed');
+        if (!(await stillMine())) return;
         const apology = render.notice(userMessageFor(err));
         await (placeholder === undefined ? transport.post(apology) : transport.update(placeholder, apology)).catch((e: unknown) =>
           log.error({ err: e }, 'could not post the apology either'),

@@ -1,0 +1,91 @@
+/**
+ * Exactly-once answers across restarts and replicas: real Bolt apps over real engines that share
+ * one LanceDB directory (each with its own connection, as separate processes have), against the
+ * fake Slack API. Redeliveries carry Slack's retry headers.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEngine } from '../src/open-engine.ts';
+import { openQuestionClaims } from '../src/store/question-claims.ts';
+import type { Engine } from '../src/types.ts';
+import { BOT_USER_ID, startFakeSlackApi, type FakeSlackApi, type SlackApiCall } from './fakes/fake-slack-api.ts';
+import { appMention } from './fakes/slack-payloads.ts';
+import { startSlackHarness } from './helpers/slack-harness.ts';
+import { BUNDLED_CORPUS, makeTestEngine } from './helpers/test-engine.ts';
+
+let fake: FakeSlackApi;
+let first: Awaited<ReturnType<typeof makeTestEngine>>;
+
+beforeAll(async () => {
+  [fake, first] = await Promise.all([startFakeSlackApi(), makeTestEngine()]);
+});
+afterAll(async () => {
+  await Promise.all([fake?.close(), first?.cleanup()]);
+});
+
+/** Another process's view of the same store: its own connection, engine and question ledger. */
+async function sameStore() {
+  const opened = await openEngine({ store: { uri: join(first.dir, 'db') }, embeddings: { kind: 'builtin' }, corpusPath: BUNDLED_CORPUS });
+  const claims = await openQuestionClaims(opened.store.connection);
+  return { ...opened, claims, close: async () => (claims.close(), await opened.engine.close()) };
+}
+
+const inChannel = (channel: string) => (c: SlackApiCall) => c.params.channel === channel;
+const methodsIn = (channel: string) => fake.calls.filter(inChannel(channel)).map((c) => c.method);
+
+describe('a question redelivered after the first attempt died', () => {
+  it('is finished by the restarted process into the first attempt’s placeholder, never answered twice', async () => {
+    // The first process claims the question, posts its placeholder and dies while the engine works.
+    let die!: (error: Error) => void;
+    const hanging: Engine = { ...first.engine, ask: () => new Promise((_, reject) => (die = reject)) };
+    const dying = await startSlackHarness(fake, { engine: hanging, claims: first.claims, claimLeaseMs: 300 });
+    const mention = appMention({ text: `<@${BOT_USER_ID}> what is new on learned sparse retrieval?`, channel: 'C0CRASH' });
+    await dying.sendEvent(mention, { eventId: 'Ev0CRASH01' });
+    const placeholder = await fake.waitFor((c) => c.method === 'chat.postMessage' && inChannel('C0CRASH')(c));
+
+    // Slack's immediate retry reaches a replica while the first attempt's lease is alive: ignored.
+    const restarted = await sameStore();
+    const next = await startSlackHarness(fake, { engine: restarted.engine, claims: restarted.claims, claimLeaseMs: 300 });
+    try {
+      await next.sendEvent(mention, { eventId: 'Ev0CRASH01', retryNum: 1 });
+      await new Promise((r) => setTimeout(r, 400));
+      // The later retry finds the lease run out and finishes into the same placeholder.
+      await next.sendEvent(mention, { eventId: 'Ev0CRASH01', retryNum: 2 });
+      const answer = await fake.waitFor((c) => c.method === 'chat.update' && inChannel('C0CRASH')(c));
+      expect(answer.params.ts).toBe(placeholder.response?.ts);
+      expect(String(answer.params.text)).toContain('Mistral-SPLADE');
+
+      // The first attempt wakes up late (here: fails); it must not overwrite the answer with an apology.
+      die(new Error('the first process was gone'));
+      await dying.slack.stop();
+      await next.sendEvent(mention, { eventId: 'Ev0CRASH01', retryNum: 3 });
+      await next.slack.stop();
+      expect(methodsIn('C0CRASH')).toEqual(['chat.postMessage', 'chat.update']);
+      expect(await restarted.claims.get(`slack:T0PAPERS:C0CRASH:${mention.ts}`)).toMatchObject({ state: 'answered', placeholderRef: placeholder.response?.ts });
+    } finally {
+      await restarted.close();
+    }
+  });
+});
+
+describe('two bot processes on one store', () => {
+  it('answer each question once, whichever gets the delivery first', async () => {
+    const other = await sameStore();
+    const [a, b] = await Promise.all([
+      startSlackHarness(fake, { engine: first.engine, claims: first.claims }),
+      startSlackHarness(fake, { engine: other.engine, claims: other.claims }),
+    ]);
+    try {
+      const channels = ['C0TWIN1', 'C0TWIN2', 'C0TWIN3', 'C0TWIN4', 'C0TWIN5'];
+      for (const channel of channels) {
+        // As two Socket Mode connections or replicas behind a load balancer receive one event.
+        const mention = appMention({ text: `<@${BOT_USER_ID}> speech recognition with CTC?`, channel });
+        await Promise.all([a.sendEvent(mention), b.sendEvent(mention, { retryNum: 1 })]);
+      }
+      await Promise.all([a.slack.stop(), b.slack.stop()]);
+      for (const channel of channels) expect(methodsIn(channel)).toEqual(['chat.postMessage', 'chat.update']);
+    } finally {
+      await other.close();
+    }
+  });
+});
