@@ -79,8 +79,11 @@ export interface FakeSlackApi {
 export async function startFakeSlackApi({
   validTokens = [BOT_TOKEN, APP_TOKEN],
   clock,
+  bot = { userId: BOT_USER_ID, botId: BOT_ID, teamId: 'T0PAPERS' },
 }: {
   validTokens?: string[];
+  /** Who the bot token belongs to, as `auth.test` answers and posted messages show (e.g. the bot of a recorded payload). */
+  bot?: { userId: string; botId: string; teamId: string };
   /** Message timestamps follow this clock (for tests that drive time); default: a fixed base in late 2025. */
   clock?: () => Date;
 } = {}): Promise<FakeSlackApi> {
@@ -157,12 +160,12 @@ export async function startFakeSlackApi({
     const channel = String(p.channel ?? '');
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://papers.slack.com/', team: 'Papers', user: 'paperboy', team_id: 'T0PAPERS', user_id: BOT_USER_ID, bot_id: BOT_ID };
+        return { ok: true, url: 'https://papers.slack.com/', team: 'Papers', user: 'paperboy', team_id: bot.teamId, user_id: bot.userId, bot_id: bot.botId };
       case 'apps.connections.open':
         return { ok: true, url: `ws://127.0.0.1:${port}/socket` };
       case 'chat.postMessage': {
         const ts = nextTs();
-        const message: StoredMessage = { channel, ts, user: BOT_USER_ID, bot_id: BOT_ID, text: String(p.text ?? '') };
+        const message: StoredMessage = { channel, ts, user: bot.userId, bot_id: bot.botId, text: String(p.text ?? '') };
         if (p.thread_ts !== undefined) message.thread_ts = String(p.thread_ts);
         if (p.metadata !== undefined) message.metadata = p.metadata as Record<string, unknown>;
         messages.push(message);
