@@ -8,7 +8,7 @@ import type { SlackAppOptions } from '../adapters/slack/create-slack-app.ts';
 import { defaultSubcommands } from '../adapters/slack/subcommands.ts';
 import type { Engine } from '../src/types.ts';
 import { BOT_TOKEN, BOT_USER_ID, startFakeSlackApi, type FakeSlackApi, type SlackApiCall } from './fakes/fake-slack-api.ts';
-import { appMention, directMessage, eventCallback, nextTs, USER_ID } from './fakes/slack-payloads.ts';
+import { appMention, directMessage, eventCallback, nextTs, slashCommand, USER_ID } from './fakes/slack-payloads.ts';
 import { postSigned, slackSignatureHeaders } from './fakes/slack-sign.ts';
 import { SIGNING_SECRET, startSlackHarness } from './helpers/slack-harness.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
@@ -354,6 +354,22 @@ describe('the /papers slash command', () => {
     expect(reply).toEqual({ response_type: 'ephemeral', text: 'Posted.', blocks: [] });
     const posted = fake.callsTo('chat.postMessage').find((c) => c.params.text === 'reading group at 3 (98 papers)');
     expect(posted?.params.channel).toBe('C0RESEARCH');
+  });
+
+  it('acknowledges a slash command it does not know with help, and logs its name', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+    const other = await startApp({ logger });
+    try {
+      const body = new URLSearchParams(slashCommand({ command: '/paper', text: 'what is attention?', responseUrl: fake.responseUrl() })).toString();
+      const res = await postSigned(other.endpoint, { body, contentType: 'application/x-www-form-urlencoded', signingSecret: SIGNING_SECRET });
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.text)).toEqual({ response_type: 'ephemeral', text: 'I only answer `/papers`: try `/papers help`, or mention me with a question.' });
+      const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(logged).toContainEqual(expect.objectContaining({ level: 40, command: '/paper', msg: expect.stringContaining('SLACK_SLASH_COMMAND') }));
+    } finally {
+      await other.slack.stop();
+    }
   });
 
   it('refuses in the acknowledgement: missing question, oversized text', async () => {

@@ -25,7 +25,7 @@ const RETRIEVAL = ['3001.00004', '3001.00005', '3001.00006'];
  * The whole Slack side over a real digest service: the rig's engine, digest store and fake paper
  * sources, the real Slack poster and Bolt app talking to the fake Slack API, time on the rig's clock.
  */
-async function startHarness() {
+async function startHarness({ ratePerMinute = 1000 } = {}) {
   const rig = await makeDigestRig();
   const fake = await startFakeSlackApi({ clock: () => rig.clock.now });
   const deps = withSlackPoster(rig, fake, rig.deps);
@@ -34,7 +34,7 @@ async function startHarness() {
     engine: rig.testEngine.engine,
     claims: rig.testEngine.claims,
     config: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, host: '127.0.0.1', apiUrl: fake.apiUrl, slashCommand: '/papers' },
-    limits: { ratePerMinute: 1000, maxQuestionChars: 2000 },
+    limits: { ratePerMinute, maxQuestionChars: 2000 },
     logger: silent,
     digests,
   });
@@ -310,6 +310,16 @@ describe('/papers digest', () => {
     expect(String((await h.reply('digest status', { channel: 'C0SUB' })).text)).toMatch(
       /^This channel does not get a daily digest\. Start one with `\/papers digest subscribe \[topics…\]`\.\n• Last delivery: 2030-01-07/,
     );
+  });
+
+  it('digest settings spend no question rate-limit slot; questions do', async () => {
+    h = await startHarness({ ratePerMinute: 1 });
+    await h.reply('digest subscribe speech', { channel: 'C0SLOTS' });
+    for (let i = 0; i < 3; i++) expect(String((await h.reply('digest status', { channel: 'C0SLOTS' })).text)).toContain('*Daily digest in this channel*');
+    const question = await h.command('which papers improve speech recognition?', { channel: 'C0SLOTS' });
+    expect(JSON.parse(question.text).text).toMatch(/^Looking through/);
+    const another = await h.command('and which of those is fastest?', { channel: 'C0SLOTS' });
+    expect(JSON.parse(another.text).text).toMatch(/^You're asking faster than I can read/);
   });
 
   it('subscribe takes a per-channel cron schedule, and refuses one that does not parse', async () => {
