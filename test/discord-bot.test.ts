@@ -253,6 +253,34 @@ describe('Discord bot over the real engine', () => {
     expect(fake.requests.filter((r) => r.route === `/channels/${fake.channelId}/messages`)).toHaveLength(1);
   });
 
+  it('counts a mention of its managed role (@Paperboy picked from the role list) as a mention', async () => {
+    const { fake } = await startBot(engine, { messageContent: true });
+    const question = 'Which model does speech recognition with CTC?';
+    const messageId = fake.message({ content: `<@&${fake.botRoleId}> ${question}`, mentionsBotRole: true });
+    const { answer } = await mentionReply(fake, messageId);
+    expect((answer.body as MessageBody).embeds[0]!.title).toBe(question);
+    expect((answer.body as MessageBody).embeds[0]!.description).toBe((await engine.ask(question)).text);
+  });
+
+  it('handles an interaction that expired before its reply (10062) once: no second reply, one log line', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(String(chunk)), done()) }));
+    const { fake } = await startBot(engine, { logger });
+    const expired = { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
+    for (const command of [ask('Which model does speech recognition with CTC?'), search('speech')]) {
+      fake.failNext((r) => r.method === 'POST' && r.route.endsWith('/callback'), expired);
+      const before = lines.length;
+      const { token } = fake.slashCommand(command);
+      await fake.waitForRequest((r) => r.route.endsWith(`/${token}/callback`));
+      // The next command is answered, so the expired one has been handled by then.
+      const next = fake.slashCommand(search('retrieval'));
+      await fake.waitForRequest(editOfOriginal(fake, next.token));
+      expect(fake.requests.filter((r) => r.route.includes(token))).toHaveLength(1);
+      const logged = lines.slice(before).map((l) => JSON.parse(l) as { level: number; msg: string });
+      expect(logged.filter((l) => l.level >= 40)).toEqual([expect.objectContaining({ level: 40, msg: expect.stringMatching(/gone/) })]);
+    }
+  });
+
   it('treats a reply to one of its answers as a follow-up, passing that exchange as history', async () => {
     const { fake } = await startBot(engine, { messageContent: true });
     const question = 'Which model does speech recognition with CTC?';

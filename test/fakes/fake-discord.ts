@@ -90,6 +90,8 @@ export interface FakeDiscord {
   appId: string;
   guildId: string;
   channelId: string;
+  /** The bot's managed role in the guild. */
+  botRoleId: string;
   botUser: FakeUser;
   requests: RecordedRequest[];
   /** Every frame the client sent on any gateway connection, in order. */
@@ -103,7 +105,8 @@ export interface FakeDiscord {
   /** Dispatches INTERACTION_CREATE for autocomplete on `focused`, the option being typed. */
   autocomplete(input: { name: string; focused: { name: string; value: string }; user?: FakeUser }): SentInteraction;
   /** Dispatches MESSAGE_CREATE in the guild channel (or one of its threads), optionally as a reply; returns the message id. */
-  message(input: { content: string; mentionsBot?: boolean; replyTo?: string; user?: FakeUser; channelId?: string }): string;
+  /** `mentionsBotRole`: the message mentions the bot's managed role (`<@&botRoleId>`), as the @Paperboy autocomplete often picks. */
+  message(input: { content: string; mentionsBot?: boolean; mentionsBotRole?: boolean; replyTo?: string; user?: FakeUser; channelId?: string }): string;
   /** Messages in a channel or thread, oldest first. */
   channelMessages(channelId: string): Record<string, unknown>[];
   /** Threads the bot started: thread id (the id of the message it started from) → thread channel. */
@@ -142,6 +145,7 @@ export async function startFakeDiscord({
   const appId = nextId();
   const guildId = nextId();
   const channelId = nextId();
+  const botRoleId = nextId();
   const botUser: FakeUser = { id: appId, username: 'Paperboy' };
   const requests: RecordedRequest[] = [];
   const gatewayFrames: GatewayFrame[] = [];
@@ -371,7 +375,11 @@ export async function startFakeDiscord({
       premium_tier: 0,
       preferred_locale: 'en-US',
       features: [],
-      roles: [{ id: guildId, name: '@everyone', permissions: '84992', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      roles: [
+        { id: guildId, name: '@everyone', permissions: '84992', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
+        // The role Discord creates for a bot when it joins: managed, tagged with the bot's id, mentionable as @Paperboy.
+        { id: botRoleId, name: 'Paperboy', permissions: '84992', position: 1, color: 0, hoist: false, managed: true, mentionable: true, flags: 0, tags: { bot_id: appId } },
+      ],
       emojis: [],
       stickers: [],
       channels: [{ id: channelId, type: 0, name: 'papers', position: 0, permission_overwrites: [], parent_id: null, nsfw: false, rate_limit_per_user: 0 }],
@@ -390,7 +398,7 @@ export async function startFakeDiscord({
   }
 
   function member(user: FakeUser, bot = false) {
-    return { user: apiUser(user, bot), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, permissions: '84992' };
+    return { user: apiUser(user, bot), roles: bot ? [botRoleId] : [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, permissions: '84992' };
   }
 
   /** The channel object interactions carry: the guild channel, or a thread of it. */
@@ -449,6 +457,7 @@ export async function startFakeDiscord({
     appId,
     guildId,
     channelId,
+    botRoleId,
     botUser,
     requests,
     gatewayFrames,
@@ -457,7 +466,7 @@ export async function startFakeDiscord({
     slashCommand: ({ name, options = [], user = DEFAULT_USER, channelId: inChannel }) => interaction(2, { name, options }, user, inChannel),
     autocomplete: ({ name, focused, user = DEFAULT_USER }) =>
       interaction(4, { name, options: [{ type: 3, name: focused.name, value: focused.value, focused: true }] }, user),
-    message({ content, mentionsBot = false, replyTo, user = DEFAULT_USER, channelId: inChannel = channelId }) {
+    message({ content, mentionsBot = false, mentionsBotRole = false, replyTo, user = DEFAULT_USER, channelId: inChannel = channelId }) {
       const id = nextId();
       if (!knownChannel(inChannel)) throw new Error(`Fake Discord: no channel ${inChannel}`);
       const referenced = replyTo === undefined ? undefined : messages.get(replyTo);
@@ -474,6 +483,7 @@ export async function startFakeDiscord({
         embeds: [],
         mentions: mentionsBot ? [apiUser(botUser, true)] : [],
         ...plainMessageFields(),
+        ...(mentionsBotRole && { mention_roles: [botRoleId] }),
         flags: 0,
         components: [],
         ...(referenced
