@@ -253,6 +253,35 @@ describe('Discord bot over the real engine', () => {
     expect(fake.requests.filter((r) => r.route === `/channels/${fake.channelId}/messages`)).toHaveLength(1);
   });
 
+  it('asks a follow-up without the Message Content intent: the answer’s button opens a modal, answered with that exchange as history', async () => {
+    const { fake } = await startBot(engine);
+    const question = 'Which model does speech recognition with CTC?';
+    const first = fake.slashCommand(ask(question));
+    const answer = await fake.waitForRequest((r) => editOfOriginal(fake, first.token)(r) && (r.body as { components?: unknown[] }).components !== undefined);
+    const [row] = (answer.body as { components: { components: { custom_id: string; label: string }[] }[] }).components;
+    expect(row!.components[0]).toMatchObject({ label: 'Ask a follow-up' });
+
+    const answerId = (answer.response.body as { id: string }).id;
+    const click = fake.clickButton({ messageId: answerId, customId: row!.components[0]!.custom_id });
+    const modal = await fake.waitForRequest((r) => r.route.endsWith(`/${click.token}/callback`));
+    const shown = modal.body as { type: number; data: { custom_id: string; components: { components: { custom_id: string }[] }[] } };
+    expect(shown.type).toBe(InteractionResponseType.Modal);
+
+    const followUpQuestion = 'and how much faster is it?';
+    const inputId = shown.data.components[0]!.components[0]!.custom_id;
+    const submitted = fake.submitModal({ customId: shown.data.custom_id, fields: { [inputId]: followUpQuestion }, messageId: answerId });
+    const reply = await fake.waitForRequest((r) => editOfOriginal(fake, submitted.token)(r) && (r.body as MessageBody).embeds[0]?.footer !== undefined);
+
+    const history = [
+      { role: 'user' as const, text: question },
+      { role: 'assistant' as const, text: (await engine.ask(question)).text },
+    ];
+    const withHistory = (await engine.ask(followUpQuestion, { history })).text;
+    expect(withHistory).not.toBe((await engine.ask(followUpQuestion)).text);
+    expect((reply.body as MessageBody).embeds[0]!.description).toBe(withHistory);
+    expect((reply.body as MessageBody).allowed_mentions).toEqual(NO_PINGS);
+  });
+
   it('counts a mention of its managed role (@Paperboy picked from the role list) as a mention', async () => {
     const { fake } = await startBot(engine, { messageContent: true });
     const question = 'Which model does speech recognition with CTC?';

@@ -2,15 +2,16 @@
  * How a question's messages move on Discord: a slash command's deferred reply and follow-ups, or
  * a mention's reply chain. Rendering is the shared Discord markdown; nothing here decides what is said.
  */
-import { DiscordAPIError, MessageFlags, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import { DiscordAPIError, MessageFlags, type APIActionRowComponent, type APIButtonComponent, type ChatInputCommandInteraction, type Message, type ModalSubmitInteraction } from 'discord.js';
 import { ConversationGoneError, type ChatRenderer, type ChatTransport, type ConversationMessage } from '../../src/chat/transport.ts';
 import { COLORS, DISCORD_LIMITS, escapeDiscord, formatAnswer, formatNotice, truncate, unescapeDiscord, type DiscordMessage } from '../format/discord-markdown.ts';
 import { digestPaperIds } from './digest-thread.ts';
+import { followUpButton } from './follow-up-components.ts';
 import { errorForLog } from './guards.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 
 /** A message as sent; `ephemeral` notes are shown to the asker only. */
-export type DiscordOutgoing = DiscordMessage & { ephemeral?: boolean };
+export type DiscordOutgoing = DiscordMessage & { ephemeral?: boolean; components?: APIActionRowComponent<APIButtonComponent>[] };
 
 /** Discord's answers when the interaction or message to reply to no longer exists. */
 const GONE_CODES: Record<number, string> = {
@@ -49,14 +50,22 @@ function partialAnswer(question: string, text: string): DiscordMessage {
 export const discordRenderer: ChatRenderer<DiscordOutgoing> = {
   placeholder: formatNotice,
   partial: (soFar, question) => partialAnswer(question, soFar),
-  answer: (answer, question) => formatAnswer(answer, { question }),
+  // The button sits on the first part, whose embed carries the question and the start of the answer.
+  answer: (answer, question) => formatAnswer(answer, { question }).map((m, i) => (i === 0 ? { ...m, components: [followUpButton] } : m)),
   notice: (text) => ({ ...formatNotice(text), ephemeral: true }),
 };
 
 const ephemeralFlags = { flags: MessageFlags.Ephemeral } as const;
 
-/** `/ask`: the deferred reply ("Paperboy is thinking…") is the placeholder; notes are ephemeral. */
-export function interactionTransport(interaction: ChatInputCommandInteraction, ctx: DiscordHandlerContext): ChatTransport<DiscordOutgoing> {
+/**
+ * `/ask` or a follow-up modal: the deferred reply ("Paperboy is thinking…") is the placeholder;
+ * notes are ephemeral. `history` is the conversation the interaction continues (none for `/ask`).
+ */
+export function interactionTransport(
+  interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
+  ctx: DiscordHandlerContext,
+  { history = async () => [] }: { history?: () => Promise<ConversationMessage[]> } = {},
+): ChatTransport<DiscordOutgoing> {
   const followUp = async ({ ephemeral, ...message }: DiscordOutgoing) =>
     (await orGone(() => interaction.followUp({ ...message, ...(ephemeral && ephemeralFlags) }))).id;
   return {
@@ -78,8 +87,8 @@ export function interactionTransport(interaction: ChatInputCommandInteraction, c
       if (interaction.deferred || interaction.replied) await followUp({ ...message, ephemeral: true });
       else await orGone(() => interaction.reply({ ...message, ...ephemeralFlags }));
     },
-    history: async () => [],
-    digestPaperIds: () => digestPaperIds(interaction, ctx),
+    history,
+    digestPaperIds: () => digestPaperIds({ channel: interaction.channel, channelId: interaction.channelId ?? '' }, ctx),
   };
 }
 

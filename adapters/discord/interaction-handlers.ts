@@ -8,6 +8,8 @@ import { escapeDiscord, formatNotice, formatPaper, formatSearchResults, formatTi
 import { COMMAND, OPTION } from './commands.ts';
 import { digestSubcommands } from './digest-subcommands.ts';
 import { discordRenderer, interactionTransport, orGone } from './discord-transport.ts';
+import { FOLLOW_UP } from './follow-up-components.ts';
+import { onFollowUpButton, onFollowUpSubmit } from './follow-up.ts';
 import { errorForLog } from './guards.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 
@@ -26,6 +28,9 @@ export async function handleInteraction(interaction: Interaction, ctx: DiscordHa
     );
     return;
   }
+  const followUpFailed = (error: unknown) => ctx.logger.error({ ...about, err: errorForLog(error) }, 'Discord follow-up failed');
+  if (interaction.isButton() && interaction.customId === FOLLOW_UP.button) return void (await onFollowUpButton(interaction).catch(followUpFailed));
+  if (interaction.isModalSubmit() && interaction.customId === FOLLOW_UP.modal) return void (await onFollowUpSubmit(interaction, ctx).catch(followUpFailed));
   if (!interaction.isChatInputCommand()) return;
   const command = interaction.commandName;
   try {

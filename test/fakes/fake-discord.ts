@@ -102,6 +102,10 @@ export interface FakeDiscord {
   waitForFrame(match: (frame: GatewayFrame) => boolean, timeoutMs?: number): Promise<GatewayFrame>;
   /** Dispatches INTERACTION_CREATE for a slash command used in the guild channel (or in one of its threads). */
   slashCommand(input: { name: string; options?: unknown[]; user?: FakeUser; channelId?: string }): SentInteraction;
+  /** Dispatches INTERACTION_CREATE for a click on a button (`customId`) of a message. */
+  clickButton(input: { messageId: string; customId: string; user?: FakeUser }): SentInteraction;
+  /** Dispatches INTERACTION_CREATE for a submitted modal, with its text inputs by custom id; `messageId` when it was opened from that message's button. */
+  submitModal(input: { customId: string; fields: Record<string, string>; messageId?: string; user?: FakeUser }): SentInteraction;
   /** Dispatches INTERACTION_CREATE for autocomplete on `focused`, the option being typed. */
   autocomplete(input: { name: string; focused: { name: string; value: string }; user?: FakeUser }): SentInteraction;
   /** Dispatches MESSAGE_CREATE in the guild channel (or one of its threads), optionally as a reply; returns the message id. */
@@ -301,7 +305,7 @@ export async function startFakeDiscord({
       mentions: [],
       ...plainMessageFields(),
       flags: b.flags ?? 0,
-      components: [],
+      components: b.components ?? [],
       ...(b.nonce !== undefined ? { nonce: b.nonce } : {}),
       ...(b.message_reference ? { message_reference: { channel_id: channel, guild_id: guildId, ...b.message_reference } } : {}),
       ...(webhook ? { webhook_id: appId, application_id: appId } : {}),
@@ -410,7 +414,10 @@ export async function startFakeDiscord({
       : { id: channelId, type: 0, guild_id: guildId, name: 'papers', permissions: '84992' };
   }
 
-  function interaction(type: 2 | 4, data: Record<string, unknown>, user: FakeUser, inChannel = channelId): SentInteraction {
+  /** Type 2 (command) and 4 (autocomplete) carry command data; 3 (component) and 5 (modal submit) their own, and the message clicked. */
+  function interaction(type: 2 | 3 | 4 | 5, data: Record<string, unknown>, user: FakeUser, inChannel = channelId, onMessage?: string): SentInteraction {
+    const message = onMessage === undefined ? undefined : messages.get(onMessage);
+    if (onMessage !== undefined && !message) throw new Error(`Fake Discord: no message ${onMessage}`);
     const sent = { id: nextId(), token: `itoken-${randomUUID()}` };
     interactions.set(sent.token, { acknowledged: false });
     dispatch('INTERACTION_CREATE', {
@@ -419,7 +426,8 @@ export async function startFakeDiscord({
       type,
       token: sent.token,
       version: 1,
-      data: { id: nextId(), type: 1, guild_id: guildId, ...data },
+      data: type === 2 || type === 4 ? { id: nextId(), type: 1, guild_id: guildId, ...data } : data,
+      ...(message && { message }),
       guild_id: guildId,
       channel_id: inChannel,
       channel: channelPayload(inChannel),
@@ -466,6 +474,15 @@ export async function startFakeDiscord({
     slashCommand: ({ name, options = [], user = DEFAULT_USER, channelId: inChannel }) => interaction(2, { name, options }, user, inChannel),
     autocomplete: ({ name, focused, user = DEFAULT_USER }) =>
       interaction(4, { name, options: [{ type: 3, name: focused.name, value: focused.value, focused: true }] }, user),
+    clickButton: ({ messageId, customId, user = DEFAULT_USER }) => {
+      const channel = messages.get(messageId)?.channel_id as string | undefined;
+      return interaction(3, { custom_id: customId, component_type: 2 }, user, channel, messageId);
+    },
+    submitModal: ({ customId, fields, messageId, user = DEFAULT_USER }) => {
+      const channel = messageId === undefined ? channelId : (messages.get(messageId)?.channel_id as string | undefined);
+      const components = Object.entries(fields).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] }));
+      return interaction(5, { custom_id: customId, components }, user, channel, messageId);
+    },
     message({ content, mentionsBot = false, mentionsBotRole = false, replyTo, user = DEFAULT_USER, channelId: inChannel = channelId }) {
       const id = nextId();
       if (!knownChannel(inChannel)) throw new Error(`Fake Discord: no channel ${inChannel}`);
