@@ -52,6 +52,7 @@ const schema = z.object({
 
   RATE_LIMIT_PER_MINUTE: positiveInt(6),
   MAX_QUESTION_CHARS: positiveInt(2000),
+  ANSWER_TIMEOUT_MS: positiveInt(90_000),
 
   DIGEST_CRON: z.string().default('0 9 * * 1-5'),
   DIGEST_TZ: z.string().default('UTC'),
@@ -76,6 +77,8 @@ export interface Config {
   llm?: { apiKey?: string; baseURL?: string; chatModel: string; timeoutMs: number; maxRetries: number; comparisonAgent?: boolean };
   embeddings: { kind: 'builtin' } | { kind: 'openai'; model: string; apiKey?: string; baseURL?: string };
   limits: { ratePerMinute: number; maxQuestionChars: number };
+  /** How long a chat answer may take before the asker gets an apology; a claimed question's lease is twice this. */
+  answerTimeoutMs: number;
   slack?: {
     botToken: string;
     appToken?: string;
@@ -183,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
       ? { kind: 'openai', model: e.EMBEDDING_MODEL, apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL }
       : { kind: 'builtin' },
     limits: { ratePerMinute: e.RATE_LIMIT_PER_MINUTE, maxQuestionChars: e.MAX_QUESTION_CHARS },
+    answerTimeoutMs: e.ANSWER_TIMEOUT_MS,
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,

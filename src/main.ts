@@ -55,13 +55,13 @@ async function main(): Promise<void> {
     // The digest poster has its own client without automatic retries: a retried post whose
     // response was lost would publish the digest twice (the ledger asks findExisting instead).
     posters.slack = createSlackDigestPoster({ client: createDigestWebClient(config.slack, logger), logger });
-    const slack = createSlackApp({ engine, claims, config: config.slack, limits: config.limits, logger, digests });
+    const slack = createSlackApp({ engine, claims, config: config.slack, limits: config.limits, answerTimeoutMs: config.answerTimeoutMs, logger, digests });
     await slack.start();
     stops.push(() => slack.stop());
     logger.info({ mode: config.slack.appToken ? 'socket' : 'http' }, 'Slack adapter started');
   }
   if (config.discord) {
-    const discord = createDiscordBot({ engine, claims, config: config.discord, limits: config.limits, logger, digests });
+    const discord = createDiscordBot({ engine, claims, config: config.discord, limits: config.limits, answerTimeoutMs: config.answerTimeoutMs, logger, digests });
     // The poster uses the client's REST connection, which has the token only after login.
     await discord.start();
     posters.discord = createDiscordDigestPoster(discord.client, { logger });

@@ -30,7 +30,7 @@ export interface SlackAppOptions {
   streamEditIntervalMs?: number;
   /** How long an answer may take before the asker gets an apology instead (default 90 s). */
   answerTimeoutMs?: number;
-  /** How long a claimed question is protected from takeover by a redelivery (default: the answer timeout plus 30 s). */
+  /** How long a claimed question is protected from takeover by a redelivery (default: twice the answer timeout). */
   claimLeaseMs?: number;
 }
 

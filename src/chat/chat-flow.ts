@@ -24,7 +24,8 @@ export interface ChatFlowOptions {
   streamEditIntervalMs?: number;
   /**
    * How long a claim protects a question being answered; after it, a redelivery takes the question
-   * over. Default: the answer deadline plus a margin, so a live attempt is never taken over.
+   * over. Default: twice the answer deadline, so a live attempt is not taken over, while Slack's
+   * last retry (5 minutes after the event) still finds a dead attempt's lease over.
    */
   leaseMs?: number;
   now?: () => Date;
@@ -64,7 +65,7 @@ export function createChatFlow({
   logger,
   answerTimeoutMs = 90_000,
   streamEditIntervalMs = STREAM_EDIT_INTERVAL_MS,
-  leaseMs = answerTimeoutMs + 30_000,
+  leaseMs = 2 * answerTimeoutMs,
   now = () => new Date(),
 }: ChatFlowOptions): ChatFlow {
   const processId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

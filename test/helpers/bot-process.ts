@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface BotProcess {
+  child: ChildProcess;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * `npm start` as a user runs it: the composition root in its own process (and, with `group`, its
+ * own process group, so a test can kill -9 all of it).
+ */
+export function spawnBot(env: Record<string, string>, { group = false } = {}): BotProcess {
+  let stderr = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, CI: 'true', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: group,
+  });
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stderr: () => stderr, exited };
+}
+
+/** Resolves once the HTTP receiver answers at `url`. */
+export async function waitUntilListening(url: string, bot: BotProcess, deadline = Date.now() + 60_000): Promise<void> {
+  while (Date.now() < deadline) {
+    if (bot.child.exitCode !== null) throw new Error(`bot exited with ${bot.child.exitCode}:\n${bot.stderr()}`);
+    const ok = await fetch(url, { method: 'POST' }).then(() => true, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`bot did not start:\n${bot.stderr()}`);
+}
