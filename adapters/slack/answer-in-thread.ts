@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import { answerToSlack, mrkdwnMessage } from '../format/slack-blocks.ts';
+import { NO_UNFURL, answerToSlack, mrkdwnMessage } from '../format/slack-blocks.ts';
 import { markdownToMrkdwn, slackTextToPlain } from '../format/slack-mrkdwn.ts';
 import type { Turn } from '../../src/types.ts';
 import { createEditThrottle } from '../shared/throttled-edits.ts';
@@ -57,7 +57,7 @@ export async function answerInThread(client: webApi.WebClient, q: SlackQuestion,
       return;
     }
 
-    const placeholder = await client.chat.postMessage({ channel: q.channel, thread_ts: threadTs, text: await placeholderFor(engine) });
+    const placeholder = await client.chat.postMessage({ channel: q.channel, thread_ts: threadTs, text: await placeholderFor(engine), ...NO_UNFURL });
     placeholderTs = placeholder.ts;
 
     const history = q.threadTs === undefined ? [] : await threadHistory(client, q, log);
