@@ -104,7 +104,7 @@ describe('Discord bot over the real engine', () => {
     expect(body.allowed_mentions).toEqual(NO_PINGS);
     expect(body.embeds).toHaveLength(1);
     const [embed] = body.embeds;
-    expect(embed!.title).toBe(question);
+    expect(embed!.title).toBe('Which model does speech recognition with CTC? @\u200beveryone');
     expect(embed!.description).toBe(expected.text);
     expect(embed!.description).toMatch(/\[1\]/);
     expect(embed!.fields!.map((f) => f.name)).toEqual(expected.citations.map((c) => `Source [${c.n}]`));

@@ -339,7 +339,7 @@ describe('Discord digests', () => {
       await digests.subscribe('discord', fake.channelId, { userId: 'U1' });
       const { deferred, message } = await reply(fake, digest('now'));
       expect(deferred).toEqual({ flags: MessageFlags.Ephemeral });
-      expect(message.content).toBe('Only Paperboy admins (ADMIN_USER_IDS) can post a digest now.');
+      expect(message.content).toBe('Only Paperboy admins (ADMIN\\_USER\\_IDS) can post a digest now.');
       expect(channelPosts(fake)).toEqual([]);
     });
 

@@ -116,7 +116,7 @@ describe('Slack digests', () => {
     expect(lines.slice(6, 8)).toEqual(['', '*retrieval*']);
     expect(lines[8]).toMatch(paperLine('3001.00004', 'Dense Retrieval with Hard Negative Mining for Open-Domain Question Answering', 40));
     expect(lines.slice(11)).toEqual(['', '_Longer summaries are in the thread. Mention me there to ask about these papers._']);
-    expect(top!.params.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: top!.params.text } }]);
+    expect(top!.params.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: top!.params.text, verbatim: true } }]);
 
     const ts = top!.response?.ts;
     expect(thread!.params).toMatchObject({ channel: 'C0DIGEST', thread_ts: ts, unfurl_links: 'false' });
@@ -291,7 +291,9 @@ describe('/papers digest', () => {
     expect(subscribed).toEqual({
       response_type: 'in_channel',
       text: `This channel now gets a daily digest of new papers about speech, retrieval. The next one comes ${nineAm}. Ask about the papers in each digest's thread.`,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: expect.stringContaining('This channel now gets') } }],
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: expect.stringContaining('This channel now gets'), verbatim: true } }],
+      unfurl_links: false,
+      unfurl_media: false,
     });
     expect(await h.digests.status('slack', 'C0SUB')).toMatchObject({ subscribed: true, topics: ['speech', 'retrieval'] });
 

@@ -199,6 +199,11 @@ describe('hostile text', () => {
     expect(renderSlack({ text: HOSTILE }).links.length).toBeGreaterThan(2);
   });
 
+  it('escapeMrkdwn keeps characters that cannot format as typed', () => {
+    expect(escapeMrkdwn('Set ADMIN_USER_IDS, e.g. "0 9 * * 1-5" or 2*3')).toBe('Set ADMIN_USER_IDS, e.g. "0 9 * * 1-5" or 2*3');
+    expect(escapeMrkdwn('_x_ *y* ~z~')).toBe('\u02cdx\u02cd \u2217y\u2217 \u223cz\u223c');
+  });
+
   it('answers, search results and papers show no link but their own Sources', () => {
     const paper: Paper = {
       id: '2501.00001', title: HOSTILE, abstract: HOSTILE, authors: ['<@U1>'], url: 'https://arxiv.org/abs/2501.00001',

@@ -41,7 +41,8 @@ function subcommand(definition: APIApplicationCommandSubcommandOption, run: Run)
         await run(interaction, digests);
       } catch (error) {
         if (!(error instanceof DigestRequestError)) throw error;
-        await answer(interaction, formatNotice(error.message), { ephemeral: true });
+        // The message can quote what the user typed (a cron pattern, a topic).
+        await answer(interaction, formatNotice(escapeDiscord(error.message)), { ephemeral: true });
       }
     },
   };

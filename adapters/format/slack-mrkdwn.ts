@@ -22,18 +22,34 @@ const WORD_JOINER = '\u2060';
 
 /** Look-alikes for Slack's formatting characters: mrkdwn has no escape, so plain text swaps them. */
 const FORMATTING_LOOKALIKES: Record<string, string> = { '*': '\u2217', _: '\u02cd', '~': '\u223c', '`': '\u02cb' };
+/**
+ * A `*`, `_` or `~` where it could open (after a non-letter, before a non-space) or close (after
+ * a non-space, before a non-letter) formatting, and every backtick. `snake_case` and the stars of
+ * `0 9 * * 1-5` cannot, so they are left as typed.
+ */
+const FORMATTING = /(?<![\p{L}\p{N}])[*_~](?=\S)|(?<=\S)[*_~](?![\p{L}\p{N}])|`/gu;
 
 /**
  * Escapes untrusted text (paper titles, abstracts, gists, topics, model text) for mrkdwn: after
  * this it cannot mention, broadcast, link, quote or format. `&`, `<`, `>` become entities (no
  * `<!channel>`, `<@U…>`, `<#C…>`, `<!subteam^…>` or `<url>`), bare `@channel`/`@here`/`@everyone`
  * and bare URLs are broken with a word joiner, a leading `>` cannot start a quote, and `*`, `_`,
- * `~`, `` ` `` become look-alikes.
+ * `~`, `` ` `` that could format become look-alikes.
  *
  * @example escapeMrkdwn('<!here> & *x*') // '&lt;!here&gt; &amp; ∗x∗'
  */
 export function escapeMrkdwn(text: string): string {
-  return escapeControl(text).replace(/[*_~`]/g, (c) => FORMATTING_LOOKALIKES[c]!);
+  return escapeControl(text).replace(FORMATTING, (c) => FORMATTING_LOOKALIKES[c]!);
+}
+
+/**
+ * Untrusted text as an inline code span: nothing inside code formats, so only the control
+ * characters are escaped (and backticks swapped, so the text cannot end the span).
+ *
+ * @example mrkdwnCode('0 9 * * 1-5') // '`0 9 * * 1-5`'
+ */
+export function mrkdwnCode(text: string): string {
+  return `\`${escapeControl(text).replace(/`/g, FORMATTING_LOOKALIKES['`']!)}\``;
 }
 
 /** Like `escapeMrkdwn` but keeps `*`, `_`, `~`, `` ` ``, for text whose formatting is converted next. */

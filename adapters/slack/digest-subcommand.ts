@@ -8,7 +8,7 @@ import { parseTopics, type DigestService, type DigestStatus } from '../../src/di
 import { DigestRequestError } from '../../src/digest/errors.ts';
 import { digestMrkdwn } from '../format/slack-digest.ts';
 import { mrkdwnMessage, plainMessage } from '../format/slack-blocks.ts';
-import { escapeMrkdwn } from '../format/slack-mrkdwn.ts';
+import { escapeMrkdwn, mrkdwnCode } from '../format/slack-mrkdwn.ts';
 import type { SlashContext, SlashReply, Subcommand } from './slash-command.ts';
 
 const PLATFORM = 'slack';
@@ -99,12 +99,12 @@ function statusText(s: DigestStatus, slashCommand: string): string {
   if (s.status === 'removed') {
     lines.push(`Digests stopped here: I lost access to this channel (${escapeMrkdwn(s.removedReason ?? 'removed')}). Invite me back, then subscribe again.`);
   } else if (!s.subscribed) {
-    lines.push(`This channel does not get a daily digest. Start one with \`${escapeMrkdwn(slashCommand)} digest subscribe [topics…]\`.`);
+    lines.push(`This channel does not get a daily digest. Start one with ${mrkdwnCode(`${slashCommand} digest subscribe [topics…]`)}.`);
   } else {
     lines.push(
       '*Daily digest in this channel*',
       `• Topics: ${s.topics.length > 0 ? escapeMrkdwn(s.topics.join(', ')) : 'everything new'}`,
-      `• Schedule: \`${escapeMrkdwn(s.cron)}\` (${escapeMrkdwn(s.timezone)})`,
+      `• Schedule: ${mrkdwnCode(s.cron)} (${escapeMrkdwn(s.timezone)})`,
       ...(s.nextRun ? [`• Next digest: ${slackDate(s.nextRun, s.timezone)}`] : []),
     );
   }
