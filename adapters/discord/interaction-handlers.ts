@@ -4,6 +4,7 @@ import {
   COLORS,
   DISCORD_LIMITS,
   escapeDiscord,
+  safeMarkdown,
   formatAnswer,
   formatNotice,
   formatPaper,
@@ -131,7 +132,7 @@ function partialAnswer(question: string, text: string): DiscordMessage {
       {
         color: COLORS.answer,
         title: truncate(escapeDiscord(question), DISCORD_LIMITS.embedTitle),
-        description: `${truncate(text, DISCORD_LIMITS.embedDescription - 2)} …`,
+        description: `${truncate(safeMarkdown(text), DISCORD_LIMITS.embedDescription - 2)} …`,
       },
     ],
     allowedMentions: NO_MENTIONS,
