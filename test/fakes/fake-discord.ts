@@ -64,7 +64,12 @@ export interface GatewayFrame {
 export interface FakeUser {
   id: string;
   username: string;
+  /** The member's permissions in the channel (a bit set as a decimal string); default: a plain member's. */
+  permissions?: string;
 }
+
+/** View Channel, Send Messages, Embed Links, Read Message History: a plain member's, and the bot's by default. */
+export const MEMBER_PERMISSIONS = '84992';
 
 export interface SentInteraction {
   id: string;
@@ -79,6 +84,8 @@ export interface FakeDiscordOptions {
   messageContentAllowed?: boolean;
   /** Whether the bot may start threads (the Create Public Threads permission); else 50013. */
   threadsAllowed?: boolean;
+  /** The bot's permissions in the channel, as interactions carry them (`app_permissions`). */
+  appPermissions?: string;
 }
 
 /** The errors Discord answers for a channel the bot cannot use. */
@@ -99,7 +106,7 @@ export interface FakeDiscord {
   /** Resolves with the first gateway frame (past or future) that matches. */
   waitForFrame(match: (frame: GatewayFrame) => boolean, timeoutMs?: number): Promise<GatewayFrame>;
   /** Dispatches INTERACTION_CREATE for a slash command used in the guild channel (or in one of its threads). */
-  slashCommand(input: { name: string; options?: unknown[]; user?: FakeUser; channelId?: string }): SentInteraction;
+  slashCommand(input: { name: string; options?: unknown[]; user?: FakeUser; channelId?: string; inDm?: boolean }): SentInteraction;
   /** Dispatches INTERACTION_CREATE for autocomplete on `focused`, the option being typed. */
   autocomplete(input: { name: string; focused: { name: string; value: string }; user?: FakeUser }): SentInteraction;
   /** Dispatches MESSAGE_CREATE in the guild channel (or one of its threads), optionally as a reply; returns the message id. */
@@ -137,11 +144,13 @@ export async function startFakeDiscord({
   heartbeatIntervalMs = 1000,
   messageContentAllowed = true,
   threadsAllowed = true,
+  appPermissions = MEMBER_PERMISSIONS,
 }: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const nextId = createIds();
   const appId = nextId();
   const guildId = nextId();
   const channelId = nextId();
+  const dmChannelId = nextId();
   const botUser: FakeUser = { id: appId, username: 'Paperboy' };
   const requests: RecordedRequest[] = [];
   const gatewayFrames: GatewayFrame[] = [];
@@ -384,7 +393,8 @@ export async function startFakeDiscord({
   }
 
   function member(user: FakeUser, bot = false) {
-    return { user: apiUser(user, bot), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, permissions: '84992' };
+    const permissions = user.permissions ?? MEMBER_PERMISSIONS;
+    return { user: apiUser(user, bot), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, permissions };
   }
 
   /** The channel object interactions carry: the guild channel, or a thread of it. */
@@ -396,26 +406,26 @@ export async function startFakeDiscord({
       : { id: channelId, type: 0, guild_id: guildId, name: 'papers', permissions: '84992' };
   }
 
-  function interaction(type: 2 | 4, data: Record<string, unknown>, user: FakeUser, inChannel = channelId): SentInteraction {
+  function interaction(type: 2 | 4, data: Record<string, unknown>, user: FakeUser, inChannel = channelId, inDm = false): SentInteraction {
     const sent = { id: nextId(), token: `itoken-${randomUUID()}` };
     interactions.set(sent.token, { acknowledged: false });
+    // In a DM with the bot there is no guild and no member, only the user.
+    const where = inDm
+      ? { channel_id: dmChannelId, channel: { id: dmChannelId, type: 1 }, user: apiUser(user), context: 1 }
+      : { guild_id: guildId, channel_id: inChannel, channel: channelPayload(inChannel), member: member(user), context: 0 };
     dispatch('INTERACTION_CREATE', {
       id: sent.id,
       application_id: appId,
       type,
       token: sent.token,
       version: 1,
-      data: { id: nextId(), type: 1, guild_id: guildId, ...data },
-      guild_id: guildId,
-      channel_id: inChannel,
-      channel: channelPayload(inChannel),
-      member: member(user),
-      app_permissions: '84992',
+      data: { id: nextId(), type: 1, ...(!inDm && { guild_id: guildId }), ...data },
+      ...where,
+      app_permissions: appPermissions,
       locale: 'en-US',
-      guild_locale: 'en-US',
+      ...(!inDm && { guild_locale: 'en-US' }),
       entitlements: [],
       authorizing_integration_owners: { '0': guildId },
-      context: 0,
     });
     return sent;
   }
@@ -448,7 +458,7 @@ export async function startFakeDiscord({
     gatewayFrames,
     waitForRequest: (match, timeoutMs = 10_000) => waitFor('request', requests, match, timeoutMs, 'REST request'),
     waitForFrame: (match, timeoutMs = 10_000) => waitFor('frame', gatewayFrames, match, timeoutMs, 'gateway frame'),
-    slashCommand: ({ name, options = [], user = DEFAULT_USER, channelId: inChannel }) => interaction(2, { name, options }, user, inChannel),
+    slashCommand: ({ name, options = [], user = DEFAULT_USER, channelId: inChannel, inDm }) => interaction(2, { name, options }, user, inChannel, inDm),
     autocomplete: ({ name, focused, user = DEFAULT_USER }) =>
       interaction(4, { name, options: [{ type: 3, name: focused.name, value: focused.value, focused: true }] }, user),
     message({ content, mentionsBot = false, replyTo, user = DEFAULT_USER, channelId: inChannel = channelId }) {
