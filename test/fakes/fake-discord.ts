@@ -121,6 +121,8 @@ export interface FakeDiscord {
   failNext(match: (request: Omit<RecordedRequest, 'response'>) => boolean, response: FakeResponse): void;
   /** Cuts the gateway connection without a close frame, as a network failure would. */
   dropGatewayConnection(): void;
+  /** Closes the gateway connection with a close code, as Discord does (4004: the token was revoked). */
+  closeGateway(code: number, reason: string): void;
   close(): Promise<void>;
 }
 
@@ -497,6 +499,9 @@ export async function startFakeDiscord({
     },
     dropGatewayConnection() {
       socket?.terminate();
+    },
+    closeGateway(code, reason) {
+      socket?.close(code, reason);
     },
     async close() {
       for (const client of wss.clients) client.terminate();

@@ -116,6 +116,12 @@ export async function startFakeSlackApi({
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
+    // Like slack.com: Web API methods live under /api/ only.
+    if (!url.pathname.startsWith('/api/')) {
+      record({ method: url.pathname, params: {}, token, response: { status: 404 } });
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not found</body></html>');
+      return;
+    }
     const method = url.pathname.replace(/^\/api\//, '');
     const params = parseParams(raw, req.headers['content-type']);
     const channelError = channelErrors.get(String(params.channel ?? ''));
