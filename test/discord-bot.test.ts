@@ -13,11 +13,12 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { createDiscordBot } from '../adapters/discord/create-discord-bot.ts';
 import { DISCORD_LIMITS, unescapeDiscord } from '../adapters/format/discord-markdown.ts';
 import { rateLimitMessage } from '../src/chat/rate-limit.ts';
-import { openQuestionClaims } from '../src/store/question-claims.ts';
+import { openQuestionClaims, type QuestionClaims } from '../src/store/question-claims.ts';
 import type { Config } from '../src/config.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import type { Answer, Engine } from '../src/types.ts';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type RecordedRequest, type SentMessageBody } from './fakes/fake-discord.ts';
+import { freePort } from './helpers/ports.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
 const TOKEN = 'test-token-Nzk5.discord-bot';
@@ -121,7 +122,7 @@ describe('Discord bot over the real engine', () => {
     expect(body.allowed_mentions).toEqual(NO_PINGS);
     expect(body.embeds).toHaveLength(1);
     const [embed] = body.embeds;
-    expect(embed!.title).toBe(question);
+    expect(embed!.title).toBe('Which model does speech recognition with CTC? @\u200beveryone');
     expect(embed!.description).toBe(expected.text);
     expect(embed!.description).toMatch(/\[1\]/);
     expect(embed!.fields!.map((f) => f.name)).toEqual(expected.citations.map((c) => `Source [${c.n}]`));
@@ -348,6 +349,58 @@ describe('Discord bot over the real engine', () => {
     await expect(bot.start()).rejects.toThrow(
       'Discord refused the Message Content intent. Turn it on in the Developer Portal (your app → Bot → Privileged Gateway Intents) or set DISCORD_MESSAGE_CONTENT=false.',
     );
+  });
+});
+
+describe('Discord start-up and fatal closes', () => {
+  const limits = { ratePerMinute: 100, maxQuestionChars: 2000 };
+
+  async function failedStart(apiUrl: string): Promise<string | undefined> {
+    const bot = createDiscordBot({ engine: {} as Engine, claims: {} as QuestionClaims, config: { token: TOKEN, apiUrl, messageContent: false }, limits, logger: createLogger('silent') });
+    onTestFinished(() => bot.stop());
+    return bot.start().then(() => undefined, (error: unknown) => (error as Error).message);
+  }
+
+  it('names DISCORD_API_URL when Discord cannot be reached there', async () => {
+    const port = await freePort();
+    expect(await failedStart(`http://127.0.0.1:${port}/api`)).toBe(
+      `Cannot reach DISCORD_API_URL (http://127.0.0.1:${port}/api) (ECONNREFUSED): check the network, a proxy, or DISCORD_API_URL.`,
+    );
+  });
+
+  it('names DISCORD_API_URL when it is not the REST base', async () => {
+    const fake = await startFakeDiscord({ token: TOKEN });
+    onTestFinished(() => fake.close());
+    const origin = fake.apiUrl.replace(/\/api$/, '');
+    expect(await failedStart(origin)).toBe(
+      `DISCORD_API_URL (${origin}) answered HTTP 404 for /gateway/bot: it must be the REST base, ending in /api (e.g. https://discord.com/api).`,
+    );
+  });
+
+  it('reports a token revoked mid-session (gateway close 4004) once, as fatal, naming DISCORD_TOKEN', async () => {
+    const fake = await startFakeDiscord({ token: TOKEN });
+    const fatal: Error[] = [];
+    const bot = createDiscordBot({
+      engine: {} as Engine,
+      claims: {} as QuestionClaims,
+      config: { token: TOKEN, apiUrl: fake.apiUrl, messageContent: false },
+      limits,
+      logger: createLogger('silent'),
+      onFatal: (error) => fatal.push(error),
+    });
+    onTestFinished(async () => {
+      await bot.stop();
+      await fake.close();
+    });
+    await bot.start();
+    expect(bot.connected()).toBe(true);
+
+    fake.closeGateway(4004, 'Authentication failed.');
+    await expect.poll(() => fatal.length).toBe(1);
+    expect(fatal[0]!.message).toBe(
+      'Discord rejected DISCORD_TOKEN. Copy the bot token from the Developer Portal (your app → Bot → Reset Token). (The gateway closed with 4004 mid-session.)',
+    );
+    expect(bot.connected()).toBe(false);
   });
 });
 

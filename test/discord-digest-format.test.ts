@@ -89,7 +89,7 @@ describe('formatDigest', () => {
     const field = top.embeds[0]!.fields![0]!;
     expect(field.name).toBe('\\# heading?');
     expect(field.value).toBe(
-      '• [Attention is \\[all\\](https://evil.example) you \\*need\\*](https://arxiv.org/abs/2611.00009) — Beats \\`code\\` and \\_\\_underline\\_\\_ @everyone.',
+      '• [Attention is \\[all\\](https\\://evil.example) you \\*need\\*](https://arxiv.org/abs/2611.00009) — Beats \\`code\\` and \\_\\_underline\\_\\_ @\u200beveryone.',
     );
     expect(thread[0]!.embeds[0]!.description).toContain('_A\\_B, C\\*D, E et al._');
   });

@@ -24,13 +24,15 @@ import { refreshSources } from '../src/digest/refresh-sources.ts';
 import { createDigestScheduler } from '../src/digest/scheduler.ts';
 import { createLogger } from '../src/logger.ts';
 import type { Engine } from '../src/types.ts';
-import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeUser, type RecordedRequest, type SentMessageBody } from './fakes/fake-discord.ts';
+import { MEMBER_PERMISSIONS, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeUser, type RecordedRequest, type SentMessageBody } from './fakes/fake-discord.ts';
 import { loadFixture, startFakePaperSources, type FakePaperSources } from './fakes/fake-paper-sources.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
 const TOKEN = 'digest-token-Nzk5.discord-bot';
 const NO_PINGS = { parse: [], replied_user: false };
 const ADMIN: FakeUser = { id: '300000000000000009', username: 'admin' };
+/** A member with Manage Channels (16) besides the usual permissions. */
+const MODERATOR: FakeUser = { id: '300000000000000007', username: 'moderator', permissions: String(BigInt(MEMBER_PERMISSIONS) | 16n) };
 const [SUBCOMMAND, STRING] = [1, 3];
 /** The fixture's list: four papers, ingested by the first scheduled run. */
 const HF_DAY = JSON.parse(loadFixture('hf-daily-2026-11-26.json')) as { paper: { id: string; title: string } }[];
@@ -282,7 +284,7 @@ describe('Discord digests', () => {
   describe('/digest', () => {
     it('subscribe says so in the channel, with the topics; status shows them privately with the next run', async () => {
       const { fake, digests } = await start();
-      const subscribed = await reply(fake, digest('subscribe', [stringOption('topics', 'Speech, retrieval ,speech')]));
+      const subscribed = await reply(fake, digest('subscribe', [stringOption('topics', 'Speech, retrieval ,speech')]), MODERATOR);
       expect(subscribed.type).toBe(InteractionResponseType.ChannelMessageWithSource);
       expect(subscribed.message.flags ?? 0).toBe(0);
       expect(subscribed.message.allowed_mentions).toEqual(NO_PINGS);
@@ -301,30 +303,57 @@ describe('Discord digests', () => {
 
     it('subscribe with a cron override uses it, and a bad one is refused privately', async () => {
       const { fake, digests } = await start();
-      const bad = await reply(fake, digest('subscribe', [stringOption('cron', 'every morning')]));
+      const bad = await reply(fake, digest('subscribe', [stringOption('cron', 'every morning')]), MODERATOR);
       expect(bad.message.flags).toBe(MessageFlags.Ephemeral);
       expect(bad.message.content).toContain('"every morning" is not a cron schedule');
       expect((await digests.status('discord', fake.channelId)).subscribed).toBe(false);
 
-      await reply(fake, digest('subscribe', [stringOption('cron', '30 7 * * *')]));
+      await reply(fake, digest('subscribe', [stringOption('cron', '30 7 * * *')]), MODERATOR);
       expect(await digests.status('discord', fake.channelId)).toMatchObject({ subscribed: true, cron: '30 7 * * *', nextRun: new Date('2030-01-08T07:30:00Z') });
     });
 
     it('unsubscribe turns it off in the channel, and says privately when there was nothing to turn off', async () => {
       const { fake, digests } = await start();
       await digests.subscribe('discord', fake.channelId, { userId: 'U1' });
-      const off = await reply(fake, digest('unsubscribe'));
+      const off = await reply(fake, digest('unsubscribe'), MODERATOR);
       expect(off.message).toMatchObject({ content: 'This channel no longer gets a daily digest.', allowed_mentions: NO_PINGS });
       expect(off.message.flags ?? 0).toBe(0);
       expect((await digests.status('discord', fake.channelId)).subscribed).toBe(false);
 
-      const again = await reply(fake, digest('unsubscribe'));
+      const again = await reply(fake, digest('unsubscribe'), MODERATOR);
       expect(again.message).toMatchObject({ content: 'This channel was not getting a daily digest.', flags: MessageFlags.Ephemeral });
+    });
+
+    it('subscribe and unsubscribe need Manage Channels (or a Paperboy admin), and only in a server', async () => {
+      const { fake, digests } = await start();
+      const refused = await reply(fake, digest('subscribe'));
+      expect(refused.message).toMatchObject({ content: "Changing this channel's digest needs the Manage Channels permission.", flags: MessageFlags.Ephemeral });
+      expect((await digests.status('discord', fake.channelId)).subscribed).toBe(false);
+
+      await reply(fake, digest('subscribe'), ADMIN);
+      expect((await digests.status('discord', fake.channelId)).subscribed).toBe(true);
+      expect((await reply(fake, digest('unsubscribe'))).message.content).toBe("Changing this channel's digest needs the Manage Channels permission.");
+      expect((await digests.status('discord', fake.channelId)).subscribed).toBe(true);
+
+      const { token } = fake.slashCommand({ ...digest('status'), user: MODERATOR, inDm: true });
+      const inDm = (await callback(fake, token)).body as { data: MessageBody };
+      expect(inDm.data).toMatchObject({ content: 'Digests are for server channels: run `/digest` in the channel that should get one.', flags: MessageFlags.Ephemeral });
+    });
+
+    it('subscribe says how to let Paperboy post when it cannot post in the channel', async () => {
+      // View Channel and Read Message History only.
+      const { fake, digests } = await start({ fakeOptions: { appPermissions: String(1024n | 65536n) } });
+      const refused = await reply(fake, digest('subscribe'), MODERATOR);
+      expect(refused.message).toMatchObject({
+        content: 'I cannot post in this channel: give me Send Messages, Embed Links here (channel settings → Permissions → add Paperboy), then subscribe again.',
+        flags: MessageFlags.Ephemeral,
+      });
+      expect((await digests.status('discord', fake.channelId)).subscribed).toBe(false);
     });
 
     it('preview shows the digest only to the asker and posts or records nothing', async () => {
       const { fake, digests } = await start();
-      await reply(fake, digest('subscribe'));
+      await reply(fake, digest('subscribe'), MODERATOR);
 
       const { deferred, message } = await reply(fake, digest('preview'));
       expect(deferred).toEqual({ flags: MessageFlags.Ephemeral });
@@ -340,7 +369,7 @@ describe('Discord digests', () => {
       await digests.subscribe('discord', fake.channelId, { userId: 'U1' });
       const { deferred, message } = await reply(fake, digest('now'));
       expect(deferred).toEqual({ flags: MessageFlags.Ephemeral });
-      expect(message.content).toBe('Only Paperboy admins (ADMIN_USER_IDS) can post a digest now.');
+      expect(message.content).toBe('Only Paperboy admins (ADMIN\\_USER\\_IDS) can post a digest now.');
       expect(channelPosts(fake)).toEqual([]);
     });
 

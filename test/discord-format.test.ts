@@ -14,6 +14,7 @@ import {
   type DiscordMessage,
 } from '../adapters/format/discord-markdown.ts';
 import type { Answer, Citation, Paper } from '../src/types.ts';
+import { discordTexts, renderDiscord } from './helpers/rendered-links.ts';
 
 const CITATION = /\[\d+(?:\s*[,;]\s*\d+)*\]/g;
 
@@ -163,7 +164,7 @@ describe('formatAnswer', () => {
     );
     const [first, second] = message!.embeds[0]!.fields!;
     expect(first!.value).toBe(
-      '[\\*\\*Bold\\*\\* \\_claims\\_ \\[x\\](https://evil.example) \\`code\\`](https://arxiv.org/abs/1%20%28v2%29)\n“\\# Not a heading \\*really\\*”',
+      '[\\*\\*Bold\\*\\* \\_claims\\_ \\[x\\](https\\://evil.example) \\`code\\`](https://arxiv.org/abs/1%20%28v2%29)\n“\\# Not a heading \\*really\\*”',
     );
     expect(second!.value).toBe('Sneaky');
   });
@@ -224,7 +225,7 @@ describe('formatPaper', () => {
     expect(embed.title).toMatch(/^OWSM-CTC: Very .*…$/);
     expect(embed.description!.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
     expect(embed.fields).toEqual([
-      { name: 'Authors', value: 'Ada @everyone, Bo' },
+      { name: 'Authors', value: 'Ada @\u200beveryone, Bo' },
       { name: 'Published', value: '2024-02-20', inline: true },
       { name: 'ID', value: '`2402.12654`', inline: true },
     ]);
@@ -262,5 +263,39 @@ describe('truncate and linkedTitle', () => {
   it('links only http(s) URLs', () => {
     expect(linkedTitle({ title: 'T', url: 'ftp://x.org/a' })).toBe('T');
     expect(linkedTitle({ title: 'T', url: 'https://x.org/a_(b)' })).toBe('[T](https://x.org/a_%28b%29)');
+  });
+});
+
+describe('hostile text', () => {
+  const HOSTILE = [
+    '# Heading [click me](https://evil.example/phish) and [again](https://evil.example/2) on one line',
+    'bare https://evil.example/bare and <https://evil.example/angle> www.evil.example',
+    '<@123456789012345678> <@!123456789012345678> <@&223456789012345678> <#323456789012345678> @everyone @here',
+    '> a quote',
+    '-# subtext',
+    '- a list',
+    '1. numbered',
+    '||spoiler|| *em* __under__ ~~strike~~ `code` ```block```',
+  ].join('\n');
+
+  it('escapeDiscord leaves no link, mention, heading, list or quote, and reads back unchanged', () => {
+    const escaped = escapeDiscord(HOSTILE);
+    expect(renderDiscord(escaped)).toEqual({ links: [], mentions: [] });
+    expect(escaped.split('\n').filter((line) => /^\s*(#|-|>|\d+\.\s)/.test(line))).toEqual([]);
+    expect(unescapeDiscord(escaped)).toBe(HOSTILE);
+    // The check itself sees what the raw text would do.
+    expect(renderDiscord(HOSTILE).links).toEqual(expect.arrayContaining(['https://evil.example/phish', 'https://evil.example/2', 'https://evil.example/bare']));
+    expect(renderDiscord(HOSTILE).mentions).toHaveLength(6);
+  });
+
+  it('an answer keeps its emphasis and citations but no link or mention from its text', () => {
+    const text = `**Paper** [1]: ${HOSTILE} [1, 2] [3](https://evil.example/3)`;
+    const [message] = formatAnswer(answer({ text, citations: [citation(1, HOSTILE)] }));
+    const embed = message!.embeds[0]!;
+    expect(embed.description).toMatch(/^\*\*Paper\*\* \[1\]: /);
+    expect(embed.description).toContain(' [1, 2] ');
+    const rendered = discordTexts(message!).map(renderDiscord);
+    expect(rendered.flatMap((r) => r.links)).toEqual([citation(1).url]);
+    expect(rendered.flatMap((r) => r.mentions)).toEqual([]);
   });
 });

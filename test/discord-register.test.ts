@@ -31,6 +31,8 @@ function expectPaperboyCommands(request: RecordedRequest): void {
   expect(option('ask')).toMatchObject({ type: ApplicationCommandOptionType.String, name: 'question', required: true });
   expect(option('search')).toMatchObject({ type: ApplicationCommandOptionType.String, name: 'query', required: true });
   expect(option('paper')).toMatchObject({ type: ApplicationCommandOptionType.String, name: 'title', required: true, autocomplete: true });
+  // Changing a channel's digest is for moderators (Manage Channels = 16), in servers only.
+  expect(commands.find((c) => c.name === 'digest')).toMatchObject({ default_member_permissions: '16', contexts: [0], dm_permission: false });
   for (const command of commands) {
     expect(command.description.length).toBeGreaterThan(0);
     expect(command.description.length).toBeLessThanOrEqual(100);

@@ -10,11 +10,12 @@ import { createEngine } from '../src/engine.ts';
 import { createLlm } from '../src/llm/create-llm.ts';
 import { createLogger } from '../src/logger.ts';
 import type { Engine } from '../src/types.ts';
-import { startFakeDiscord } from './fakes/fake-discord.ts';
+import { startFakeDiscord, type SentMessageBody } from './fakes/fake-discord.ts';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai.ts';
 import { BOT_TOKEN, BOT_USER_ID, startFakeSlackApi, type SlackApiCall } from './fakes/fake-slack-api.ts';
 import { appMention, eventCallback } from './fakes/slack-payloads.ts';
 import { postSigned } from './fakes/slack-sign.ts';
+import { discordTexts, renderDiscord, renderSlack } from './helpers/rendered-links.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
 const QUESTION = 'Which papers compare encoder-decoder and decoder-only language models?';
@@ -118,5 +119,64 @@ describe('streaming answers', () => {
     expectThrottledPreviews(previews);
     expect(final.description).toBe(MODEL_ANSWER);
     expect(final.fields?.map((f) => f.name).join(' ')).toContain('[1]');
+  });
+});
+
+describe('a hostile model answer', () => {
+  const HOSTILE_ANSWER =
+    'Decoder-only models [click me](https://evil.example/x) are regularized encoder-decoders [1]. ' +
+    'See https://evil.example/y <@123456789012345678> <@U0VICTIM> <!channel> @everyone [1].';
+
+  it('streams and ends with no link but the Sources and no mention, on Slack and Discord', async () => {
+    openai.defaultReply = { text: HOSTILE_ANSWER, chunkDelayMs: 5 };
+    onTestFinished(() => {
+      openai.defaultReply = { text: MODEL_ANSWER, chunkDelayMs: CHUNK_DELAY_MS };
+    });
+    const sources = (await engine.ask(QUESTION)).citations.map((c) => c.url);
+    const paperLink = (url: string) => sources.includes(url);
+
+    const slackApi = await startFakeSlackApi();
+    const signingSecret = 'test-signing-secret-0123456789';
+    const slack = createSlackApp({
+      engine,
+      claims: bundled.claims,
+      config: { botToken: BOT_TOKEN, signingSecret, port: 0, host: '127.0.0.1', apiUrl: slackApi.apiUrl, slashCommand: '/papers' },
+      limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
+      logger: silent,
+      streamEditIntervalMs: 20,
+    });
+    const token = 'test-token-Nzk5.discord-bot';
+    const discord = await startFakeDiscord({ token });
+    const bot = createDiscordBot({
+      engine,
+      claims: bundled.claims,
+      config: { token, apiUrl: discord.apiUrl, messageContent: false },
+      limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
+      logger: silent,
+      streamEditIntervalMs: 20,
+    });
+    onTestFinished(async () => {
+      await Promise.all([slack.stop(), bot.stop()]);
+      await Promise.all([slackApi.close(), discord.close()]);
+    });
+    await Promise.all([slack.start(), bot.start()]);
+
+    const body = eventCallback(appMention({ text: `<@${BOT_USER_ID}> ${QUESTION}`, channel: 'C0HOSTILE' }));
+    await postSigned(`http://127.0.0.1:${slack.address()!.port}/slack/events`, { body, contentType: 'application/json', signingSecret });
+    await slackApi.waitFor((c) => c.method === 'chat.update' && String(c.params.text).includes('Sources:'), 10_000);
+    const slackRendered = slackApi.callsTo('chat.update').map((c) => renderSlack(c.params as { text?: string; blocks?: unknown[] }));
+    expect(slackRendered.length).toBeGreaterThan(1);
+
+    const interaction = discord.slashCommand({ name: 'ask', options: [{ type: 3, name: 'question', value: QUESTION }] });
+    const isEdit = (r: { method: string; route: string }) =>
+      r.method === 'PATCH' && r.route === `/webhooks/${discord.appId}/${interaction.token}/messages/@original`;
+    await discord.waitForRequest((r) => isEdit(r) && (r.body as SentMessageBody).embeds[0]?.footer?.text === 'Mode: llm', 10_000);
+    const discordRendered = discord.requests.filter(isEdit).flatMap((r) => discordTexts(r.body as SentMessageBody).map(renderDiscord));
+    expect(discordRendered.length).toBeGreaterThan(2);
+
+    const all = [...slackRendered, ...discordRendered];
+    expect(all.flatMap((r) => r.links).filter((url) => !paperLink(url))).toEqual([]);
+    expect(all.flatMap((r) => r.mentions)).toEqual([]);
+    expect(JSON.stringify(discord.requests.filter(isEdit).at(-1)!.body)).toContain('evil.example');
   });
 });

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { PaperboyError } from '../src/errors.ts';
 import { APP_TOKEN, BOT_TOKEN, BOT_USER_ID, startFakeSlackApi, type FakeSlackApi } from './fakes/fake-slack-api.ts';
 import { appMention, eventCallback } from './fakes/slack-payloads.ts';
+import { freePort } from './helpers/ports.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
 const silent = pino({ level: 'silent' });
@@ -101,6 +102,25 @@ describe('HTTP mode', () => {
     );
     expect(slack.address()).toBeUndefined();
     await slack.stop();
+  });
+
+  it('names SLACK_API_URL, within a bounded retry, when Slack cannot be reached there', async () => {
+    const closed = await freePort();
+    const error = await httpApp({ apiUrl: `http://127.0.0.1:${closed}/api/` }).start().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'platform' });
+    expect((error as Error).message).toBe(
+      `Cannot reach SLACK_API_URL (http://127.0.0.1:${closed}/api/) (ECONNREFUSED): check the network, a proxy, or SLACK_API_URL.`,
+    );
+  });
+
+  it('names SLACK_API_URL when it is not the Web API base (no /api/)', async () => {
+    const origin = fake.apiUrl.replace(/api\/$/, '');
+    const error = await httpApp({ apiUrl: origin }).start().catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `SLACK_API_URL (${origin}) answered HTTP 404 for auth.test: it must be the Web API base, ending in /api/ (e.g. https://slack.com/api/).`,
+    );
+    // Three bounded attempts, not the client's default ten over half an hour.
+    expect(fake.calls.filter((c) => c.method === '/auth.test')).toHaveLength(3);
   });
 
   it('reports a port that is taken as a platform error naming the settings', async () => {

@@ -117,7 +117,7 @@ describe('Slack digests', () => {
     expect(lines.slice(6, 8)).toEqual(['', '*retrieval*']);
     expect(lines[8]).toMatch(paperLine('3001.00004', 'Dense Retrieval with Hard Negative Mining for Open-Domain Question Answering', 40));
     expect(lines.slice(11)).toEqual(['', '_Longer summaries are in the thread. Mention me there to ask about these papers._']);
-    expect(top!.params.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: top!.params.text } }]);
+    expect(top!.params.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: top!.params.text, verbatim: true } }]);
 
     const ts = top!.response?.ts;
     expect(thread!.params).toMatchObject({ channel: 'C0DIGEST', thread_ts: ts, unfurl_links: 'false' });
@@ -286,13 +286,16 @@ describe('/papers digest', () => {
 
   const nineAm = `<!date^${Date.parse('2030-01-07T09:00:00Z') / 1000}^{date_short_pretty} at {time}|Mon 7 Jan, 09:00 UTC>`;
 
-  it('subscribe, status, unsubscribe', async () => {
+  it('subscribe, status, unsubscribe, by the channel creator', async () => {
     h = await startHarness();
+    h.fake.setChannel('C0SUB', { creator: USER_ID, is_member: true });
     const subscribed = await h.reply('digest subscribe Speech, retrieval', { channel: 'C0SUB' });
     expect(subscribed).toEqual({
       response_type: 'in_channel',
       text: `This channel now gets a daily digest of new papers about speech, retrieval. The next one comes ${nineAm}. Ask about the papers in each digest's thread.`,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: expect.stringContaining('This channel now gets') } }],
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: expect.stringContaining('This channel now gets'), verbatim: true } }],
+      unfurl_links: false,
+      unfurl_media: false,
     });
     expect(await h.digests.status('slack', 'C0SUB')).toMatchObject({ subscribed: true, topics: ['speech', 'retrieval'] });
 
@@ -324,14 +327,38 @@ describe('/papers digest', () => {
 
   it('subscribe takes a per-channel cron schedule, and refuses one that does not parse', async () => {
     h = await startHarness();
-    const own = await h.reply('digest subscribe speech cron: 30 7 * * *', { channel: 'C0CRON' });
+    const own = await h.reply('digest subscribe speech cron: 30 7 * * *', { channel: 'C0CRON', user: ADMIN });
     expect(String(own.text)).toContain(`The next one comes <!date^${Date.parse('2030-01-08T07:30:00Z') / 1000}^`);
     expect(await h.digests.status('slack', 'C0CRON')).toMatchObject({ topics: ['speech'], cron: '30 7 * * *' });
 
-    const bad = await h.reply('digest subscribe speech cron: every morning', { channel: 'C0BADCRON' });
+    const bad = await h.reply('digest subscribe speech cron: every morning', { channel: 'C0BADCRON', user: ADMIN });
     expect(bad.response_type).toBe('ephemeral');
     expect(String(bad.text)).toMatch(/^"every morning" is not a cron schedule .*e\.g\. "0 9 \* \* 1-5"/);
     expect(await h.digests.status('slack', 'C0BADCRON')).toMatchObject({ subscribed: false });
+  });
+
+  it("only the channel's creator or an admin changes its digest, and only with Paperboy in the channel", async () => {
+    h = await startHarness();
+    const notAllowed = { response_type: 'ephemeral', text: "Only this channel's creator or a Paperboy admin (ADMIN_USER_IDS) can change its digest." };
+    const notInChannel = { response_type: 'ephemeral', text: 'I am not in this channel: invite me with `/invite @Paperboy`, then try again.' };
+
+    // C0OTHERS was created by someone else.
+    expect(await h.reply('digest subscribe', { channel: 'C0OTHERS' })).toMatchObject(notAllowed);
+    expect(await h.reply('digest subscribe', { channel: 'C0OTHERS', user: ADMIN })).toMatchObject({ response_type: 'in_channel' });
+    expect(await h.reply('digest unsubscribe', { channel: 'C0OTHERS' })).toMatchObject(notAllowed);
+    expect(await h.digests.status('slack', 'C0OTHERS')).toMatchObject({ subscribed: true });
+    expect(h.fake.callsTo('conversations.info').at(-1)?.params).toMatchObject({ channel: 'C0OTHERS' });
+
+    h.fake.setChannel('C0NOBOT', { creator: USER_ID, is_member: false });
+    expect(await h.reply('digest subscribe', { channel: 'C0NOBOT' })).toMatchObject(notInChannel);
+    // A private channel Paperboy is not in does not exist as far as it can tell.
+    h.fake.setChannelError('C0PRIVATE', 'channel_not_found');
+    expect(await h.reply('digest subscribe', { channel: 'C0PRIVATE', user: ADMIN })).toMatchObject(notInChannel);
+    for (const channel of ['C0NOBOT', 'C0PRIVATE']) expect(await h.digests.status('slack', channel)).toMatchObject({ subscribed: false });
+
+    // A DM with Paperboy is the asker's own.
+    h.fake.setChannel('D0READER', { is_im: true, user: USER_ID });
+    expect(await h.reply('digest subscribe', { channel: 'D0READER' })).toMatchObject({ response_type: 'in_channel' });
   });
 
   it('preview shows the digest to the asker only and posts and records nothing', async () => {

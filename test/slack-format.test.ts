@@ -9,6 +9,7 @@ import {
   splitMrkdwn,
 } from '../adapters/format/slack-mrkdwn.ts';
 import type { Answer, Paper } from '../src/types.ts';
+import { renderSlack } from './helpers/rendered-links.ts';
 
 /** Anything Slack would turn into a notification for people other than the asker. */
 const PING = /<!(channel|here|everyone)|<!subteam|<@[UW]|(^|[^\u2060])@(channel|here|everyone)\b/i;
@@ -32,10 +33,10 @@ function allText(message: { text: string; blocks: unknown[] }): string {
 }
 
 describe('markdown to Slack mrkdwn', () => {
-  it('turns bold, italics, links, headings and lists into mrkdwn', () => {
+  it('turns bold, italics, headings and lists into mrkdwn, and links into plain text', () => {
     const md = '## Summary\n**Fast** and *sparse* [SPLADE](https://arxiv.org/abs/2107.05720) [1]\n- one\n* two\n1. three';
     expect(markdownToMrkdwn(md)).toBe(
-      '*Summary*\n*Fast* and _sparse_ <https://arxiv.org/abs/2107.05720|SPLADE> [1]\n• one\n• two\n1. three',
+      '*Summary*\n*Fast* and _sparse_ SPLADE (https:\u2060//arxiv.org/abs/2107.05720) [1]\n• one\n• two\n1. three',
     );
   });
 
@@ -47,7 +48,7 @@ describe('markdown to Slack mrkdwn', () => {
     const hostile = '<!channel> <!here> <!everyone> <@U123ABC> <!subteam^S1> @here @channel @everyone [x](javascript:alert(1))';
     const out = markdownToMrkdwn(hostile);
     expect(out).not.toMatch(PING);
-    expect(out).not.toContain('javascript:');
+    expect(out).not.toContain('<');
     expect(out).toContain('&lt;!channel&gt;');
   });
 
@@ -97,13 +98,14 @@ describe('answers as Slack messages', () => {
   it('renders the answer, then a Sources block with linked titles', () => {
     const { text, blocks } = answerToSlack(answer());
     expect(blocks).toEqual([
-      { type: 'section', text: { type: 'mrkdwn', text: 'SPLADE expands queries with learned term weights [1].' } },
+      { type: 'section', text: { type: 'mrkdwn', text: 'SPLADE expands queries with learned term weights [1].', verbatim: true } },
       { type: 'divider' },
       {
         type: 'section',
         text: {
           type: 'mrkdwn',
           text: '*Sources*\n[1] <https://arxiv.org/abs/2107.05720|SPLADE: Sparse Lexical and Expansion Model> — “We propose SPLADE.”',
+          verbatim: true,
         },
       },
     ]);
@@ -114,7 +116,7 @@ describe('answers as Slack messages', () => {
     const { blocks } = answerToSlack(
       answer({ citations: [], abstained: true, text: 'No paper answers that.', note: 'The model timed out.', related: [{ id: 't-1', title: 'Near miss' }] }),
     );
-    expect(blocks).toContainEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '_The model timed out._' }] });
+    expect(blocks).toContainEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '_The model timed out._', verbatim: true }] });
     expect(JSON.stringify(blocks)).toContain('*Maybe related*\\n• Near miss (t-1)');
   });
 
@@ -136,7 +138,7 @@ describe('answers as Slack messages', () => {
     for (const b of blocks) {
       if (b.type === 'section') expect(b.text?.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
     }
-    expect(blocks.at(-3)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '_…cut to fit Slack’s message limits._' }] });
+    expect(blocks.at(-3)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '_…cut to fit Slack’s message limits._', verbatim: true }] });
     expect(blocks.at(-2)).toEqual({ type: 'divider' });
     expect(JSON.stringify(blocks.at(-1))).toContain('*Sources*');
   });
@@ -160,8 +162,8 @@ describe('search results and papers', () => {
       { paper: { ...paper }, score: 1, relevance: 0.9, evidence: ['We propose\nSPLADE.'] },
     ]);
     expect(blocks).toEqual([
-      { type: 'section', text: { type: 'mrkdwn', text: '*Top 1 for “sparse”*' } },
-      { type: 'section', text: { type: 'mrkdwn', text: '*1.* <https://arxiv.org/abs/2107.05720|SPLADE> (2107.05720)\nWe propose SPLADE.' } },
+      { type: 'section', text: { type: 'mrkdwn', text: '*Top 1 for “sparse”*', verbatim: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: '*1.* <https://arxiv.org/abs/2107.05720|SPLADE> (2107.05720)\nWe propose SPLADE.', verbatim: true } },
     ]);
   });
 
@@ -173,9 +175,50 @@ describe('search results and papers', () => {
     expect(paperToSlack(paper).blocks).toEqual([
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: '*<https://arxiv.org/abs/2107.05720|SPLADE>*\nThibault Formal, Benjamin Piwowarski · 2021-07-12 · 2107.05720' },
+        text: { type: 'mrkdwn', text: '*<https://arxiv.org/abs/2107.05720|SPLADE>*\nThibault Formal, Benjamin Piwowarski · 2021-07-12 · 2107.05720', verbatim: true },
       },
-      { type: 'section', text: { type: 'mrkdwn', text: 'In neural IR, sparse representations matter. We propose SPLADE.' } },
+      { type: 'section', text: { type: 'mrkdwn', text: 'In neural IR, sparse representations matter. We propose SPLADE.', verbatim: true } },
     ]);
+  });
+});
+
+describe('hostile text', () => {
+  const HOSTILE = [
+    '# Heading [click me](https://evil.example/phish) and [again](https://evil.example/2)',
+    'bare https://evil.example/bare and <https://evil.example/angle|x> www.evil.example',
+    '<@U123ABC> <#C123|general> <!subteam^S1|@team> <!channel> <!here> @everyone',
+    '> a quote',
+    '*bold* _italic_ ~strike~ `code`',
+  ].join('\n');
+
+  it('escapeMrkdwn leaves no link, mention, quote or formatting', () => {
+    const escaped = escapeMrkdwn(HOSTILE);
+    expect(renderSlack({ text: escaped })).toEqual({ links: [], mentions: [] });
+    expect(escaped).not.toMatch(/[*_~`]/);
+    expect(escaped).not.toMatch(/^\s*(&gt;|>)/m);
+    expect(renderSlack({ text: HOSTILE }).links.length).toBeGreaterThan(2);
+  });
+
+  it('escapeMrkdwn keeps characters that cannot format as typed', () => {
+    expect(escapeMrkdwn('Set ADMIN_USER_IDS, e.g. "0 9 * * 1-5" or 2*3')).toBe('Set ADMIN_USER_IDS, e.g. "0 9 * * 1-5" or 2*3');
+    expect(escapeMrkdwn('_x_ *y* ~z~')).toBe('\u02cdx\u02cd \u2217y\u2217 \u223cz\u223c');
+  });
+
+  it('answers, search results and papers show no link but their own Sources', () => {
+    const paper: Paper = {
+      id: '2501.00001', title: HOSTILE, abstract: HOSTILE, authors: ['<@U1>'], url: 'https://arxiv.org/abs/2501.00001',
+      source: 'test', addedAt: '2026-01-01T00:00:00Z', contentHash: 'h',
+    };
+    const messages = [
+      answerToSlack(answer({ text: `**${HOSTILE}** [1]: ${HOSTILE} [1]`, citations: [{ n: 1, paperId: paper.id, title: HOSTILE, url: paper.url, quote: HOSTILE }] })),
+      searchToSlack(HOSTILE, [{ paper, score: 1, relevance: 1, evidence: [HOSTILE] }]),
+      paperToSlack(paper),
+    ];
+    for (const message of messages) {
+      const { links, mentions } = renderSlack(message);
+      expect([...new Set(links)]).toEqual([paper.url]);
+      expect(mentions).toEqual([]);
+      expect(message).toMatchObject({ unfurl_links: false, unfurl_media: false });
+    }
   });
 });

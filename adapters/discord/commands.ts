@@ -6,6 +6,7 @@ import {
   ApplicationCommandOptionType,
   ApplicationIntegrationType,
   InteractionContextType,
+  PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { digestSubcommands } from './digest-subcommands.ts';
@@ -77,6 +78,11 @@ export const commands: RESTPostAPIChatInputApplicationCommandsJSONBody[] =
           name: COMMAND.digest,
           description: 'Daily paper digests for this channel.',
           ...where,
+          // A channel's digest is a moderator's choice: server channels only, and hidden from members
+          // without Manage Channels unless the server opens it up (Integrations settings).
+          contexts: [InteractionContextType.Guild],
+          dm_permission: false,
+          default_member_permissions: PermissionFlagsBits.ManageChannels.toString(),
           options: digestSubcommands.map((s) => s.definition),
         },
       ];

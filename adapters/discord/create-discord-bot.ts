@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits } from 'discord.js';
+import { Client, DiscordjsErrorCodes, Events, GatewayCloseCodes, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../../src/config.ts';
 import type { DigestService } from '../../src/digest/digest-service.ts';
 import { PaperboyError } from '../../src/errors.ts';
@@ -11,6 +11,7 @@ import type { Engine } from '../../src/types.ts';
 import { NO_MENTIONS } from '../format/discord-markdown.ts';
 import { errorForLog } from './guards.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
+import { TOKEN_REJECTED, checkDiscordApi } from './startup-check.ts';
 import { handleInteraction } from './interaction-handlers.ts';
 import { handleMention } from './mention-handler.ts';
 
@@ -27,12 +28,21 @@ export interface DiscordBotOptions {
   streamEditIntervalMs?: number;
   /** Turns on `/digest` and answers questions in a digest's thread from that digest's papers. */
   digests?: DigestService;
+  /**
+   * Called once when Discord closes the gateway for good (a revoked token, 4004; intents refused,
+   * 4014; …): the bot is deaf from then on, so the process should exit non-zero and be restarted.
+   */
+  onFatal?: (error: PaperboyError) => void;
+  /** How long login may take to reach READY before start() fails (default 20 s). */
+  readyTimeoutMs?: number;
 }
 
 export interface DiscordBot {
   client: Client;
-  /** Logs in and resolves once the gateway session is ready. */
+  /** Checks Discord is reachable and takes the token, logs in and resolves once the gateway session is ready. */
   start(): Promise<void>;
+  /** Whether the gateway session is up (for health checks). */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -54,6 +64,8 @@ export function createDiscordBot({
   answerTimeoutMs = 90_000,
   streamEditIntervalMs,
   digests,
+  onFatal,
+  readyTimeoutMs = 20_000,
 }: DiscordBotOptions): DiscordBot {
   const log = logger.child({ adapter: 'discord' });
   let stopping = false;
@@ -82,21 +94,34 @@ export function createDiscordBot({
   // discord.js reconnects and resumes by itself; these only report what it is doing.
   client.on(Events.Error, (error) => log.error({ err: errorForLog(error) }, 'Discord client error'));
   client.on(Events.ShardError, (error, shardId) => log.warn({ err: errorForLog(error), shardId }, 'Discord gateway error'));
+  // Whether the gateway session is up right now, for health checks.
+  let connected = false;
+  client.on(Events.ShardReady, () => (connected = true));
   client.on(Events.ShardReconnecting, (shardId) => {
+    connected = false;
     if (!stopping) log.warn({ shardId }, 'Discord gateway dropped; reconnecting');
   });
-  client.on(Events.ShardResume, (shardId, replayed) => log.info({ shardId, replayed }, 'Discord gateway resumed'));
-  client.on(Events.ShardDisconnect, (event, shardId) =>
-    log.error({ shardId, code: event.code }, 'Discord gateway closed and will not reconnect'),
-  );
+  client.on(Events.ShardResume, (shardId, replayed) => {
+    connected = true;
+    log.info({ shardId, replayed }, 'Discord gateway resumed');
+  });
+  client.on(Events.ShardDisconnect, (event, shardId) => {
+    connected = false;
+    log.error({ shardId, code: event.code }, 'Discord gateway closed and will not reconnect');
+    if (!stopping) onFatal?.(new PaperboyError('platform', gatewayClosed(event.code)));
+  });
   client.once(Events.ClientReady, (ready) =>
     log.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'Discord bot ready'),
   );
 
   return {
     client,
+    connected: () => connected,
     async start() {
-      const ready = once(client, Events.ClientReady);
+      await checkDiscordApi(config);
+      const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(readyTimeoutMs) }).catch(() => {
+        throw new PaperboyError('platform', `The Discord gateway did not get ready within ${readyTimeoutMs / 1000} s: check the network, or DISCORD_API_URL.`);
+      });
       const login = client.login(config.token).catch((error: unknown) => {
         throw new PaperboyError('platform', loginFailure(error), { cause: error });
       });
@@ -104,19 +129,26 @@ export function createDiscordBot({
     },
     async stop() {
       stopping = true;
+      connected = false;
       await client.destroy();
     },
   };
 }
 
 function loginFailure(error: unknown): string {
-  if (error instanceof Error && 'code' in error && error.code === DiscordjsErrorCodes.TokenInvalid) {
-    return 'Discord rejected DISCORD_TOKEN. Copy the bot token from the Developer Portal (your app → Bot → Reset Token).';
-  }
+  if (error instanceof Error && 'code' in error && error.code === DiscordjsErrorCodes.TokenInvalid) return TOKEN_REJECTED;
   const message = error instanceof Error ? error.message : String(error);
   // Gateway close code 4014: a privileged intent the app has not been granted.
   if (/disallowed intents/i.test(message)) {
     return 'Discord refused the Message Content intent. Turn it on in the Developer Portal (your app → Bot → Privileged Gateway Intents) or set DISCORD_MESSAGE_CONTENT=false.';
   }
   return `Could not connect to Discord: ${message}`;
+}
+
+function gatewayClosed(code: number): string {
+  if (code === GatewayCloseCodes.AuthenticationFailed) return `${TOKEN_REJECTED} (The gateway closed with 4004 mid-session.)`;
+  if (code === GatewayCloseCodes.DisallowedIntents) {
+    return 'Discord withdrew the Message Content intent (gateway close 4014). Turn it on in the Developer Portal (your app → Bot → Privileged Gateway Intents) or set DISCORD_MESSAGE_CONTENT=false.';
+  }
+  return `Discord closed the gateway with code ${code} (${GatewayCloseCodes[code] ?? 'unknown'}) and will not reconnect.`;
 }

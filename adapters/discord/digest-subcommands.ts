@@ -1,7 +1,8 @@
 /**
  * `/digest subscribe | unsubscribe | status | preview | now`: translate the interaction into a
  * `DigestService` call and its result into a reply. Turning digests on or off is said in the
- * channel (everyone there gets them); status, preview and now answer only the user who asked.
+ * channel (everyone there gets them) and needs Manage Channels, with Paperboy able to post there;
+ * status, preview and now answer only the user who asked. Server channels only.
  */
 import {
   ApplicationCommandOptionType,
@@ -13,6 +14,7 @@ import { parseTopics, type DigestService } from '../../src/digest/digest-service
 import { DigestRequestError } from '../../src/digest/errors.ts';
 import { formatDigestStatus, formatDigestTop } from '../format/discord-digest.ts';
 import { escapeDiscord, formatNotice, type DiscordMessage } from '../format/discord-markdown.ts';
+import { refusalOutsideGuild, refusalToChangeDigest } from './channel-access.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 
 /** One `/digest <name>` subcommand: its definition (registered with Discord) and its handler. */
@@ -37,11 +39,14 @@ function subcommand(definition: APIApplicationCommandSubcommandOption, run: Run)
     definition,
     async handle(interaction, { digests }) {
       if (!digests) return answer(interaction, formatNotice(NOT_ENABLED), { ephemeral: true });
+      const outside = refusalOutsideGuild(interaction);
+      if (outside !== undefined) return answer(interaction, formatNotice(outside), { ephemeral: true });
       try {
         await run(interaction, digests);
       } catch (error) {
         if (!(error instanceof DigestRequestError)) throw error;
-        await answer(interaction, formatNotice(error.message), { ephemeral: true });
+        // The message can quote what the user typed (a cron pattern, a topic).
+        await answer(interaction, formatNotice(escapeDiscord(error.message)), { ephemeral: true });
       }
     },
   };
@@ -77,6 +82,8 @@ const subscribe = subcommand(
     ],
   },
   async (interaction, digests) => {
+    const refusal = refusalToChangeDigest(interaction, { isAdmin: digests.isAdmin(interaction.user.id), needsBot: true });
+    if (refusal !== undefined) return answer(interaction, formatNotice(refusal), { ephemeral: true });
     const topics = parseTopics(interaction.options.getString(DIGEST_OPTION.topics) ?? undefined);
     const cron = interaction.options.getString(DIGEST_OPTION.cron)?.trim() || undefined;
     await digests.subscribe(PLATFORM, interaction.channelId, { topics, ...(cron !== undefined && { cron }), userId: interaction.user.id });
@@ -90,6 +97,8 @@ const subscribe = subcommand(
 const unsubscribe = subcommand(
   { type: ApplicationCommandOptionType.Subcommand, name: 'unsubscribe', description: 'Stop the daily digest in this channel.' },
   async (interaction, digests) => {
+    const refusal = refusalToChangeDigest(interaction, { isAdmin: digests.isAdmin(interaction.user.id), needsBot: false });
+    if (refusal !== undefined) return answer(interaction, formatNotice(refusal), { ephemeral: true });
     const was = await digests.unsubscribe(PLATFORM, interaction.channelId);
     if (!was) return answer(interaction, formatNotice('This channel was not getting a daily digest.'), { ephemeral: true });
     await answer(interaction, formatNotice('This channel no longer gets a daily digest.'));

@@ -4,7 +4,7 @@
  */
 import { DiscordAPIError, MessageFlags, type APIActionRowComponent, type APIButtonComponent, type ChatInputCommandInteraction, type Message, type ModalSubmitInteraction } from 'discord.js';
 import { ConversationGoneError, type ChatRenderer, type ChatTransport, type ConversationMessage } from '../../src/chat/transport.ts';
-import { COLORS, DISCORD_LIMITS, escapeDiscord, formatAnswer, formatNotice, truncate, unescapeDiscord, type DiscordMessage } from '../format/discord-markdown.ts';
+import { COLORS, DISCORD_LIMITS, escapeDiscord, formatAnswer, formatNotice, safeMarkdown, truncate, unescapeDiscord, type DiscordMessage } from '../format/discord-markdown.ts';
 import { digestPaperIds } from './digest-thread.ts';
 import { followUpButton } from './follow-up-components.ts';
 import { errorForLog } from './guards.ts';
@@ -40,7 +40,7 @@ function partialAnswer(question: string, text: string): DiscordMessage {
       {
         color: COLORS.answer,
         title: truncate(escapeDiscord(question), DISCORD_LIMITS.embedTitle),
-        description: `${truncate(text, DISCORD_LIMITS.embedDescription - 2)} …`,
+        description: `${truncate(safeMarkdown(text), DISCORD_LIMITS.embedDescription - 2)} …`,
       },
     ],
     allowedMentions: formatNotice('').allowedMentions,

@@ -2,7 +2,7 @@
  * Engine results → Discord message payloads: embeds within Discord's limits, paper text escaped,
  * no mentions. Pure functions; the Discord adapter only sends what these return.
  */
-import { escapeMarkdown, type APIEmbed, type APIEmbedField, type MessageMentionOptions } from 'discord.js';
+import type { APIEmbed, APIEmbedField, MessageMentionOptions } from 'discord.js';
 import type { Answer, Paper, PaperRef, SearchHit } from '../../src/types.ts';
 
 /** Discord's documented limits, in characters unless named otherwise. */
@@ -41,14 +41,61 @@ export interface DiscordMessage {
 /** A `[n]` citation marker, including grouped forms like `[1, 3]`. */
 const CITATION = /\[\d+(?:\s*[,;]\s*\d+)*\]/g;
 
-/** Escapes every Discord markdown construct in untrusted text (paper titles, abstracts, quotes). */
+/** Zero-width space: keeps `@everyone` readable while stopping Discord from treating it as a mention. */
+const ZWSP = '\u200b';
+/** Inline markdown characters, escaped wherever they appear (`[`/`]` make masked links, `<` mentions). */
+const INLINE_SPECIAL = /[\\*_~`|<>[\]]/g;
+/** What starts a heading, subtext, list or quote at the beginning of a line. */
+const LINE_START = /^([ \t]*)(#{1,3}(?=\s)|-#|[-+](?=\s)|\d+\.(?=\s))/gm;
+
+/**
+ * Escapes every Discord markdown construct in untrusted text (paper titles, abstracts, quotes, model
+ * text): emphasis, code, spoilers, every masked link on every line, bare URLs (so they stay plain
+ * text), headings, lists, quotes and mentions. discord.js's `escapeMarkdown` escapes only the first
+ * masked link on a line and leaves bare URLs live, so this does not use it.
+ *
+ * @example escapeDiscord('[a](https://x.io) [b](https://y.io)') // '\\[a\\](https\\://x.io) \\[b\\](https\\://y.io)'
+ */
 export function escapeDiscord(text: string): string {
-  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
+  return defuse(text.replace(INLINE_SPECIAL, '\\$&').replace(LINE_START, escapeLineMark));
+}
+
+function escapeLineMark(_match: string, lead: string, mark: string): string {
+  // A backslash before a digit is no escape: numbered lists are stopped at their dot.
+  return mark.endsWith('.') ? `${lead}${mark.slice(0, -1)}\\.` : `${lead}\\${mark}`;
+}
+
+/**
+ * Makes the engine's answer markdown (the composer's or the model's) safe while keeping its
+ * emphasis, lists, code and `[n]` citations: masked links (any `[` that is not a citation is
+ * escaped), bare URLs, headings, quotes, spoilers and mentions become text.
+ */
+export function safeMarkdown(markdown: string): string {
+  // Odd-indexed parts are code, where Discord renders nothing as a link or mention.
+  return markdown
+    .split(/(```[\s\S]*?```|`[^`\n]+`)/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : defuse(
+            part
+              .replace(/[\\<>|]|\[(?!\d+(?:\s*[,;]\s*\d+)*\](?!\())/g, '\\$&')
+              .replace(/^([ \t]*)(#{1,3}(?=\s)|-#)/gm, escapeLineMark),
+          ),
+    )
+    .join('');
+}
+
+/** Bare URLs stay text (`https\://`), and `@everyone`/`@here`/raw ids cannot form a mention. */
+function defuse(text: string): string {
+  return text
+    .replace(/\b([a-z][a-z0-9+.-]*):(?=\/\/)/gi, '$1\\:')
+    .replace(/@(everyone|here|[!&]?\d{15,21})/gi, `@${ZWSP}$1`);
 }
 
 /** Undoes `escapeDiscord`, e.g. to read back a question the bot rendered earlier. */
 export function unescapeDiscord(text: string): string {
-  return text.replace(/\\([^A-Za-z0-9\s])/g, '$1');
+  return text.replace(/\\([^A-Za-z0-9\s])/g, '$1').replaceAll(`@${ZWSP}`, '@');
 }
 
 /** Cuts `text` to `max` characters at a word boundary, marking the cut with an ellipsis. */
@@ -124,7 +171,7 @@ export function linkedTitle(ref: { title: string; url?: string }, max = LINK_TIT
   const title = truncate(ref.title, max);
   const url = safeUrl(ref.url);
   // Inside link text every bracket is escaped, so a title cannot close the link early or nest one.
-  return url ? `[${escapeMarkdown(title).replace(/[[\]]/g, '\\$&')}](${url})` : escapeDiscord(title);
+  return url ? `[${escapeDiscord(title)}](${url})` : escapeDiscord(title);
 }
 
 function embedChars(embed: APIEmbed): number {
@@ -192,7 +239,7 @@ function relatedField(related: PaperRef[]): APIEmbedField {
  */
 export function formatAnswer(answer: Answer, { question }: { question?: string } = {}): DiscordMessage[] {
   const color = answer.abstained ? COLORS.abstained : COLORS.answer;
-  const embeds: APIEmbed[] = splitText(answer.text, DISCORD_LIMITS.embedDescription).map((description) => ({
+  const embeds: APIEmbed[] = splitText(safeMarkdown(answer.text), DISCORD_LIMITS.embedDescription).map((description) => ({
     color,
     description,
   }));

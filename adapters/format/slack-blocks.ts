@@ -11,7 +11,15 @@ export type SlackBlock = SlackTypes.KnownBlock;
 export interface SlackMessage {
   text: string;
   blocks: SlackBlock[];
+  unfurl_links?: false;
+  unfurl_media?: false;
 }
+
+/**
+ * Sent with every message: a link in a paper's text must not unfold into a preview. (Paper text
+ * never forms a link, and `verbatim` stops Slack from linking bare URLs in blocks.)
+ */
+export const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
 
 const QUOTE_CHARS = 200;
 const GIST_CHARS = 200;
@@ -79,7 +87,7 @@ function oneLine(text: string): string {
 }
 
 function message(text: string, blocks: SlackBlock[]): SlackMessage {
-  return { text: truncate(text, SLACK_LIMITS.messageText), blocks: fitBlocks(blocks, SLACK_LIMITS.blocksPerMessage) };
+  return { text: truncate(text, SLACK_LIMITS.messageText), blocks: fitBlocks(blocks, SLACK_LIMITS.blocksPerMessage), ...NO_UNFURL };
 }
 
 function fitBlocks(blocks: SlackBlock[], max: number): SlackBlock[] {
@@ -87,11 +95,11 @@ function fitBlocks(blocks: SlackBlock[], max: number): SlackBlock[] {
 }
 
 function sectionsOf(mrkdwn: string): SlackBlock[] {
-  return splitMrkdwn(mrkdwn, SLACK_LIMITS.sectionText).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+  return splitMrkdwn(mrkdwn, SLACK_LIMITS.sectionText).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }));
 }
 
 function context(mrkdwn: string): SlackBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(mrkdwn, SLACK_LIMITS.contextText) }] };
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(mrkdwn, SLACK_LIMITS.contextText), verbatim: true }] };
 }
 
 function divider(): SlackBlock {

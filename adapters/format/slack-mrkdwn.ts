@@ -20,18 +20,48 @@ const ELLIPSIS = '…';
 /** Word joiner: keeps `@here` readable while stopping Slack from treating it as a broadcast. */
 const WORD_JOINER = '\u2060';
 
+/** Look-alikes for Slack's formatting characters: mrkdwn has no escape, so plain text swaps them. */
+const FORMATTING_LOOKALIKES: Record<string, string> = { '*': '\u2217', _: '\u02cd', '~': '\u223c', '`': '\u02cb' };
 /**
- * Escapes Slack's three control characters. After this, no `<!channel>`, `<@U…>` or `<url>`
- * can be formed from the text, and bare `@channel`/`@here`/`@everyone` are defused as well.
+ * A `*`, `_` or `~` where it could open (after a non-letter, before a non-space) or close (after
+ * a non-space, before a non-letter) formatting, and every backtick. `snake_case` and the stars of
+ * `0 9 * * 1-5` cannot, so they are left as typed.
+ */
+const FORMATTING = /(?<![\p{L}\p{N}])[*_~](?=\S)|(?<=\S)[*_~](?![\p{L}\p{N}])|`/gu;
+
+/**
+ * Escapes untrusted text (paper titles, abstracts, gists, topics, model text) for mrkdwn: after
+ * this it cannot mention, broadcast, link, quote or format. `&`, `<`, `>` become entities (no
+ * `<!channel>`, `<@U…>`, `<#C…>`, `<!subteam^…>` or `<url>`), bare `@channel`/`@here`/`@everyone`
+ * and bare URLs are broken with a word joiner, a leading `>` cannot start a quote, and `*`, `_`,
+ * `~`, `` ` `` that could format become look-alikes.
  *
- * @example escapeMrkdwn('<!here> & <@U1>') // '&lt;!here&gt; &amp; &lt;@U1&gt;'
+ * @example escapeMrkdwn('<!here> & *x*') // '&lt;!here&gt; &amp; ∗x∗'
  */
 export function escapeMrkdwn(text: string): string {
+  return escapeControl(text).replace(FORMATTING, (c) => FORMATTING_LOOKALIKES[c]!);
+}
+
+/**
+ * Untrusted text as an inline code span: nothing inside code formats, so only the control
+ * characters are escaped (and backticks swapped, so the text cannot end the span).
+ *
+ * @example mrkdwnCode('0 9 * * 1-5') // '`0 9 * * 1-5`'
+ */
+export function mrkdwnCode(text: string): string {
+  return `\`${escapeControl(text).replace(/`/g, FORMATTING_LOOKALIKES['`']!)}\``;
+}
+
+/** Like `escapeMrkdwn` but keeps `*`, `_`, `~`, `` ` ``, for text whose formatting is converted next. */
+function escapeControl(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/@(channel|here|everyone)\b/gi, `@${WORD_JOINER}$1`);
+    .replace(/^(\s*)&gt;/gm, '$1\u00ad&gt;')
+    .replace(/@(channel|here|everyone)\b/gi, `@${WORD_JOINER}$1`)
+    .replace(/\b([a-z][a-z0-9+.-]*):\/\//gi, `$1:${WORD_JOINER}//`)
+    .replace(/\bwww\./gi, `www${WORD_JOINER}.`);
 }
 
 /**
@@ -58,35 +88,30 @@ function safeLinkTarget(url: string): string | undefined {
 }
 
 /**
- * Converts the engine's markdown (bold, italics, links, headings, lists, code) into Slack mrkdwn.
- * Everything outside code is escaped first, so the result is safe to post as-is.
+ * Converts the engine's markdown (bold, italics, headings, lists, code) into Slack mrkdwn. Everything
+ * is escaped first and links stay text, so the result is safe to post as-is.
  *
- * @example markdownToMrkdwn('**Fast** [paper](https://x.org) [1]') // '*Fast* <https://x.org/|paper> [1]'
+ * @example markdownToMrkdwn('**Fast** [paper](https://x.org) [1]') // '*Fast* paper (https:⁠//x.org) [1]'
  */
 export function markdownToMrkdwn(markdown: string): string {
   // Odd-indexed parts are code (fenced or inline) and keep their characters, only escaped.
   return markdown
-    .replace(/\uE000/g, '')
     .split(/(```[\s\S]*?```|`[^`\n]+`)/)
-    .map((part, i) => (i % 2 === 1 ? escapeMrkdwn(part) : convertProse(part)))
+    .map((part, i) => (i % 2 === 1 ? escapeControl(part) : convertProse(part)))
     .join('');
 }
 
 function convertProse(text: string): string {
-  const links: string[] = [];
-  // Links are pulled out before escaping so their URLs are validated, then put back.
-  const withoutLinks = text.replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, (_m, label: string, url: string) => {
-    links.push(slackLink(label, url));
-    return `\uE000${links.length - 1}\uE000`;
-  });
+  // Links in answer text came from a paper or a model: they become their label and the address as
+  // plain text, never a live link (our own Sources links are rendered separately).
+  const unlinked = text.replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, '$1 ($2)');
   // Order matters: bullets before italics (`* item`), italics before bold and headings (`*x*`).
-  return escapeMrkdwn(withoutLinks)
+  return escapeControl(unlinked)
     .replace(/^(\s*)[-*+]\s+/gm, '$1• ')
     .replace(/(^|[^*\w])\*(?!\s)([^*\n]+?)\*(?!\*)/g, '$1_$2_')
     .replace(/\*\*(?!\s)(.+?)\*\*|__(?!\s)(.+?)__/g, (_m, a?: string, b?: string) => `*${a ?? b}*`)
     .replace(/^#{1,6}\s+(.+?)\s*#*$/gm, '*$1*')
-    .replace(/~~(.+?)~~/g, '~$1~')
-    .replace(/\uE000(\d+)\uE000/g, (_m, i: string) => links[Number(i)] ?? '');
+    .replace(/~~(.+?)~~/g, '~$1~');
 }
 
 /**

@@ -9,6 +9,8 @@ import type { QuestionClaims } from '../../src/store/question-claims.ts';
 import type { Engine } from '../../src/types.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import { createDigestSubcommand } from './digest-subcommand.ts';
+import { AUTH_ERRORS, checkSlackApi } from './startup-check.ts';
+import { ANSWER_CLIENT_OPTIONS } from './web-client-policy.ts';
 import { register } from './register.ts';
 import type { SubcommandTable } from './slash-command.ts';
 import { defaultSubcommands } from './subcommands.ts';
@@ -36,16 +38,13 @@ export interface SlackAppOptions {
 
 export interface SlackApp {
   app: App;
-  /** Verifies the bot token, then connects (Socket Mode) or listens on `config.host:config.port` (HTTP). */
+  /** Checks that Slack is reachable and takes the bot token (bounded, naming the setting to fix), then connects (Socket Mode) or listens on `config.host:config.port` (HTTP). */
   start(): Promise<void>;
   /** Stops receiving, then waits for answers already in progress. */
   stop(): Promise<void>;
   /** Where the HTTP receiver listens once started; undefined in Socket Mode. */
   address(): { host: string; port: number } | undefined;
 }
-
-/** Slack's answers to a bad or revoked token. */
-const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
 
 /**
  * The Slack adapter: a Bolt app in Socket Mode when `config.appToken` is set, else an HTTP app that
@@ -75,7 +74,10 @@ export function createSlackApp({
     throw new PaperboyError('config', 'Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).');
   }
   const boltLogger = createBoltLogger(logger);
-  const clientOptions: webApi.WebClientOptions = config.apiUrl ? { slackApiUrl: withTrailingSlash(config.apiUrl) } : {};
+  const clientOptions: webApi.WebClientOptions = {
+    ...ANSWER_CLIENT_OPTIONS,
+    ...(config.apiUrl && { slackApiUrl: withTrailingSlash(config.apiUrl) }),
+  };
   const app = new App({
     token: config.botToken,
     logger: boltLogger,
@@ -119,6 +121,7 @@ export function createSlackApp({
     app,
     address: () => address,
     async start() {
+      await checkSlackApi(config, logger);
       try {
         await app.init();
       } catch (err) {

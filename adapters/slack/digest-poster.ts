@@ -73,7 +73,6 @@ export function createSlackDigestPoster({
   ...format
 }: SlackDigestPosterOptions): DigestPoster {
   const log = logger.child({ component: 'slack-digest' });
-  const noUnfurl = { unfurl_links: false, unfurl_media: false };
 
   /**
    * Runs a Web API call. A rate-limited call was not carried out, so it is repeated after Slack's
@@ -103,7 +102,6 @@ export function createSlackDigestPoster({
         client.chat.postMessage({
           channel: channel.channelId,
           ...digestToSlack(digest, format),
-          ...noUnfurl,
           metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { key: deliveryKey } },
         }),
       );
@@ -111,7 +109,7 @@ export function createSlackDigestPoster({
       if (ts === undefined) throw new Error(`Slack accepted the digest ${deliveryKey} but returned no ts`);
       try {
         for (const reply of digestThreadToSlack(digest, format)) {
-          await slackCall(channel, () => client.chat.postMessage({ channel: channel.channelId, thread_ts: ts, ...reply, ...noUnfurl }));
+          await slackCall(channel, () => client.chat.postMessage({ channel: channel.channelId, thread_ts: ts, ...reply }));
         }
       } catch (err) {
         // The digest itself is out: failing now would only have it retried and found, not the thread completed.

@@ -1,14 +1,16 @@
 /**
  * `/papers digest subscribe [topics…] | unsubscribe | status | preview | now`: one entry of the
  * slash-command table that translates the command into a `DigestService` call and its result into a
- * reply. Turning digests on or off is said in the channel (everyone there gets them); status,
- * preview, `now` and every refusal answer only the user who asked.
+ * reply. Turning digests on or off is said in the channel (everyone there gets them) and is for the
+ * channel's creator or an admin, with Paperboy in the channel; status, preview, `now` and every
+ * refusal answer only the user who asked.
  */
 import { parseTopics, type DigestService, type DigestStatus } from '../../src/digest/digest-service.ts';
 import { DigestRequestError } from '../../src/digest/errors.ts';
 import { digestMrkdwn } from '../format/slack-digest.ts';
 import { mrkdwnMessage, plainMessage } from '../format/slack-blocks.ts';
-import { escapeMrkdwn } from '../format/slack-mrkdwn.ts';
+import { escapeMrkdwn, mrkdwnCode } from '../format/slack-mrkdwn.ts';
+import { refusalToChangeDigest } from './channel-access.ts';
 import type { SlashContext, SlashReply, Subcommand } from './slash-command.ts';
 
 const PLATFORM = 'slack';
@@ -34,7 +36,9 @@ const NOW_OUTCOME: Record<NowOutcome, string> = {
  */
 export function createDigestSubcommand(digests: DigestService): Subcommand {
   const actions: Record<string, Action> = {
-    async subscribe({ channelId, userId }, rest) {
+    async subscribe({ channelId, userId, client }, rest) {
+      const refusal = await refusalToChangeDigest(client, { channelId, userId, isAdmin: digests.isAdmin(userId), needsBot: true });
+      if (refusal !== undefined) return ephemeral(refusal);
       const { topics: topicText, cron } = subscribeArgs(rest);
       const topics = parseTopics(topicText);
       await digests.subscribe(PLATFORM, channelId, { topics, userId, ...(cron !== undefined && { cron }) });
@@ -44,7 +48,9 @@ export function createDigestSubcommand(digests: DigestService): Subcommand {
       return inChannel(`This channel now gets a daily digest of ${about}.${next} Ask about the papers in each digest's thread.`);
     },
 
-    async unsubscribe({ channelId }) {
+    async unsubscribe({ channelId, userId, client }) {
+      const refusal = await refusalToChangeDigest(client, { channelId, userId, isAdmin: digests.isAdmin(userId), needsBot: false });
+      if (refusal !== undefined) return ephemeral(refusal);
       return (await digests.unsubscribe(PLATFORM, channelId))
         ? inChannel('This channel no longer gets a daily digest.')
         : ephemeral('This channel was not getting a daily digest.');
@@ -98,12 +104,12 @@ function statusText(s: DigestStatus, slashCommand: string): string {
   if (s.status === 'removed') {
     lines.push(`Digests stopped here: I lost access to this channel (${escapeMrkdwn(s.removedReason ?? 'removed')}). Invite me back, then subscribe again.`);
   } else if (!s.subscribed) {
-    lines.push(`This channel does not get a daily digest. Start one with \`${escapeMrkdwn(slashCommand)} digest subscribe [topics…]\`.`);
+    lines.push(`This channel does not get a daily digest. Start one with ${mrkdwnCode(`${slashCommand} digest subscribe [topics…]`)}.`);
   } else {
     lines.push(
       '*Daily digest in this channel*',
       `• Topics: ${s.topics.length > 0 ? escapeMrkdwn(s.topics.join(', ')) : 'everything new'}`,
-      `• Schedule: \`${escapeMrkdwn(s.cron)}\` (${escapeMrkdwn(s.timezone)})`,
+      `• Schedule: ${mrkdwnCode(s.cron)} (${escapeMrkdwn(s.timezone)})`,
       ...(s.nextRun ? [`• Next digest: ${slackDate(s.nextRun, s.timezone)}`] : []),
     );
   }

@@ -2,7 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { ChatRenderer, ChatTransport } from '../../src/chat/transport.ts';
 import type { DigestService } from '../../src/digest/digest-service.ts';
 import type { Logger } from '../../src/logger.ts';
-import { answerToSlack, mrkdwnMessage, plainMessage, type SlackMessage } from '../format/slack-blocks.ts';
+import { NO_UNFURL, answerToSlack, mrkdwnMessage, plainMessage, type SlackMessage } from '../format/slack-blocks.ts';
 import { markdownToMrkdwn } from '../format/slack-mrkdwn.ts';
 import { fetchConversation, type WhereAsked } from './conversation-history.ts';
 import { digestPaperIds } from './digest-thread.ts';
@@ -29,7 +29,7 @@ export function slackTransport(client: webApi.WebClient, asked: SlackAsked, { di
   const replyThread = threadTs ?? (inDm ? undefined : ts);
   const inThread = replyThread === undefined ? {} : { thread_ts: replyThread };
   const post = async (message: SlackMessage) => {
-    const posted = await client.chat.postMessage({ channel, ...inThread, ...message });
+    const posted = await client.chat.postMessage({ channel, ...inThread, ...message, ...NO_UNFURL });
     if (posted.ts === undefined) throw new Error('Slack posted the message without a ts');
     return posted.ts;
   };

@@ -46,6 +46,8 @@ export interface DigestService {
    * `busy` when a scheduled run holds the run lease: try again in a minute.
    */
   postNow(platform: Platform, channelId: string, userId: string): Promise<{ outcome: DeliveryOutcome | 'busy'; key: string }>;
+  /** Whether `userId` is a Paperboy admin (ADMIN_USER_IDS): may post now and change any channel's digest. */
+  isAdmin(userId: string): boolean;
   /** The papers of the digest whose thread root is `messageRef`, for answering questions in that thread. */
   papersForThread(platform: Platform, channelId: string, messageRef: string): Promise<string[] | undefined>;
   /** Markdown of the digest that would be posted (short message, then the thread's full list). */
@@ -147,6 +149,8 @@ export function createDigestService(deps: DigestDeps): DigestService {
     async preview(platform, channelId) {
       return delivering.build(await previewTarget(platform, channelId), []);
     },
+
+    isAdmin: (userId) => config.adminUserIds.includes(userId),
 
     async postNow(platform, channelId, userId) {
       if (!config.adminUserIds.includes(userId)) {

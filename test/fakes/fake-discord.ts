@@ -64,7 +64,12 @@ export interface GatewayFrame {
 export interface FakeUser {
   id: string;
   username: string;
+  /** The member's permissions in the channel (a bit set as a decimal string); default: a plain member's. */
+  permissions?: string;
 }
+
+/** View Channel, Send Messages, Embed Links, Read Message History: a plain member's, and the bot's by default. */
+export const MEMBER_PERMISSIONS = '84992';
 
 export interface SentInteraction {
   id: string;
@@ -79,6 +84,8 @@ export interface FakeDiscordOptions {
   messageContentAllowed?: boolean;
   /** Whether the bot may start threads (the Create Public Threads permission); else 50013. */
   threadsAllowed?: boolean;
+  /** The bot's permissions in the channel, as interactions carry them (`app_permissions`). */
+  appPermissions?: string;
 }
 
 /** The errors Discord answers for a channel the bot cannot use. */
@@ -101,7 +108,7 @@ export interface FakeDiscord {
   /** Resolves with the first gateway frame (past or future) that matches. */
   waitForFrame(match: (frame: GatewayFrame) => boolean, timeoutMs?: number): Promise<GatewayFrame>;
   /** Dispatches INTERACTION_CREATE for a slash command used in the guild channel (or in one of its threads). */
-  slashCommand(input: { name: string; options?: unknown[]; user?: FakeUser; channelId?: string }): SentInteraction;
+  slashCommand(input: { name: string; options?: unknown[]; user?: FakeUser; channelId?: string; inDm?: boolean }): SentInteraction;
   /** Dispatches INTERACTION_CREATE for a click on a button (`customId`) of a message. */
   clickButton(input: { messageId: string; customId: string; user?: FakeUser }): SentInteraction;
   /** Dispatches INTERACTION_CREATE for a submitted modal, with its text inputs by custom id; `messageId` when it was opened from that message's button. */
@@ -121,6 +128,8 @@ export interface FakeDiscord {
   failNext(match: (request: Omit<RecordedRequest, 'response'>) => boolean, response: FakeResponse): void;
   /** Cuts the gateway connection without a close frame, as a network failure would. */
   dropGatewayConnection(): void;
+  /** Closes the gateway connection with a close code, as Discord does (4004: the token was revoked). */
+  closeGateway(code: number, reason: string): void;
   close(): Promise<void>;
 }
 
@@ -144,12 +153,14 @@ export async function startFakeDiscord({
   heartbeatIntervalMs = 1000,
   messageContentAllowed = true,
   threadsAllowed = true,
+  appPermissions = MEMBER_PERMISSIONS,
 }: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const nextId = createIds();
   const appId = nextId();
   const guildId = nextId();
   const channelId = nextId();
   const botRoleId = nextId();
+  const dmChannelId = nextId();
   const botUser: FakeUser = { id: appId, username: 'Paperboy' };
   const requests: RecordedRequest[] = [];
   const gatewayFrames: GatewayFrame[] = [];
@@ -402,7 +413,8 @@ export async function startFakeDiscord({
   }
 
   function member(user: FakeUser, bot = false) {
-    return { user: apiUser(user, bot), roles: bot ? [botRoleId] : [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, permissions: '84992' };
+    const permissions = user.permissions ?? MEMBER_PERMISSIONS;
+    return { user: apiUser(user, bot), roles: bot ? [botRoleId] : [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false, permissions };
   }
 
   /** The channel object interactions carry: the guild channel, or a thread of it. */
@@ -415,29 +427,29 @@ export async function startFakeDiscord({
   }
 
   /** Type 2 (command) and 4 (autocomplete) carry command data; 3 (component) and 5 (modal submit) their own, and the message clicked. */
-  function interaction(type: 2 | 3 | 4 | 5, data: Record<string, unknown>, user: FakeUser, inChannel = channelId, onMessage?: string): SentInteraction {
+  function interaction(type: 2 | 3 | 4 | 5, data: Record<string, unknown>, user: FakeUser, inChannel = channelId, onMessage?: string, inDm = false): SentInteraction {
     const message = onMessage === undefined ? undefined : messages.get(onMessage);
     if (onMessage !== undefined && !message) throw new Error(`Fake Discord: no message ${onMessage}`);
     const sent = { id: nextId(), token: `itoken-${randomUUID()}` };
     interactions.set(sent.token, { acknowledged: false });
+    // In a DM with the bot there is no guild and no member, only the user.
+    const where = inDm
+      ? { channel_id: dmChannelId, channel: { id: dmChannelId, type: 1 }, user: apiUser(user), context: 1 }
+      : { guild_id: guildId, channel_id: inChannel, channel: channelPayload(inChannel), member: member(user), context: 0 };
     dispatch('INTERACTION_CREATE', {
       id: sent.id,
       application_id: appId,
       type,
       token: sent.token,
       version: 1,
-      data: type === 2 || type === 4 ? { id: nextId(), type: 1, guild_id: guildId, ...data } : data,
+      data: type === 2 || type === 4 ? { id: nextId(), type: 1, ...(!inDm && { guild_id: guildId }), ...data } : data,
       ...(message && { message }),
-      guild_id: guildId,
-      channel_id: inChannel,
-      channel: channelPayload(inChannel),
-      member: member(user),
-      app_permissions: '84992',
+      ...where,
+      app_permissions: appPermissions,
       locale: 'en-US',
-      guild_locale: 'en-US',
+      ...(!inDm && { guild_locale: 'en-US' }),
       entitlements: [],
       authorizing_integration_owners: { '0': guildId },
-      context: 0,
     });
     return sent;
   }
@@ -471,7 +483,7 @@ export async function startFakeDiscord({
     gatewayFrames,
     waitForRequest: (match, timeoutMs = 10_000) => waitFor('request', requests, match, timeoutMs, 'REST request'),
     waitForFrame: (match, timeoutMs = 10_000) => waitFor('frame', gatewayFrames, match, timeoutMs, 'gateway frame'),
-    slashCommand: ({ name, options = [], user = DEFAULT_USER, channelId: inChannel }) => interaction(2, { name, options }, user, inChannel),
+    slashCommand: ({ name, options = [], user = DEFAULT_USER, channelId: inChannel, inDm }) => interaction(2, { name, options }, user, inChannel, undefined, inDm),
     autocomplete: ({ name, focused, user = DEFAULT_USER }) =>
       interaction(4, { name, options: [{ type: 3, name: focused.name, value: focused.value, focused: true }] }, user),
     clickButton: ({ messageId, customId, user = DEFAULT_USER }) => {
@@ -520,6 +532,9 @@ export async function startFakeDiscord({
     },
     dropGatewayConnection() {
       socket?.terminate();
+    },
+    closeGateway(code, reason) {
+      socket?.close(code, reason);
     },
     async close() {
       for (const client of wss.clients) client.terminate();

@@ -13,6 +13,17 @@ export const BOT_USER_ID = 'U0PAPERBOY';
 export const BOT_ID = 'B0PAPERBOY';
 export const BOT_TOKEN = 'xoxb-fake-bot-token';
 export const APP_TOKEN = 'xapp-fake-app-token';
+/** Who created every channel the fake was not told about (`setChannel`). */
+export const CHANNEL_CREATOR = 'U0CREATOR';
+
+/** What `conversations.info` tells about a channel. */
+export interface FakeChannel {
+  creator?: string;
+  is_member?: boolean;
+  is_im?: boolean;
+  /** For a DM: the person in it. */
+  user?: string;
+}
 
 export interface SlackApiCall {
   /** Web API method (`chat.postMessage`) or `response_url` for slash-command responses. */
@@ -64,6 +75,8 @@ export interface FakeSlackApi {
   messages: readonly StoredMessage[];
   /** Every Web API call about `channel` answers `{ ok: false, error }` from now on (e.g. `not_in_channel`); undefined heals it. */
   setChannelError(channel: string, error: string | undefined): void;
+  /** What `conversations.info` answers for `channel`; unknown channels were made by CHANNEL_CREATOR and have the bot in them. */
+  setChannel(channel: string, info: FakeChannel): void;
   /**
    * Makes the next call to `method` (whose params pass `when`, if given) fail as `failure` says.
    * Queued: several calls fail in turn.
@@ -94,6 +107,7 @@ export async function startFakeSlackApi({
   let tsCounter = 0;
   let responseCounter = 0;
   const channelErrors = new Map<string, string>();
+  const channels = new Map<string, FakeChannel>();
   const failures: { method: string; failure: SlackFailure; when?: (params: Record<string, unknown>) => boolean }[] = [];
 
   const server = createServer(async (req, res) => {
@@ -103,6 +117,12 @@ export async function startFakeSlackApi({
     if (url.pathname.startsWith('/response/')) {
       record({ method: 'response_url', params: JSON.parse(raw) as Record<string, unknown>, url: `${base}${url.pathname}` });
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    // Like slack.com: Web API methods live under /api/ only.
+    if (!url.pathname.startsWith('/api/')) {
+      record({ method: url.pathname, params: {}, token, response: { status: 404 } });
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not found</body></html>');
       return;
     }
     const method = url.pathname.replace(/^\/api\//, '');
@@ -183,6 +203,8 @@ export async function startFakeSlackApi({
         return replies(channel, p);
       case 'conversations.history':
         return history(channel, p);
+      case 'conversations.info':
+        return { ok: true, channel: { id: channel, ...(channels.get(channel) ?? { creator: CHANNEL_CREATOR, is_member: true }) } };
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -243,6 +265,7 @@ export async function startFakeSlackApi({
     addMessage: (message) => messages.push(message),
     messages,
     setChannelError: (channel, error) => (error === undefined ? channelErrors.delete(channel) : channelErrors.set(channel, error)),
+    setChannel: (channel, info) => channels.set(channel, info),
     failNext: (method, failure, when) => failures.push({ method, failure, ...(when && { when }) }),
     sendEnvelope(envelope) {
       const acked = new Promise<unknown>((resolve) => acks.once(envelope.envelope_id, resolve));
