@@ -113,7 +113,7 @@ describe('a hostile paper on Slack', () => {
   async function command(text: string) {
     const responseUrl = fake.responseUrl();
     await postSigned(endpoint, { body: slashCommand({ text, responseUrl }), contentType: 'application/x-www-form-urlencoded', signingSecret: SIGNING_SECRET });
-    return (await fake.waitFor((c) => c.method === 'response_url' && c.url === responseUrl)).params;
+    return (await fake.waitFor((c) => c.method === 'response_url' && c.url === responseUrl && !c.params.delete_original)).params;
   }
 
   it('shows no link but the Sources and pings no one in answers, search, paper and digests', async () => {

@@ -11,7 +11,8 @@ export const slackRenderer: ChatRenderer<SlackMessage> = {
   placeholder: plainMessage,
   partial: (soFar) => mrkdwnMessage(`${markdownToMrkdwn(soFar)} …`),
   answer: (answer) => [answerToSlack(answer)],
-  notice: plainMessage,
+  // Notices are our own words (with code spans like `/papers help`) around user text: the markdown converter keeps the former and defuses the latter.
+  notice: (text) => mrkdwnMessage(markdownToMrkdwn(text)),
 };
 
 export interface SlackAsked extends WhereAsked {
