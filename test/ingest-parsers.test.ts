@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
 import { chunkAbstract } from '../ingest/chunk.ts';
 import { paperIdFor } from '../ingest/paper-id.ts';
-import { mergeDuplicates } from '../ingest/pipeline.ts';
+import { resolveDuplicates } from '../ingest/pipeline.ts';
 import { IngestError } from '../src/errors.ts';
 import { splitSentences } from '../src/text/sentences.ts';
 
@@ -42,7 +42,7 @@ describe('JSON parsers', () => {
   });
 
   it('merges a paper listed twice in one file', async () => {
-    const merged = mergeDuplicates(await readPaperFile(fixture('papers.jsonl')));
+    const merged = resolveDuplicates(await readPaperFile(fixture('papers.jsonl')));
     expect(merged.map((p) => p.title)).toEqual(['Alpha Paper', 'Beta Paper']);
     expect(merged[0]!.url).toBe('https://arxiv.org/abs/2501.00001');
   });

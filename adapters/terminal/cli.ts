@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { createHttpClient } from '../../ingest/sources/http-client.ts';
 import { readPaperFile } from '../../ingest/sources/read-paper-file.ts';
 import { fetchSourceSpec, parseSourceSpec } from '../../ingest/sources/source-spec.ts';
-import { ingestPapers } from '../../ingest/pipeline.ts';
+import { ingestPapers, type IdConflict } from '../../ingest/pipeline.ts';
+import { rebuildStore } from '../../ingest/rebuild.ts';
 import { loadConfig, secretValues } from '../../src/config.ts';
 import { createDigestService } from '../../src/digest/digest-service.ts';
 import { openDigestStore } from '../../src/digest/digest-store.ts';
@@ -15,7 +16,7 @@ import { readQuestionSet } from '../../src/eval/question-set.ts';
 import { createLlmDigestWriter } from '../../src/llm/digest-writer.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openEngine } from '../../src/open-engine.ts';
-import { dropStore } from '../../src/store/lance-store.ts';
+import { createEmbedder } from '../../src/embeddings/create-embedder.ts';
 import type { PaperInput } from '../../src/types.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { renderAnswer, renderHits } from './render-answer.ts';
@@ -101,13 +102,17 @@ export async function runCli(argv: string[]): Promise<number> {
         }
         inputs.push(...fetched);
       }
-      if (values.rebuild) await dropStore(config.store);
+      if (values.rebuild) {
+        const rebuilt = await rebuildStore(config.store, { ...(await createEmbedder(config.embeddings)), progress: terminalProgress() });
+        console.error(`paperboy: re-embedded ${rebuilt.papers} stored papers`);
+      }
       const { store, embedder, engine } = await openEngine(config, { logger, seed: false });
-      const counts = await ingestPapers(inputs, { store, embedder, progress: terminalProgress() });
+      const onConflict = (c: IdConflict) => console.error(`paperboy: ${c.id} has different text in ${c.kept.source} and ${c.dropped.source}; kept ${c.kept.source}`);
+      const counts = await ingestPapers(inputs, { store, embedder, progress: terminalProgress(), onConflict });
       const total = await store.countPapers();
       await engine.close();
       if (values.json) console.log(JSON.stringify({ ...counts, total }));
-      else console.log(`added ${counts.added}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${counts.rejected}; ${total} papers in the store`);
+      else console.log(`added ${counts.added}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${counts.rejected}, conflicts ${counts.conflicts}; ${total} papers in the store`);
       return 0;
     }
     case 'eval': {
