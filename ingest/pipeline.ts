@@ -103,7 +103,9 @@ async function writePapers(store: PaperStore, embedder: EmbeddingsInterface, rec
   const pieces = rechunk.flatMap((p) => chunkAbstract(p.title, p.abstract).map((c) => ({ paperId: p.id, ...c })));
   const vectors = pieces.length > 0 ? await embedder.embedDocuments(pieces.map((c) => c.text)) : [];
   const rows: ChunkRow[] = pieces.map((c, j) => ({ id: `${c.paperId}#${c.ord}`, paperId: c.paperId, ord: c.ord, text: c.text, vector: vectors[j]! }));
-  await store.upsert([...rechunk, ...metadataOnly], rows, rechunk.map((p) => p.id));
+  // Chunks first: until the papers commit, the run marker names these papers for repair.
+  await store.upsertChunks(rechunk.map((p) => p.id), rows);
+  await store.upsertPapers([...rechunk, ...metadataOnly]);
 }
 
 /**

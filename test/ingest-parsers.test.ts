@@ -65,6 +65,17 @@ describe('ids, sentences and chunks', () => {
     expect(paperIdFor({ title: 'x', url: 'https://example.org/report/2401.01234' })).toMatch(/^t-/);
   });
 
+  it('gives titles in any script their own stable id, and ASCII titles the ids stores already hold', () => {
+    const titles = ['注意力机制研究', '深度学习综述', 'Исследование внимания', 'Μελέτη προσοχής', 'トランスフォーマーの研究', 'ドランスフォーマーの研究'];
+    const ids = titles.map((title) => paperIdFor({ title }));
+    expect(new Set(ids).size).toBe(titles.length);
+    expect(paperIdFor({ title: ' ИССЛЕДОВАНИЕ  внимания ' })).toBe(ids[2]);
+    // Pinned: the id this title had before Unicode-aware keys, so existing stores keep matching.
+    expect(paperIdFor({ title: 'Attention Is All You Need' })).toBe('t-4a1c934d3d98f3ce');
+    expect(paperIdFor({ title: 'Déjà vu — Retrieval!' })).toBe('t-f9a2b0d40dcba1de');
+    expect(paperIdFor({ title: '???' })).not.toBe(paperIdFor({ title: '!!!' }));
+  });
+
   it('splits sentences verbatim, keeping abbreviations and decimals inside', () => {
     const text = 'We use BERT (e.g. ModernBERT) with 0.4B parameters. It wins on NLU tasks.This capability emerges late.';
     const sentences = splitSentences(text);

@@ -69,11 +69,11 @@ export interface PaperStore {
   /** Papers added at or after `sinceIso`, newest first. */
   papersAddedSince(sinceIso: string, limit?: number): Promise<Paper[]>;
   /**
-   * Idempotent upsert keyed on ids: `chunks` replace every chunk of the papers in `rechunked`
-   * (in one commit, leftovers of a longer old abstract included), then `papers` are upserted.
-   * Retrying after a crash at any point writes the same rows again, never a second copy.
+   * Keyed upserts: `rows` replace every chunk of the papers in `paperIds` in one commit (leftovers
+   * of a longer old abstract included). Writing the same rows again after a crash changes nothing.
    */
-  upsert(papers: Paper[], chunks: ChunkRow[], rechunked: string[]): Promise<void>;
+  upsertChunks(paperIds: string[], rows: ChunkRow[]): Promise<void>;
+  upsertPapers(papers: Paper[]): Promise<void>;
   deleteChunksOf(paperIds: string[]): Promise<void>;
   searchPapersText(query: string, k: number, paperIds?: string[]): Promise<PaperHit[]>;
   searchChunksText(query: string, k: number, paperIds?: string[]): Promise<ChunkHit[]>;
@@ -319,11 +319,11 @@ async function bindStore(
         .sort((a, b) => b.addedAt.localeCompare(a.addedAt))
         .slice(0, limit);
     },
-    async upsert(newPapers, newChunks, rechunked) {
-      if (newPapers.length === 0) return;
-      // Chunks first: a crash before the papers commit leaves chunks the run marker names for repair.
-      if (rechunked.length > 0) await merge(chunks, newChunks as unknown as Record<string, unknown>[], idFilter('paperId', rechunked));
-      await merge(papers, newPapers.map(paperToRow) as unknown as Record<string, unknown>[]);
+    async upsertChunks(paperIds, rows) {
+      if (paperIds.length > 0) await merge(chunks, rows as unknown as Record<string, unknown>[], idFilter('paperId', paperIds));
+    },
+    async upsertPapers(rows) {
+      if (rows.length > 0) await merge(papers, rows.map(paperToRow) as unknown as Record<string, unknown>[]);
     },
     async deleteChunksOf(paperIds) {
       for (const batch of batches(paperIds, 500)) await retryConflicts(() => chunks.delete(idFilter('paperId', batch)!));
