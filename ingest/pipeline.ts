@@ -5,6 +5,7 @@ import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
 import { PAPER_EXTRA_KEYS, type Paper, type PaperInput } from '../src/types.ts';
 import { chunkAbstract } from './chunk.ts';
+import { lengthProblem } from './limits.ts';
 import { contentHashOf } from './paper-id.ts';
 import { deadRuns, startRun } from './run-marker.ts';
 
@@ -50,10 +51,9 @@ export function indexedTerms(p: { title: string; abstract: string }): string[] {
 export async function recountTermStats(store: PaperStore): Promise<boolean> {
   for (let attempt = 0; attempt < RECOUNT_ATTEMPTS; attempt++) {
     const version = await store.papersVersion();
-    const texts = await store.allTexts();
-    if ((await store.papersVersion()) !== version) continue;
     const stats = emptyTermStats();
-    for (const p of texts) applyDocument(stats, indexedTerms(p), 1);
+    for await (const batch of store.eachText()) for (const p of batch) applyDocument(stats, indexedTerms(p), 1);
+    if ((await store.papersVersion()) !== version) continue;
     await store.saveTermStats({ ...stats, asOf: version });
     // A writer that committed meanwhile recounts after us; one that saved older counts after our save is caught here.
     if ((await store.papersVersion()) === version) return true;
@@ -139,12 +139,13 @@ async function needsFinishing(store: PaperStore): Promise<boolean> {
  * serves, and the next run (or the next engine start) completes exactly.
  */
 export async function ingestPapers(
-  inputs: IngestInput[],
+  inputs: Iterable<IngestInput> | AsyncIterable<IngestInput>,
   {
     store,
     embedder,
     batchSize = 256,
     progress = silentProgress,
+    expected,
     now = () => new Date(),
     onConflict,
   }: {
@@ -152,6 +153,8 @@ export async function ingestPapers(
     embedder: EmbeddingsInterface;
     batchSize?: number;
     progress?: IngestProgress;
+    /** How many records a stream will give, for the progress bar. */
+    expected?: number;
     now?: () => Date;
     onConflict?: (conflict: IdConflict) => void;
   },
@@ -161,13 +164,17 @@ export async function ingestPapers(
     counts.conflicts++;
     onConflict?.(c);
   };
-  const papers = resolveDuplicates(inputs, conflict);
+  // Texts this run already stored, by id: a later record with another text is a conflict, not an update.
+  const written = new Set<string>();
   const run = startRun(store, now);
-  progress.start(papers.length);
+  progress.start(Array.isArray(inputs) ? inputs.length : (expected ?? 0));
   try {
     let wrote = await repairDeadRuns(store, embedder, () => run.mark([]));
-    for (let i = 0; i < papers.length; i += batchSize) {
-      const batch = papers.slice(i, i + batchSize);
+    for await (const records of inBatches(inputs, batchSize)) {
+      // Files are checked as they are parsed; this catches remote sources, under the same limits.
+      const valid = records.filter((p) => lengthProblem(p.title, p.abstract) === undefined);
+      counts.rejected += records.length - valid.length;
+      const batch = resolveDuplicates(valid, conflict);
       const stored = new Map((await store.getPapers(batch.map((p) => p.id))).map((p) => [p.id, p]));
       const rechunk: Paper[] = [];
       const metadataOnly: Paper[] = [];
@@ -179,8 +186,9 @@ export async function ingestPapers(
           rechunk.push({ ...p, contentHash: hash, addedAt: p.addedAt ?? now().toISOString() });
         } else if (old.contentHash !== hash) {
           // A record older than the stored text does not replace it.
-          if (olderThan(p, old)) conflict(describeConflict(old, p));
-          else {
+          const loses = olderThan(p, old);
+          if (loses || written.has(p.id)) conflict(loses ? describeConflict(old, p) : describeConflict(p, old));
+          if (!loses) {
             counts.updated++;
             rechunk.push({ ...withMetadata(old, p), contentHash: hash });
           }
@@ -196,9 +204,10 @@ export async function ingestPapers(
       if (rechunk.length + metadataOnly.length > 0) {
         await run.mark(rechunk.map((p) => p.id));
         await writePapers(store, embedder, rechunk, metadataOnly);
+        for (const p of rechunk) written.add(p.id);
         wrote = true;
       }
-      progress.advance(batch.length);
+      progress.advance(records.length);
     }
     if (wrote || (await needsFinishing(store))) {
       await run.mark([]);
@@ -210,6 +219,18 @@ export async function ingestPapers(
     progress.stop();
   }
   return counts;
+}
+
+async function* inBatches<T>(items: Iterable<T> | AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /** Completes interrupted runs (and missing indexes or statistics) without ingesting anything. */

@@ -62,8 +62,10 @@ export interface PaperStore {
   getPapers(ids: string[]): Promise<Paper[]>;
   /** Every paper's id and title (for title lookup and autocomplete); reread when another process changed the papers. */
   listTitles(): Promise<{ id: string; title: string; url?: string }[]>;
-  /** Title and abstract of every paper, for recounting term statistics. */
+  /** Title and abstract of every paper. */
   allTexts(): Promise<{ id: string; title: string; abstract: string }[]>;
+  /** The same, streamed in Arrow batches from one snapshot (memory bounded by a batch, for recounting statistics). */
+  eachText(): AsyncIterable<{ id: string; title: string; abstract: string }[]>;
   /** Every stored paper (for rebuilding from the store's own text). */
   allPapers(): Promise<Paper[]>;
   /** Papers added at or after `sinceIso`, newest first. */
@@ -299,12 +301,15 @@ async function bindStore(
       return titles.value;
     },
     async allTexts() {
+      const out: { id: string; title: string; abstract: string }[] = [];
+      for await (const batch of store.eachText()) out.push(...batch);
+      return out;
+    },
+    async *eachText() {
       await sync();
-      return (await papers.query().select(['id', 'title', 'abstract']).toArray()).map((r) => ({
-        id: r.id as string,
-        title: r.title as string,
-        abstract: r.abstract as string,
-      }));
+      for await (const batch of papers.query().select(['id', 'title', 'abstract'])) {
+        yield batch.toArray().map((r) => ({ id: r.id as string, title: r.title as string, abstract: r.abstract as string }));
+      }
     },
     async allPapers() {
       await sync();
