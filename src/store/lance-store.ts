@@ -218,7 +218,8 @@ async function bindStore(
   let seenMetaVersion = -1;
   /**
    * A long-running process (the bot) follows what others commit: when the meta table moved, a
-   * rebuild may have swapped the generation, so the tables are reopened.
+   * rebuild may have swapped the generation, so the tables are reopened. Checked by the calls
+   * every question makes once (term statistics, titles), not by each search.
    */
   const sync = async () => {
     if (!follow) return;
@@ -278,7 +279,6 @@ async function bindStore(
     connection: db,
     countPapers: async () => (await sync(), papers.countRows()),
     async getPapers(ids) {
-      await sync();
       const out: Paper[] = [];
       for (const batch of batches(ids, 500)) {
         const rows = await papers.query().where(idFilter('id', batch)!).toArray();
@@ -306,13 +306,11 @@ async function bindStore(
       return out;
     },
     async *eachText() {
-      await sync();
       for await (const batch of papers.query().select(['id', 'title', 'abstract'])) {
         yield batch.toArray().map((r) => ({ id: r.id as string, title: r.title as string, abstract: r.abstract as string }));
       }
     },
     async allPapers() {
-      await sync();
       return (await papers.query().toArray()).map((r) => rowToPaper(r as PaperRow));
     },
     async papersAddedSince(sinceIso, limit = 500) {
@@ -335,7 +333,6 @@ async function bindStore(
     },
     async searchPapersText(query, k, paperIds) {
       if (!query.trim()) return [];
-      await sync();
       let q = papers.query().fullTextSearch(query, { columns: ['text'] }).limit(k);
       const f = idFilter('id', paperIds);
       if (f) q = q.where(f);
@@ -344,21 +341,18 @@ async function bindStore(
     },
     async searchChunksText(query, k, paperIds) {
       if (!query.trim()) return [];
-      await sync();
       let q = chunks.query().fullTextSearch(query, { columns: ['text'] }).select(['paperId', 'ord', 'text', '_score']).limit(k);
       const f = idFilter('paperId', paperIds);
       if (f) q = q.where(f);
       return (await q.toArray()).map((r) => toChunkHit(r, Number.NaN));
     },
     async searchChunksVector(vector, k, paperIds) {
-      await sync();
       let q = chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_PROBES).select(['paperId', 'ord', 'text', '_distance']).limit(k);
       const f = idFilter('paperId', paperIds);
       if (f) q = q.where(f);
       return (await q.toArray()).map((r) => toChunkHit(r, 1 - (r._distance as number)));
     },
     async chunksOf(paperIds) {
-      await sync();
       const out: (ChunkHit & { vector: Float32Array })[] = [];
       for (const batch of batches(paperIds, 500)) {
         const rows = await chunks.query().where(idFilter('paperId', batch)!).select(['paperId', 'ord', 'text', 'vector']).toArray();
