@@ -422,11 +422,9 @@ async function bindStore(
     setMeta: (k, value) => writeMetaValue(meta, key(k), value),
     deleteMeta: async (k) => void (await retryConflicts(() => meta.delete(`key = ${sqlString(key(k))}`))),
     async listMeta(prefix) {
-      // No LIKE on user text: keys are ours, and a prefix match in JS needs no escaping.
-      const rows = await meta.query().toArray();
-      const out = new Map<string, string>();
-      for (const r of rows) if ((r.key as string).startsWith(key(prefix))) out.set((r.key as string).slice(layout.prefix.length), r.value as string);
-      return out;
+      // The prefixes listed by ('run:' under a generation stamp) hold no LIKE wildcards, so need no escaping.
+      const rows = await meta.query().where(`key LIKE ${sqlString(`${key(prefix)}%`)}`).toArray();
+      return new Map(rows.map((r) => [(r.key as string).slice(layout.prefix.length), r.value as string]));
     },
     close() {
       papers.close();
