@@ -4,6 +4,7 @@ import { StoreError } from '../errors.ts';
 import { PAPER_EXTRA_KEYS, type Paper, type PaperExtras } from '../types.ts';
 import { retryConflicts } from './commit-retry.ts';
 import { firstLayout, nextLayout, readLayout, readMetaValue, sqlString, writeLayout, writeMetaValue, type EmbedderIdentity, type StoreLayout } from './layout.ts';
+import { storageError } from './storage-errors.ts';
 import { META, chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from './schema.ts';
 import { emptyTermStats, parseTermStats, serializeTermStats, type TermStats } from './term-stats.ts';
 
@@ -166,16 +167,16 @@ export async function openRebuild({
 
 async function connectMeta({ uri, apiKey, region }: Omit<StoreOptions, 'embedder'>) {
   configureLanceThreads();
-  let db: lancedb.Connection;
   try {
     // Read consistency 0: every read sees what other processes (a second bot, the digest
     // scheduler, a CLI ingest) committed, at the cost of one version check per query.
-    db = await lancedb.connect(uri, apiKey ? { apiKey, region } : { readConsistencyInterval: 0 });
+    const db = await lancedb.connect(uri, apiKey ? { apiKey, region } : { readConsistencyInterval: 0 });
+    // Object storage is first touched here: its mistakes surface now, named as settings.
+    const meta = (await db.tableNames()).includes(META) ? await db.openTable(META) : await db.createEmptyTable(META, metaSchema, { existOk: true });
+    return { db, meta };
   } catch (e) {
-    throw new StoreError(`Cannot open the paper store at ${uri}: ${(e as Error).message}`, { cause: e });
+    throw storageError(uri, e);
   }
-  const meta = (await db.tableNames()).includes(META) ? await db.openTable(META) : await db.createEmptyTable(META, metaSchema, { existOk: true });
-  return { db, meta };
 }
 
 /**
