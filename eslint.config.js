@@ -18,7 +18,16 @@ export default tseslint.config(
     // The composition root is the one place that wires adapters to the engine.
     ignores: ['src/main.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ['discord.js', '@slack/bolt'], patterns: ['**/adapters/**'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'discord.js', message: 'Platform SDKs belong in adapters/.' }],
+          patterns: [
+            { group: ['@slack/*', '@discordjs/*'], message: 'Platform SDKs belong in adapters/.' },
+            { group: ['**/adapters/**'], message: 'The engine must not depend on an adapter.' },
+          ],
+        },
+      ],
     },
   },
 );

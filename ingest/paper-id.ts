@@ -13,7 +13,8 @@ export function paperIdFor({ id, url, title }: { id?: string; url?: string; titl
   const arxiv = (id && normalizeArxivId(id)) || (url && normalizeArxivId(url.replace(HF_PAPER_PAGE, ''))) || undefined;
   if (arxiv) return arxiv;
   if (id && /^[\w.:-]{1,128}$/.test(id)) return id;
-  return `t-${createHash('sha256').update(titleKey(title)).digest('hex').slice(0, 16)}`;
+  // A title of symbols only has an empty key: its own text still tells it apart.
+  return `t-${createHash('sha256').update(titleKey(title) || title).digest('hex').slice(0, 16)}`;
 }
 
 export function contentHashOf(title: string, abstract: string): string {

@@ -3,15 +3,26 @@ import type { PaperStore } from '../src/store/lance-store.ts';
 import type { ChunkRow } from '../src/store/schema.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
-import type { Paper, PaperInput } from '../src/types.ts';
+import { PAPER_EXTRA_KEYS, type Paper, type PaperInput } from '../src/types.ts';
 import { chunkAbstract } from './chunk.ts';
+import { lengthProblem } from './limits.ts';
 import { contentHashOf } from './paper-id.ts';
+import { deadRuns, startRun } from './run-marker.ts';
 
 export interface IngestCounts {
   added: number;
   updated: number;
   unchanged: number;
   rejected: number;
+  /** Ids given different content by different records (or by a record older than the stored paper). */
+  conflicts: number;
+}
+
+/** Two records claimed one id with different text; `kept` won by the rule in `resolveDuplicates`. */
+export interface IdConflict {
+  id: string;
+  kept: { source: string; publishedAt?: string };
+  dropped: { source: string; publishedAt?: string };
 }
 
 export interface IngestProgress {
@@ -20,7 +31,12 @@ export interface IngestProgress {
   stop(): void;
 }
 
+/** A record to ingest; `addedAt` is kept when given (a rebuild re-ingesting stored papers). */
+export type IngestInput = PaperInput & { addedAt?: string };
+
 const silentProgress: IngestProgress = { start() {}, advance() {}, stop() {} };
+/** Recounting races with other writers' commits; after this many moved snapshots the run marker stays for the next run. */
+const RECOUNT_ATTEMPTS = 4;
 
 /** Text a paper is indexed under; the term statistics must be computed from exactly this. */
 export function indexedTerms(p: { title: string; abstract: string }): string[] {
@@ -28,106 +44,196 @@ export function indexedTerms(p: { title: string; abstract: string }): string[] {
 }
 
 /**
- * Term statistics are written after each batch's papers; a crash in between leaves them behind
- * the papers table. Recount from the papers when the document counts disagree.
+ * Recounts term statistics from one snapshot of the papers table. Counting from the papers
+ * (rather than adjusting the previous counts) is what keeps them exact across crashes and
+ * concurrent writers. Returns false when other writers kept moving the table.
  */
-export async function reconcileTermStats(store: PaperStore): Promise<void> {
-  const [stats, count] = await Promise.all([store.termStats(), store.countPapers()]);
-  if (stats.docs === count) return;
-  const fresh = emptyTermStats();
-  for (const p of await store.allTexts()) applyDocument(fresh, indexedTerms(p), 1);
-  await store.saveTermStats(fresh);
+export async function recountTermStats(store: PaperStore): Promise<boolean> {
+  for (let attempt = 0; attempt < RECOUNT_ATTEMPTS; attempt++) {
+    const version = await store.papersVersion();
+    const stats = emptyTermStats();
+    for await (const batch of store.eachText()) for (const p of batch) applyDocument(stats, indexedTerms(p), 1);
+    if ((await store.papersVersion()) !== version) continue;
+    await store.saveTermStats({ ...stats, asOf: version });
+    // A writer that committed meanwhile recounts after us; one that saved older counts after our save is caught here.
+    if ((await store.papersVersion()) === version) return true;
+  }
+  return false;
 }
 
 /**
- * Merges duplicates (same id) inside one batch: the later record fills in what the earlier lacks,
- * so a paper listed twice becomes one paper.
+ * One record per id. Same text: the later record's metadata wins and the earlier fills its gaps.
+ * Different text is a conflict: the newer `publishedAt` wins, else the later record (the last file).
  */
-export function mergeDuplicates(inputs: PaperInput[]): PaperInput[] {
-  const byId = new Map<string, PaperInput>();
+export function resolveDuplicates(inputs: IngestInput[], onConflict: (c: IdConflict) => void = () => {}): IngestInput[] {
+  const byId = new Map<string, IngestInput>();
   for (const p of inputs) {
     const seen = byId.get(p.id);
-    if (!seen) {
-      byId.set(p.id, { ...p });
-      continue;
+    if (!seen) byId.set(p.id, p);
+    else if (contentHashOf(seen.title, seen.abstract) === contentHashOf(p.title, p.abstract)) byId.set(p.id, withMetadata(seen, p));
+    else {
+      const [kept, dropped] = olderThan(p, seen) ? [seen, p] : [p, seen];
+      onConflict(describeConflict(kept, dropped));
+      byId.set(p.id, kept);
     }
-    byId.set(p.id, {
-      ...seen,
-      abstract: p.abstract.length > seen.abstract.length ? p.abstract : seen.abstract,
-      authors: seen.authors.length > 0 ? seen.authors : p.authors,
-      url: seen.url ?? p.url,
-      publishedAt: seen.publishedAt ?? p.publishedAt,
-      upvotes: Math.max(seen.upvotes ?? 0, p.upvotes ?? 0) || undefined,
-    });
   }
   return [...byId.values()];
 }
 
+function olderThan(a: { publishedAt?: string }, b: { publishedAt?: string }) {
+  return a.publishedAt !== undefined && b.publishedAt !== undefined && a.publishedAt < b.publishedAt;
+}
+
+function describeConflict(kept: { id: string; source: string; publishedAt?: string }, dropped: { source: string; publishedAt?: string }): IdConflict {
+  return { id: kept.id, kept: { source: kept.source, publishedAt: kept.publishedAt }, dropped: { source: dropped.source, publishedAt: dropped.publishedAt } };
+}
+
+/** `base` with every piece of metadata `update` knows (authors, url, dates, upvotes, source extras). */
+function withMetadata<T extends IngestInput | Paper>(base: T, update: IngestInput): T {
+  const known = Object.fromEntries(Object.entries(update).filter(([k, v]) => v !== undefined && k !== 'addedAt' && !(k === 'authors' && (v as string[]).length === 0)));
+  return { ...base, ...known };
+}
+
+function metadataOf(p: IngestInput | Paper): string {
+  return JSON.stringify([p.authors, p.url, p.publishedAt, p.upvotes, ...PAPER_EXTRA_KEYS.map((k) => p[k])]);
+}
+
+/** Chunks, embeds and upserts papers whose text is new; `metadataOnly` papers are rewritten without re-embedding. */
+async function writePapers(store: PaperStore, embedder: EmbeddingsInterface, rechunk: Paper[], metadataOnly: Paper[] = []) {
+  const pieces = rechunk.flatMap((p) => chunkAbstract(p.title, p.abstract).map((c) => ({ paperId: p.id, ...c })));
+  const vectors = pieces.length > 0 ? await embedder.embedDocuments(pieces.map((c) => c.text)) : [];
+  const rows: ChunkRow[] = pieces.map((c, j) => ({ id: `${c.paperId}#${c.ord}`, paperId: c.paperId, ord: c.ord, text: c.text, vector: vectors[j]! }));
+  // Chunks first: until the papers commit, the run marker names these papers for repair.
+  await store.upsertChunks(rechunk.map((p) => p.id), rows);
+  await store.upsertPapers([...rechunk, ...metadataOnly]);
+}
+
 /**
- * Idempotent ingest: papers whose content hash is already stored are skipped (no re-embedding);
- * new and changed papers are chunked, embedded in batches and upserted. Each batch is written
- * chunks-first, papers-last; term statistics are saved at the end (and recounted from the papers
- * if a crash left them behind), so a crash leaves a readable store that the next run completes.
+ * Completes what interrupted runs left: papers named by a dead run's marker get their chunks
+ * rebuilt from their stored text, and chunks of papers that never got written are deleted.
+ */
+async function repairDeadRuns(store: PaperStore, embedder: EmbeddingsInterface, beforeRepair: () => Promise<void>): Promise<boolean> {
+  const dead = await deadRuns(store);
+  if (dead.length === 0) return false;
+  await beforeRepair();
+  const pending = [...new Set(dead.flatMap((d) => d.marker.pending))];
+  const stored = await store.getPapers(pending);
+  const present = new Set(stored.map((p) => p.id));
+  await store.deleteChunksOf(pending.filter((id) => !present.has(id)));
+  for (let i = 0; i < stored.length; i += 256) await writePapers(store, embedder, stored.slice(i, i + 256));
+  for (const d of dead) await store.deleteMeta(d.key);
+  return true;
+}
+
+/** Indexes and statistics a store should have, missing e.g. after a run of an older version crashed. */
+async function needsFinishing(store: PaperStore): Promise<boolean> {
+  if ((await store.countPapers()) === 0) return false;
+  return !(await store.indexesComplete()) || (await store.termStats()).asOf === undefined;
+}
+
+/**
+ * Idempotent ingest. Papers whose text and metadata are already stored are skipped; new and
+ * changed texts are chunked, embedded in batches and upserted by id; metadata changes are
+ * rewritten without re-embedding. A run marker names each batch before it is written, and goes
+ * only after indexes and term statistics are final, so a crash at any point leaves a store that
+ * serves, and the next run (or the next engine start) completes exactly.
  */
 export async function ingestPapers(
-  inputs: PaperInput[],
+  inputs: Iterable<IngestInput> | AsyncIterable<IngestInput>,
   {
     store,
     embedder,
     batchSize = 256,
     progress = silentProgress,
+    expected,
     now = () => new Date(),
+    onConflict,
   }: {
     store: PaperStore;
     embedder: EmbeddingsInterface;
     batchSize?: number;
     progress?: IngestProgress;
+    /** How many records a stream will give, for the progress bar. */
+    expected?: number;
     now?: () => Date;
+    onConflict?: (conflict: IdConflict) => void;
   },
 ): Promise<IngestCounts> {
-  await reconcileTermStats(store);
-  const stats = await store.termStats();
-  const papers = mergeDuplicates(inputs);
-  const counts: IngestCounts = { added: 0, updated: 0, unchanged: 0, rejected: 0 };
-  progress.start(papers.length);
+  const counts: IngestCounts = { added: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0 };
+  const conflict = (c: IdConflict) => {
+    counts.conflicts++;
+    onConflict?.(c);
+  };
+  // Texts this run already stored, by id: a later record with another text is a conflict, not an update.
+  const written = new Set<string>();
+  const run = startRun(store, now);
+  progress.start(Array.isArray(inputs) ? inputs.length : (expected ?? 0));
   try {
-    for (let i = 0; i < papers.length; i += batchSize) {
-      const batch = papers.slice(i, i + batchSize);
-      const existing = await store.contentHashes(batch.map((p) => p.id));
-      const changed: Paper[] = [];
-      const previous = new Map<string, Paper>();
-      const replaced = batch.filter((p) => existing.has(p.id) && existing.get(p.id) !== contentHashOf(p.title, p.abstract));
-      for (const old of await store.getPapers(replaced.map((p) => p.id))) previous.set(old.id, old);
+    let wrote = await repairDeadRuns(store, embedder, () => run.mark([]));
+    for await (const records of inBatches(inputs, batchSize)) {
+      // Files are checked as they are parsed; this catches remote sources, under the same limits.
+      const valid = records.filter((p) => lengthProblem(p.title, p.abstract) === undefined);
+      counts.rejected += records.length - valid.length;
+      const batch = resolveDuplicates(valid, conflict);
+      const stored = new Map((await store.getPapers(batch.map((p) => p.id))).map((p) => [p.id, p]));
+      const rechunk: Paper[] = [];
+      const metadataOnly: Paper[] = [];
       for (const p of batch) {
         const hash = contentHashOf(p.title, p.abstract);
-        const old = existing.get(p.id);
-        if (old === hash) {
-          counts.unchanged++;
-          continue;
+        const old = stored.get(p.id);
+        if (!old) {
+          counts.added++;
+          rechunk.push({ ...p, contentHash: hash, addedAt: p.addedAt ?? now().toISOString() });
+        } else if (old.contentHash !== hash) {
+          // A record older than the stored text does not replace it.
+          const loses = olderThan(p, old);
+          if (loses || written.has(p.id)) conflict(loses ? describeConflict(old, p) : describeConflict(p, old));
+          if (!loses) {
+            counts.updated++;
+            rechunk.push({ ...withMetadata(old, p), contentHash: hash });
+          }
+        } else {
+          const merged = withMetadata(old, p);
+          if (metadataOf(merged) === metadataOf(old)) counts.unchanged++;
+          else {
+            counts.updated++;
+            metadataOnly.push(merged);
+          }
         }
-        if (old === undefined) counts.added++;
-        else counts.updated++;
-        changed.push({ ...p, contentHash: hash, addedAt: previous.get(p.id)?.addedAt ?? now().toISOString() });
       }
-      if (changed.length > 0) {
-        const pieces = changed.flatMap((p) => chunkAbstract(p.title, p.abstract).map((c) => ({ paperId: p.id, ...c })));
-        const vectors = await embedder.embedDocuments(pieces.map((c) => c.text));
-        const rows: ChunkRow[] = pieces.map((c, j) => ({ id: `${c.paperId}#${c.ord}`, paperId: c.paperId, ord: c.ord, text: c.text, vector: vectors[j]! }));
-        await store.upsert(changed, rows, new Set(previous.keys()));
-        for (const p of changed) {
-          const old = previous.get(p.id);
-          if (old) applyDocument(stats, indexedTerms(old), -1);
-          applyDocument(stats, indexedTerms(p), 1);
-        }
+      if (rechunk.length + metadataOnly.length > 0) {
+        await run.mark(rechunk.map((p) => p.id));
+        await writePapers(store, embedder, rechunk, metadataOnly);
+        for (const p of rechunk) written.add(p.id);
+        wrote = true;
       }
-      progress.advance(batch.length);
+      progress.advance(records.length);
     }
-    if (counts.added + counts.updated > 0) {
-      await store.saveTermStats(stats);
+    if (wrote || (await needsFinishing(store))) {
+      await run.mark([]);
       await store.refreshIndexes();
+      if (await recountTermStats(store)) await run.end();
     }
   } finally {
+    run.release();
     progress.stop();
   }
   return counts;
+}
+
+async function* inBatches<T>(items: Iterable<T> | AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Completes interrupted runs (and missing indexes or statistics) without ingesting anything. */
+export async function completeInterruptedRuns(store: PaperStore, embedder: EmbeddingsInterface): Promise<void> {
+  await ingestPapers([], { store, embedder });
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
-import { parseSourceSpec, type SourceSpec } from '../ingest/sources/source-spec.ts';
+import { parseSourceSpec, type SourceSpec } from '../ingest/sources/source-spec-syntax.ts';
 import { ConfigError } from './errors.ts';
 
 const bool = z
@@ -100,16 +100,6 @@ export interface Config {
     arxivApiBase: string;
   };
 }
-
-/** Names of settings whose values must never reach a log. */
-export const SECRET_KEYS = [
-  'OPENAI_API_KEY',
-  'LANCEDB_API_KEY',
-  'SLACK_BOT_TOKEN',
-  'SLACK_APP_TOKEN',
-  'SLACK_SIGNING_SECRET',
-  'DISCORD_TOKEN',
-] as const;
 
 /** The secret values in a loaded config, for the logger to mask wherever they appear. */
 export function secretValues(config: Config): (string | undefined)[] {

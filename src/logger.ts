@@ -1,5 +1,5 @@
 import { pino, destination, type DestinationStream, type Logger } from 'pino';
-import { SECRET_KEYS } from './config.ts';
+import { SECRET_KEYS } from './secrets.ts';
 
 /**
  * JSON logs on stderr (stdout stays for answers and --json output). pino's redaction strips

@@ -1,6 +1,6 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
-import { ingestPapers, reconcileTermStats, type IngestProgress } from '../ingest/pipeline.ts';
+import { completeInterruptedRuns, ingestPapers, type IngestProgress } from '../ingest/pipeline.ts';
 import type { Config } from './config.ts';
 import { createEmbedder } from './embeddings/create-embedder.ts';
 import { createEngine } from './engine.ts';
@@ -44,7 +44,7 @@ export async function openEngine(
     logger?.info({ corpus: config.corpusPath }, 'empty store: ingesting the bundled corpus');
     await ingestPapers(await readPaperFile(config.corpusPath), { store, embedder, progress });
   } else {
-    await reconcileTermStats(store);
+    await completeInterruptedRuns(store, embedder);
   }
   const retriever = createHybridRetriever({ store, embedder });
   // The agent's tools are our own search and lookup; `engine` is defined by the time a tool runs.

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPaperFile, streamPaperFile } from '../ingest/sources/read-paper-file.ts';
 import { chunkAbstract } from '../ingest/chunk.ts';
 import { paperIdFor } from '../ingest/paper-id.ts';
-import { mergeDuplicates } from '../ingest/pipeline.ts';
+import { resolveDuplicates } from '../ingest/pipeline.ts';
 import { IngestError } from '../src/errors.ts';
 import { splitSentences } from '../src/text/sentences.ts';
 
@@ -42,7 +45,7 @@ describe('JSON parsers', () => {
   });
 
   it('merges a paper listed twice in one file', async () => {
-    const merged = mergeDuplicates(await readPaperFile(fixture('papers.jsonl')));
+    const merged = resolveDuplicates(await readPaperFile(fixture('papers.jsonl')));
     expect(merged.map((p) => p.title)).toEqual(['Alpha Paper', 'Beta Paper']);
     expect(merged[0]!.url).toBe('https://arxiv.org/abs/2501.00001');
   });
@@ -65,6 +68,17 @@ describe('ids, sentences and chunks', () => {
     expect(paperIdFor({ title: 'x', url: 'https://example.org/report/2401.01234' })).toMatch(/^t-/);
   });
 
+  it('gives titles in any script their own stable id, and ASCII titles the ids stores already hold', () => {
+    const titles = ['注意力机制研究', '深度学习综述', 'Исследование внимания', 'Μελέτη προσοχής', 'トランスフォーマーの研究', 'ドランスフォーマーの研究'];
+    const ids = titles.map((title) => paperIdFor({ title }));
+    expect(new Set(ids).size).toBe(titles.length);
+    expect(paperIdFor({ title: ' ИССЛЕДОВАНИЕ  внимания ' })).toBe(ids[2]);
+    // Pinned: the id this title had before Unicode-aware keys, so existing stores keep matching.
+    expect(paperIdFor({ title: 'Attention Is All You Need' })).toBe('t-4a1c934d3d98f3ce');
+    expect(paperIdFor({ title: 'Déjà vu — Retrieval!' })).toBe('t-f9a2b0d40dcba1de');
+    expect(paperIdFor({ title: '???' })).not.toBe(paperIdFor({ title: '!!!' }));
+  });
+
   it('splits sentences verbatim, keeping abbreviations and decimals inside', () => {
     const text = 'We use BERT (e.g. ModernBERT) with 0.4B parameters. It wins on NLU tasks.This capability emerges late.';
     const sentences = splitSentences(text);
@@ -81,5 +95,52 @@ describe('ids, sentences and chunks', () => {
       expect(c.text.length).toBeLessThanOrEqual(200 + 'My Title. '.length);
     }
     expect(chunks.map((c) => c.ord)).toEqual(chunks.map((_, i) => i));
+  });
+});
+
+describe('input checks shared by every format', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'paperboy-input-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const abstract = 'An abstract long enough to count as one: it describes a method, an experiment on two datasets, and a result on a public benchmark.';
+  const formats = {
+    'papers.txt': (title: string) => `${title}\n\n${abstract}\n`,
+    'papers.jsonl': (title: string) => `${JSON.stringify({ title, abstract })}\n`,
+    'papers.json': (title: string) => `[\n${JSON.stringify({ title, abstract })}\n]\n`,
+  };
+  const write = async (name: string, content: Buffer | string) => {
+    const file = join(dir, name);
+    await writeFile(file, content);
+    return file;
+  };
+
+  for (const [name, render] of Object.entries(formats)) {
+    it(`${name}: names the line of invalid UTF-8 instead of storing replacement characters`, async () => {
+      // A Latin-1 "é" (0xe9) where UTF-8 needs two bytes: the classic mis-saved file.
+      const [before, after] = render('Caf@ Title').split('@') as [string, string];
+      const file = await write(`bad-${name}`, Buffer.concat([Buffer.from(before), Buffer.from([0xe9]), Buffer.from(after)]));
+      const line = name.endsWith('.json') ? 2 : 1;
+      await expect(readPaperFile(file)).rejects.toThrow(`bad-${name}:${line}: not valid UTF-8`);
+    });
+
+    it(`${name}: accepts a byte-order mark`, async () => {
+      const file = await write(`bom-${name}`, `\ufeff${render('Title After A Byte Order Mark')}`);
+      expect((await readPaperFile(file)).map((p) => p.title)).toEqual(['Title After A Byte Order Mark']);
+    });
+
+    it(`${name}: refuses a 10,000-character title with the same limit as every format`, async () => {
+      const file = await write(`long-${name}`, render('T'.repeat(10_000)));
+      await expect(readPaperFile(file)).rejects.toThrow(/title is 10000 characters \(at most 400\)|found a paragraph of 10000 characters/);
+    });
+  }
+
+  it('streams JSON Lines one paper at a time', async () => {
+    const file = await write('many.jsonl', Array.from({ length: 50 }, (_, i) => formats['papers.jsonl'](`Paper number ${i}`)).join(''));
+    const stream = streamPaperFile(file);
+    const first = await stream.next();
+    expect(first.value).toMatchObject({ title: 'Paper number 0' });
+    await stream.return(undefined);
   });
 });

@@ -43,9 +43,9 @@ const bundled = () => readPaperFile('data/papers.txt');
 describe('ingest pipeline', () => {
   it('adds papers once: re-ingesting the same file adds nothing and re-embeds nothing', async () => {
     const papers = await bundled();
-    expect(await ingestPapers(papers, { store, embedder })).toEqual({ added: 98, updated: 0, unchanged: 0, rejected: 0 });
+    expect(await ingestPapers(papers, { store, embedder })).toEqual({ added: 98, updated: 0, unchanged: 0, rejected: 0, conflicts: 0 });
     const embeddedFirst = embedder.embedded;
-    expect(await ingestPapers(papers, { store, embedder })).toEqual({ added: 0, updated: 0, unchanged: 98, rejected: 0 });
+    expect(await ingestPapers(papers, { store, embedder })).toEqual({ added: 0, updated: 0, unchanged: 98, rejected: 0, conflicts: 0 });
     expect(embedder.embedded).toBe(embeddedFirst);
     expect(await store.countPapers()).toBe(98);
   });
@@ -82,7 +82,7 @@ describe('ingest pipeline', () => {
     expect(answer.citations.length).toBeGreaterThan(0);
 
     embedder.failOnCall = undefined;
-    expect(await ingestPapers(papers, { store, embedder, batchSize: 40 })).toEqual({ added: 58, updated: 0, unchanged: 40, rejected: 0 });
+    expect(await ingestPapers(papers, { store, embedder, batchSize: 40 })).toEqual({ added: 58, updated: 0, unchanged: 40, rejected: 0, conflicts: 0 });
     expect((await store.termStats()).docs).toBe(98);
   });
 

@@ -19,7 +19,7 @@ beforeEach(async () => {
 afterEach(() => fake.close());
 
 /** A client that records its backoff instead of sleeping, with the jitter pinned to the middle. */
-function client(options: HttpClientOptions = {}) {
+function client(options: Partial<HttpClientOptions> = {}) {
   return createHttpClient({
     sleep: async (ms) => {
       waits.push(ms);

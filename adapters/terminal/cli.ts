@@ -1,9 +1,10 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createHttpClient } from '../../ingest/sources/http-client.ts';
-import { readPaperFile } from '../../ingest/sources/read-paper-file.ts';
+import { checkPaperFile, streamPaperFile } from '../../ingest/sources/read-paper-file.ts';
 import { fetchSourceSpec, parseSourceSpec } from '../../ingest/sources/source-spec.ts';
-import { ingestPapers } from '../../ingest/pipeline.ts';
+import { ingestPapers, type IdConflict } from '../../ingest/pipeline.ts';
+import { rebuildStore } from '../../ingest/rebuild.ts';
 import { loadConfig, secretValues } from '../../src/config.ts';
 import { createDigestService } from '../../src/digest/digest-service.ts';
 import { openDigestStore } from '../../src/digest/digest-store.ts';
@@ -15,7 +16,7 @@ import { readQuestionSet } from '../../src/eval/question-set.ts';
 import { createLlmDigestWriter } from '../../src/llm/digest-writer.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openEngine } from '../../src/open-engine.ts';
-import { dropStore } from '../../src/store/lance-store.ts';
+import { createEmbedder } from '../../src/embeddings/create-embedder.ts';
 import type { PaperInput } from '../../src/types.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { renderAnswer, renderHits } from './render-answer.ts';
@@ -83,13 +84,16 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     case 'ingest': {
       const specs = positionals.length > 0 ? positionals : [config.corpusPath];
-      // Read everything before writing anything: a malformed file aborts with nothing written from it.
-      const inputs: PaperInput[] = [];
+      // Check everything before writing anything: a malformed file aborts with nothing written from it.
+      // Files are then read again as streams, so a large JSON Lines file never sits in memory whole.
+      const inputs: (PaperInput[] | AsyncIterable<PaperInput>)[] = [];
+      let expected = 0;
       const http = createHttpClient({ logger });
       for (const s of specs) {
         const remote = parseSourceSpec(s);
         if (!remote) {
-          inputs.push(...(await readPaperFile(s)));
+          expected += await checkPaperFile(s);
+          inputs.push(streamPaperFile(s));
           continue;
         }
         const fetched = await fetchSourceSpec(remote, { http, hfApiBase: config.digest.hfApiBase, arxivApiBase: config.digest.arxivApiBase });
@@ -99,15 +103,20 @@ export async function runCli(argv: string[]): Promise<number> {
           if (missing.length > 0) console.error(`paperboy: arXiv has no paper ${missing.join(', ')}`);
           if (missing.length === remote.ids.length) return 1;
         }
-        inputs.push(...fetched);
+        expected += fetched.length;
+        inputs.push(fetched);
       }
-      if (values.rebuild) await dropStore(config.store);
+      if (values.rebuild) {
+        const rebuilt = await rebuildStore(config.store, { ...(await createEmbedder(config.embeddings)), progress: terminalProgress() });
+        console.error(`paperboy: re-embedded ${rebuilt.papers} stored papers`);
+      }
       const { store, embedder, engine } = await openEngine(config, { logger, seed: false });
-      const counts = await ingestPapers(inputs, { store, embedder, progress: terminalProgress() });
+      const onConflict = (c: IdConflict) => console.error(`paperboy: ${c.id} has different text in ${c.kept.source} and ${c.dropped.source}; kept ${c.kept.source}`);
+      const counts = await ingestPapers(concatenated(inputs), { store, embedder, progress: terminalProgress(), expected, onConflict });
       const total = await store.countPapers();
       await engine.close();
       if (values.json) console.log(JSON.stringify({ ...counts, total }));
-      else console.log(`added ${counts.added}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${counts.rejected}; ${total} papers in the store`);
+      else console.log(`added ${counts.added}, updated ${counts.updated}, unchanged ${counts.unchanged}, rejected ${counts.rejected}, conflicts ${counts.conflicts}; ${total} papers in the store`);
       return 0;
     }
     case 'eval': {
@@ -154,6 +163,10 @@ export async function runCli(argv: string[]): Promise<number> {
     default:
       return usageError(`unknown command "${command}"`);
   }
+}
+
+async function* concatenated<T>(sources: (Iterable<T> | AsyncIterable<T>)[]): AsyncGenerator<T> {
+  for (const source of sources) yield* source;
 }
 
 function usageError(message: string): number {

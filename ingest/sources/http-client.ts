@@ -3,43 +3,12 @@
  * retries with exponential backoff and jitter on 429/5xx/network errors, a descriptive User-Agent,
  * and exactly one warn line per source failure.
  */
-import { PaperboyError } from '../../src/errors.ts';
-import { createLogger, type Logger } from '../../src/logger.ts';
+import type { Logger } from '../../src/logger.ts';
+import { SourceError, type SourceName } from './source-error.ts';
 
 export const USER_AGENT = 'Paperboy/0.1 (+https://github.com/paperboy-bot/paperboy)';
 
-export type SourceName = 'hf-daily' | 'arxiv';
-
-/**
- * - `unavailable`: network error, timeout or 5xx, still failing after the retries
- * - `rate-limited`: 429 or a throttling body, still failing after the retries
- * - `http`: any other non-2xx answer (not retried)
- * - `bad-response`: the body is not what the source documents
- * - `bad-query`: the request was rejected as malformed (locally or by the source)
- */
-export type SourceErrorKind = 'unavailable' | 'rate-limited' | 'http' | 'bad-response' | 'bad-query';
-
-/** A remote source failed. `message` is one line, fit for a log and for the digest's gap note. */
-export class SourceError extends PaperboyError {
-  readonly source: SourceName;
-  readonly kind: SourceErrorKind;
-  readonly url?: string;
-  readonly status?: number;
-  readonly attempts?: number;
-
-  constructor(
-    details: { source: SourceName; kind: SourceErrorKind; url?: string; status?: number; attempts?: number },
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super('ingest', `${details.source}: ${message}`, options);
-    this.source = details.source;
-    this.kind = details.kind;
-    this.url = details.url;
-    this.status = details.status;
-    this.attempts = details.attempts;
-  }
-}
+export { SourceError, type SourceErrorKind, type SourceName } from './source-error.ts';
 
 export interface GetTextOptions {
   source: SourceName;
@@ -67,7 +36,8 @@ export interface HttpClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Returns [0, 1); injectable so tests can pin the jitter. */
   random?: () => number;
-  logger?: Logger;
+  /** Required: the composition root's logger (with its secret masking), never a default of our own. */
+  logger: Logger;
   /** Per attempt, from sending the request to the last byte of the body. */
   timeoutMs?: number;
   /** Retries after the first attempt. */
@@ -88,13 +58,13 @@ export function createHttpClient({
   fetch = globalThis.fetch,
   sleep = realSleep,
   random = Math.random,
-  logger = createLogger('info'),
+  logger,
   timeoutMs = 15_000,
   retries = 3,
   baseDelayMs = 1_000,
   maxDelayMs = 30_000,
   userAgent = USER_AGENT,
-}: HttpClientOptions = {}): HttpClient {
+}: HttpClientOptions): HttpClient {
   const backoffMs = (retry: number, retryAfterMs?: number) => {
     const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1));
     // Equal jitter: at least half the backoff, so clients that failed together spread out but still wait.

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { IngestError } from '../../src/errors.ts';
-import { mapJsonLines } from '../../src/text/json-lines.ts';
 import { normalizeText } from '../../src/text/normalize.ts';
 import type { PaperInput } from '../../src/types.ts';
+import { lengthProblem } from '../limits.ts';
 import { paperIdFor } from '../paper-id.ts';
+import type { NumberedLine } from './read-lines.ts';
 import { baseName } from './papers-txt.ts';
 
 const record = z
@@ -19,11 +20,21 @@ const record = z
   })
   .refine((r) => (r.abstract ?? r.summary ?? '').trim().length > 0, { message: 'needs a non-empty "abstract" or "summary"' });
 
-/** JSON Lines: one paper object a line; blank lines are allowed. */
-export function parseJsonLines(text: string, file: string): PaperInput[] {
-  const out = mapJsonLines(text, file, (value, line) => toPaper(value, file, line));
-  if (out.length === 0) throw new IngestError(file, 1, 'no papers found');
-  return out;
+/** JSON Lines, streamed: one paper object a line; blank lines are allowed. */
+export async function* jsonLinesPapers(lines: AsyncIterable<NumberedLine> | Iterable<NumberedLine>, file: string): AsyncGenerator<PaperInput> {
+  let found = false;
+  for await (const { line, text } of lines) {
+    if (!text.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new IngestError(file, line, `not valid JSON (${(e as Error).message})`);
+    }
+    yield toPaper(value, file, line);
+    found = true;
+  }
+  if (!found) throw new IngestError(file, 1, 'no papers found');
 }
 
 /** A JSON array of paper objects; errors name the line where the bad element starts. */
@@ -48,11 +59,14 @@ function toPaper(value: unknown, file: string, line: number): PaperInput {
   }
   const r = parsed.data;
   const title = normalizeText(r.title);
+  const abstract = normalizeText(r.abstract ?? r.summary ?? '');
+  const problem = lengthProblem(title, abstract);
+  if (problem) throw new IngestError(file, line, problem);
   const id = r.id === undefined ? undefined : String(r.id);
   return {
     id: paperIdFor({ id, url: r.url, title }),
     title,
-    abstract: normalizeText(r.abstract ?? r.summary ?? ''),
+    abstract,
     authors: (r.authors ?? []).map((a) => normalizeText(typeof a === 'string' ? a : a.name)),
     url: r.url,
     publishedAt: r.publishedAt,

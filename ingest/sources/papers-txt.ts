@@ -1,11 +1,11 @@
 import { IngestError } from '../../src/errors.ts';
 import { normalizeText } from '../../src/text/normalize.ts';
 import type { PaperInput } from '../../src/types.ts';
+import { MAX_TITLE_CHARS, lengthProblem } from '../limits.ts';
 import { paperIdFor } from '../paper-id.ts';
 
 /** An abstract is a long paragraph; anything shorter is a title or page furniture. */
 const MIN_ABSTRACT_CHARS = 120;
-const MAX_TITLE_CHARS = 400;
 
 /**
  * Parses the trending-papers text format: optional page furniture, then for each paper a title
@@ -13,7 +13,7 @@ const MAX_TITLE_CHARS = 400;
  * title + abstract pair after the first paper are errors naming the line.
  */
 export function parsePapersTxt(text: string, file: string): PaperInput[] {
-  const lines = text.replace(/^\ufeff/, '').split(/\r?\n/);
+  const lines = text.split(/\r?\n/);
   const blocks: { line: number; text: string }[] = [];
   lines.forEach((raw, i) => {
     const t = raw.trim();
@@ -39,7 +39,10 @@ export function parsePapersTxt(text: string, file: string): PaperInput[] {
       throw new IngestError(file, abstract === undefined || title.text.length > MAX_TITLE_CHARS ? title.line : abstract.line, reason);
     }
     const t = normalizeText(title.text);
-    papers.push({ id: paperIdFor({ title: t }), title: t, abstract: normalizeText(abstract.text), authors: [], source: `file:${baseName(file)}` });
+    const a = normalizeText(abstract.text);
+    const problem = lengthProblem(t, a);
+    if (problem) throw new IngestError(file, abstract.line, problem);
+    papers.push({ id: paperIdFor({ title: t }), title: t, abstract: a, authors: [], source: `file:${baseName(file)}` });
     i += 2;
   }
   if (papers.length === 0) throw new IngestError(file, 1, 'no papers found (expected: title line, blank line, abstract line)');

@@ -2,22 +2,14 @@ import * as lancedb from '@lancedb/lancedb';
 import { availableParallelism } from 'node:os';
 import { StoreError } from '../errors.ts';
 import { PAPER_EXTRA_KEYS, type Paper, type PaperExtras } from '../types.ts';
-import {
-  CHUNKS,
-  META,
-  PAPERS,
-  chunksSchema,
-  metaSchema,
-  papersSchema,
-  type ChunkRow,
-  type PaperRow,
-} from './schema.ts';
+import { retryConflicts } from './commit-retry.ts';
+import { firstLayout, nextLayout, readLayout, readMetaValue, sqlString, writeLayout, writeMetaValue, type EmbedderIdentity, type StoreLayout } from './layout.ts';
+import { storageError } from './storage-errors.ts';
+import { META, chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from './schema.ts';
 import { emptyTermStats, parseTermStats, serializeTermStats, type TermStats } from './term-stats.ts';
 
-export interface EmbedderIdentity {
-  name: string;
-  dimensions: number;
-}
+export type { EmbedderIdentity } from './layout.ts';
+export { sqlString } from './layout.ts';
 
 export interface StoreOptions {
   /** Local path, `s3://bucket/prefix`, `gs://…`, or `db://name` for LanceDB Cloud. */
@@ -41,11 +33,18 @@ export interface PaperHit {
   score: number;
 }
 
-// Lance sizes its compute pool from the CPU count; on a 2-core machine full-text index builds
-// and merges of ~100k rows then stall for good (measured: FTS over 100k papers never finished,
-// and finished in 8 s with 4 threads). Read lazily by the native side, so setting it here, before
-// the first table operation, is enough; an operator's own value wins.
-process.env.LANCE_CPU_THREADS ??= String(Math.max(4, availableParallelism()));
+/** What the invariant checks (tests, the crash-torture command) look at. */
+export interface StoreAudit {
+  papers: number;
+  duplicatePapers: number;
+  chunks: number;
+  duplicateChunks: number;
+  /** Chunks whose paper is not stored. */
+  orphanChunks: number;
+  papersWithoutChunks: number;
+  /** Indexed columns, `table.column`. */
+  indexes: string[];
+}
 
 /** Chunk count above which a vector index beats a flat scan (below it LanceDB's flat search is exact and fast). */
 const VECTOR_INDEX_MIN_ROWS = 20_000;
@@ -56,34 +55,49 @@ const VECTOR_INDEX_MIN_ROWS = 20_000;
  */
 const VECTOR_PROBES = 8;
 const FTS_OPTIONS = { stem: true, removeStopWords: true, language: 'English', asciiFolding: true, withPosition: false };
+const TERM_STATS = 'term_stats';
 
 export interface PaperStore {
   readonly embedder: EmbedderIdentity;
   countPapers(): Promise<number>;
-  /** Content hashes of the papers that exist, by id. */
-  contentHashes(ids: string[]): Promise<Map<string, string>>;
   getPapers(ids: string[]): Promise<Paper[]>;
-  /** Every paper's id and title (for title lookup and autocomplete). */
+  /** Every paper's id and title (for title lookup and autocomplete); reread when another process changed the papers. */
   listTitles(): Promise<{ id: string; title: string; url?: string }[]>;
-  /** Title and abstract of every paper, for rebuilding term statistics. */
+  /** Title and abstract of every paper. */
   allTexts(): Promise<{ id: string; title: string; abstract: string }[]>;
+  /** The same, streamed in Arrow batches from one snapshot (memory bounded by a batch, for recounting statistics). */
+  eachText(): AsyncIterable<{ id: string; title: string; abstract: string }[]>;
+  /** Every stored paper (for rebuilding from the store's own text). */
+  allPapers(): Promise<Paper[]>;
   /** Papers added at or after `sinceIso`, newest first. */
   papersAddedSince(sinceIso: string, limit?: number): Promise<Paper[]>;
   /**
-   * Writes chunks first and papers last, so a crash between them only causes a redo. Papers in
-   * `replacing` already exist and are updated in place; all others are appended.
+   * Keyed upserts: `rows` replace every chunk of the papers in `paperIds` in one commit (leftovers
+   * of a longer old abstract included). Writing the same rows again after a crash changes nothing.
    */
-  upsert(papers: Paper[], chunks: ChunkRow[], replacing?: Set<string>): Promise<void>;
+  upsertChunks(paperIds: string[], rows: ChunkRow[]): Promise<void>;
+  upsertPapers(papers: Paper[]): Promise<void>;
+  deleteChunksOf(paperIds: string[]): Promise<void>;
   searchPapersText(query: string, k: number, paperIds?: string[]): Promise<PaperHit[]>;
   searchChunksText(query: string, k: number, paperIds?: string[]): Promise<ChunkHit[]>;
   searchChunksVector(vector: number[], k: number, paperIds?: string[]): Promise<ChunkHit[]>;
   chunksOf(paperIds: string[]): Promise<(ChunkHit & { vector: Float32Array })[]>;
+  /** The stored statistics; reread when another process saved newer ones. */
   termStats(): Promise<TermStats>;
   saveTermStats(stats: TermStats): Promise<void>;
-  /** Rebuilds full-text indexes (and the vector index when large enough) after writes. */
+  /** Version of the papers table: changes with every commit to it. */
+  papersVersion(): Promise<number>;
+  /** Builds missing indexes and folds new rows into existing ones (compacting small files too). */
   refreshIndexes(): Promise<void>;
+  /** True when every index `refreshIndexes` would build exists. */
+  indexesComplete(): Promise<boolean>;
+  audit(): Promise<StoreAudit>;
+  /** Meta values of this table generation (keys are scoped to it). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  deleteMeta(key: string): Promise<void>;
+  /** Keys (without the generation scope) and values whose key starts with `prefix`. */
+  listMeta(prefix: string): Promise<Map<string, string>>;
   /** The underlying connection, for stores of other modules (e.g. digest state) in the same database. */
   readonly connection: lancedb.Connection;
   close(): void;
@@ -94,44 +108,138 @@ export interface PaperStore {
  * another embedder, with the command that rebuilds it.
  */
 export async function openStore({ uri, apiKey, region, embedder }: StoreOptions): Promise<PaperStore> {
-  let db: lancedb.Connection;
+  const { db, meta } = await connectMeta({ uri, apiKey, region });
+  let layout = await readLayout(meta);
+  if (!layout) {
+    layout = firstLayout(embedder);
+    await writeLayout(meta, layout);
+  }
+  if (!sameEmbedder(layout.embedder, embedder)) {
+    meta.close();
+    db.close();
+    throw mismatch(uri, layout.embedder, embedder);
+  }
+  return bindStore(db, meta, layout, { uri, follow: true, ownsConnection: true });
+}
+
+/**
+ * For `ingest --rebuild`: the live generation (whatever embedder built it; undefined for an empty
+ * database), a new generation to fill, and `swap` to make the new one live in one commit and drop
+ * the old. Until `swap`, readers keep using the old generation; tables of an earlier rebuild that
+ * never swapped are dropped first.
+ */
+export async function openRebuild({
+  uri,
+  apiKey,
+  region,
+  embedder,
+}: StoreOptions): Promise<{ source?: PaperStore; target: PaperStore; swap(): Promise<void>; close(): void }> {
+  const { db, meta } = await connectMeta({ uri, apiKey, region });
+  const live = await readLayout(meta);
+  const liveTables = new Set(live ? [live.papers, live.chunks] : []);
+  for (const name of await db.tableNames()) {
+    if (name !== META && !liveTables.has(name) && /^(papers|chunks)(_|$)/.test(name)) await db.dropTable(name);
+  }
+  const layout = nextLayout(embedder);
+  const source = live && (await bindStore(db, meta, live, { uri, follow: false, ownsConnection: false }));
+  const target = await bindStore(db, meta, layout, { uri, follow: false, ownsConnection: false });
+  return {
+    source,
+    target,
+    async swap() {
+      await writeLayout(meta, layout);
+      if (!live) return;
+      // The old generation is unreachable now; a crash before these drops leaves only dead tables.
+      await db.dropTable(live.papers);
+      await db.dropTable(live.chunks);
+      const keys = await meta.query().select(['key']).toArray();
+      const stale = keys.map((r) => r.key as string).filter((k) => (live.prefix ? k.startsWith(live.prefix) : k === TERM_STATS || k === 'embedder' || k.startsWith('run:')));
+      for (const batch of batches(stale, 200)) await retryConflicts(() => meta.delete(`key IN (${batch.map(sqlString).join(', ')})`));
+    },
+    close() {
+      source?.close();
+      target.close();
+      meta.close();
+      db.close();
+    },
+  };
+}
+
+async function connectMeta({ uri, apiKey, region }: Omit<StoreOptions, 'embedder'>) {
+  configureLanceThreads();
   try {
     // Read consistency 0: every read sees what other processes (a second bot, the digest
     // scheduler, a CLI ingest) committed, at the cost of one version check per query.
-    db = await lancedb.connect(uri, apiKey ? { apiKey, region } : { readConsistencyInterval: 0 });
+    const db = await lancedb.connect(uri, apiKey ? { apiKey, region } : { readConsistencyInterval: 0 });
+    // Object storage is first touched here: its mistakes surface now, named as settings.
+    const meta = (await db.tableNames()).includes(META) ? await db.openTable(META) : await db.createEmptyTable(META, metaSchema, { existOk: true });
+    return { db, meta };
   } catch (e) {
-    throw new StoreError(`Cannot open the paper store at ${uri}: ${(e as Error).message}`, { cause: e });
+    throw storageError(uri, e);
   }
-  const names = new Set(await db.tableNames());
-  const meta = names.has(META) ? await db.openTable(META) : await db.createEmptyTable(META, metaSchema, { existOk: true });
-  const readMeta = async (key: string) => {
-    const rows = await meta.query().where(`key = ${sqlString(key)}`).limit(1).toArray();
-    return rows[0]?.value as string | undefined;
+}
+
+/**
+ * Lance sizes its compute pool from the CPU count; on a 2-core machine full-text index builds
+ * and merges of ~100k rows then stall for good (measured: FTS over 100k papers never finished,
+ * and finished in 8 s with 4 threads). The native side reads it at its first table operation,
+ * so it is set here, before connecting; an operator's own value wins.
+ */
+function configureLanceThreads() {
+  if (process.env.LANCE_CPU_THREADS === undefined) process.env.LANCE_CPU_THREADS = String(Math.max(4, availableParallelism()));
+}
+
+function sameEmbedder(a: EmbedderIdentity, b: EmbedderIdentity) {
+  return a.name === b.name && a.dimensions === b.dimensions;
+}
+
+function mismatch(uri: string, built: EmbedderIdentity, configured: EmbedderIdentity) {
+  return new StoreError(
+    `The paper store at ${uri} was built with the embedder "${built.name}" (${built.dimensions} dimensions), ` +
+      `but "${configured.name}" (${configured.dimensions}) is configured. Rebuild it with: npm run ingest -- --rebuild`,
+  );
+}
+
+async function bindStore(
+  db: lancedb.Connection,
+  meta: lancedb.Table,
+  initial: StoreLayout,
+  { uri, follow, ownsConnection }: { uri: string; follow: boolean; ownsConnection: boolean },
+): Promise<PaperStore> {
+  // LanceDB Cloud compacts and re-indexes on its own and rejects optimize().
+  const cloud = uri.startsWith('db://');
+  let layout = initial;
+  const openTables = async (l: StoreLayout) => ({
+    papers: await db.createEmptyTable(l.papers, papersSchema, { existOk: true }),
+    chunks: await db.createEmptyTable(l.chunks, chunksSchema(l.embedder.dimensions), { existOk: true }),
+  });
+  let { papers, chunks } = await openTables(layout);
+  const key = (k: string) => `${layout.prefix}${k}`;
+
+  let seenMetaVersion = -1;
+  /**
+   * A long-running process (the bot) follows what others commit: when the meta table moved, a
+   * rebuild may have swapped the generation, so the tables are reopened. Checked by the calls
+   * every question makes once (term statistics, titles), not by each search.
+   */
+  const sync = async () => {
+    if (!follow) return;
+    const v = await meta.version();
+    if (v === seenMetaVersion) return;
+    seenMetaVersion = v;
+    const live = await readLayout(meta);
+    if (!live || live.papers === layout.papers) return;
+    if (!sameEmbedder(live.embedder, layout.embedder)) throw mismatch(uri, live.embedder, layout.embedder);
+    papers.close();
+    chunks.close();
+    layout = live;
+    ({ papers, chunks } = await openTables(layout));
+    stats = undefined;
+    titles = undefined;
   };
-  const writeMeta = async (key: string, value: string) => {
-    await meta.mergeInsert('key').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([{ key, value }]);
-  };
 
-  const recorded = await readMeta('embedder');
-  if (recorded) {
-    const built = JSON.parse(recorded) as EmbedderIdentity;
-    if (built.name !== embedder.name || built.dimensions !== embedder.dimensions) {
-      throw new StoreError(
-        `The paper store at ${uri} was built with the embedder "${built.name}" (${built.dimensions} dimensions), ` +
-          `but "${embedder.name}" (${embedder.dimensions}) is configured. Rebuild it with: npm run ingest -- --rebuild`,
-      );
-    }
-  } else {
-    await writeMeta('embedder', JSON.stringify(embedder));
-  }
-
-  const papers = names.has(PAPERS) ? await db.openTable(PAPERS) : await db.createEmptyTable(PAPERS, papersSchema, { existOk: true });
-  const chunks = names.has(CHUNKS)
-    ? await db.openTable(CHUNKS)
-    : await db.createEmptyTable(CHUNKS, chunksSchema(embedder.dimensions), { existOk: true });
-
-  let stats: TermStats | undefined;
-  let titles: { id: string; title: string; url?: string }[] | undefined;
+  let stats: { metaVersion: number; value: TermStats } | undefined;
+  let titles: { papersVersion: number; value: { id: string; title: string; url?: string }[] } | undefined;
 
   const idFilter = (column: string, ids: string[] | undefined) =>
     ids === undefined ? undefined : ids.length === 0 ? 'false' : `${column} IN (${ids.map(sqlString).join(', ')})`;
@@ -143,18 +251,34 @@ export async function openStore({ uri, apiKey, region, embedder }: StoreOptions)
     similarity,
   });
 
-  return {
-    embedder,
-    connection: db,
-    countPapers: () => papers.countRows(),
-    async contentHashes(ids) {
-      const out = new Map<string, string>();
-      for (const batch of batches(ids, 500)) {
-        const rows = await papers.query().where(idFilter('id', batch)!).select(['id', 'contentHash']).toArray();
-        for (const r of rows) out.set(r.id as string, r.contentHash as string);
-      }
-      return out;
+  /** Keyed upsert through a full-scan merge: see writeMetaValue for why the index is bypassed. */
+  const merge = (table: lancedb.Table, rows: Record<string, unknown>[], replacing?: string) => {
+    let builder = table.mergeInsert('id').useIndex(false).whenMatchedUpdateAll().whenNotMatchedInsertAll();
+    if (replacing) builder = builder.whenNotMatchedBySourceDelete({ where: replacing });
+    return retryConflicts(() => builder.execute(rows));
+  };
+
+  const indexedColumns = async () => {
+    const out: string[] = [];
+    for (const [name, table] of [['papers', papers], ['chunks', chunks]] as const) {
+      for (const index of await table.listIndices()) out.push(...index.columns.map((c) => `${name}.${c}`));
+    }
+    return out;
+  };
+  const wantedIndexes = async () => [
+    'papers.text',
+    'papers.id',
+    'chunks.text',
+    'chunks.paperId',
+    ...((await chunks.countRows()) >= VECTOR_INDEX_MIN_ROWS ? ['chunks.vector'] : []),
+  ];
+
+  const store: PaperStore = {
+    get embedder() {
+      return layout.embedder;
     },
+    connection: db,
+    countPapers: async () => (await sync(), papers.countRows()),
     async getPapers(ids) {
       const out: Paper[] = [];
       for (const batch of batches(ids, 500)) {
@@ -165,21 +289,33 @@ export async function openStore({ uri, apiKey, region, embedder }: StoreOptions)
       return out.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     },
     async listTitles() {
-      titles ??= (await papers.query().select(['id', 'title', 'url']).toArray()).map((r) => ({
-        id: r.id as string,
-        title: r.title as string,
-        url: (r.url as string | null) ?? undefined,
-      }));
-      return titles;
+      await sync();
+      const version = await papers.version();
+      if (titles?.papersVersion !== version) {
+        const value = (await papers.query().select(['id', 'title', 'url']).toArray()).map((r) => ({
+          id: r.id as string,
+          title: r.title as string,
+          url: (r.url as string | null) ?? undefined,
+        }));
+        titles = { papersVersion: version, value };
+      }
+      return titles.value;
     },
     async allTexts() {
-      return (await papers.query().select(['id', 'title', 'abstract']).toArray()).map((r) => ({
-        id: r.id as string,
-        title: r.title as string,
-        abstract: r.abstract as string,
-      }));
+      const out: { id: string; title: string; abstract: string }[] = [];
+      for await (const batch of store.eachText()) out.push(...batch);
+      return out;
+    },
+    async *eachText() {
+      for await (const batch of papers.query().select(['id', 'title', 'abstract'])) {
+        yield batch.toArray().map((r) => ({ id: r.id as string, title: r.title as string, abstract: r.abstract as string }));
+      }
+    },
+    async allPapers() {
+      return (await papers.query().toArray()).map((r) => rowToPaper(r as PaperRow));
     },
     async papersAddedSince(sinceIso, limit = 500) {
+      await sync();
       // LanceDB cannot order a scan: take every match, newest first, then cut.
       const rows = await papers.query().where(`addedAt >= ${sqlString(sinceIso)}`).toArray();
       return rows
@@ -187,27 +323,14 @@ export async function openStore({ uri, apiKey, region, embedder }: StoreOptions)
         .sort((a, b) => b.addedAt.localeCompare(a.addedAt))
         .slice(0, limit);
     },
-    async upsert(newPapers, newChunks, replacing = new Set()) {
-      if (newPapers.length === 0) return;
-      const fresh = (id: string) => !replacing.has(id);
-      // New papers are plain appends; only replaced papers need the costlier merge and cleanup.
-      const added = newChunks.filter((c) => fresh(c.paperId));
-      const merged = newChunks.filter((c) => !fresh(c.paperId));
-      if (added.length > 0) await chunks.add(added as unknown as Record<string, unknown>[]);
-      if (merged.length > 0) {
-        await chunks.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(merged as unknown as Record<string, unknown>[]);
-        // An updated abstract may have fewer chunks than before: drop the leftovers.
-        const maxOrd = new Map<string, number>();
-        for (const c of merged) maxOrd.set(c.paperId, Math.max(maxOrd.get(c.paperId) ?? -1, c.ord));
-        const stale = [...maxOrd].map(([id, ord]) => `(paperId = ${sqlString(id)} AND ord > ${ord})`);
-        for (const batch of batches(stale, 200)) await chunks.delete(batch.join(' OR '));
-      }
-      const rows = newPapers.map(paperToRow) as unknown as Record<string, unknown>[];
-      const addedPapers = rows.filter((r) => fresh(r.id as string));
-      const mergedPapers = rows.filter((r) => !fresh(r.id as string));
-      if (addedPapers.length > 0) await papers.add(addedPapers);
-      if (mergedPapers.length > 0) await papers.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(mergedPapers);
-      titles = undefined;
+    async upsertChunks(paperIds, rows) {
+      if (paperIds.length > 0) await merge(chunks, rows as unknown as Record<string, unknown>[], idFilter('paperId', paperIds));
+    },
+    async upsertPapers(rows) {
+      if (rows.length > 0) await merge(papers, rows.map(paperToRow) as unknown as Record<string, unknown>[]);
+    },
+    async deleteChunksOf(paperIds) {
+      for (const batch of batches(paperIds, 500)) await retryConflicts(() => chunks.delete(idFilter('paperId', batch)!));
     },
     async searchPapersText(query, k, paperIds) {
       if (!query.trim()) return [];
@@ -239,65 +362,80 @@ export async function openStore({ uri, apiKey, region, embedder }: StoreOptions)
       return out;
     },
     async termStats() {
-      if (!stats) {
-        const json = await readMeta('term_stats');
-        stats = json ? parseTermStats(json) : emptyTermStats();
+      await sync();
+      const version = await meta.version();
+      if (stats?.metaVersion !== version) {
+        const json = await readMetaValue(meta, key(TERM_STATS));
+        stats = { metaVersion: version, value: json ? parseTermStats(json) : emptyTermStats() };
       }
-      return stats;
+      return stats.value;
     },
     async saveTermStats(next) {
-      await writeMeta('term_stats', serializeTermStats(next));
-      stats = next;
+      await writeMetaValue(meta, key(TERM_STATS), serializeTermStats(next));
+      stats = undefined;
     },
+    papersVersion: () => papers.version(),
     async refreshIndexes() {
-      /** Creates the index when missing; true when it already existed (and so needs updating). */
-      const ensure = async (table: lancedb.Table, column: string, config: () => lancedb.Index) => {
-        if ((await table.listIndices()).some((i) => i.columns.includes(column))) return true;
-        await table.createIndex(column, { config: config() });
-        return false;
+      const present = new Set(await indexedColumns());
+      const hadIndexes = { papers: false, chunks: false };
+      const ensure = async (table: lancedb.Table, name: 'papers' | 'chunks', column: string, config: () => lancedb.Index) => {
+        if (present.has(`${name}.${column}`)) hadIndexes[name] = true;
+        // Two writers may both find it missing: the second create replaces the first (same config).
+        else await retryConflicts(() => table.createIndex(column, { config: config(), replace: true }));
       };
-      const papersHadIndexes = [
-        await ensure(papers, 'text', () => lancedb.Index.fts(FTS_OPTIONS)),
-        // B-tree indexes make the `id IN (…)` lookups of retrieval and ingest cheap at any size.
-        await ensure(papers, 'id', () => lancedb.Index.btree()),
-      ].some(Boolean);
-      const chunksHadIndexes = [
-        await ensure(chunks, 'text', () => lancedb.Index.fts(FTS_OPTIONS)),
-        await ensure(chunks, 'paperId', () => lancedb.Index.btree()),
-      ].some(Boolean);
+      await ensure(papers, 'papers', 'text', () => lancedb.Index.fts(FTS_OPTIONS));
+      // B-tree indexes make the `id IN (…)` lookups of retrieval and ingest cheap at any size.
+      await ensure(papers, 'papers', 'id', () => lancedb.Index.btree());
+      await ensure(chunks, 'chunks', 'text', () => lancedb.Index.fts(FTS_OPTIONS));
+      await ensure(chunks, 'chunks', 'paperId', () => lancedb.Index.btree());
       const rows = await chunks.countRows();
       if (rows >= VECTOR_INDEX_MIN_ROWS) {
         // IVF-flat: exact distances within the probed partitions, and it trains in seconds where
         // IVF-PQ takes minutes; ~4k vectors a partition keeps each probe cheap.
-        await ensure(chunks, 'vector', () =>
-          lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions: Math.max(2, Math.round(rows / 4096)) }),
-        );
+        await ensure(chunks, 'chunks', 'vector', () => lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions: Math.max(2, Math.round(rows / 4096)) }));
       }
+      if (cloud) return;
       // Indexes that existed before this ingest take in its rows incrementally (small files are compacted too).
-      if (papersHadIndexes) await papers.optimize();
-      if (chunksHadIndexes) await chunks.optimize();
+      if (hadIndexes.papers) await retryConflicts(() => papers.optimize());
+      if (hadIndexes.chunks) await retryConflicts(() => chunks.optimize());
+      await retryConflicts(() => meta.optimize());
     },
-    getMeta: readMeta,
-    setMeta: writeMeta,
+    async indexesComplete() {
+      const present = new Set(await indexedColumns());
+      return (await wantedIndexes()).every((c) => present.has(c));
+    },
+    async audit() {
+      const paperIds = (await papers.query().select(['id']).toArray()).map((r) => r.id as string);
+      const chunkRows = await chunks.query().select(['id', 'paperId']).toArray();
+      const stored = new Set(paperIds);
+      const chunked = new Set(chunkRows.map((r) => r.paperId as string));
+      return {
+        papers: paperIds.length,
+        duplicatePapers: paperIds.length - stored.size,
+        chunks: chunkRows.length,
+        duplicateChunks: chunkRows.length - new Set(chunkRows.map((r) => r.id as string)).size,
+        orphanChunks: chunkRows.filter((r) => !stored.has(r.paperId as string)).length,
+        papersWithoutChunks: [...stored].filter((id) => !chunked.has(id)).length,
+        indexes: await indexedColumns(),
+      };
+    },
+    getMeta: (k) => readMetaValue(meta, key(k)),
+    setMeta: (k, value) => writeMetaValue(meta, key(k), value),
+    deleteMeta: async (k) => void (await retryConflicts(() => meta.delete(`key = ${sqlString(key(k))}`))),
+    async listMeta(prefix) {
+      // The prefixes listed by ('run:' under a generation stamp) hold no LIKE wildcards, so need no escaping.
+      const rows = await meta.query().where(`key LIKE ${sqlString(`${key(prefix)}%`)}`).toArray();
+      return new Map(rows.map((r) => [(r.key as string).slice(layout.prefix.length), r.value as string]));
+    },
     close() {
       papers.close();
       chunks.close();
+      if (!ownsConnection) return;
       meta.close();
       db.close();
     },
   };
-}
-
-/** Drops every table the engine owns (for `ingest --rebuild`). */
-export async function dropStore({ uri, apiKey, region }: Omit<StoreOptions, 'embedder'>): Promise<void> {
-  const db = await lancedb.connect(uri, apiKey ? { apiKey, region } : {});
-  const names = await db.tableNames();
-  for (const t of [PAPERS, CHUNKS, META]) if (names.includes(t)) await db.dropTable(t);
-  db.close();
-}
-
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+  return store;
 }
 
 function batches<T>(items: T[], size: number): T[][] {

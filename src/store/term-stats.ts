@@ -6,6 +6,8 @@ export interface TermStats {
   docs: number;
   totalLength: number;
   df: Map<string, number>;
+  /** Papers-table version they were counted from; absent for statistics never recounted (older stores). */
+  asOf?: number;
 }
 
 export function emptyTermStats(): TermStats {
@@ -24,12 +26,12 @@ export function applyDocument(stats: TermStats, terms: string[], sign: 1 | -1): 
 }
 
 export function serializeTermStats(stats: TermStats): string {
-  return JSON.stringify({ docs: stats.docs, totalLength: stats.totalLength, df: [...stats.df] });
+  return JSON.stringify({ docs: stats.docs, totalLength: stats.totalLength, df: [...stats.df], asOf: stats.asOf });
 }
 
 export function parseTermStats(json: string): TermStats {
-  const raw = JSON.parse(json) as { docs: number; totalLength: number; df: [string, number][] };
-  return { docs: raw.docs, totalLength: raw.totalLength, df: new Map(raw.df) };
+  const raw = JSON.parse(json) as { docs: number; totalLength: number; df: [string, number][]; asOf?: number };
+  return { docs: raw.docs, totalLength: raw.totalLength, df: new Map(raw.df), asOf: raw.asOf };
 }
 
 /** BM25's idf, never negative. Terms no paper contains get the highest idf the corpus allows. */

@@ -9,12 +9,18 @@ export function normalizeText(text: string): string {
     .trim();
 }
 
-/** Lower-case, accent-free, punctuation-free form used to compare titles and derive ids. */
+/**
+ * Lower-case, accent-free, punctuation-free form used to compare titles and derive ids. Letters,
+ * digits and marks of every script count (a Chinese or Russian title keeps its own key); for an
+ * ASCII title this is exactly the older a-z0-9 form, so stored ids stay valid.
+ */
 export function titleKey(title: string): string {
   return normalizeText(title)
     .toLowerCase()
     .normalize('NFKD')
+    // Latin, Greek and Cyrillic accents only: marks of other scripts (Devanagari vowels, kana voicing) carry meaning.
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
+    .replace(/[^\p{L}\p{N}\p{M}]+/gu, ' ')
+    .trim()
+    .normalize('NFC');
 }
