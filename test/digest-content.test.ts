@@ -23,6 +23,27 @@ describe('gists', () => {
     expect(gistOf({ abstract: 'Large models hallucinate. They do so often.' })).toBe('Large models hallucinate.');
   });
 
+  it('never leads with a sentence that points back at what the reader has not seen', () => {
+    const abstract =
+      'Codecs compress audio for language models. Two gaps remain: (i) codebooks are too large and (ii) decoding is slow. For (ii), we develop a hierarchical decoder. Consequently, leveraging speech language models, we propose Language-Codec. This halves the bitrate.';
+    // The contribution, with its lead-in dropped, not "For (ii), …" nor "This …".
+    expect(gistOf({ abstract })).toBe('Leveraging speech language models, we propose Language-Codec.');
+    expect(gistOf({ abstract: 'Transformers dominate. These models are slow. Our results show that pruning halves latency.' })).toBe(
+      'Our results show that pruning halves latency.',
+    );
+    expect(detailsOf({ abstract }, 200)).toBe('Leveraging speech language models, we propose Language-Codec. This halves the bitrate.');
+  });
+
+  it.each([
+    ['the bundled corpus', () => bundledPapers()],
+    ['100 real arXiv entries', () => arxivPapers()],
+  ])('on %s, no gist starts with a dangling reference', (_, papers) => {
+    const dangling = /^(?:[([]|[ivx]+\)|For \(|Consequently|Thus|Hence|Therefore|However|Moreover|Furthermore|Additionally|In addition|Also|Then|Finally|Further|Here|It |Its |They |Their |These |Those |Such |This (?!paper|work|study|article))/;
+    const gists = papers().map((p) => gistOf({ abstract: p.abstract }));
+    expect(gists.filter((g) => dangling.test(g))).toEqual([]);
+    expect(gists.every((g) => g.length > 20)).toBe(true);
+  });
+
   it('gives the thread the contribution and what follows', () => {
     expect(detailsOf({ abstract: ABSTRACT })).toBe(
       'We propose Monotonic Chunk Attention (MCA), which learns chunk boundaries jointly with the translation objective. On MuST-C En-De, MCA reduces average lagging by 31% at equal BLEU.',
