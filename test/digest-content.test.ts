@@ -3,6 +3,11 @@ import { renderDigestMarkdown } from '../src/digest/build-digest.ts';
 import { clip, detailsOf, gistOf } from '../src/digest/gist.ts';
 import { latestOccurrence, localDay, nextOccurrence, previousOccurrence } from '../src/digest/schedule.ts';
 import { groupByKeywords } from '../src/digest/themes.ts';
+import { contentTerms } from '../src/text/tokenize.ts';
+import { parseAtomEntries } from '../ingest/sources/arxiv.ts';
+import { parsePapersTxt } from '../ingest/sources/papers-txt.ts';
+import { loadFixture } from './fakes/fake-paper-sources.ts';
+import { readFileSync } from 'node:fs';
 import type { Digest, DigestPaper } from '../src/digest/types.ts';
 
 const ABSTRACT =
@@ -16,6 +21,27 @@ describe('gists', () => {
   it('prefers the source summary when there is one, and falls back to the first sentence', () => {
     expect(gistOf({ abstract: ABSTRACT, aiSummary: 'MCA learns when to emit translations. It is fast.' })).toBe('MCA learns when to emit translations.');
     expect(gistOf({ abstract: 'Large models hallucinate. They do so often.' })).toBe('Large models hallucinate.');
+  });
+
+  it('never leads with a sentence that points back at what the reader has not seen', () => {
+    const abstract =
+      'Codecs compress audio for language models. Two gaps remain: (i) codebooks are too large and (ii) decoding is slow. For (ii), we develop a hierarchical decoder. Consequently, leveraging speech language models, we propose Language-Codec. This halves the bitrate.';
+    // The contribution, with its lead-in dropped, not "For (ii), …" nor "This …".
+    expect(gistOf({ abstract })).toBe('Leveraging speech language models, we propose Language-Codec.');
+    expect(gistOf({ abstract: 'Transformers dominate. These models are slow. Our results show that pruning halves latency.' })).toBe(
+      'Our results show that pruning halves latency.',
+    );
+    expect(detailsOf({ abstract }, 200)).toBe('Leveraging speech language models, we propose Language-Codec. This halves the bitrate.');
+  });
+
+  it.each([
+    ['the bundled corpus', () => bundledPapers()],
+    ['100 real arXiv entries', () => arxivPapers()],
+  ])('on %s, no gist starts with a dangling reference', (_, papers) => {
+    const dangling = /^(?:[([]|[ivx]+\)|For \(|Consequently|Thus|Hence|Therefore|However|Moreover|Furthermore|Additionally|In addition|Also|Then|Finally|Further|Here|It |Its |They |Their |These |Those |Such |This (?!paper|work|study|article))/;
+    const gists = papers().map((p) => gistOf({ abstract: p.abstract }));
+    expect(gists.filter((g) => dangling.test(g))).toEqual([]);
+    expect(gists.every((g) => g.length > 20)).toBe(true);
   });
 
   it('gives the thread the contribution and what follows', () => {
@@ -32,35 +58,74 @@ describe('gists', () => {
 });
 
 describe('offline themes', () => {
-  const papers = [
-    { id: 'a', title: 'Streaming Speech Recognition' },
-    { id: 'b', title: 'Speech Synthesis for Low-Resource Languages' },
-    { id: 'c', title: 'Dense Retrieval with Hard Negatives' },
-    { id: 'd', title: 'Sparse Retrieval at Web Scale' },
-    { id: 'e', title: 'Protein Backbone Generation', keywords: ['protein design'] },
-    { id: 'f', title: 'Scaling Laws for Language Models' },
-    { id: 'g', title: 'Language Models as Retrievers' },
-  ];
+  const paper = (id: string, title: string, abstract = '') => ({ id, title, abstract });
 
-  it('groups papers by the distinctive words they share and puts the rest last', () => {
-    // "language" and "model" are common across the store; "speech" and "retrieval" are not.
-    const idf = (term: string) => ({ languag: 0.5, model: 0.3 })[term] ?? 3;
-    expect(groupByKeywords(papers, { idf })).toEqual([
-      // "Retrievers" shares the stem; the theme takes the commonest spelling.
-      { name: 'Retrieval', ids: ['c', 'd', 'g'] },
-      { name: 'Speech', ids: ['a', 'b'] },
-      { name: 'More new papers', ids: ['e', 'f'] },
-    ]);
+  it('names themes as the papers write them: acronyms and phrases kept, adjectives never a name', () => {
+    const papers = [
+      paper('a', 'Automated Testing of LLMs', 'We test LLMs with automated metamorphic relations. LLMs fail often.'),
+      paper('b', 'Jailbreaking LLMs with Automated Prompts', 'Automated prompts break the safety training of LLMs. LLMs comply.'),
+      paper('c', 'Streaming Speech Recognition', 'Chunked encoders make speech recognition fast. Speech recognition latency drops.'),
+      paper('d', 'Speech Recognition for Dialects', 'Dialect data improves speech recognition. Speech recognition errors halve.'),
+      paper('e', 'Protein Backbone Generation', 'Diffusion over protein backbones.'),
+    ];
+    const groups = groupByKeywords(papers);
+    expect(groups.map((g) => g.name).sort()).toEqual(['LLMs', 'More new papers', 'Speech recognition']);
+    expect(groups.find((g) => g.name === 'LLMs')!.ids).toEqual(['a', 'b']);
+    expect(groups.at(-1)).toEqual({ name: 'More new papers', ids: ['e'] });
+  });
+
+  it('finds today’s topic however many of today’s papers share it, when the background rarely has it', () => {
+    const today = Array.from({ length: 12 }, (_, i) =>
+      paper(`p${i}`, `Metamorphic Testing of System ${String.fromCharCode(65 + i)}`, `Metamorphic testing of component ${i} relies on relations over outputs.`),
+    );
+    const groups = groupByKeywords(today, { backgroundDf: () => 1, backgroundDocs: 500 });
+    expect(groups).toEqual([{ name: 'Metamorphic testing', ids: today.map((p) => p.id) }]);
   });
 
   it('names one group when nothing is shared', () => {
-    expect(groupByKeywords(papers.slice(4, 5), { idf: () => 3 })).toEqual([{ name: 'New papers', ids: ['e'] }]);
+    expect(groupByKeywords([paper('e', 'Protein Backbone Generation')])).toEqual([{ name: 'New papers', ids: ['e'] }]);
   });
 
-  it('stops at the theme limit', () => {
-    expect(groupByKeywords(papers, { idf: () => 3, maxThemes: 1 }).map((g) => g.name)).toEqual(['Language', 'More new papers']);
+  describe.each([
+    ['the bundled corpus (the whole store new)', () => bundledPapers(), () => []],
+    ['100 real arXiv entries against the bundled background', () => arxivPapers(), () => bundledPapers()],
+  ])('%s', (_, today, background) => {
+    const papers = today();
+    const df = documentFrequencies(background());
+    const groups = groupByKeywords(papers, { backgroundDf: (t) => df.get(t) ?? 0, backgroundDocs: background().length });
+    const named = groups.filter((g) => g.name !== 'More new papers');
+
+    it('puts at least three in four papers under a named theme, each paper once', () => {
+      expect(named.flatMap((g) => g.ids).length / papers.length).toBeGreaterThanOrEqual(0.75);
+      expect(groups.flatMap((g) => g.ids).sort()).toEqual(papers.map((p) => p.id).sort());
+    });
+
+    it('spells every theme name as the papers do, never as a mangled acronym', () => {
+      const text = papers.map((p) => `${p.title} ${p.abstract}`).join(' ');
+      for (const g of named) {
+        expect(g.name).not.toMatch(/\b(?:Llms?|Ai|Bert|Gpt)\b/);
+        // As written, up to the capital a heading starts with.
+        expect(text.toLowerCase(), g.name).toContain(g.name.toLowerCase());
+        expect(text, g.name).toContain(g.name.slice(1));
+      }
+    });
   });
 });
+
+function bundledPapers() {
+  return parsePapersTxt(readFileSync(new URL('../data/papers.txt', import.meta.url), 'utf8'), 'data/papers.txt').map((p, i) => ({ id: `b${i}`, title: p.title, abstract: p.abstract }));
+}
+
+function arxivPapers() {
+  const { body } = JSON.parse(loadFixture('arxiv/q_testing_s0_m100_cfe7536492ca.json')) as { body: string };
+  return parseAtomEntries(body).map((e) => ({ id: e.id, title: e.title, abstract: e.summary }));
+}
+
+function documentFrequencies(papers: { title: string; abstract: string }[]): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const p of papers) for (const t of new Set(contentTerms(`${p.title} ${p.abstract}`))) df.set(t, (df.get(t) ?? 0) + 1);
+  return df;
+}
 
 describe('schedule', () => {
   const weekdays = { pattern: '0 9 * * 1-5', timezone: 'Europe/Berlin' };

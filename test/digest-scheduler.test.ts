@@ -4,7 +4,7 @@ import { DELIVERIES } from '../src/digest/digest-store.ts';
 import { createDigestScheduler } from '../src/digest/scheduler.ts';
 import type { DigestDeps } from '../src/digest/delivery.ts';
 import { loadFixture } from './fakes/fake-paper-sources.ts';
-import { hfDay, makeDigestRig, withWriteFaults, type DigestRig, type WriteFault } from './fixtures/digest-fakes.ts';
+import { hfDay, makeDigestRig, partsOf, withWriteFaults, type DigestRig, type WriteFault } from './fixtures/digest-fakes.ts';
 
 const DAY1_IDS = ['3001.00001', '3001.00002', '3001.00003', '3001.00004', '3001.00005', '3001.00006', '3001.00007', '3001.00008'];
 
@@ -67,7 +67,9 @@ describe('digest scheduler', () => {
     rig = await makeDigestRig();
     await subscribe(rig.deps, 'C1');
     await at(rig, '2030-01-07T09:00:00Z');
+    // Tuesday's new papers are only on Tuesday's list: Wednesday's latest list has an old one.
     rig.hfDays['2030-01-08'] = hfDay('2030-01-08');
+    rig.hfDays['2030-01-09'] = hfDay('2030-01-07').slice(0, 1);
 
     // Down from Monday afternoon until Thursday noon: Tue, Wed and Thu 09:00 were missed.
     rig.clock.set('2030-01-10T12:00:00Z');
@@ -77,6 +79,9 @@ describe('digest scheduler', () => {
 
     expect(rig.poster.messages.map((m) => m.deliveryKey)).toEqual(['slack:C1|2030-01-07', 'slack:C1|2030-01-10']);
     expect([...rig.poster.messages[1]!.digest.paperIds].sort()).toEqual(['3001.00109', '3001.00110']);
+    // Each day since the last digest was fetched by date, then the latest list.
+    const dates = rig.sources.requests.filter((r) => r.path === '/api/daily_papers').map((r) => r.params.get('date'));
+    expect(dates.slice(-4)).toEqual(['2030-01-07', '2030-01-08', '2030-01-09', null]);
     expect((await at(rig, '2030-01-10T12:01:00Z')).deliveries).toEqual([]);
     expect(rig.poster.messages).toHaveLength(2);
   });
@@ -124,9 +129,9 @@ describe('digest scheduler', () => {
       await reached;
 
       const restarted = await rig.anotherProcess();
-      // While the dead process's lease runs, nobody takes over.
-      expect((await at(rig, '2030-01-07T09:05:00Z', restarted)).deliveries).toEqual([]);
-      expect((await at(rig, '2030-01-07T09:11:00Z', restarted)).deliveries).toEqual([{ key: 'slack:C1|2030-01-07', outcome: 'posted' }]);
+      // While the dead process's lease runs, nobody takes over; within a minute someone does.
+      expect((await at(rig, '2030-01-07T09:00:30Z', restarted)).deliveries).toEqual([]);
+      expect((await at(rig, '2030-01-07T09:01:00Z', restarted)).deliveries).toEqual([{ key: 'slack:C1|2030-01-07', outcome: 'posted' }]);
       expect(rig.poster.messages).toHaveLength(1);
       expect((await at(rig, '2030-01-07T09:30:00Z', restarted)).deliveries).toEqual([]);
       expect(rig.poster.postCalls).toBe(1);
@@ -141,9 +146,13 @@ describe('digest scheduler', () => {
       await rig.poster.stalled();
 
       const restarted = await rig.anotherProcess();
-      expect((await at(rig, '2030-01-07T09:11:00Z', restarted)).deliveries).toEqual([{ key: 'slack:C1|2030-01-07', outcome: 'recovered' }]);
-      expect(rig.poster.postCalls).toBe(1);
-      expect(await restarted.digestStore.getDelivery('slack:C1|2030-01-07')).toMatchObject({ state: 'posted', messageRef: 'm1' });
+      expect((await at(rig, '2030-01-07T09:01:00Z', restarted)).deliveries).toEqual([{ key: 'slack:C1|2030-01-07', outcome: 'recovered' }]);
+      // The top-level message once, and then its whole thread.
+      const [message, ...more] = rig.poster.messages;
+      expect(more).toEqual([]);
+      expect(Object.keys(message!.parts)).toHaveLength(partsOf(message!.digest));
+      expect(rig.poster.partsSent).toBe(partsOf(message!.digest));
+      expect(await restarted.digestStore.getDelivery('slack:C1|2030-01-07')).toMatchObject({ state: 'posted', messageRef: 'm1', parts: message!.parts });
       expect((await createDigestService(restarted).papersForThread('slack', 'C1', 'm1'))?.sort()).toEqual(DAY1_IDS);
     });
 
@@ -154,10 +163,11 @@ describe('digest scheduler', () => {
       expect((await at(rig, '2030-01-07T09:00:00Z')).deliveries).toEqual([{ key: 'slack:C1|2030-01-07', outcome: 'unrecorded' }]);
       expect(await rig.deps.digestStore.getDelivery('slack:C1|2030-01-07')).toMatchObject({ state: 'posting' });
 
+      const sent = rig.poster.partsSent;
       const restarted = await rig.anotherProcess();
-      expect((await at(rig, '2030-01-07T09:11:00Z', restarted)).deliveries).toEqual([{ key: 'slack:C1|2030-01-07', outcome: 'recovered' }]);
+      expect((await at(rig, '2030-01-07T09:01:00Z', restarted)).deliveries).toEqual([{ key: 'slack:C1|2030-01-07', outcome: 'recovered' }]);
       expect((await at(rig, '2030-01-07T10:00:00Z', restarted)).deliveries).toEqual([]);
-      expect(rig.poster.postCalls).toBe(1);
+      expect(rig.poster.partsSent).toBe(sent);
     });
   });
 
@@ -213,7 +223,8 @@ describe('digest scheduler', () => {
       specs: [{ kind: 'hf-daily' }, { kind: 'arxiv-query', query: 'cat:cs.CL' }],
     });
     await subscribe(rig.deps, 'C1');
-    rig.sources.enqueue('/api/daily_papers', { status: 503, body: 'Service Unavailable' });
+    // Down for every list the run asks for (the catch-up days since Friday's run, and the latest).
+    rig.sources.enqueue('/api/daily_papers', ...Array.from({ length: 10 }, () => ({ status: 503, body: 'Service Unavailable' })));
 
     const report = await at(rig, '2030-01-07T09:00:00Z');
     expect(report.deliveries).toEqual([{ key: 'slack:C1|2030-01-07', outcome: 'posted' }]);

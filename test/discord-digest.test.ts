@@ -22,6 +22,7 @@ import { openDigestStore, type DigestStore } from '../src/digest/digest-store.ts
 import { ChannelGoneError } from '../src/digest/errors.ts';
 import { refreshSources } from '../src/digest/refresh-sources.ts';
 import { createDigestScheduler } from '../src/digest/scheduler.ts';
+import type { PostProgress } from '../src/digest/types.ts';
 import { createLogger } from '../src/logger.ts';
 import type { Engine } from '../src/types.ts';
 import { MEMBER_PERMISSIONS, startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeUser, type RecordedRequest, type SentMessageBody } from './fakes/fake-discord.ts';
@@ -43,6 +44,8 @@ const FIRST_RUN = '2030-01-07T09:00:00.000Z';
 const PAPERS_ARRIVE = '2030-01-07T07:30:00.000Z';
 
 type MessageBody = SentMessageBody;
+/** Progress for a poster called directly: nothing posted yet, nothing to record. */
+const fresh = (): PostProgress => ({ posted: {}, accepted: async () => undefined });
 
 const digest = (name: string, options: unknown[] = []) => ({ name: 'digest', options: [{ type: SUBCOMMAND, name, options }] });
 const stringOption = (name: string, value: string) => ({ type: STRING, name, value });
@@ -189,9 +192,11 @@ describe('Discord digests', () => {
       body: { name: embed!.title, auto_archive_duration: 1440 },
     });
     expect(listed.length).toBeGreaterThan(0);
-    for (const message of listed) {
+    for (const [i, message] of listed.entries()) {
       expect(message).toMatchObject({ method: 'POST', route: `/channels/${rootId}/messages` });
       expect((message.body as MessageBody).allowed_mentions).toEqual(NO_PINGS);
+      // The part label: readers see where they are, and recovery which parts the thread has.
+      expect((message.body as MessageBody).content).toBe(`-# Part ${i + 1} of ${listed.length}`);
     }
     const fullList = listed.flatMap((m) => (m.body as MessageBody).embeds.map((e) => e.description)).join('\n');
     for (const id of HF_IDS) expect(fullList).toContain(`/${id})`);
@@ -204,7 +209,7 @@ describe('Discord digests', () => {
     expect(channelPosts(fake)).toHaveLength(1);
   });
 
-  it('finds a digest that reached Discord although its delivery failed, instead of posting it again', async () => {
+  it('finds a digest that reached Discord although its delivery failed, and posts only its missing thread', async () => {
     const { fake, digests, tick, poster, channel } = await start();
     await digests.subscribe('discord', fake.channelId, { userId: 'U1' });
     // The top message and thread go out; the list is refused, so the delivery counts as failed.
@@ -217,21 +222,25 @@ describe('Discord digests', () => {
     const rootId = (channelPosts(fake)[0]!.response.body as { id: string }).id;
 
     expect((await tick('2030-01-07T09:16:00Z')).deliveries).toEqual([{ key, outcome: 'recovered' }]);
-    const lookup = fake.requests.find((r) => r.method === 'GET' && r.route === `/channels/${fake.channelId}/messages`);
+    // The ledger recorded the top message; the thread is read for the parts already there.
+    const lookup = fake.requests.find((r) => r.method === 'GET' && r.route === `/channels/${rootId}/messages`);
     expect(lookup?.query.get('limit')).toBe('100');
     expect(channelPosts(fake)).toHaveLength(1);
     expect(await digests.status('discord', fake.channelId)).toMatchObject({ lastDelivery: { state: 'posted', messageRef: rootId } });
+    const inThread = fake.channelMessages(rootId);
+    expect(inThread.map((m) => m.content)).toEqual(inThread.map((_, i) => `-# Part ${i + 1} of ${inThread.length}`));
+    expect(fake.requests.filter((r) => r.route.endsWith('/threads'))).toHaveLength(2);
 
-    expect(await poster.findExisting(channel, key)).toBe(rootId);
-    expect(await poster.findExisting(channel, `${key}|now-2030-01-07T10:00:00.000Z`)).toBeUndefined();
+    expect(await poster.findExisting(channel, key)).toEqual({ 0: rootId, ...Object.fromEntries(inThread.map((m, i) => [i + 1, m.id])) });
+    expect(await poster.findExisting(channel, `${key}|now-2030-01-07T10:00:00.000Z`)).toEqual({});
   });
 
   it('a resend with the same key inside Discord’s nonce window returns the first message', async () => {
     const { fake, poster, digests, channel } = await start();
     const built = await digests.preview('discord', fake.channelId);
     expect(built.paperIds.length).toBeGreaterThan(0);
-    const first = await poster.post(channel, built, 'discord:x|2030-01-07');
-    const again = await poster.post(channel, built, 'discord:x|2030-01-07');
+    const first = await poster.post(channel, built, 'discord:x|2030-01-07', fresh());
+    const again = await poster.post(channel, built, 'discord:x|2030-01-07', fresh());
     expect(again).toEqual(first);
     expect(fake.channelMessages(fake.channelId).filter((m) => (m.author as { bot: boolean }).bot && m.nonce !== undefined)).toHaveLength(1);
   });
@@ -246,7 +255,7 @@ describe('Discord digests', () => {
     const target = code === 10003 ? { platform: 'discord' as const, channelId: '1234567890' } : channel;
     if (code !== 10003) fake.denyChannel(fake.channelId, code);
 
-    const posting = poster.post(target, built, 'discord:gone|2030-01-07');
+    const posting = poster.post(target, built, 'discord:gone|2030-01-07', fresh());
     await expect(posting).rejects.toBeInstanceOf(ChannelGoneError);
     await expect(posting).rejects.toThrow(`${code} ${text}`);
     await expect(poster.findExisting(target, 'discord:gone|2030-01-07')).rejects.toBeInstanceOf(ChannelGoneError);

@@ -131,7 +131,7 @@ describe('a hostile paper on Slack', () => {
     }
 
     const poster = createSlackDigestPoster({ client: createDigestWebClient({ botToken: BOT_TOKEN, apiUrl: fake.apiUrl }, silent), logger: silent });
-    await poster.post({ platform: 'slack', channelId: 'C0DIGEST' }, digest, 'slack:C0DIGEST|2030-01-07');
+    await poster.post({ platform: 'slack', channelId: 'C0DIGEST' }, digest, 'slack:C0DIGEST|2030-01-07', { posted: {}, accepted: async () => undefined });
     const digestPosts = fake.callsTo('chat.postMessage').filter((c) => c.params.channel === 'C0DIGEST').map((c) => c.params);
     expect(digestPosts.length).toBeGreaterThan(1);
 
@@ -174,7 +174,7 @@ describe('a hostile paper on Discord', () => {
     replies.push(mentionReply.body as SentMessageBody);
 
     const before = fake.requests.length;
-    await createDiscordDigestPoster(bot.client).post({ platform: 'discord', channelId: fake.channelId }, digest, `discord:${fake.channelId}|2030-01-07`);
+    await createDiscordDigestPoster(bot.client).post({ platform: 'discord', channelId: fake.channelId }, digest, `discord:${fake.channelId}|2030-01-07`, { posted: {}, accepted: async () => undefined });
     const digestPosts = fake.requests.slice(before).filter((r) => r.method === 'POST' && r.route.endsWith('/messages')).map((r) => r.body as SentMessageBody);
     expect(digestPosts.length).toBeGreaterThan(1);
 

@@ -1,15 +1,15 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackApp } from '../adapters/slack/create-slack-app.ts';
-import { createDigestWebClient, createSlackDigestPoster, DIGEST_EVENT_TYPE } from '../adapters/slack/digest-poster.ts';
+import { createDigestWebClient, createSlackDigestPoster, DIGEST_EVENT_TYPE, DIGEST_PART_EVENT_TYPE } from '../adapters/slack/digest-poster.ts';
 import { createDelivering, type DigestDeps } from '../src/digest/delivery.ts';
 import { createDigestService } from '../src/digest/digest-service.ts';
 import { ChannelGoneError } from '../src/digest/errors.ts';
+import type { PostProgress } from '../src/digest/types.ts';
 import { createDigestScheduler } from '../src/digest/scheduler.ts';
 import { BOT_TOKEN, BOT_USER_ID, startFakeSlackApi, type FakeSlackApi } from './fakes/fake-slack-api.ts';
 import { appMention, eventCallback, slashCommand, USER_ID } from './fakes/slack-payloads.ts';
 import { postSigned } from './fakes/slack-sign.ts';
-import { createCapturingLogger } from './fakes/fake-paper-sources.ts';
 import { makeDigestRig, type DigestRig } from './fixtures/digest-fakes.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
@@ -75,6 +75,9 @@ async function startHarness({ ratePerMinute = 1000 } = {}) {
 }
 type Harness = Awaited<ReturnType<typeof startHarness>>;
 
+/** Progress for a poster called directly: nothing posted yet, nothing to record. */
+const fresh = (): PostProgress => ({ posted: {}, accepted: async () => undefined });
+
 /** `deps` posting to Slack through the real poster (a fresh one: what a restarted process builds). */
 function withSlackPoster(rig: DigestRig, fake: FakeSlackApi, deps: DigestDeps): DigestDeps {
   const client = createDigestWebClient({ botToken: BOT_TOKEN, apiUrl: fake.apiUrl }, silent);
@@ -121,7 +124,7 @@ describe('Slack digests', () => {
 
     const ts = top!.response?.ts;
     expect(thread!.params).toMatchObject({ channel: 'C0DIGEST', thread_ts: ts, unfurl_links: 'false' });
-    expect(thread!.params.metadata).toBeUndefined();
+    expect(thread!.params.metadata).toEqual({ event_type: DIGEST_PART_EVENT_TYPE, event_payload: { key: 'slack:C0DIGEST|2030-01-07', part: 1 } });
     const full = blockText(thread!.params);
     expect(full).toMatch(/^\*All 6 papers\*\n\n\*speech\* \(3\)\n\n\*<https:\/\/huggingface\.co\/papers\/3001\.00001\|Streaming Speech Recognition with Low-Latency Chunked Transformers>\* · ▲ 54\n_.+_\n[A-Z]/);
     expect(arxivLinks(full)).toEqual([...SPEECH, ...RETRIEVAL]);
@@ -132,7 +135,7 @@ describe('Slack digests', () => {
     expect(await h.digests.papersForThread('slack', 'C0DIGEST', ts as string)).toEqual([...SPEECH, ...RETRIEVAL]);
   });
 
-  it('after a crash lost Slack’s answer to the post, the restarted process finds the message by its key and posts nothing twice', async () => {
+  it('after a crash lost Slack’s answer to the post, the restarted process finds the message by its key, posts only its thread, and nothing twice', async () => {
     h = await startHarness();
     await h.digests.subscribe('slack', 'C0CRASH', { userId: USER_ID });
     h.fake.failNext('chat.postMessage', 'lose-response');
@@ -146,19 +149,22 @@ describe('Slack digests', () => {
     const [lookup] = h.fake.callsTo('conversations.history');
     expect(lookup!.params).toMatchObject({ channel: 'C0CRASH', include_all_metadata: 'true', limit: '200' });
     expect(Number(lookup!.params.oldest)).toBeLessThan(Date.parse('2030-01-07T09:00:00Z') / 1000);
-    expect(posts(h.fake, 'C0CRASH')).toHaveLength(1);
+    const [top, thread, ...more] = posts(h.fake, 'C0CRASH');
+    expect([top, more]).toEqual([posted, []]);
+    expect(thread!.params).toMatchObject({ thread_ts: posted!.response?.ts, metadata: { event_payload: { key: 'slack:C0CRASH|2030-01-07', part: 1 } } });
     expect((await h.digests.status('slack', 'C0CRASH')).lastDelivery).toMatchObject({ state: 'posted', messageRef: posted!.response?.ts });
 
     expect((await h.tick('2030-01-07T10:00:00Z', restarted)).deliveries).toEqual([]);
-    expect(posts(h.fake, 'C0CRASH')).toHaveLength(1);
+    expect(posts(h.fake, 'C0CRASH')).toHaveLength(2);
   });
 
   it('finds its earlier digest only by the exact key, across pages of channel history', async () => {
     h = await startHarness();
     h.rig.clock.set('2030-01-07T09:00:00Z');
     const poster = h.deps.posters.slack!;
+    await createDelivering(h.deps).refresh();
     const digest = await h.digests.preview('slack', 'C0PAGED');
-    const { messageRef } = await poster.post({ platform: 'slack', channelId: 'C0PAGED' }, digest, 'slack:C0PAGED|2030-01-07');
+    const { messageRef } = await poster.post({ platform: 'slack', channelId: 'C0PAGED' }, digest, 'slack:C0PAGED|2030-01-07', fresh());
     // 450 later messages push the digest onto the third page; one of them carries another day's key.
     const later = (s: number) => `${Math.floor(h!.rig.clock.now.getTime() / 1000) + s}.000100`;
     for (let i = 0; i < 450; i++) h.fake.addMessage({ channel: 'C0PAGED', ts: later(10 + i), user: USER_ID, text: `chatter ${i}` });
@@ -170,9 +176,11 @@ describe('Slack digests', () => {
       metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { key: 'slack:C0PAGED|2030-01-06' } },
     });
 
-    expect(await poster.findExisting({ platform: 'slack', channelId: 'C0PAGED' }, 'slack:C0PAGED|2030-01-07')).toBe(messageRef);
+    const [reply] = h.fake.messages.filter((m) => m.channel === 'C0PAGED' && m.thread_ts === messageRef);
+    expect(await poster.findExisting({ platform: 'slack', channelId: 'C0PAGED' }, 'slack:C0PAGED|2030-01-07')).toEqual({ 0: messageRef, 1: reply!.ts });
     expect(h.fake.callsTo('conversations.history').map((c) => c.params.cursor)).toEqual([undefined, '200', '400']);
-    expect(await poster.findExisting({ platform: 'slack', channelId: 'C0PAGED' }, 'slack:C0PAGED|2030-01-08')).toBeUndefined();
+    expect(h.fake.callsTo('conversations.replies').at(-1)!.params).toMatchObject({ channel: 'C0PAGED', ts: messageRef, include_all_metadata: 'true' });
+    expect(await poster.findExisting({ platform: 'slack', channelId: 'C0PAGED' }, 'slack:C0PAGED|2030-01-08')).toEqual({});
   });
 
   it('waits out Slack’s Retry-After instead of failing, and gives up (for the ledger to retry) after a few waits', async () => {
@@ -188,12 +196,12 @@ describe('Slack digests', () => {
     });
     h.fake.failNext('chat.postMessage', { retryAfterSeconds: 7 });
     h.fake.failNext('chat.postMessage', { retryAfterSeconds: 2 }, (p) => p.thread_ts !== undefined);
-    const { messageRef } = await poster.post({ platform: 'slack', channelId: 'C0LIMIT' }, digest, 'k1');
+    const { messageRef } = await poster.post({ platform: 'slack', channelId: 'C0LIMIT' }, digest, 'k1', fresh());
     expect(waits).toEqual([7000, 2000]);
     expect(h.fake.messages.filter((m) => m.channel === 'C0LIMIT').map((m) => m.thread_ts)).toEqual([undefined, messageRef]);
 
     for (let i = 0; i < 4; i++) h.fake.failNext('chat.postMessage', { retryAfterSeconds: 1 });
-    await expect(poster.post({ platform: 'slack', channelId: 'C0LIMIT' }, digest, 'k2')).rejects.toThrow(/rate-limit/);
+    await expect(poster.post({ platform: 'slack', channelId: 'C0LIMIT' }, digest, 'k2', fresh())).rejects.toThrow(/rate-limit/);
     expect(waits).toEqual([7000, 2000, 1000, 1000, 1000]);
     expect(h.fake.messages.filter((m) => m.channel === 'C0LIMIT')).toHaveLength(2);
   });
@@ -204,21 +212,22 @@ describe('Slack digests', () => {
     const client = createDigestWebClient({ botToken: BOT_TOKEN, apiUrl: h.fake.apiUrl }, silent, { timeoutMs: 100 });
     const poster = createSlackDigestPoster({ client, logger: silent });
     h.fake.failNext('chat.postMessage', 'no-response');
-    await expect(poster.post({ platform: 'slack', channelId: 'C0HUNG' }, digest, 'k')).rejects.toThrow(/timeout|aborted/i);
+    await expect(poster.post({ platform: 'slack', channelId: 'C0HUNG' }, digest, 'k', fresh())).rejects.toThrow(/timeout|aborted/i);
   });
 
-  it('a thread that cannot be posted is logged, and the digest still counts as delivered', async () => {
+  it('a thread reply Slack refuses fails the delivery; the retry posts only the missing reply, under the same message', async () => {
     h = await startHarness();
-    h.rig.clock.set('2030-01-07T09:00:00Z');
-    await createDelivering(h.deps).refresh();
-    const digest = await h.digests.preview('slack', 'C0HALF');
-    const { logger, lines } = createCapturingLogger();
-    const poster = createSlackDigestPoster({ client: createDigestWebClient({ botToken: BOT_TOKEN, apiUrl: h.fake.apiUrl }, silent), logger });
-    h.fake.failNext('chat.postMessage', { error: 'msg_too_long' }, (p) => p.thread_ts !== undefined);
+    await h.digests.subscribe('slack', 'C0HALF', { userId: USER_ID });
+    h.fake.failNext('chat.postMessage', { error: 'internal_error' }, (p) => p.thread_ts !== undefined);
 
-    const { messageRef } = await poster.post({ platform: 'slack', channelId: 'C0HALF' }, digest, 'slack:C0HALF|2030-01-07');
-    expect(h.fake.messages.filter((m) => m.channel === 'C0HALF').map((m) => m.ts)).toEqual([messageRef]);
-    expect(lines()).toContainEqual(expect.objectContaining({ level: 50, msg: 'digest posted, but its thread is incomplete', ts: messageRef, deliveryKey: 'slack:C0HALF|2030-01-07' }));
+    expect((await h.tick('2030-01-07T09:00:00Z')).deliveries).toEqual([{ key: 'slack:C0HALF|2030-01-07', outcome: 'failed' }]);
+    const [top] = h.fake.messages.filter((m) => m.channel === 'C0HALF');
+    // Questions in the thread already find the digest.
+    expect(await h.digests.papersForThread('slack', 'C0HALF', top!.ts)).toHaveLength(8);
+    expect(h.fake.messages.filter((m) => m.channel === 'C0HALF')).toHaveLength(1);
+
+    expect((await h.tick('2030-01-07T09:16:00Z')).deliveries).toEqual([{ key: 'slack:C0HALF|2030-01-07', outcome: 'recovered' }]);
+    expect(h.fake.messages.filter((m) => m.channel === 'C0HALF').map((m) => m.thread_ts)).toEqual([undefined, top!.ts]);
   });
 
   it('turns not_in_channel, channel_not_found and archived channels into ChannelGoneError, and the channel is skipped from then on', async () => {
@@ -227,12 +236,12 @@ describe('Slack digests', () => {
     const digest = await h.digests.preview('slack', 'C0GONE');
     for (const error of ['not_in_channel', 'channel_not_found', 'is_archived', 'channel_is_archived']) {
       h.fake.setChannelError('C0GONE', error);
-      await expect(poster.post({ platform: 'slack', channelId: 'C0GONE' }, digest, 'k')).rejects.toThrow(new ChannelGoneError({ platform: 'slack', channelId: 'C0GONE' }, error));
+      await expect(poster.post({ platform: 'slack', channelId: 'C0GONE' }, digest, 'k', fresh())).rejects.toThrow(new ChannelGoneError({ platform: 'slack', channelId: 'C0GONE' }, error));
       await expect(poster.findExisting({ platform: 'slack', channelId: 'C0GONE' }, 'k')).rejects.toBeInstanceOf(ChannelGoneError);
     }
     // Other failures are worth retrying.
     h.fake.setChannelError('C0GONE', 'internal_error');
-    const other = await poster.post({ platform: 'slack', channelId: 'C0GONE' }, digest, 'k').catch((e: unknown) => e);
+    const other = await poster.post({ platform: 'slack', channelId: 'C0GONE' }, digest, 'k', fresh()).catch((e: unknown) => e);
     expect(other).not.toBeInstanceOf(ChannelGoneError);
     expect(String(other)).toContain('internal_error');
 

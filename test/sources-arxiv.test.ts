@@ -274,3 +274,83 @@ describe('fetchArxiv against a local arXiv', () => {
     expect(capture.warnings()).toHaveLength(1);
   });
 });
+
+describe('fetchArxiv against responses recorded from the real arXiv', () => {
+  /** `{url, status_code, body}` as recorded. */
+  const recorded = (name: string) => JSON.parse(loadFixture(`arxiv/${name}`)) as { status_code: number; body: string };
+  const testing = recorded('q_testing_s0_m100_cfe7536492ca.json').body;
+  const head = testing.slice(0, testing.indexOf('<entry>'));
+  const entries = testing.match(/<entry>[\s\S]*?<\/entry>/g) ?? [];
+  const feed = (list: string[]) => `${head}${list.join('\n  ')}\n</feed>\n`;
+  let fake: FakePaperSources;
+  let capture: ReturnType<typeof createCapturingLogger>;
+
+  beforeEach(async () => {
+    fake = await startFakePaperSources();
+    capture = createCapturingLogger();
+  });
+  afterEach(() => fake.close());
+
+  const fetch = (options: { query: string; since?: Date } | { ids: string[] }) =>
+    fetchArxiv({
+      baseUrl: fake.baseUrl,
+      http: createHttpClient({ sleep: async () => undefined, logger: capture.logger, retries: 0 }),
+      gate: createRateGate({ intervalMs: 0 }),
+      ...options,
+    } as FetchArxivOptions);
+
+  it('reads all 100 entries of a real query answer', async () => {
+    fake.enqueue('/api/query', { body: testing });
+    const papers = await fetch({ query: 'testing', maxResults: 100 } as { query: string });
+    expect(entries).toHaveLength(100);
+    expect(papers).toHaveLength(100);
+    expect(papers[0]).toMatchObject({ id: '2202.12139', title: 'Testing Deep Learning Models: A First Comparative Study of Multiple Testing Techniques' });
+  });
+
+  it('refuses a feed cut off mid-way (33 of 100 entries, no </feed>) instead of passing it off as the whole list', async () => {
+    const cut = testing.slice(0, testing.indexOf(entries[33]!) + 200);
+    fake.enqueue('/api/query', { body: cut });
+    const err = await fetch({ query: 'testing' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SourceError);
+    expect(err).toMatchObject({ kind: 'bad-response' });
+    expect((err as Error).message).toMatch(/cut off \(no <\/feed>\)/);
+  });
+
+  it('refuses a malformed feed (an entry never closed)', async () => {
+    fake.enqueue('/api/query', { body: feed([...entries.slice(0, 5), entries[5]!.replace('</entry>', ''), ...entries.slice(6, 10)]) });
+    await expect(fetch({ query: 'testing' })).rejects.toThrow(/malformed/);
+  });
+
+  it('shows arXiv’s own reason for an HTTP 400, not its XML', async () => {
+    const { status_code: status, body } = recorded('id_abc_s0_m100_b79c8dcf6bc3.json');
+    expect(status).toBe(400);
+    fake.enqueue('/api/query', { status, body, headers: { 'content-type': 'application/atom+xml' } });
+    const err = await fetch({ query: 'id:abc' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'bad-query', status: 400 });
+    expect((err as Error).message).toMatch(/refused the request \(HTTP 400\): incorrect id format for abc$/);
+    expect((err as Error).message).not.toContain('<');
+  });
+
+  it('returns nothing for the real empty feed of an unknown id', async () => {
+    fake.enqueue('/api/query', { body: recorded('id_0000.0000_s0_m100_8b51d9633a68.json').body });
+    expect(await fetch({ ids: ['0000.0000'] })).toEqual([]);
+  });
+
+  it('pages a query back until its results reach the window start (a catch-up), and reads one page otherwise', async () => {
+    const byDate = [...entries].sort((a, b) => published(b).localeCompare(published(a)));
+    const pages = [byDate.slice(0, 50), byDate.slice(50, 100)];
+    fake.enqueue('/api/query', { body: feed(pages[0]!) }, { body: feed(pages[1]!) });
+    const since = new Date(published(pages[1]![10]!));
+    const papers = await fetch({ query: 'testing', since });
+    expect(fake.requests.map((r) => r.params.get('start'))).toEqual(['0', '50']);
+    expect(papers).toHaveLength(100);
+
+    fake.enqueue('/api/query', { body: feed(pages[0]!) });
+    expect(await fetch({ query: 'testing' })).toHaveLength(50);
+    expect(fake.requests).toHaveLength(3);
+  });
+});
+
+function published(entry: string): string {
+  return /<published>([^<]+)<\/published>/.exec(entry)?.[1] ?? '';
+}

@@ -184,3 +184,35 @@ describe('isDailyDate', () => {
     expect(isDailyDate(d)).toBe(false),
   );
 });
+
+describe('fetchHfDaily on entries recorded from the real Hugging Face', () => {
+  const recorded = [
+    JSON.parse(loadFixture('hf/hf_entry_2602.23229.json')) as unknown,
+    { paper: JSON.parse(loadFixture('hf/hf_paper_2509.04664.json')) as unknown },
+    { paper: JSON.parse(loadFixture('hf/hf_paper_2407.13168.json')) as unknown },
+  ];
+  let fake: FakePaperSources;
+  beforeEach(async () => {
+    fake = await startFakePaperSources({ hfDays: { '2026-03-02': recorded } });
+  });
+  afterEach(() => fake.close());
+  const fetch = () => fetchHfDaily({ baseUrl: fake.baseUrl, date: '2026-03-02', http: createHttpClient({ logger: createCapturingLogger().logger, retries: 0 }) });
+
+  it('reads each entry, its AI summary unwrapped and ready as a gist', async () => {
+    const papers = await fetch();
+    expect(papers.map((p) => p.id)).toEqual(['2602.23229', '2509.04664', '2407.13168']);
+    expect(papers[1]).toMatchObject({ title: 'Why Language Models Hallucinate', url: 'https://huggingface.co/papers/2509.04664' });
+    expect(papers[1]!.abstract).toMatch(/^Like students facing hard exam questions, large language models sometimes guess when uncertain/);
+    for (const p of papers) {
+      expect(p.aiSummary).toMatch(/^[A-Z].{40,}\.$/);
+      expect(`${p.abstract}${p.aiSummary}`).not.toContain('\n');
+    }
+  });
+
+  it('treats a list cut off mid-way as an error, not as a shorter day', async () => {
+    const body = JSON.stringify(recorded);
+    fake.enqueue('/api/daily_papers', { body: body.slice(0, Math.floor(body.length * 0.6)), headers: { 'content-type': 'application/json' } });
+    await expect(fetch()).rejects.toMatchObject({ kind: 'bad-response' });
+  });
+});
+

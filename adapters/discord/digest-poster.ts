@@ -1,14 +1,15 @@
 /**
  * Posts digests to Discord over REST: the short message in the channel, the full list in a thread
  * started from it (or as replies to it where threads are not possible). The delivery key travels
- * as a short ref in the embed footer (what `findExisting` looks for) and as the message nonce with
- * `enforce_nonce`, so Discord itself drops a quick resend of the same post.
+ * as a short ref in the embed footer (what `findExisting` looks for); each thread message starts
+ * with its part label ("Part 2 of 3"), which identifies it within the digest's thread. Every
+ * message also carries a nonce with `enforce_nonce`, so Discord itself drops a quick resend.
  */
 import { createHash } from 'node:crypto';
 import { Client, DiscordAPIError, Routes, ThreadAutoArchiveDuration, type APIMessage, type REST } from 'discord.js';
 import type { Logger } from '../../src/logger.ts';
 import { ChannelGoneError } from '../../src/digest/errors.ts';
-import type { ChannelRef, DigestPoster } from '../../src/digest/types.ts';
+import type { ChannelRef, DigestPoster, PartRefs } from '../../src/digest/types.ts';
 import { digestRefOf, formatDigest } from '../format/discord-digest.ts';
 import type { DiscordMessage } from '../format/discord-markdown.ts';
 import { errorForLog } from './guards.ts';
@@ -19,6 +20,9 @@ const CHANNEL_GONE: Record<number, string> = {
   50001: 'Missing Access',
   50013: 'Missing Permissions',
 };
+
+/** Refusals to start a thread (Missing Access, Missing Permissions): the full list goes out as replies. */
+const NO_THREADS = new Set([50001, 50013]);
 
 /** Discord caps nonces at 25 characters. */
 const REF_CHARS = 25;
@@ -34,13 +38,17 @@ export function digestRef(deliveryKey: string): string {
   return createHash('sha256').update(deliveryKey).digest('hex').slice(0, REF_CHARS);
 }
 
+/** Subtext above each thread message: tells readers where they are, and recovery which part it is. */
+const partLabel = (part: number, of: number) => `-# Part ${part} of ${of}`;
+const PART_LABEL = /^-# Part (\d+) of \d+$/;
+
 /**
  * @example
  * posters.discord = createDiscordDigestPoster(discordBot.client, { logger });
  */
 export function createDiscordDigestPoster(
   discord: Client | REST,
-  { logger, recentMessages = 100 }: DiscordDigestPosterOptions = {},
+  { logger, recentMessages: historyLimit = 100 }: DiscordDigestPosterOptions = {},
 ): DigestPoster {
   const rest = discord instanceof Client ? discord.rest : discord;
 
@@ -55,37 +63,74 @@ export function createDiscordDigestPoster(
       });
       return messageId;
     } catch (error) {
-      // 160004: a thread already exists for this message (a resend Discord deduplicated by nonce).
+      // 160004: a thread already exists for this message (started before a crash, or a deduplicated resend).
       if (error instanceof DiscordAPIError && error.code === 160004) return messageId;
+      // Anything but a refusal (a network error, a 5xx) fails the delivery, to be completed on retry.
+      if (!(error instanceof DiscordAPIError && NO_THREADS.has(Number(error.code)))) throw goneOr(channel, error);
       logger?.warn({ channel, err: errorForLog(error) }, 'digest: could not start a Discord thread; replying to the digest instead');
       return undefined;
     }
   }
 
+  const readRecent = (channelId: string) =>
+    rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: String(historyLimit) }) }) as Promise<APIMessage[]>;
+
+  /** The message the digest with `ref` starts with, among the channel's recent messages. */
+  async function findTop(channel: ChannelRef, ref: string): Promise<string | undefined> {
+    const recent = await readRecent(channel.channelId).catch((error: unknown) => {
+      throw goneOr(channel, error);
+    });
+    return recent.find((m) => m.author.bot === true && m.embeds.some((e) => digestRefOf(e) === ref))?.id;
+  }
+
+  /** The thread parts under the digest message `rootId`: in its thread, or replying to it where there is none. */
+  async function findParts(channel: ChannelRef, rootId: string): Promise<PartRefs> {
+    let candidates: APIMessage[];
+    try {
+      candidates = await readRecent(rootId);
+    } catch (error) {
+      if (!(error instanceof DiscordAPIError && error.code === 10003)) throw goneOr(channel, error);
+      // No thread was started from the digest: its parts are replies to it in the channel.
+      candidates = (await readRecent(channel.channelId)).filter((m) => m.message_reference?.message_id === rootId);
+    }
+    const parts: PartRefs = {};
+    for (const m of candidates) {
+      const part = m.author.bot === true ? PART_LABEL.exec(m.content.split('\n')[0] ?? '')?.[1] : undefined;
+      if (part !== undefined) parts[Number(part)] = m.id;
+    }
+    return parts;
+  }
+
   return {
-    async post(channel, digest, deliveryKey) {
+    async post(channel, digest, deliveryKey, { posted, accepted }) {
       const ref = digestRef(deliveryKey);
       const { top, thread, threadName } = formatDigest(digest, { ref });
-      const root = await send(channel.channelId, top, { nonce: ref, enforce_nonce: true }).catch((error: unknown) => {
-        throw goneOr(channel, error);
-      });
-      if (thread.length === 0) return { messageRef: root.id };
-      const threadId = await openThread(channel, root.id, threadName);
-      for (const message of thread) {
-        if (threadId !== undefined) await send(threadId, message);
-        else await send(channel.channelId, message, { message_reference: { message_id: root.id, fail_if_not_exists: false } });
+      let rootId = posted[0];
+      if (rootId === undefined) {
+        const root = await send(channel.channelId, top, { nonce: ref, enforce_nonce: true }).catch((error: unknown) => {
+          throw goneOr(channel, error);
+        });
+        rootId = root.id;
+        await accepted(0, rootId);
       }
-      return { messageRef: root.id };
+      const missing = thread.map((message, i) => ({ message, part: i + 1 })).filter(({ part }) => posted[part] === undefined);
+      if (missing.length === 0) return { messageRef: rootId };
+      const threadId = await openThread(channel, rootId, threadName);
+      for (const { message, part } of missing) {
+        const labelled = { ...message, content: [partLabel(part, thread.length), message.content].filter((c) => c !== undefined).join('\n') };
+        const once = { nonce: digestRef(`${deliveryKey}#${part}`), enforce_nonce: true };
+        const sent =
+          threadId !== undefined
+            ? await send(threadId, labelled, once)
+            : await send(channel.channelId, labelled, { ...once, message_reference: { message_id: rootId, fail_if_not_exists: false } });
+        await accepted(part, sent.id);
+      }
+      return { messageRef: rootId };
     },
 
-    async findExisting(channel, deliveryKey) {
-      const ref = digestRef(deliveryKey);
-      const recent = (await rest
-        .get(Routes.channelMessages(channel.channelId), { query: new URLSearchParams({ limit: String(recentMessages) }) })
-        .catch((error: unknown) => {
-          throw goneOr(channel, error);
-        })) as APIMessage[];
-      return recent.find((m) => m.author.bot === true && m.embeds.some((e) => digestRefOf(e) === ref))?.id;
+    async findExisting(channel, deliveryKey, { messageRef } = {}) {
+      const rootId = messageRef ?? (await findTop(channel, digestRef(deliveryKey)));
+      return rootId === undefined ? {} : { ...(await findParts(channel, rootId)), 0: rootId };
     },
   };
 }

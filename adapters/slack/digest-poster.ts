@@ -1,12 +1,14 @@
 import { webApi } from '@slack/bolt';
 import { ChannelGoneError } from '../../src/digest/errors.ts';
-import type { ChannelRef, DigestPoster } from '../../src/digest/types.ts';
+import type { ChannelRef, DigestPoster, PartRefs } from '../../src/digest/types.ts';
 import type { Logger } from '../../src/logger.ts';
 import { digestThreadToSlack, digestToSlack, type SlackDigestOptions } from '../format/slack-digest.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 
 /** `metadata.event_type` of a digest's top-level message; `event_payload.key` is its delivery key. */
 export const DIGEST_EVENT_TYPE = 'paperboy_digest';
+/** `metadata.event_type` of each message in a digest's thread; `event_payload` is `{ key, part }`. */
+export const DIGEST_PART_EVENT_TYPE = 'paperboy_digest_part';
 
 /** Slack's answers that mean the bot cannot post in the channel any more (and retrying will not help). */
 const CHANNEL_GONE = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived']);
@@ -22,7 +24,7 @@ export interface SlackDigestPosterOptions extends SlackDigestOptions {
   clock?: () => Date;
   /** How far back `findExisting` looks for the delivery key. */
   lookbackMs?: number;
-  /** Pages of channel history `findExisting` reads at most (200 messages each). */
+  /** Pages of channel history (and of the digest's thread) `findExisting` reads at most (200 messages each). */
   maxPages?: number;
   /** Times one call waits out Slack's Retry-After before giving up (the ledger then retries later). */
   rateLimitWaits?: number;
@@ -56,7 +58,8 @@ export function createDigestWebClient(
 
 /**
  * Posts digests to Slack: a short top-level message carrying the delivery key in its metadata, then
- * the full list in its thread. The message's `ts` is the delivery's `messageRef`.
+ * the full list in its thread, each reply carrying the key and its part number in its metadata.
+ * The top-level message's `ts` is the delivery's `messageRef`.
  *
  * @example
  * const posters = { slack: createSlackDigestPoster({ client: createDigestWebClient(config.slack, logger), logger }) };
@@ -96,46 +99,82 @@ export function createSlackDigestPoster({
     }
   }
 
-  return {
-    async post(channel, digest, deliveryKey) {
-      const top = await slackCall(channel, () =>
-        client.chat.postMessage({
-          channel: channel.channelId,
-          ...digestToSlack(digest, format),
-          metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { key: deliveryKey } },
-        }),
+  async function findTop(channel: ChannelRef, deliveryKey: string): Promise<string | undefined> {
+    const oldest = String((clock().getTime() - lookbackMs) / 1000);
+    let cursor: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const res = await slackCall(channel, () =>
+        client.conversations.history({ channel: channel.channelId, include_all_metadata: true, limit: 200, oldest, ...(cursor && { cursor }) }),
       );
-      const ts = top.ts;
-      if (ts === undefined) throw new Error(`Slack accepted the digest ${deliveryKey} but returned no ts`);
-      try {
-        for (const reply of digestThreadToSlack(digest, format)) {
-          await slackCall(channel, () => client.chat.postMessage({ channel: channel.channelId, thread_ts: ts, ...reply }));
-        }
-      } catch (err) {
-        // The digest itself is out: failing now would only have it retried and found, not the thread completed.
-        log.error({ err, deliveryKey, channel: channel.channelId, ts }, 'digest posted, but its thread is incomplete');
+      const found = res.messages?.find((m) => m.metadata?.event_type === DIGEST_EVENT_TYPE && payloadOf(m.metadata)?.key === deliveryKey);
+      if (found?.ts !== undefined) return found.ts;
+      cursor = res.response_metadata?.next_cursor;
+      if (!res.has_more || !cursor) return undefined;
+    }
+    log.warn({ deliveryKey, channel: channel.channelId, maxPages }, 'digest: stopped looking for an earlier post after the page limit');
+    return undefined;
+  }
+
+  /** The thread parts of `deliveryKey` under `ts`, by part number. */
+  async function findParts(channel: ChannelRef, ts: string, deliveryKey: string): Promise<PartRefs> {
+    const parts: PartRefs = {};
+    let cursor: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const res = await slackCall(channel, () =>
+        client.conversations.replies({ channel: channel.channelId, ts, include_all_metadata: true, limit: 200, ...(cursor && { cursor }) }),
+      );
+      for (const m of res.messages ?? []) {
+        const payload = m.metadata?.event_type === DIGEST_PART_EVENT_TYPE ? payloadOf(m.metadata) : undefined;
+        if (payload?.key === deliveryKey && typeof payload.part === 'number' && m.ts !== undefined) parts[payload.part] = m.ts;
+      }
+      cursor = res.response_metadata?.next_cursor;
+      if (!res.has_more || !cursor) break;
+    }
+    return parts;
+  }
+
+  return {
+    async post(channel, digest, deliveryKey, { posted, accepted }) {
+      let ts = posted[0];
+      if (ts === undefined) {
+        const top = await slackCall(channel, () =>
+          client.chat.postMessage({
+            channel: channel.channelId,
+            ...digestToSlack(digest, format),
+            metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { key: deliveryKey } },
+          }),
+        );
+        if (top.ts === undefined) throw new Error(`Slack accepted the digest ${deliveryKey} but returned no ts`);
+        ts = top.ts;
+        await accepted(0, ts);
+      }
+      const thread = digestThreadToSlack(digest, format);
+      for (const [i, reply] of thread.entries()) {
+        const part = i + 1;
+        if (posted[part] !== undefined) continue;
+        const res = await slackCall(channel, () =>
+          client.chat.postMessage({
+            channel: channel.channelId,
+            thread_ts: ts,
+            ...reply,
+            metadata: { event_type: DIGEST_PART_EVENT_TYPE, event_payload: { key: deliveryKey, part } },
+          }),
+        );
+        if (res.ts === undefined) throw new Error(`Slack accepted part ${part} of the digest ${deliveryKey} but returned no ts`);
+        await accepted(part, res.ts);
       }
       return { messageRef: ts };
     },
 
-    async findExisting(channel, deliveryKey) {
-      const oldest = String((clock().getTime() - lookbackMs) / 1000);
-      let cursor: string | undefined;
-      for (let page = 0; page < maxPages; page++) {
-        const res = await slackCall(channel, () =>
-          client.conversations.history({ channel: channel.channelId, include_all_metadata: true, limit: 200, oldest, ...(cursor && { cursor }) }),
-        );
-        const found = res.messages?.find(
-          (m) => m.metadata?.event_type === DIGEST_EVENT_TYPE && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === deliveryKey,
-        );
-        if (found?.ts !== undefined) return found.ts;
-        cursor = res.response_metadata?.next_cursor;
-        if (!res.has_more || !cursor) return undefined;
-      }
-      log.warn({ deliveryKey, channel: channel.channelId, maxPages }, 'digest: stopped looking for an earlier post after the page limit');
-      return undefined;
+    async findExisting(channel, deliveryKey, { messageRef } = {}) {
+      const ts = messageRef ?? (await findTop(channel, deliveryKey));
+      return ts === undefined ? {} : { ...(await findParts(channel, ts, deliveryKey)), 0: ts };
     },
   };
+}
+
+function payloadOf(metadata: { event_payload?: unknown }): { key?: unknown; part?: unknown } | undefined {
+  return metadata.event_payload as { key?: unknown; part?: unknown } | undefined;
 }
 
 function codeOf(err: unknown): unknown {

@@ -18,18 +18,26 @@ export type FetchArxivOptions = {
   /** `ARXIV_API_BASE`, e.g. https://export.arxiv.org */
   baseUrl: string;
   http: HttpClient;
-  /** Upper bound on the papers returned (arXiv allows up to 2000 per request); default 50 for a query, every id for ids. */
+  /** Papers per request (arXiv allows up to 2000); default 50 for a query, every id for ids. */
   maxResults?: number;
   /** Shared by every caller in the process unless a test injects its own. */
   gate?: RateGate;
   signal?: AbortSignal;
 } & (
-  | { /** arXiv query syntax, e.g. `cat:cs.CL` or `ti:retrieval AND cat:cs.IR`; newest submissions first. */ query: string; ids?: never }
-  | { /** arXiv ids, with or without versions (`2501.12345v2`, `hep-th/9901001`). */ ids: string[]; query?: never }
+  | {
+      /** arXiv query syntax, e.g. `cat:cs.CL` or `ti:retrieval AND cat:cs.IR`; newest submissions first. */
+      query: string;
+      ids?: never;
+      /** Page on (`start=`) until the results reach back to this time; default: one page. */
+      since?: Date;
+    }
+  | { /** arXiv ids, with or without versions (`2501.12345v2`, `hep-th/9901001`). */ ids: string[]; query?: never; since?: never }
 );
 
 const processGate = createRateGate();
 const MAX_RESULTS_LIMIT = 2000;
+/** A catch-up reads at most this many pages of a query. */
+const MAX_PAGES = 10;
 
 /**
  * @example
@@ -39,38 +47,70 @@ export async function fetchArxiv(options: FetchArxivOptions): Promise<ArxivPaper
   const { baseUrl, http, gate = processGate, signal } = options;
   try {
     const { params, limit } = buildParams(options);
-    const url = `${baseUrl.replace(/\/+$/, '')}/api/query?${params}`;
-    const xml = await http.getText(url, {
-      source: 'arxiv',
-      accept: 'application/atom+xml',
-      beforeAttempt: () => gate.wait(),
-      isThrottled: (body) => /^\s*Rate exceeded\.?\s*$/i.test(body),
-      signal,
-    });
-    if (!/<feed[\s>]/.test(xml)) {
-      throw new SourceError({ source: 'arxiv', kind: 'bad-response', url }, `expected an Atom feed from ${url}, got: ${snippet(xml)}`);
+    const papers = new Map<string, ArxivPaper>();
+    for (let page = 0; page < (options.since ? MAX_PAGES : 1); page++) {
+      if (options.query !== undefined) params.set('start', String(page * limit));
+      const url = `${baseUrl.replace(/\/+$/, '')}/api/query?${params}`;
+      const xml = await http.getText(url, {
+        source: 'arxiv',
+        accept: 'application/atom+xml',
+        beforeAttempt: () => gate.wait(),
+        isThrottled: (body) => /^\s*Rate exceeded\.?\s*$/i.test(body),
+        // arXiv answers a malformed request with HTTP 400 and an Atom feed whose entry says why.
+        explainRefusal: (body) => errorReasonOf(body),
+        signal,
+      });
+      const entries = readFeed(xml, url);
+      const error = entries.find(isErrorEntry);
+      if (error) {
+        const what = options.query !== undefined ? `query "${options.query}"` : `ids ${options.ids.join(',')}`;
+        throw new SourceError({ source: 'arxiv', kind: 'bad-query', url }, `arXiv rejected the ${what}: ${error.summary || 'no reason given'}`);
+      }
+      const skipped: string[] = [];
+      for (const entry of entries) {
+        const paper = toPaper(entry);
+        if (typeof paper === 'string') skipped.push(paper);
+        else papers.set(paper.id, paper);
+      }
+      if (skipped.length > 0) {
+        http.logger.warn({ source: 'arxiv', url, skipped }, `arxiv: skipped ${skipped.length} of ${entries.length} entries: ${skipped.join('; ')}`);
+      }
+      // Newest first: once a page reaches back before `since`, the window is covered.
+      const oldest = entries.map((e) => e.published).filter((p) => p !== '').sort()[0];
+      if (entries.length < limit || options.since === undefined || (oldest !== undefined && new Date(oldest) <= options.since)) break;
     }
-    const entries = parseAtomEntries(xml);
-    const error = entries.find(isErrorEntry);
-    if (error) {
-      const what = options.query !== undefined ? `query "${options.query}"` : `ids ${options.ids.join(',')}`;
-      throw new SourceError({ source: 'arxiv', kind: 'bad-query', url }, `arXiv rejected the ${what}: ${error.summary || 'no reason given'}`);
-    }
-    const papers: ArxivPaper[] = [];
-    const skipped: string[] = [];
-    for (const entry of entries) {
-      const paper = toPaper(entry);
-      if (typeof paper === 'string') skipped.push(paper);
-      else papers.push(paper);
-    }
-    if (skipped.length > 0) {
-      http.logger.warn({ source: 'arxiv', url, skipped }, `arxiv: skipped ${skipped.length} of ${entries.length} entries: ${skipped.join('; ')}`);
-    }
-    return papers.slice(0, limit);
+    return options.since === undefined ? [...papers.values()].slice(0, limit) : [...papers.values()];
   } catch (err) {
     // A caller that aborted knows why; that is not a source failure to log.
     throw signal?.aborted ? err : http.failure('arxiv', err);
   }
+}
+
+/**
+ * The entries of a complete Atom feed. A body that is not a feed, or one cut off before `</feed>`
+ * (a dropped connection, a proxy's limit), is an error: a partial list would pass for the whole day.
+ */
+function readFeed(xml: string, url: string): AtomEntry[] {
+  if (!/<feed[\s>]/.test(xml)) {
+    throw new SourceError({ source: 'arxiv', kind: 'bad-response', url }, `expected an Atom feed from ${url}, got: ${snippet(xml)}`);
+  }
+  const doc = xml.replace(/<!--[\s\S]*?-->/g, '');
+  if (!/<\/feed\s*>\s*$/.test(doc)) {
+    throw new SourceError({ source: 'arxiv', kind: 'bad-response', url }, `the feed from ${url} is cut off (no </feed>); not using a partial list`);
+  }
+  const entries = parseAtomEntries(doc);
+  const opened = doc.match(/<entry[\s>]/g)?.length ?? 0;
+  if (opened !== entries.length || (doc.match(/<\/entry\s*>/g)?.length ?? 0) !== entries.length) {
+    throw new SourceError({ source: 'arxiv', kind: 'bad-response', url }, `the feed from ${url} is malformed (${opened} entries opened, ${entries.length} complete)`);
+  }
+  return entries;
+}
+
+/** The reason in arXiv's error feed ("incorrect id format for abc"), if the body is one. */
+function errorReasonOf(body: string): string | undefined {
+  if (!/<feed[\s>]/.test(body)) return undefined;
+  const error = parseAtomEntries(body).find(isErrorEntry);
+  return error?.summary || undefined;
 }
 
 function buildParams(options: FetchArxivOptions): { params: URLSearchParams; limit: number } {

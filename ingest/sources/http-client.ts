@@ -17,6 +17,8 @@ export interface GetTextOptions {
   beforeAttempt?: () => Promise<void>;
   /** Sources that throttle with a 200 (arXiv's bare "Rate exceeded.") say so here to get retried. */
   isThrottled?: (body: string) => boolean;
+  /** The source's own reason in the body of a refused (4xx) request, shown instead of the raw body. */
+  explainRefusal?: (body: string) => string | undefined;
   signal?: AbortSignal;
 }
 
@@ -109,6 +111,10 @@ export function createHttpClient({
         const throttledBody = options.isThrottled?.(body) ?? false;
         if (status >= 200 && status < 300 && !throttledBody) return body;
         if (!isRetriable(status) && !throttledBody) {
+          const reason = status >= 400 && status < 500 ? options.explainRefusal?.(body) : undefined;
+          if (reason !== undefined) {
+            throw new SourceError({ source, kind: 'bad-query', url, status, attempts: n }, `${url} refused the request (HTTP ${status}): ${reason}`);
+          }
           throw new SourceError({ source, kind: 'http', url, status, attempts: n }, `GET ${url} answered ${describe(last)}`);
         }
       }

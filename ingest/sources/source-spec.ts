@@ -17,13 +17,15 @@ export interface FetchSourceDeps {
   arxivMaxResults?: number;
   /** Defaults to the process-wide gate (one arXiv request per 3 s). */
   arxivGate?: RateGate;
+  /** arXiv queries page back until their newest-first results reach this time (a catch-up). */
+  since?: Date;
   signal?: AbortSignal;
 }
 
 /** Fetches what a spec names. Failures are SourceErrors, already logged once. */
 export function fetchSourceSpec(
   spec: SourceSpec,
-  { http, hfApiBase, arxivApiBase, arxivMaxResults, arxivGate, signal }: FetchSourceDeps,
+  { http, hfApiBase, arxivApiBase, arxivMaxResults, arxivGate, since, signal }: FetchSourceDeps,
 ): Promise<(HfDailyPaper | ArxivPaper)[]> {
   switch (spec.kind) {
     case 'hf-daily':
@@ -31,6 +33,6 @@ export function fetchSourceSpec(
     case 'arxiv-ids':
       return fetchArxiv({ baseUrl: arxivApiBase, ids: spec.ids, http, gate: arxivGate, signal });
     case 'arxiv-query':
-      return fetchArxiv({ baseUrl: arxivApiBase, query: spec.query, maxResults: arxivMaxResults, http, gate: arxivGate, signal });
+      return fetchArxiv({ baseUrl: arxivApiBase, query: spec.query, maxResults: arxivMaxResults, since, http, gate: arxivGate, signal });
   }
 }

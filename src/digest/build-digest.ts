@@ -4,7 +4,7 @@
  */
 import { PAPER_RELEVANCE_MODEL } from '../retrieve/relevance.ts';
 import type { PaperStore } from '../store/lance-store.ts';
-import { idf } from '../store/term-stats.ts';
+import { contentTerms } from '../text/tokenize.ts';
 import type { Engine, Paper } from '../types.ts';
 import { detailsOf, gistOf } from './gist.ts';
 import { localDay, shortDate } from './schedule.ts';
@@ -99,10 +99,16 @@ async function themesByKeyword(
 ): Promise<DigestTheme[]> {
   if (papers.length === 0) return [];
   const stats = await store.termStats();
+  // The background is the store without today's papers, so a big topic today does not dilute itself.
+  const today = new Map<string, number>();
+  for (const p of papers) for (const t of new Set(contentTerms(`${p.title} ${p.abstract}`))) today.set(t, (today.get(t) ?? 0) + 1);
   const byId = new Map(papers.map((p) => [p.id, p]));
   const groups = groupByKeywords(
-    papers.map((p) => ({ id: p.id, title: p.title, keywords: p.aiKeywords })),
-    { idf: (term) => idf(stats, term) },
+    papers.map((p) => ({ id: p.id, title: p.title, abstract: p.abstract, keywords: p.aiKeywords })),
+    {
+      backgroundDf: (term) => Math.max(0, (stats.df.get(term) ?? 0) - (today.get(term) ?? 0)),
+      backgroundDocs: Math.max(0, stats.docs - papers.length),
+    },
   );
   return groups.map((g) => ({ name: g.name, papers: rank(g.ids.map((id) => toDigestPaper(byId.get(id)!))) }));
 }

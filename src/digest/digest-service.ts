@@ -43,7 +43,7 @@ export interface DigestService {
   preview(platform: Platform, channelId: string): Promise<Digest>;
   /**
    * Posts a digest now (admins only); throws DigestRequestError('not-admin') for anyone else.
-   * `busy` when a scheduled run holds the run lease: try again in a minute.
+   * `busy` when a digest for the channel is being delivered right now: try again in a minute.
    */
   postNow(platform: Platform, channelId: string, userId: string): Promise<{ outcome: DeliveryOutcome | 'busy'; key: string }>;
   /** Whether `userId` is a Paperboy admin (ADMIN_USER_IDS): may post now and change any channel's digest. */
@@ -53,8 +53,6 @@ export interface DigestService {
   /** Markdown of the digest that would be posted (short message, then the thread's full list). */
   dryRun(options?: DryRunOptions): Promise<string>;
 }
-
-const BUSY_NOTE = 'Another Paperboy process is fetching papers right now; this shows what is stored already.';
 
 /** Each topic costs one search per digest: keep the list short. */
 export const MAX_TOPICS = 10;
@@ -161,14 +159,12 @@ export function createDigestService(deps: DigestDeps): DigestService {
       const day = localDay(now, config.timezone);
       const key = `${channelKeyOf(platform, channelId)}|${day}|now-${now.toISOString()}`;
       const wanted = target({ platform, channelId }, now, key, subscription?.status === 'active' ? subscription : undefined);
-      const outcome = await delivering.exclusive(async () => {
-        const claim = await delivering.claim(wanted);
-        if (!claim) return 'busy' as const;
-        const notes = await delivering.refresh();
-        // Someone asked for it: post even when there is nothing new.
-        return delivering.complete(claim, wanted, { notes, sendEmpty: true });
-      });
-      return { outcome: outcome ?? 'busy', key };
+      if (delivering.inProgress(await digestStore.latest(channelKeyOf(platform, channelId)))) return { outcome: 'busy', key };
+      const notes = await delivering.refresh();
+      const claim = await delivering.claim(wanted);
+      if (!claim) return { outcome: 'busy', key };
+      // Someone asked for it: post even when there is nothing new.
+      return { outcome: await delivering.complete(claim, wanted, { notes, sendEmpty: true }), key };
     },
 
     async papersForThread(platform, channelId, messageRef) {
@@ -179,7 +175,7 @@ export function createDigestService(deps: DigestDeps): DigestService {
       const [platform, channelId] = parseChannel(channel);
       const from = since === undefined ? undefined : parseSince(since);
       const wanted = await previewTarget(platform, channelId, topics && topics.length > 0 ? parseTopics(topics) : undefined);
-      const notes = fetch ? ((await delivering.exclusive(() => delivering.refresh())) ?? [BUSY_NOTE]) : [];
+      const notes = fetch ? await delivering.refresh(from) : [];
       const digest = await delivering.build(wanted, notes, from);
       const full = renderDigestMarkdown(digest, { full: true });
       return digest.paperIds.length === 0 ? renderDigestMarkdown(digest) : `${renderDigestMarkdown(digest)}\n\n---\n_Thread:_\n\n${full}`;

@@ -10,7 +10,7 @@
 import type { Connection, Table } from '@lancedb/lancedb';
 import { Field, Int32, Schema, Utf8 } from 'apache-arrow';
 import { sqlString } from '../store/lance-store.ts';
-import type { Delivery, DeliveryState, Platform, Subscription } from './types.ts';
+import type { Delivery, DeliveryState, Digest, PartRefs, Platform, Subscription } from './types.ts';
 
 export const SUBSCRIPTIONS = 'digest_subscriptions';
 export const DELIVERIES = 'digest_deliveries';
@@ -40,6 +40,8 @@ const deliveriesSchema = new Schema([
   text('leaseUntil'),
   new Field('attempts', new Int32(), false),
   text('messageRef', true),
+  text('parts', true),
+  text('digest', true),
   text('paperIds'),
   text('coveredUntil', true),
   text('postedAt', true),
@@ -103,6 +105,7 @@ export async function openDigestStore(connection: Connection): Promise<DigestSto
   const open = (name: string, schema: Schema) =>
     names.has(name) ? connection.openTable(name) : connection.createEmptyTable(name, schema, { existOk: true });
   const [subscriptions, deliveries] = await Promise.all([open(SUBSCRIPTIONS, subscriptionsSchema), open(DELIVERIES, deliveriesSchema)]);
+  await addMissingColumns(deliveries, deliveriesSchema);
 
   // Another process may have written since this handle last looked: always read the latest version.
   const rows = async (table: Table, where: string) => {
@@ -147,6 +150,10 @@ export async function openDigestStore(connection: Connection): Promise<DigestSto
         leaseOwner: owner,
         leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
         attempts: previous?.attempts ?? 0,
+        // What an earlier holder posted stays known, so a takeover completes it rather than starting over.
+        messageRef: previous?.messageRef,
+        parts: previous?.parts,
+        digest: previous?.digest,
         paperIds: previous?.paperIds ?? [],
         coveredUntil: previous?.coveredUntil,
         error: previous?.error,
@@ -189,6 +196,13 @@ export async function openDigestStore(connection: Connection): Promise<DigestSto
       deliveries.close();
     },
   };
+}
+
+/** A ledger written by an older Paperboy lacks the newer nullable columns: add them, empty. */
+async function addMissingColumns(table: Table, schema: Schema): Promise<void> {
+  const have = new Set((await table.schema()).fields.map((f) => f.name));
+  const missing = schema.fields.filter((f) => !have.has(f.name) && f.nullable);
+  if (missing.length > 0) await table.addColumns(missing.map((f) => ({ name: f.name, valueSql: 'CAST(NULL AS STRING)' })));
 }
 
 /** Same rule as the claim's write condition: an expired lease, and a failure with attempts left. */
@@ -240,6 +254,8 @@ function deliveryToRow(d: Delivery): Record<string, unknown> {
     leaseUntil: d.leaseUntil,
     attempts: d.attempts,
     messageRef: d.messageRef ?? null,
+    parts: d.parts === undefined ? null : JSON.stringify(d.parts),
+    digest: d.digest === undefined ? null : JSON.stringify(d.digest),
     paperIds: JSON.stringify(d.paperIds),
     coveredUntil: d.coveredUntil ?? null,
     postedAt: d.postedAt ?? null,
@@ -262,6 +278,8 @@ function rowToDelivery(r: Record<string, unknown>): Delivery {
     paperIds: JSON.parse(r.paperIds as string) as string[],
     updatedAt: r.updatedAt as string,
     ...optional('messageRef'),
+    ...(r.parts != null && { parts: JSON.parse(r.parts as string) as PartRefs }),
+    ...(r.digest != null && { digest: JSON.parse(r.digest as string) as Digest }),
     ...optional('coveredUntil'),
     ...optional('postedAt'),
     ...optional('error'),

@@ -30,17 +30,42 @@ const SOURCE_NAMES: Record<SourceSpec['kind'], string> = {
   'arxiv-query': 'arXiv',
 };
 
+/** Catch-up after downtime reaches back at most this many daily lists. */
+export const MAX_CATCH_UP_DAYS = 14;
+
+/**
+ * What to fetch to cover everything since `since`: the latest Hugging Face list and, when days
+ * were missed, each missed day's list (`date=`); arXiv queries page back to `since` themselves.
+ *
+ * @example
+ * catchUpSpecs([{ kind: 'hf-daily' }], new Date('2026-11-25T09:00Z'), new Date('2026-11-27T09:00Z'))
+ * // [{ kind: 'hf-daily', date: '2026-11-25' }, { kind: 'hf-daily', date: '2026-11-26' }, { kind: 'hf-daily' }]
+ */
+export function catchUpSpecs(specs: SourceSpec[], since: Date | undefined, now: Date): SourceSpec[] {
+  return specs.flatMap((spec) => {
+    if (spec.kind !== 'hf-daily' || spec.date !== undefined || since === undefined) return [spec];
+    const days: SourceSpec[] = [];
+    const today = now.toISOString().slice(0, 10);
+    const from = Math.max(since.getTime(), now.getTime() - MAX_CATCH_UP_DAYS * 86_400_000);
+    for (let t = from; new Date(t).toISOString().slice(0, 10) < today; t += 86_400_000) {
+      days.push({ kind: 'hf-daily', date: new Date(t).toISOString().slice(0, 10) });
+    }
+    return [...days, spec];
+  });
+}
+
 /**
  * @example
  * const { notes } = await refreshSources(deps, [{ kind: 'hf-daily' }], { now: new Date(), timeoutMs: 60_000 });
  */
 export async function refreshSources(
   { store, embedder, fetch, logger }: RefreshSourcesDeps,
-  specs: SourceSpec[],
-  { now, timeoutMs = 60_000 }: { now: Date; timeoutMs?: number },
+  configured: SourceSpec[],
+  { now, since, timeoutMs = 60_000 }: { now: Date; /** Start of the window to cover (catch-up); default: the latest lists. */ since?: Date; timeoutMs?: number },
 ): Promise<RefreshResult> {
   const signal = AbortSignal.timeout(timeoutMs);
-  const results = await Promise.allSettled(specs.map((spec) => fetchSourceSpec(spec, { ...fetch, signal })));
+  const specs = catchUpSpecs(configured, since, now);
+  const results = await Promise.allSettled(specs.map((spec) => fetchSourceSpec(spec, { ...fetch, since, signal })));
   const notes: string[] = [];
   const papers: (HfDailyPaper | ArxivPaper)[] = [];
   results.forEach((result, i) => {

@@ -72,17 +72,16 @@ export function createDigestScheduler(deps: DigestDeps, { pollMs = 30_000 }: Sch
     const known = await digestStore.getDeliveries(targets.map((t) => t.key));
     const open = targets.filter((t) => delivering.isOpen(known.get(t.key)));
     if (open.length === 0) return { deliveries: [], notes: [] };
-    const report = await delivering.exclusive(async () => {
-      const notes = await delivering.refresh();
-      const deliveries: TickReport['deliveries'] = [];
-      // Claimed one at a time, right before delivering: no lease waits on the other channels.
-      for (const target of open) {
-        const claim = await delivering.claim(target);
-        if (claim) deliveries.push({ key: target.key, outcome: await delivering.complete(claim, target, { notes }) });
-      }
-      return { deliveries, notes };
-    });
-    return report ?? { deliveries: [], notes: [] };
+    // Catch-up: fetch back to where the earliest owed digest starts.
+    const since = new Date(Math.min(...(await Promise.all(open.map((t) => delivering.windowStart(t)))).map((d) => d.getTime())));
+    const notes = await delivering.refresh(since);
+    const deliveries: TickReport['deliveries'] = [];
+    // Claimed one at a time, right before delivering: no channel's lease waits on another's work.
+    for (const target of open) {
+      const claim = await delivering.claim(target);
+      if (claim) deliveries.push({ key: target.key, outcome: await delivering.complete(claim, target, { notes }) });
+    }
+    return { deliveries, notes };
   }
 
   const guardedTick = () => {

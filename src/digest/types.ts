@@ -48,8 +48,15 @@ export interface Delivery {
   leaseUntil: string;
   /** Posting attempts so far. */
   attempts: number;
-  /** Platform message (thread root) id, once posted. */
+  /** Platform message (thread root) id, once the platform accepted it. */
   messageRef?: string;
+  /**
+   * The platform's id of every part accepted so far, by part index (0: the top-level message, then
+   * the thread's messages in order), recorded as each is accepted.
+   */
+  parts?: PartRefs;
+  /** The digest being posted, kept from `posting` on so that recovery posts exactly the same parts. */
+  digest?: Digest;
   paperIds: string[];
   /** Papers added before this time were considered; the next digest starts here. */
   coveredUntil?: string;
@@ -106,18 +113,37 @@ export interface DigestWriter {
   write(digest: Digest, papers: readonly DigestPaperText[]): Promise<Digest>;
 }
 
+/** Platform message ids of a digest's parts, by part index (0: the top-level message). */
+export type PartRefs = Record<number, string>;
+
+export interface PostProgress {
+  /** Parts the platform already has (from the ledger, or found by `findExisting`): not posted again. */
+  posted: PartRefs;
+  /**
+   * Called after the platform accepted part `index`, before the next part is sent. The ledger
+   * records it (renewing the lease); rejects when the lease was lost, and then posting must stop.
+   */
+  accepted(index: number, ref: string): Promise<void>;
+}
+
 /**
- * What each platform adapter implements. `deliveryKey` is stable across retries and restarts:
- * put it somewhere `findExisting` can see it (Slack message metadata, a Discord nonce/embed footer).
+ * What each platform adapter implements. A digest is a sequence of parts: the top-level message
+ * (part 0), then the messages of its thread. `deliveryKey` is stable across retries and restarts:
+ * every part carries it with its index somewhere `findExisting` can see it (Slack message
+ * metadata; a Discord embed footer for the top, a part label in its thread).
  */
 export interface DigestPoster {
   /**
-   * Posts the digest (top-level message, full list in its thread). Throws ChannelGoneError when the
-   * bot was removed. `messageRef` must be the id replies in the thread carry (Slack: the parent's
-   * `ts`, i.e. the replies' `thread_ts`; Discord: the message id the thread starts from), so that
-   * `papersForThread` finds the digest a question was asked under.
+   * Posts the parts of the digest not in `progress.posted`, in order, reporting each one accepted.
+   * Throws ChannelGoneError when the bot was removed. `messageRef` (part 0's id) must be the id
+   * replies in the thread carry (Slack: the parent's `ts`, i.e. the replies' `thread_ts`; Discord:
+   * the message id the thread starts from), so that `papersForThread` finds the digest a question
+   * was asked under.
    */
-  post(channel: ChannelRef, digest: Digest, deliveryKey: string): Promise<{ messageRef: string }>;
-  /** The message already posted for `deliveryKey`, if any (used after a crash mid-delivery). */
-  findExisting(channel: ChannelRef, deliveryKey: string): Promise<string | undefined>;
+  post(channel: ChannelRef, digest: Digest, deliveryKey: string, progress: PostProgress): Promise<{ messageRef: string }>;
+  /**
+   * The parts already posted for `deliveryKey` (used after a crash mid-delivery); `{}` when none.
+   * `messageRef` is part 0's id when the ledger knows it.
+   */
+  findExisting(channel: ChannelRef, deliveryKey: string, known?: { messageRef?: string }): Promise<PartRefs>;
 }

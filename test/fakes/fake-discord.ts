@@ -283,7 +283,8 @@ export async function startFakeDiscord({
         thread_metadata: { archived: false, auto_archive_duration: body.auto_archive_duration ?? 4320, archive_timestamp: new Date().toISOString(), locked: false },
       };
       threads.set(thread.id, thread);
-      dispatch('THREAD_CREATE', { ...thread, newly_created: true });
+      // A REST-only client (a digest poster on its own) has no gateway to be told.
+      if (socket && session) dispatch('THREAD_CREATE', { ...thread, newly_created: true });
       return json(201, thread);
     }
     return notFound;
