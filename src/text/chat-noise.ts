@@ -8,10 +8,11 @@ const PLATFORM_TOKENS = [
   /<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>/g, // Discord: <@123>, <@!123>, <@&123>, <#123>, <:emoji:123>
   /(?:^|\s)@(?:here|channel|everyone|[\w.-]+)/gi,
   /:[a-z0-9_+-]+:/gi, // :thinking_face: shortcodes
-  /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u200d\ufe0f]/gu,
+  /\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}]|\u200d|\ufe0f/gu,
 ];
 
-const GREETING = String.raw`(?:hi+|hey+|hello+|hiya|yo|howdy|greetings|good (?:morning|afternoon|evening)|hey there|hi there|hello there|folks|team|all|everyone|guys|y'?all|paperboy|bot)`;
+// Longer alternatives first: the regex engine takes the first that matches.
+const GREETING = String.raw`(?:(?:hi+|hey+|hello+) there|hiya|hi+|hey+|hello+|yo|howdy|greetings|good (?:morning|afternoon|evening)|folks|team|all|everyone|guys|y'?all|paperboy|bot)`;
 const LAUGHTER = String.raw`(?:lol+|lmao+|rofl|haha+|hehe+|xd)`;
 const SIGN_OFF = String.raw`(?:thanks?(?: you)?(?: so much| a lot| in advance)?|thx|ty|tia|cheers|pls|please|plz|kthx|much appreciated|appreciated)`;
 
