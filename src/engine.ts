@@ -5,10 +5,11 @@ import { createExtractiveComposer } from './answer/extractive-composer.ts';
 import type { Condenser } from './llm/condense.ts';
 import type { Logger } from './logger.ts';
 import { createHybridRetriever, type RetrievedPaper, type Retriever } from './retrieve/hybrid-retriever.ts';
-import { ANSWERABILITY_MODEL, PAPER_RELEVANCE_MODEL, answerabilityOf } from './retrieve/relevance.ts';
+import { papersCitedLast, pointsBack, retrievalQuery } from './retrieve/conversation.ts';
+import { SHIPPED_MODELS, answerabilityOf, type RelevanceModels } from './retrieve/relevance.ts';
 import type { PaperStore } from './store/lance-store.ts';
 import { titleKey } from './text/normalize.ts';
-import { contentTerms } from './text/tokenize.ts';
+import { isSmallTalk } from './text/chat-noise.ts';
 import type { Answer, AskOptions, Engine, Paper, PaperRef, SearchHit } from './types.ts';
 
 export interface EngineDeps {
@@ -18,7 +19,9 @@ export interface EngineDeps {
   /** Rewrites follow-ups into standalone questions before retrieval (LLM mode). */
   condense?: Condenser;
   retriever?: Retriever;
-  /** Answerability below which the engine abstains (default: the calibrated floor). */
+  /** The relevance models (default: as shipped; cross-validation passes each fold's own). */
+  models?: RelevanceModels;
+  /** Answerability below which the engine abstains (default: the models' calibrated floor). */
   relevanceFloor?: number;
   logger?: Logger;
 }
@@ -37,8 +40,9 @@ export function createEngine({
   embedder,
   composer = createExtractiveComposer(),
   condense,
-  retriever = createHybridRetriever({ store, embedder }),
-  relevanceFloor = ANSWERABILITY_MODEL.floor,
+  models = SHIPPED_MODELS,
+  retriever = createHybridRetriever({ store, embedder, models }),
+  relevanceFloor = models.answerability.floor,
   logger,
 }: EngineDeps): Engine {
   const toHit = (r: RetrievedPaper): SearchHit => ({
@@ -59,15 +63,23 @@ export function createEngine({
   return {
     async ask(question, options: AskOptions = {}) {
       const started = performance.now();
+      if (isSmallTalk(question)) {
+        const answer = await capabilities();
+        options.onPartial?.(answer.text);
+        return { ...answer, timingsMs: { total: round(performance.now() - started) } };
+      }
+      // "Which of those…" is asked of the papers the previous answer cited, and always answered from them.
+      const earlier = pointsBack(question) ? papersCitedLast(options.history ?? [], await store.listTitles()) : [];
+      const scope = earlier.length > 0 ? earlier.map((p) => p.id).filter((id) => !options.paperIds || options.paperIds.includes(id)) : options.paperIds;
       const { query, standalone } = await searchQuery(question, options);
       const condensedMs = performance.now() - started;
-      const retrieved = await retriever.retrieve(query, { k: ANSWER_CANDIDATES, paperIds: options.paperIds });
+      const retrieved = await retriever.retrieve(query, { k: ANSWER_CANDIDATES, paperIds: scope });
       const retrievedMs = performance.now() - started;
       const [best, runnerUp] = retrieved;
       // The best paper is always cited when answering; others only if relevant in their own right.
-      const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= PAPER_RELEVANCE_MODEL.floor);
+      const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= models.paper.floor);
       let answer: Omit<Answer, 'timingsMs'>;
-      if (!best || answerabilityOf(best, runnerUp) < relevanceFloor) {
+      if (!best || (earlier.length === 0 && answerabilityOf(best, runnerUp, models.answerability) < relevanceFloor)) {
         answer = abstain(retrieved);
       } else {
         answer = await composer.compose(standalone, relevant, options);
@@ -112,7 +124,7 @@ export function createEngine({
    * question.
    */
   async function searchQuery(question: string, options: AskOptions): Promise<{ query: string; standalone: string }> {
-    const heuristic = { query: retrievalQuery(question, options), standalone: question };
+    const heuristic = { query: retrievalQuery(question, options.history), standalone: question };
     if (!condense || !options.history?.length) return heuristic;
     try {
       const standalone = await condense(question, options.history, options.signal);
@@ -130,6 +142,18 @@ export function createEngine({
     const missing = [...new Set(answer.citations.map((c) => c.paperId))].filter((id) => !papers.has(id));
     if (missing.length > 0) for (const p of await store.getPapers(missing)) papers.set(p.id, p);
     return papers;
+  }
+
+  /** What Paperboy does, with two questions it can answer from the papers it holds. */
+  async function capabilities(): Promise<Omit<Answer, 'timingsMs'>> {
+    const titles = await store.listTitles();
+    const pick = (at: number) => titles[Math.floor(at * titles.length)]?.title;
+    const examples = [pick(0), pick(0.5)].filter((t): t is string => t !== undefined);
+    const lines = [
+      `Hi! I answer questions about the ${titles.length} research papers I hold, quoting the papers and citing each source.`,
+      ...(examples.length > 0 ? ['Try, for example:', ...examples.map((t, i) => (i === 0 ? `• What does "${t}" propose?` : `• Which papers are related to "${t}"?`))] : []),
+    ];
+    return { text: lines.join('\n'), citations: [], mode: 'extractive', abstained: false, related: [], capabilities: true };
   }
 
   /** Title matches: every typed word must prefix a title word; titles starting with the words rank first. */
@@ -150,20 +174,6 @@ export function createEngine({
       .slice(0, limit)
       .map((s) => s.ref);
   }
-}
-
-/** Words that point back into the conversation ("those", "the first one") or continue it ("and …"). */
-const FOLLOW_UP = /\b(?:th(?:ose|ese|em|ey|eir|at one|is one)|its?|the (?:first|second|third|last|former|latter|same)|which one|above|mentioned)\b|^\s*(?:and|but|also|what about|how about)\b/i;
-
-/**
- * Follow-ups like "and which of those is fastest?" say little on their own: retrieval also sees
- * the previous question of the conversation. A question that stands on its own (a new topic in
- * the same thread) is left alone. (With a condenser, the LLM rewrites follow-ups instead.)
- */
-function retrievalQuery(question: string, { history = [] }: AskOptions): string {
-  const previous = [...history].reverse().find((t) => t.role === 'user' && t.text.trim() !== question.trim());
-  const followsUp = FOLLOW_UP.test(question) || contentTerms(question).length <= 2;
-  return previous && followsUp ? `${question}\n${previous.text}` : question;
 }
 
 function abstain(retrieved: RetrievedPaper[]): Omit<Answer, 'timingsMs'> {

@@ -77,6 +77,11 @@ export interface Answer {
   abstained: boolean;
   /** Near-miss papers shown as "maybe related" when abstaining. */
   related: PaperRef[];
+  /**
+   * True when the message was a greeting, thanks or "what can you do?": `text` says what
+   * Paperboy does, with two example questions, and cites nothing (this is not an abstention).
+   */
+  capabilities?: boolean;
   /** Shown to users when the engine had to degrade (e.g. the LLM failed and extractive answered). */
   note?: string;
   timingsMs: Record<string, number>;

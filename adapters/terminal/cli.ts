@@ -1,3 +1,4 @@
+import { relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createHttpClient } from '../../ingest/sources/http-client.ts';
@@ -11,6 +12,7 @@ import { openDigestStore } from '../../src/digest/digest-store.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import { formatReport, runEval } from '../../src/eval/run-eval.ts';
 import { calibrate } from '../../src/eval/calibrate.ts';
+import { crossValidatedEval } from '../../src/eval/cross-validate.ts';
 import { createHybridRetriever } from '../../src/retrieve/hybrid-retriever.ts';
 import { readQuestionSet } from '../../src/eval/question-set.ts';
 import { createLlmDigestWriter } from '../../src/llm/digest-writer.ts';
@@ -26,7 +28,7 @@ const USAGE = `Usage:
   npm run search -- [--json] [--k 10] "terms"
   npm run ingest -- [--json] [--rebuild] [FILE | hf-daily[:YYYY-MM-DD] | arxiv:ID[,ID…] | arxiv:QUERY ...]
                     (nothing named: the bundled corpus)
-  npm run eval -- [--set FILE[,FILE…]] [--json] [--calibrate]   (default: eval/questions.jsonl)
+  npm run eval -- [--set FILE[,FILE…]] [--json] [--calibrate]   (default: all of eval/*.jsonl)
   npm run bench -- [--sizes 10000,100000]
   npm run digest -- --dry-run [--channel slack:C123|discord:123] [--since ISO] [--topics "speech, retrieval"]`;
 
@@ -40,7 +42,7 @@ export async function runCli(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       k: { type: 'string' },
       rebuild: { type: 'boolean', default: false },
-      set: { type: 'string', default: 'eval/questions.jsonl' },
+      set: { type: 'string', default: 'eval/questions.jsonl,eval/questions-paraphrased.jsonl,eval/questions-chat.jsonl' },
       sizes: { type: 'string' },
       calibrate: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
@@ -123,14 +125,17 @@ export async function runCli(argv: string[]): Promise<number> {
       // Several sets may be named, comma-separated (e.g. to calibrate on all of ours at once).
       const questions = values.set.split(',').flatMap((f) => readQuestionSet(f));
       const { engine, store, embedder } = await openEngine(config, { logger, progress: terminalProgress() });
+      const ownSets = values.set.split(',').every(isTrainingSet);
       if (values.calibrate) {
+        if (!ownSets) return usageError('--calibrate fits only on our own training sets in eval/; outside sets are for measuring');
         // Paste the printed models into src/retrieve/relevance.ts.
         const fitted = await calibrate(questions, createHybridRetriever({ store, embedder }));
         console.log(JSON.stringify(fitted, null, 2));
         await engine.close();
         return 0;
       }
-      const report = await runEval(questions, { engine, store });
+      // The shipped models were fitted on our own sets: figures for those are cross-validated.
+      const report = ownSets ? await crossValidatedEval(questions, { store, embedder }) : await runEval(questions, { engine, store });
       await engine.close();
       console.log(values.json ? JSON.stringify(report, null, 2) : `Eval on ${values.set} (${questions.length} questions)\n${formatReport(report)}`);
       return 0;
@@ -167,6 +172,12 @@ export async function runCli(argv: string[]): Promise<number> {
 
 async function* concatenated<T>(sources: (Iterable<T> | AsyncIterable<T>)[]): AsyncGenerator<T> {
   for (const source of sources) yield* source;
+}
+
+/** Our own question sets (eval/*.jsonl), the only ones calibration may fit on. */
+function isTrainingSet(file: string): boolean {
+  const inside = relative(resolve('eval'), resolve(file));
+  return !inside.startsWith('..') && inside.split(sep).length === 1;
 }
 
 function usageError(message: string): number {

@@ -16,7 +16,8 @@ interface Example {
 export async function calibrate(questions: EvalQuestion[], retriever: Retriever, { k = 10, minAbstainRecall = 0.9 } = {}) {
   const pairs: Example[] = [];
   const asked: Example[] = [];
-  for (const q of questions) {
+  // A follow-up means nothing without its conversation, so it teaches neither model.
+  for (const q of questions.filter((x) => x.after === undefined)) {
     const gold = new Set(q.relevant);
     const hits = await retriever.retrieve(q.question, { k });
     for (const h of hits) pairs.push({ x: FEATURE_NAMES.map((n) => h.features[n]), y: gold.has(h.paper.title) ? 1 : 0 });
@@ -48,7 +49,11 @@ export async function calibrate(questions: EvalQuestion[], retriever: Retriever,
   };
 }
 
-/** L2-regularised logistic regression by batch gradient descent (features are all of order 1). */
+/**
+ * L2-regularised logistic regression by batch gradient descent (features are all of order 1).
+ * Weights are kept non-negative: every feature is built so that more means more relevant, and a
+ * negative weight would only fit the collinearity of one training set (signs flipped between sets).
+ */
 function fitLogistic(examples: Example[], { l2 = 0.001, steps = 20_000, rate = 1 } = {}): number[] {
   const d = examples[0]?.x.length ?? 0;
   const w = new Array<number>(d + 1).fill(0);
@@ -61,6 +66,7 @@ function fitLogistic(examples: Example[], { l2 = 0.001, steps = 20_000, rate = 1
       x.forEach((v, j) => (grad[j + 1]! += err * v));
     }
     for (let j = 0; j <= d; j++) w[j]! -= rate * (grad[j]! / examples.length + (j > 0 ? l2 * w[j]! : 0));
+    for (let j = 1; j <= d; j++) w[j] = Math.max(0, w[j]!);
   }
   return w;
 }

@@ -15,6 +15,14 @@ export function rankingMetrics(ranked: string[], relevant: string[]) {
   return { r1: recallAt(1), r5: recallAt(5), r10: recallAt(10), mrr10: first >= 0 ? 1 / (first + 1) : 0, ndcg10: ideal > 0 ? dcg / ideal : 0 };
 }
 
+/** Of the papers an answer cites (titles), the share that are relevant, and of the relevant, the share cited. */
+export function citationMetrics(cited: string[], relevant: string[]) {
+  const gold = new Set(relevant);
+  const distinct = [...new Set(cited)];
+  const hits = distinct.filter((t) => gold.has(t)).length;
+  return { precision: distinct.length > 0 ? hits / distinct.length : 0, recall: gold.size > 0 ? hits / gold.size : Number.NaN };
+}
+
 /** A fact counts as covered when all its content words appear in the answer (case-insensitive). */
 export function factCovered(fact: string, answer: string): boolean {
   const present = new Set(words(answer));

@@ -1,11 +1,14 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { ChunkHit, PaperStore } from '../store/lance-store.ts';
 import { idf, type TermStats } from '../store/term-stats.ts';
+import { stripChatNoise } from '../text/chat-noise.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
 import { rankSentences, sentenceScorer } from './evidence.ts';
-import { relevanceOf, type RelevanceFeatures } from './relevance.ts';
+import { mineAbbreviations, type Abbreviations } from './abbreviations.ts';
+import { analyzeQuery } from './query-terms.ts';
+import { relevanceOf, SHIPPED_MODELS, type RelevanceFeatures, type RelevanceModels } from './relevance.ts';
 
 export interface RetrievedPaper {
   paper: Paper;
@@ -32,29 +35,44 @@ const CANDIDATES_PER_LIST = 40;
 const DENSE_WEIGHT = 0.25;
 const BM25_K1 = 1.2;
 const BM25_B = 0.75;
+/** Pseudo-relevance feedback: terms taken from the best few papers, and their total weight. */
+const FEEDBACK_DOCS = 3;
+const FEEDBACK_TERMS = 10;
+const FEEDBACK_WEIGHT = 0.3;
 
 /**
  * Hybrid retrieval: LanceDB full-text search over papers and chunks and LanceDB vector search
  * over chunks propose candidates; each candidate paper is then scored by BM25 over its title
  * (counted twice) and abstract with corpus statistics, fused with its best chunk's cosine
- * similarity. The same features give a calibrated relevance used to abstain.
+ * similarity. The question is first cleaned of chat noise, its unknown words corrected against
+ * the index and its abbreviations expanded (query-terms.ts); terms shared by the best first-pass
+ * papers then widen the BM25 query (pseudo-relevance feedback), which lifts topical neighbours
+ * that phrase the topic differently. Relevance features use only the question's own terms.
  */
 export function createHybridRetriever({
   store,
   embedder,
   denseWeight = DENSE_WEIGHT,
+  feedbackWeight = FEEDBACK_WEIGHT,
+  models = SHIPPED_MODELS,
 }: {
   store: PaperStore;
   embedder: EmbeddingsInterface;
   denseWeight?: number;
+  feedbackWeight?: number;
+  models?: RelevanceModels;
 }): Retriever {
+  const abbreviationsOf = corpusAbbreviations(store);
   return {
     async retrieve(query, { k = 10, paperIds } = {}) {
-      const terms = contentTerms(query);
-      const ftsQuery = [...new Set(terms)].length > 0 ? query.replace(/[^\p{L}\p{N}\s-]/gu, ' ') : '';
-      const queryVector = await embedder.embedQuery(query);
-      const [stats, byPaperText, byChunkText, byVector] = await Promise.all([
-        store.termStats(),
+      const cleaned = stripChatNoise(query);
+      const [stats, abbreviations] = await Promise.all([store.termStats(), abbreviationsOf()]);
+      const analysis = analyzeQuery(cleaned, stats, abbreviations);
+      if (analysis.core.size === 0) return [];
+      // LanceDB's own analyser stems again; corrected and expanded terms are added as words.
+      const ftsQuery = [cleaned.replace(/[^\p{L}\p{N}\s-]/gu, ' '), ...analysis.corrected.map(([, to]) => to), ...analysis.expansions.keys()].join(' ');
+      const queryVector = await embedder.embedQuery(cleaned);
+      const [byPaperText, byChunkText, byVector] = await Promise.all([
         store.searchPapersText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
         store.searchChunksText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
         store.searchChunksVector(queryVector, CANDIDATES_PER_LIST, paperIds),
@@ -66,52 +84,92 @@ export function createHybridRetriever({
       for (const p of await store.getPapers(missing)) known.set(p.id, p);
       const dense = bestSimilarityByPaper(byVector);
 
-      const queryWeights = weightsOf(terms);
-      const scoreSentence = sentenceScorer(query, queryWeights, stats);
-      const totalIdf = [...queryWeights.keys()].reduce((a, t) => a + idf(stats, t), 0);
-      const scored = candidateIds
+      const core = analysis.core;
+      const searchWeights = new Map([...core, ...analysis.expansions]);
+      const scoreSentence = sentenceScorer(cleaned, searchWeights, stats);
+      const totalIdf = [...core].reduce((a, [t, w]) => a + w * idf(stats, t), 0);
+      const candidates = candidateIds
         .map((id) => known.get(id))
         .filter((p): p is Paper => p !== undefined)
         .map((paper) => {
           const docTerms = contentTerms(`${paper.title} ${paper.title} ${paper.abstract}`);
-          const bm25 = bm25Score(queryWeights, docTerms, stats);
           const present = new Set(docTerms);
-          const matchedIdf = [...queryWeights.keys()].filter((t) => present.has(t)).reduce((a, t) => a + idf(stats, t), 0);
+          const matched = [...core.keys()].filter((t) => present.has(t));
+          const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
+          const best = bestSentence(paper, core, stats);
           const features: RelevanceFeatures = {
-            bm25PerQueryIdf: totalIdf > 0 ? bm25 / totalIdf : 0,
+            bm25PerQueryIdf: totalIdf > 0 ? bm25Score(core, docTerms, stats) / totalIdf : 0,
             coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
-            sentenceCoverage: totalIdf > 0 ? bestSentenceIdf(paper, queryWeights, stats) / totalIdf : 0,
-            specificMatch: Math.max(0, ...[...queryWeights.keys()].filter((t) => present.has(t)).map((t) => idf(stats, t))) / Math.log(1 + stats.docs + 0.5),
-            unknownTermShare: queryWeights.size > 0 ? [...queryWeights.keys()].filter((t) => !stats.df.has(t)).length / queryWeights.size : 1,
+            sentenceCoverage: totalIdf > 0 ? best.idf / totalIdf : 0,
+            specificMatch: Math.max(0, ...matched.map((t) => idf(stats, t))) / Math.log(1 + stats.docs + 0.5),
+            sentenceTerms: Math.min(3, best.terms) / Math.min(3, core.size),
+            sentenceEvidence: Math.min(3, best.idf / Math.log(1 + stats.docs + 0.5)),
+            knownTermShare: core.size / (core.size + analysis.unknown.length),
             similarity: dense.get(paper.id),
           };
-          return { paper, bm25, features };
+          return { paper, docTerms, bm25: bm25Score(searchWeights, docTerms, stats), features };
         });
-      const maxBm25 = Math.max(1e-9, ...scored.map((s) => s.bm25));
-      const maxSim = Math.max(1e-9, ...scored.map((s) => s.features.similarity));
-      return scored
-        .map((s) => ({
-          paper: s.paper,
-          score: (1 - denseWeight) * (s.bm25 / maxBm25) + denseWeight * (s.features.similarity / maxSim),
-          relevance: relevanceOf(s.features),
-          features: s.features,
-          evidence: [] as string[],
-        }))
-        .sort((a, b) => b.score - a.score)
-        .slice(0, k)
-        .map((r) => ({ ...r, evidence: rankSentences(r.paper.abstract, scoreSentence) }));
+      const fuse = (lexical: (c: (typeof candidates)[number]) => number) => {
+        const maxLexical = Math.max(1e-9, ...candidates.map(lexical));
+        const maxSim = Math.max(1e-9, ...candidates.map((c) => c.features.similarity));
+        return (c: (typeof candidates)[number]) => (1 - denseWeight) * (lexical(c) / maxLexical) + denseWeight * (c.features.similarity / maxSim);
+      };
+      const firstPass = fuse((c) => c.bm25);
+      let ranked = candidates.map((c) => ({ c, score: firstPass(c) })).sort((a, b) => b.score - a.score);
+      const feedback = feedbackTerms(ranked.slice(0, FEEDBACK_DOCS).map((r) => r.c.docTerms), searchWeights, stats);
+      if (feedbackWeight > 0 && feedback.size > 0) {
+        const withFeedback = fuse((c) => c.bm25 + feedbackWeight * bm25Score(feedback, c.docTerms, stats));
+        ranked = candidates.map((c) => ({ c, score: withFeedback(c) })).sort((a, b) => b.score - a.score);
+      }
+      return ranked.slice(0, k).map(({ c, score }) => ({
+        paper: c.paper,
+        score,
+        relevance: relevanceOf(c.features, models.paper),
+        features: c.features,
+        evidence: rankSentences(c.paper.abstract, scoreSentence),
+      }));
     },
   };
 }
 
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
+/**
+ * The corpus's own abbreviations, mined once and again whenever the store's paper count changes
+ * (ingest keeps the term statistics, and so their count, current).
+ */
+function corpusAbbreviations(store: PaperStore): () => Promise<Abbreviations> {
+  let cached: { docs: number; abbreviations: Promise<Abbreviations> } | undefined;
+  return async () => {
+    const { docs } = await store.termStats();
+    if (cached?.docs !== docs) {
+      cached = { docs, abbreviations: store.allTexts().then((texts) => mineAbbreviations(texts.map((t) => `${t.title}. ${t.abstract}`))) };
+    }
+    return cached.abbreviations;
+  };
 }
 
-function weightsOf(terms: string[]): Map<string, number> {
-  const w = new Map<string, number>();
-  for (const t of terms) w.set(t, 1);
-  return w;
+/**
+ * Terms the best first-pass papers share (RM3-style): summed idf-weighted frequency, kept only
+ * when at least two of those papers use the term, normalised to total weight 1.
+ */
+function feedbackTerms(topDocs: string[][], query: Map<string, number>, stats: TermStats): Map<string, number> {
+  const weight = new Map<string, number>();
+  const docsWith = new Map<string, number>();
+  for (const terms of topDocs) {
+    const tf = new Map<string, number>();
+    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const [t, f] of tf) {
+      if (query.has(t) || (stats.df.get(t) ?? 0) < 2) continue;
+      weight.set(t, (weight.get(t) ?? 0) + (f / terms.length) * idf(stats, t));
+      docsWith.set(t, (docsWith.get(t) ?? 0) + 1);
+    }
+  }
+  const picked = [...weight].filter(([t]) => (docsWith.get(t) ?? 0) >= Math.min(2, topDocs.length)).sort((a, b) => b[1] - a[1]).slice(0, FEEDBACK_TERMS);
+  const total = picked.reduce((a, [, w]) => a + w, 0);
+  return new Map(picked.map(([t, w]) => [t, w / total]));
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
 }
 
 /**
@@ -138,14 +196,19 @@ export function bm25Score(query: Map<string, number>, docTerms: string[], stats:
   return score;
 }
 
-/** The largest idf mass of query terms found together in one sentence (or the title): a proximity signal. */
-function bestSentenceIdf(paper: Pick<Paper, 'title' | 'abstract'>, query: Map<string, number>, stats: TermStats): number {
-  let best = 0;
+/** The sentence (or the title) holding the largest idf mass of query terms together: a proximity signal. */
+function bestSentence(paper: Pick<Paper, 'title' | 'abstract'>, query: Map<string, number>, stats: TermStats): { idf: number; terms: number } {
+  let best = { idf: 0, terms: 0 };
   for (const s of [paper.title, ...splitSentences(paper.abstract)]) {
     const present = new Set(contentTerms(s));
     let mass = 0;
-    for (const t of query.keys()) if (present.has(t)) mass += idf(stats, t);
-    best = Math.max(best, mass);
+    let terms = 0;
+    for (const [t, w] of query) {
+      if (!present.has(t)) continue;
+      mass += w * idf(stats, t);
+      terms++;
+    }
+    if (mass > best.idf) best = { idf: mass, terms };
   }
   return best;
 }

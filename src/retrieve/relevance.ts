@@ -16,13 +16,20 @@ export interface RelevanceFeatures {
   sentenceCoverage: number;
   /** idf of the rarest query term the paper contains, relative to the largest possible idf. */
   specificMatch: number;
-  /** Share of query terms that no paper in the store contains. */
-  unknownTermShare: number;
+  /** Distinct question terms in that best sentence (at most three) over min(3, question terms): one shared word of several is weak evidence. */
+  sentenceTerms: number;
+  /**
+   * idf mass of question terms found together in the best sentence, in units of the largest idf,
+   * capped at 3: unlike the shares above it grows with each further rare word that matches.
+   */
+  sentenceEvidence: number;
+  /** Share of the question's words some paper contains (after corrections): off-topic words lower it. */
+  knownTermShare: number;
   /** Best cosine similarity between the query and one of the paper's chunks. */
   similarity: number;
 }
 
-export const FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'unknownTermShare', 'similarity'] as const;
+export const FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'sentenceTerms', 'sentenceEvidence', 'knownTermShare', 'similarity'] as const;
 
 export interface AnswerabilityFeatures extends RelevanceFeatures {
   /** Fused score of the best paper minus the runner-up's: a clear winner suggests a real match. */
@@ -39,15 +46,15 @@ export interface LogisticModel<Name extends string> {
 }
 
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> = {
-  intercept: -7.642,
-  weights: { bm25PerQueryIdf: 4.042, coverage: 2.343, sentenceCoverage: 0.489, specificMatch: 3.487, unknownTermShare: 0.643, similarity: 3.202 },
-  floor: 0.27,
+  intercept: -10.671,
+  weights: { bm25PerQueryIdf: 2.886, coverage: 0.605, sentenceCoverage: 0, specificMatch: 1.307, sentenceTerms: 1.533, sentenceEvidence: 2.051, knownTermShare: 1.812, similarity: 1.795 },
+  floor: 0.48,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -2.93,
-  weights: { bm25PerQueryIdf: 1.018, coverage: 2.267, sentenceCoverage: -3.252, specificMatch: 2.949, unknownTermShare: -5.976, similarity: 5.73, lead: 3.922 },
-  floor: 0.689,
+  intercept: -9.167,
+  weights: { bm25PerQueryIdf: 0.768, coverage: 0, sentenceCoverage: 0, specificMatch: 0.405, sentenceTerms: 2.596, sentenceEvidence: 1.793, knownTermShare: 3.74, similarity: 3.653, lead: 1.288 },
+  floor: 0.771,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
@@ -56,11 +63,19 @@ export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, '
   return 1 / (1 + Math.exp(-z));
 }
 
-export function relevanceOf(f: RelevanceFeatures): number {
-  return logistic(PAPER_RELEVANCE_MODEL, f);
+/** Both models, as shipped or as fitted by one fold of cross-validation. */
+export interface RelevanceModels {
+  paper: typeof PAPER_RELEVANCE_MODEL;
+  answerability: typeof ANSWERABILITY_MODEL;
+}
+
+export const SHIPPED_MODELS: RelevanceModels = { paper: PAPER_RELEVANCE_MODEL, answerability: ANSWERABILITY_MODEL };
+
+export function relevanceOf(f: RelevanceFeatures, model = PAPER_RELEVANCE_MODEL): number {
+  return logistic(model, f);
 }
 
 /** Answerability of a question from its two best papers (best first). */
-export function answerabilityOf(best: { features: RelevanceFeatures; score: number }, runnerUp?: { score: number }): number {
-  return logistic(ANSWERABILITY_MODEL, { ...best.features, lead: best.score - (runnerUp?.score ?? 0) });
+export function answerabilityOf(best: { features: RelevanceFeatures; score: number }, runnerUp?: { score: number }, model = ANSWERABILITY_MODEL): number {
+  return logistic(model, { ...best.features, lead: best.score - (runnerUp?.score ?? 0) });
 }

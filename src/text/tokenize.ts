@@ -42,16 +42,23 @@ export function words(text: string): string[] {
   );
 }
 
+/**
+ * Stems of the stopwords, plus chat contractions: "proposing" is as empty as "propose", "whats"
+ * as "what". (The embedder keeps using the plain list, so stored vectors stay valid.)
+ */
+const STOPWORD_STEMS = new Set([...STOPWORDS, ...'whats thats theres hows anyone anybody pls please thanks thank'.split(' ')].map((w) => stemmer(w)));
+
 export function isStopword(word: string): boolean {
   return STOPWORDS.has(word);
 }
 
-/** Content terms: stemmed, stopwords and single characters removed. Order kept, duplicates kept. */
+/** Content terms: stemmed first, then stopwords and single characters removed. Order kept, duplicates kept. */
 export function contentTerms(text: string): string[] {
   const out: string[] = [];
   for (const w of words(text)) {
     if (w.length < 2 || STOPWORDS.has(w)) continue;
-    out.push(stem(w));
+    const s = stem(w);
+    if (!STOPWORD_STEMS.has(s)) out.push(s);
   }
   return out;
 }

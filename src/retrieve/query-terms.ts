@@ -1,0 +1,97 @@
+import type { TermStats } from '../store/term-stats.ts';
+import { contentTerms } from '../text/tokenize.ts';
+import type { Abbreviations } from './abbreviations.ts';
+
+/** A question's search terms after correction and abbreviation expansion. */
+export interface QueryTerms {
+  /** Stems the question asks about with their weights: 1, or less for a guessed correction. */
+  core: Map<string, number>;
+  /** Long forms of acronyms and acronyms of long forms the question used; lower weight. */
+  expansions: Map<string, number>;
+  /** Words no paper contains and nothing in the index resembles: left out of the search. */
+  unknown: string[];
+  /** Words replaced by their nearest index term: "mamaba" → "mamba". */
+  corrected: [from: string, to: string][];
+}
+
+/** Weight of an abbreviation's other form (shared by its words) against a word the question typed. */
+const EXPANSION_WEIGHT = 0.5;
+/** A corrected word is a guess: it counts, but less than a word the index knows. */
+const CORRECTION_WEIGHT = 0.6;
+
+/**
+ * Stems the question, corrects stems the index does not know against the index's own
+ * vocabulary, and adds the corpus's own abbreviations of what it names (both ways).
+ */
+export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbreviations): QueryTerms {
+  const core = new Map<string, number>();
+  const unknown: string[] = [];
+  const corrected: [string, string][] = [];
+  const terms = [...new Set(contentTerms(text))];
+  for (const t of terms) if (stats.df.has(t)) core.set(t, 1);
+  for (const t of terms.filter((x) => !stats.df.has(x))) {
+    const fix = nearestKnownTerm(t, stats);
+    if (!fix) unknown.push(t);
+    else {
+      corrected.push([t, fix]);
+      if (!core.has(fix)) core.set(fix, CORRECTION_WEIGHT);
+    }
+  }
+  const expansions = new Map<string, number>();
+  const add = (t: string, w: number) => {
+    if (!core.has(t) && stats.df.has(t)) expansions.set(t, Math.max(expansions.get(t) ?? 0, w));
+  };
+  for (const t of core.keys()) {
+    const [long] = abbreviations.longForms.get(t) ?? [];
+    for (const l of long ?? []) add(l, EXPANSION_WEIGHT / long!.length);
+  }
+  const joined = ` ${[...core.keys()].join(' ')} `;
+  for (const [long, acronym] of abbreviations.acronyms) if (joined.includes(` ${long} `)) add(acronym, EXPANSION_WEIGHT);
+  return { core, expansions, unknown, corrected };
+}
+
+/**
+ * The index term closest to an unknown one, with the same first letter (typos rarely touch it):
+ * one letter dropped, doubled or swapped, or for long words one substituted or two edits; the
+ * more frequent wins among equally close terms. Short words and single substitutions in
+ * mid-length words are left alone: those are usually other real words ("spend" vs "speed").
+ */
+export function nearestKnownTerm(term: string, stats: TermStats): string | undefined {
+  if (term.length < 5 || /\d/.test(term)) return undefined;
+  const maxEdits = term.length >= 9 ? 2 : 1;
+  let best: { t: string; cost: number; df: number } | undefined;
+  for (const [t, df] of stats.df) {
+    if (t[0] !== term[0] || Math.abs(t.length - term.length) > maxEdits || /\d/.test(t)) continue;
+    const cost = editDistance(term, t, maxEdits);
+    if (cost > maxEdits || (cost === 1 && term.length < 8 && isSubstitution(term, t))) continue;
+    if (!best || cost < best.cost || (cost === best.cost && df > best.df)) best = { t, cost, df };
+  }
+  return best?.t;
+}
+
+/** Same length, one position differs (a transposition differs in two). */
+function isSubstitution(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
+  return diff === 1;
+}
+
+/** Damerau–Levenshtein (optimal string alignment) distance, giving up above `limit`. */
+export function editDistance(a: string, b: string, limit: number): number {
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      row.push(d);
+      rowMin = Math.min(rowMin, d);
+    }
+    if (rowMin > limit) return limit + 1;
+    rows.push(row);
+  }
+  return rows[a.length]![b.length]!;
+}
