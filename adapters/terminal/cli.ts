@@ -10,6 +10,7 @@ import { openDigestStore } from '../../src/digest/digest-store.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import { formatReport, runEval } from '../../src/eval/run-eval.ts';
 import { calibrate } from '../../src/eval/calibrate.ts';
+import { formatGroundingReport, readGroundingSet, runGrounding } from '../../src/eval/run-grounding.ts';
 import { createHybridRetriever } from '../../src/retrieve/hybrid-retriever.ts';
 import { readQuestionSet } from '../../src/eval/question-set.ts';
 import { createLlmDigestWriter } from '../../src/llm/digest-writer.ts';
@@ -26,6 +27,7 @@ const USAGE = `Usage:
   npm run ingest -- [--json] [--rebuild] [FILE | hf-daily[:YYYY-MM-DD] | arxiv:ID[,ID…] | arxiv:QUERY ...]
                     (nothing named: the bundled corpus)
   npm run eval -- [--set FILE[,FILE…]] [--json] [--calibrate]   (default: eval/questions.jsonl)
+  npm run eval -- --grounding FILE [--json]                      (claim check on a labelled set, no model)
   npm run bench -- [--sizes 10000,100000]
   npm run digest -- --dry-run [--channel slack:C123|discord:123] [--since ISO] [--topics "speech, retrieval"]`;
 
@@ -42,6 +44,7 @@ export async function runCli(argv: string[]): Promise<number> {
       set: { type: 'string', default: 'eval/questions.jsonl' },
       sizes: { type: 'string' },
       calibrate: { type: 'boolean', default: false },
+      grounding: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       channel: { type: 'string' },
       since: { type: 'string' },
@@ -111,6 +114,12 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0;
     }
     case 'eval': {
+      if (values.grounding) {
+        const report = runGrounding(readGroundingSet(values.grounding), await readPaperFile(config.corpusPath));
+        const items = report.items.map(({ id, sentences }) => ({ id, sentences: sentences.map(({ index, kept }) => ({ index, kept })) }));
+        console.log(values.json ? JSON.stringify({ items }) : `Grounding on ${values.grounding}\n${formatGroundingReport(report)}`);
+        return 0;
+      }
       // Several sets may be named, comma-separated (e.g. to calibrate on all of ours at once).
       const questions = values.set.split(',').flatMap((f) => readQuestionSet(f));
       const { engine, store, embedder } = await openEngine(config, { logger, progress: terminalProgress() });
