@@ -21,6 +21,10 @@ export interface EngineDeps {
   /** Answerability below which the engine abstains (default: the calibrated floor). */
   relevanceFloor?: number;
   logger?: Logger;
+  /** One budget for all model calls of a question (LLM_TIMEOUT_MS); none without a model. */
+  modelBudgetMs?: number;
+  /** The clock the budget is measured with; injectable for tests. */
+  now?: () => number;
 }
 
 /** How many papers an answer considers before the composer picks what to cite. */
@@ -40,6 +44,8 @@ export function createEngine({
   retriever = createHybridRetriever({ store, embedder }),
   relevanceFloor = ANSWERABILITY_MODEL.floor,
   logger,
+  modelBudgetMs,
+  now = Date.now,
 }: EngineDeps): Engine {
   const toHit = (r: RetrievedPaper): SearchHit => ({
     paper: {
@@ -59,7 +65,8 @@ export function createEngine({
   return {
     async ask(question, options: AskOptions = {}) {
       const started = performance.now();
-      const { query, standalone } = await searchQuery(question, options);
+      const deadline = modelBudgetMs === undefined ? undefined : now() + modelBudgetMs;
+      const { query, standalone } = await searchQuery(question, options, deadline);
       const condensedMs = performance.now() - started;
       const retrieved = await retriever.retrieve(query, { k: ANSWER_CANDIDATES, paperIds: options.paperIds });
       const retrievedMs = performance.now() - started;
@@ -70,7 +77,7 @@ export function createEngine({
       if (!best || answerabilityOf(best, runnerUp) < relevanceFloor) {
         answer = abstain(retrieved);
       } else {
-        answer = await composer.compose(standalone, relevant, options);
+        answer = await composer.compose(standalone, relevant, { ...options, deadline, asked: question });
         const problems = checkCitations(answer, await citedPapers(answer, relevant));
         if (problems.length > 0) {
           // The composer broke its contract: never show unverifiable citations.
@@ -111,12 +118,12 @@ export function createEngine({
    * becomes a standalone question; without one (or if it fails) retrieval also sees the previous
    * question.
    */
-  async function searchQuery(question: string, options: AskOptions): Promise<{ query: string; standalone: string }> {
+  async function searchQuery(question: string, options: AskOptions, deadline: number | undefined): Promise<{ query: string; standalone: string }> {
     const heuristic = { query: retrievalQuery(question, options), standalone: question };
     if (!condense || !options.history?.length) return heuristic;
     try {
-      const standalone = await condense(question, options.history, options.signal);
-      return { query: standalone, standalone };
+      const standalone = await condense(question, options.history, { signal: options.signal, deadline });
+      return standalone ? { query: standalone, standalone } : heuristic;
     } catch (err) {
       if (options.signal?.aborted) throw err;
       logger?.warn({ err }, 'could not condense the follow-up; retrieving with the previous question too');

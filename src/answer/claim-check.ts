@@ -74,7 +74,9 @@ export function createClaimChecker(sources: ClaimSource[], { question = '', minC
     if (cited.some((s) => s === undefined)) return reject('invalid-citation', `cites [${cites.filter((n) => !indexed.has(n)).join('], [')}]`);
     const claim = analyse(body);
     if (cites.length === 0) {
-      const framing = claim.numbers.every((x) => !/^\d/.test(x.value) || !/\d/.test(body)) && claim.names.length === 0 && [...claim.terms].filter((t) => !questionTerms.has(t)).length <= CLAIM_CHECK_DEFAULTS.maxFramingTerms;
+      // Framing counts sources ("2 papers speak to this") but states no figure or name of its own.
+      const figures = /\d/.test(body.replace(/\b\d+ (?:papers?|sources?|studies|works)\b/gi, ''));
+      const framing = !figures && claim.names.length === 0 && [...claim.terms].filter((t) => !questionTerms.has(t)).length <= CLAIM_CHECK_DEFAULTS.maxFramingTerms;
       return framing ? { verdict: 'framing', kept: true, quotes: [] } : reject('unsupported', 'claim without a citation');
     }
     const support = supportIn(claim, cited as IndexedSource[]);
@@ -159,7 +161,8 @@ function analyse(body: string): Claim {
 }
 
 function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
-  const sentences = [title, ...splitSentences(abstract)].map((text) => {
+  // The title last: on a tie, a sentence of the abstract is the better quote.
+  const sentences = [...splitSentences(abstract), title].map((text) => {
     const toks = tokens(text);
     return { text, toks, terms: new Set(claimTerms(text)) };
   });
@@ -174,7 +177,7 @@ function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
   const terms = new Set<string>();
   for (const s of sentences) for (const t of s.terms) terms.add(t);
   for (const t of contentTerms(`${title} ${abstract}`)) terms.add(t);
-  for (const w of tokens(abstract)) {
+  for (const w of tokens(`${title} ${abstract}`)) {
     const a = ABSOLUTES.get(w.toLowerCase());
     if (a) terms.add(a);
   }

@@ -24,6 +24,8 @@ export function createChatModel(config: LlmConfig): ChatOpenAI {
     configuration: config.baseURL ? { baseURL: config.baseURL } : undefined,
     timeout: config.timeoutMs,
     maxRetries: 0,
+    temperature: config.temperature,
+    maxTokens: config.maxTokens,
   });
 }
 
@@ -54,9 +56,13 @@ export async function createLlm(config: LlmConfig, { logger, promptsDir, retry, 
     comparisonAgent ? loadPrompt('compare', { dir: promptsDir }) : undefined,
   ]);
   const common = { model, timeoutMs: config.timeoutMs, modelName: config.chatModel, logger };
-  const composer = createLlmComposer({ ...common, maxRetries: config.maxRetries, retry, prompt: answerPrompt });
+  const grounding = { claimCheck: config.claimCheck };
+  const composer = createLlmComposer({ ...common, ...grounding, maxRetries: config.maxRetries, retry, prompt: answerPrompt, structuredOutput: config.structuredOutput });
   return {
-    composer: comparisonAgent && comparePrompt ? createComparisonAgentComposer({ ...common, ...comparisonAgent, prompt: comparePrompt, fallback: composer }) : composer,
+    composer:
+      comparisonAgent && comparePrompt
+        ? createComparisonAgentComposer({ ...common, ...grounding, ...comparisonAgent, now: retry?.now, prompt: comparePrompt, fallback: composer })
+        : composer,
     condense: createCondenser({ ...common, maxRetries: config.maxRetries, retry, prompt: condensePrompt }),
   };
 }

@@ -111,6 +111,7 @@ const SYNONYM_GROUPS = [
   'generate produce create synthesize',
   'keep maintain preserve retain',
   'remove eliminate',
+  'analysis analyse analyze analyses analysed analyzed',
 ];
 const CANONICAL = new Map<string, string>();
 for (const group of SYNONYM_GROUPS) {
