@@ -65,8 +65,10 @@ export function createEngine({
   return {
     async ask(question, options: AskOptions = {}) {
       const started = performance.now();
-      const deadline = modelBudgetMs === undefined ? undefined : now() + modelBudgetMs;
-      const { query, standalone } = await searchQuery(question, options, deadline);
+      // The model budget starts with the first model step (retrieval is local and quick).
+      let deadline: number | undefined;
+      const budget = () => (deadline ??= modelBudgetMs === undefined ? undefined : now() + modelBudgetMs);
+      const { query, standalone } = await searchQuery(question, options, budget);
       const condensedMs = performance.now() - started;
       const retrieved = await retriever.retrieve(query, { k: ANSWER_CANDIDATES, paperIds: options.paperIds });
       const retrievedMs = performance.now() - started;
@@ -77,7 +79,7 @@ export function createEngine({
       if (!best || answerabilityOf(best, runnerUp) < relevanceFloor) {
         answer = abstain(retrieved);
       } else {
-        answer = await composer.compose(standalone, relevant, { ...options, deadline, asked: question });
+        answer = await composer.compose(standalone, relevant, { ...options, deadline: budget(), asked: question });
         const problems = checkCitations(answer, await citedPapers(answer, relevant));
         if (problems.length > 0) {
           // The composer broke its contract: never show unverifiable citations.
@@ -118,11 +120,11 @@ export function createEngine({
    * becomes a standalone question; without one (or if it fails) retrieval also sees the previous
    * question.
    */
-  async function searchQuery(question: string, options: AskOptions, deadline: number | undefined): Promise<{ query: string; standalone: string }> {
+  async function searchQuery(question: string, options: AskOptions, budget: () => number | undefined): Promise<{ query: string; standalone: string }> {
     const heuristic = { query: retrievalQuery(question, options), standalone: question };
     if (!condense || !options.history?.length) return heuristic;
     try {
-      const standalone = await condense(question, options.history, { signal: options.signal, deadline });
+      const standalone = await condense(question, options.history, { signal: options.signal, deadline: budget() });
       return standalone ? { query: standalone, standalone } : heuristic;
     } catch (err) {
       if (options.signal?.aborted) throw err;

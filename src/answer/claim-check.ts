@@ -1,6 +1,6 @@
 import { claimTerms, isName, nameKey, statedNumbers, tokens, type StatedNumber } from '../text/claim-terms.ts';
 import { splitSentences } from '../text/sentences.ts';
-import { contentTerms } from '../text/tokenize.ts';
+import { contentTerms, isStopword } from '../text/tokenize.ts';
 import { citedNumbers, withoutMarkers } from './citation-markers.ts';
 import { readerDirected } from './reader-directed.ts';
 
@@ -34,7 +34,7 @@ export interface ClaimCheckOptions {
 }
 
 /** Claim-check tuning, fitted on our own labelled set (eval/grounding-train.jsonl). */
-export const CLAIM_CHECK_DEFAULTS = { minCoverage: 0.6, questionTermCredit: 0.5, maxFramingTerms: 2 } as const;
+export const CLAIM_CHECK_DEFAULTS = { minCoverage: 0.65, questionTermCredit: 0.5, maxFramingTerms: 2 } as const;
 
 interface IndexedSentence {
   text: string;
@@ -95,10 +95,12 @@ export function createClaimChecker(sources: ClaimSource[], { question = '', minC
       else if (!holders.some(({ sentence }) => measuresAlike(claim, x, sentence))) problems.push(`number ${x.value}${x.unit} measures something else`);
       else if (!holders.some(({ sentence }) => boundAlike(claim, x, sentence))) problems.push(`number ${x.value}${x.unit} belongs to something else`);
     }
-    for (const name of claim.names) if (!cited.some((s) => s.names.has(name))) problems.push(`name ${name}`);
+    for (const name of claim.names) if (!cited.some((s) => hasName(s, name))) problems.push(`name ${name}`);
     const { coverage, best } = bestCover(claim, sentences);
     if (coverage < minCoverage) problems.push(`coverage ${coverage.toFixed(2)}`);
     if (best && reversed(claim, best)) problems.push('negation reversed');
+    const opposite = best && oppositeOf(claim, best);
+    if (opposite) problems.push(`says "${opposite[0]}" where the paper says "${opposite[1]}"`);
     const citedTerms = new Set(cited.flatMap((s) => [...s.terms]));
     for (const a of claim.absolutes) if (!citedTerms.has(a)) problems.push(`absolute "${a}"`);
     const quotes = cited.map((s) => ({ n: s.n, sentence: bestSentenceOf(claim, s).text }));
@@ -153,7 +155,11 @@ const ABSOLUTES = new Map(
   }),
 );
 
-function analyse(body: string): Claim {
+/** A reply to the question before the claim ("No,", "Not quite:", "Yes —") states nothing the paper must. */
+const REPLY_LEAD = /^(?:yes|no|not (?:quite|really|exactly)|partly|roughly|mostly|in short|short answer)\b[^,:;—–]{0,20}[,:;—–]\s*/i;
+
+function analyse(sentence: string): Claim {
+  const body = sentence.replace(REPLY_LEAD, '');
   const toks = tokens(body);
   const names = [...new Set(toks.filter((t, i) => isName(t, i === 0 || toks[i - 1] === '|')).map(nameKey))].filter((k) => k.length >= 2);
   const absolutes = [...new Set(toks.map((t) => ABSOLUTES.get(t.toLowerCase())).filter((a): a is string => a !== undefined))];
@@ -184,28 +190,83 @@ function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
   return { n, text: `${title}\n${abstract}`, sentences, names, terms };
 }
 
-/** The word right after a number in the claim ("6.5 times faster") must be near it in the paper too. */
+/**
+ * What a number measures in the claim (the words right after it: "6.5 times faster", "four
+ * language models") must be near it in the paper too.
+ */
 function measuresAlike(claim: Claim, x: StatedNumber, sentence: IndexedSentence): boolean {
-  const next = claim.toks[x.at + 1];
-  const measured = next && !next.startsWith('#') ? claimTerms(next)[0] : undefined;
-  if (!measured) return true;
+  const after: string[] = [];
+  // The words up to the first function word: "4.7x higher throughput", not "and 9.3 on GLUE".
+  for (const t of claim.toks.slice(x.at + 1, x.at + 1 + MEASURE_REACH)) {
+    if (t === '|' || t.startsWith('#') || isStopword(t.toLowerCase())) break;
+    after.push(t);
+  }
+  const measured = claimTerms(after.join(' '));
+  if (measured.length === 0) return true;
   return statedNumbers(sentence.toks)
     .filter((y) => sameNumber(x, y))
-    .some((y) => claimTerms(sentence.toks.slice(Math.max(0, y.at - MEASURE_REACH), y.at + MEASURE_REACH + 1).join(' ')).includes(measured));
+    .some((y) => {
+      const near = claimTerms(sentence.toks.slice(Math.max(0, y.at - MEASURE_REACH - 1), y.at + MEASURE_REACH + 2).join(' '));
+      return measured.some((t) => near.includes(t));
+    });
 }
 
 const MEASURE_REACH = 3;
-const NEGATION = /^(?:not|no|nor|never|without|cannot|can't|don't|doesn't|isn't|aren't|fails?|neither|none)$/i;
+const NEGATION = /^(?:not|no|nor|never|without|cannot|can't|don't|doesn't|isn't|aren't|fails?|neither|none|unnecessary|needless)$/i;
+/** Words that carry a negation without saying "not": enough for a negated claim to rest on. */
+const NEGATIVE_CUE = /^(?:bypass\w*|avoid\w*|eliminat\w*|remov\w*|lack\w*|absen\w*|free|skip\w*|instead|rather|unlike|underperform\w*)$/i;
+
+/** "Not only" is not a negation. */
+function negationsIn(toks: string[]): number[] {
+  return toks.flatMap((t, i) => (NEGATION.test(t) && !(/^not$/i.test(t) && /^only$/i.test(toks[i + 1] ?? '')) ? [i] : []));
+}
 
 /**
  * A claim without a negation whose terms, in the supporting sentence, follow one ("does not
  * require bounding box annotations"), says the opposite; and a negated claim needs a negation there.
  */
 function reversed(claim: Claim, support: IndexedSentence): boolean {
-  const claimNegated = claim.toks.some((t) => NEGATION.test(t));
-  const negations = support.toks.flatMap((t, i) => (NEGATION.test(t) ? [i] : []));
-  if (claimNegated) return negations.length === 0;
+  const claimNegated = negationsIn(claim.toks).length > 0;
+  const negations = negationsIn(support.toks);
+  if (claimNegated) return negations.length === 0 && !support.toks.some((t) => NEGATIVE_CUE.test(t));
   return negations.some((i) => claimTerms(support.toks.slice(i + 1, i + 7).join(' ')).filter((t) => claim.terms.has(t)).length >= 2);
+}
+
+/** Generic endings a writer adds to a name ("GPT-style", "BERT-based"), which do not change what it names. */
+const NAME_SUFFIX = /(?:style|like|based|sized|only|family|series|type)$/;
+
+function hasName(source: IndexedSource, name: string): boolean {
+  if (source.names.has(name)) return true;
+  const stem = name.replace(NAME_SUFFIX, '');
+  return stem.length >= 2 && stem !== name && source.names.has(stem);
+}
+
+/** Opposite ends of a scale: a claim on one end whose supporting sentence is only on the other is reversed. */
+const SCALES = [
+  ['high higher highest', 'low lower lowest'],
+  ['large larger largest big bigger', 'small smaller smallest tiny'],
+  ['fast faster fastest', 'slow slower slowest'],
+  ['more', 'less fewer'],
+  ['increase increases increased', 'decrease decreases decreased reduce reduces reduced'],
+  ['outperform outperforms outperformed', 'underperform underperforms underperformed'],
+  ['better best', 'worse worst'],
+  ['long longer longest', 'short shorter shortest'],
+  ['early earlier', 'late later'],
+  ['strong stronger strongest', 'weak weaker weakest'],
+].map((pair) => pair.map((side) => new Set(side.split(' '))) as [Set<string>, Set<string>]);
+
+function oppositeOf(claim: Claim, support: IndexedSentence): [string, string] | undefined {
+  const words = (toks: string[]) => new Set(toks.flatMap((t) => t.toLowerCase().split(/[-'’]/)));
+  const claimWords = words(claim.toks);
+  const supportWords = words(support.toks);
+  for (const [a, b] of SCALES) {
+    for (const [mine, other] of [[a, b], [b, a]] as const) {
+      const said = [...mine].find((w) => claimWords.has(w));
+      const against = [...other].find((w) => supportWords.has(w));
+      if (said && against && ![...mine].some((w) => supportWords.has(w))) return [said, against];
+    }
+  }
+  return undefined;
 }
 
 function sameNumber(x: StatedNumber, y: StatedNumber): boolean {

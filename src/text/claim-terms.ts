@@ -53,7 +53,8 @@ function canonicalUnit(raw: string | undefined): string {
 export function statedNumbers(toks: string[]): StatedNumber[] {
   const out: StatedNumber[] = [];
   toks.forEach((t, at) => {
-    const word = NUMBER_WORDS[t.toLowerCase()];
+    // "two-stage" states a two as much as "two stages" does.
+    const word = NUMBER_WORDS[t.toLowerCase().split('-')[0]!];
     const n = t.startsWith('#') ? t.slice(1) : word;
     if (!n) return;
     const m = /^([\d.]+)(.*)$/.exec(n)!;
@@ -112,6 +113,7 @@ const SYNONYM_GROUPS = [
   'keep maintain preserve retain',
   'remove eliminate',
   'analysis analyse analyze analyses analysed analyzed',
+  'additional extra further',
 ];
 const CANONICAL = new Map<string, string>();
 for (const group of SYNONYM_GROUPS) {
