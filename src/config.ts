@@ -36,6 +36,7 @@ const schema = z.object({
   LLM_MAX_TOKENS: positiveInt(800),
   LLM_STRUCTURED_OUTPUT: bool.default('false'),
   CLAIM_CHECK: z.enum(['drop', 'mark']).default('drop'),
+  LLM_VERIFY: bool.default('false'),
 
   SLACK_BOT_TOKEN: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -91,6 +92,8 @@ export interface Config {
     structuredOutput?: boolean;
     /** Sentences the claim check rejects are dropped, or shown marked as unverified. */
     claimCheck?: 'drop' | 'mark';
+    /** One more bounded call judging each kept sentence against its quote. */
+    verify?: boolean;
   };
   /** OpenAI embeddings get a per-request timeout (LLM_TIMEOUT_MS) and bounded retries. */
   embeddings: { kind: 'builtin' } | { kind: 'openai'; model: string; apiKey?: string; baseURL?: string; timeoutMs?: number };
@@ -200,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
           maxTokens: e.LLM_MAX_TOKENS,
           structuredOutput: e.LLM_STRUCTURED_OUTPUT,
           claimCheck: e.CLAIM_CHECK,
+          verify: e.LLM_VERIFY,
         }
       : undefined,
     embeddings: e.EMBEDDING_MODEL

@@ -201,6 +201,50 @@ describe('LLM answers through ChatOpenAI and an OpenAI-compatible server', () =>
     await expectVerifiable(answer);
   });
 
+  it('asks for JSON through a JSON schema when structured output is on, and checks its sentences like text', async () => {
+    const structured = await llmEngine({ structuredOutput: true });
+    fake.queue({
+      text: JSON.stringify({
+        sentences: [
+          { sentence: 'Decoder-only models can be analysed as a regularized encoder-decoder.', sources: [1], quote: 'a regularized encoder-decoder structure' },
+          { sentence: 'They were first proposed in 1850.', sources: [1], quote: 'made up' },
+        ],
+      }),
+    });
+    const answer = await structured.ask(QUESTION, { onPartial: () => undefined });
+    const [request] = fake.chatRequests();
+    expect(request?.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'cited_answer' } });
+    expect(request?.body.stream).not.toBe(true);
+    expect(messagesOf(request).system).toContain('Reply with JSON only');
+    expect(answer.mode).toBe('llm');
+    expect(answer.text).toBe('Decoder-only models can be analysed as a regularized encoder-decoder [1].');
+    expect(answer.note).toBe(removedNote(1, 'drop'));
+  });
+
+  it('with LLM_VERIFY, drops what the verifier judges unsupported in one more call, and keeps the check\'s result if it fails', async () => {
+    const verified = await llmEngine({ verify: true });
+    const reply = {
+      text: 'Decoder-only models can be analysed as a regularized encoder-decoder [1]. The authors propose a partial attention language model [1].',
+    };
+    fake.queue(reply, { text: '{"verdicts": [{"n": 1, "supported": true}, {"n": 2, "supported": false}]}' });
+    const answer = await verified.ask(QUESTION);
+    const verify = fake.chatRequests()[1];
+    expect(messagesOf(verify).user).toContain('<claim n="2">\nSentence: The authors propose a partial attention language model [1].\nQuote: ');
+    expect(answer.text).toBe('Decoder-only models can be analysed as a regularized encoder-decoder [1].');
+    expect(answer.note).toBe(removedNote(1, 'drop'));
+
+    fake.queue(reply, { status: 400 });
+    const kept = await verified.ask(QUESTION);
+    expect(kept.text).toBe(reply.text);
+    expect(logLines.some((l) => l.includes('claim verifier failed'))).toBe(true);
+  });
+
+  it('sends the temperature and token limit', async () => {
+    const tuned = await llmEngine({ temperature: 0.1, maxTokens: 300 });
+    await tuned.ask(QUESTION);
+    expect(fake.chatRequests()[0]?.body).toMatchObject({ temperature: 0.1, max_tokens: 300 });
+  });
+
   it('falls back to quotes with a visible note when no valid citation is left', async () => {
     fake.queue({ text: 'They are compared in depth [7].' });
     const answer = await engine.ask(QUESTION);

@@ -40,6 +40,8 @@ describe('answer sources and prompt files', () => {
     expect([...answer.inputVariables].sort()).toEqual(['format', 'question', 'sentinel', 'sources']);
     const condense = await loadPrompt('condense');
     expect([...condense.inputVariables].sort()).toEqual(['history', 'question']);
+    const verify = await loadPrompt('verify');
+    expect([...verify.inputVariables]).toEqual(['claims']);
   });
 
   it('rejects a prompt file without its System and User sections, naming the file', async () => {

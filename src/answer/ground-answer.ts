@@ -15,6 +15,8 @@ export interface GroundedText {
   claims: number;
   /** Sentences not kept as supported, with why (for logs). */
   rejected: ({ sentence: string } & CheckedClaim)[];
+  /** Kept cited sentences with the paper sentences that support them. */
+  supported: { sentence: string; quotes: string[] }[];
 }
 
 export interface GroundOptions {
@@ -22,6 +24,8 @@ export interface GroundOptions {
   mode?: ClaimCheckMode;
   /** Leave the last sentence out: while streaming it may still be growing. */
   completeOnly?: boolean;
+  /** Sentences a verifier judged unsupported although the claim check kept them. */
+  vetoed?: ReadonlySet<string>;
 }
 
 /** How a sentence the check rejected is shown in `mark` mode. Instructions, links and invalid citations are never shown. */
@@ -32,7 +36,11 @@ const UNVERIFIED = (sentence: string) => `⚠️ _Unverified:_ ${withoutMarkers(
  * `sources`) and keeps the supported ones; citations quote, for each paper, the sentence that
  * supports the first kept claim citing it.
  */
-export function groundAnswer(reply: string, sources: { paper: Pick<Paper, 'id' | 'title' | 'abstract' | 'url'> }[], { question, mode = 'drop', completeOnly = false }: GroundOptions = {}): GroundedText {
+export function groundAnswer(
+  reply: string,
+  sources: { paper: Pick<Paper, 'id' | 'title' | 'abstract' | 'url'> }[],
+  { question, mode = 'drop', completeOnly = false, vetoed }: GroundOptions = {},
+): GroundedText {
   const check = createClaimChecker(
     sources.map(({ paper }, i) => ({ n: i + 1, title: paper.title, abstract: paper.abstract })),
     { question },
@@ -41,15 +49,20 @@ export function groundAnswer(reply: string, sources: { paper: Pick<Paper, 'id' |
   if (completeOnly) dropLastSentence(lines);
   const quotes = new Map<number, string>();
   const rejected: GroundedText['rejected'] = [];
+  const supported: GroundedText['supported'] = [];
   let keptCited = 0;
   let claims = 0;
   const kept = lines.map(({ prefix, sentences }) => ({
     prefix,
     sentences: sentences.flatMap((sentence) => {
-      const result = check(sentence);
+      const checked = check(sentence);
+      const result: CheckedClaim = checked.kept && vetoed?.has(sentence) ? { verdict: 'unsupported', kept: false, reason: 'the verifier found it unsupported', quotes: [] } : checked;
       if (result.verdict !== 'framing') claims++;
       if (result.kept) {
-        if (citedNumbers(sentence).length > 0) keptCited++;
+        if (citedNumbers(sentence).length > 0) {
+          keptCited++;
+          supported.push({ sentence, quotes: result.quotes.map((q) => q.sentence) });
+        }
         for (const q of result.quotes) if (!quotes.has(q.n)) quotes.set(q.n, q.sentence);
         return [sentence];
       }
@@ -66,7 +79,7 @@ export function groundAnswer(reply: string, sources: { paper: Pick<Paper, 'id' |
     const { id, title, url } = source.paper;
     return [{ n, paperId: id, title, url, quote }];
   });
-  return { text, citations, keptCited, claims, rejected };
+  return { text, citations, keptCited, claims, rejected, supported };
 }
 
 function dropLastSentence(lines: { sentences: string[] }[]) {

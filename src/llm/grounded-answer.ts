@@ -32,7 +32,13 @@ export function removedNote(count: number, mode: ClaimCheckMode): string {
 export function groundedAnswer(
   reply: string,
   sources: SourcePaper[],
-  { question, logger, claimCheck = 'drop', minSupportedShare = DEFAULT_MIN_SUPPORTED_SHARE }: GroundingSettings & { question?: string; logger?: Logger } = {},
+  {
+    question,
+    logger,
+    claimCheck = 'drop',
+    minSupportedShare = DEFAULT_MIN_SUPPORTED_SHARE,
+    vetoed,
+  }: GroundingSettings & { question?: string; logger?: Logger; vetoed?: ReadonlySet<string> } = {},
 ): Omit<Answer, 'timingsMs'> | undefined {
   if (reply.includes(ABSTAIN_SENTINEL)) {
     return {
@@ -43,7 +49,7 @@ export function groundedAnswer(
       related: sources.slice(0, 3).map(({ paper: { id, title, url } }) => ({ id, title, url })),
     };
   }
-  const grounded = groundAnswer(reply.trim(), sources, { question, mode: claimCheck });
+  const grounded = groundAnswer(reply.trim(), sources, { question, mode: claimCheck, vetoed });
   if (grounded.rejected.length > 0) {
     logger?.warn({ rejected: grounded.rejected.map(({ sentence, verdict, reason }) => ({ sentence: sentence.slice(0, 200), verdict, reason })) }, 'claim check rejected sentences of the LLM answer');
   }

@@ -1,11 +1,13 @@
-import type { Composer } from '../answer/composer.ts';
+import type { ComposeOptions, Composer } from '../answer/composer.ts';
+import { groundAnswer } from '../answer/ground-answer.ts';
 import { createExtractiveComposer } from '../answer/extractive-composer.ts';
 import type { RetrievedPaper } from '../retrieve/hybrid-retriever.ts';
 import type { Answer } from '../types.ts';
 import { stepTimeout } from './budget.ts';
 import { callModel, type ModelStepDeps } from './call-model.ts';
-import { ABSTAIN_SENTINEL, groundedAnswer, visiblePart, type GroundingSettings } from './grounded-answer.ts';
+import { ABSTAIN_SENTINEL, groundedAnswer, visiblePart, type GroundingSettings, type SourcePaper } from './grounded-answer.ts';
 import { formatQuestion, formatSources } from './sources.ts';
+import type { ClaimVerifier } from './verify-claims.ts';
 import { ANSWER_FORMATS, parseStructuredAnswer, STRUCTURED_ANSWER_FORMAT } from './structured-answer.ts';
 
 /** Notes shown to users when the model's answer could not be used. */
@@ -22,6 +24,8 @@ export interface LlmComposerDeps extends ModelStepDeps, GroundingSettings {
   maxSources?: number;
   /** Ask for JSON (sentence, cited sources, supporting quote) through the server's JSON-schema support instead of text with [n]. */
   structuredOutput?: boolean;
+  /** A second, bounded model call judging each kept sentence against its quote (`LLM_VERIFY`). No streaming then. */
+  verify?: ClaimVerifier;
 }
 
 /**
@@ -41,6 +45,7 @@ export function createLlmComposer({
   fallback = createExtractiveComposer(),
   maxSources = 6,
   structuredOutput = false,
+  verify,
   claimCheck,
   minSupportedShare,
   retry,
@@ -69,7 +74,8 @@ export function createLlmComposer({
           signal: options.signal,
           callOptions: structuredOutput ? { response_format: STRUCTURED_ANSWER_FORMAT } : undefined,
           onText:
-            onPartial && !structuredOutput
+            // A verified answer is shown only once verified.
+            onPartial && !structuredOutput && !verify
               ? (text) => {
                   const shown = visiblePart(text, sources, checked);
                   if (shown) onPartial(shown);
@@ -85,10 +91,19 @@ export function createLlmComposer({
       logger?.info({ model: modelName, usage: reply.usage, attempts: reply.attempts }, 'LLM answer token usage');
 
       const text = structuredOutput ? parseStructuredAnswer(reply.text) : reply.text;
-      const answer = text === undefined ? undefined : groundedAnswer(text, sources, { ...checked, logger });
+      const vetoed = text !== undefined && verify ? await vetoedBy(verify, text, sources, checked, options) : undefined;
+      const answer = text === undefined ? undefined : groundedAnswer(text, sources, { ...checked, logger, vetoed });
       if (answer) return answer;
       logger?.warn({ model: modelName }, 'too little of the LLM answer is supported by its sources; answering with quotes');
       return fallBack(question, papers, FALLBACK_NOTES.uncited);
     },
   };
+}
+
+/** The sentences the claim check keeps but the verifier rejects; none when the verifier failed. */
+async function vetoedBy(verify: ClaimVerifier, text: string, sources: SourcePaper[], { question }: { question: string }, { deadline, signal }: ComposeOptions): Promise<Set<string>> {
+  if (text.includes(ABSTAIN_SENTINEL)) return new Set();
+  const { supported } = groundAnswer(text, sources, { question });
+  const rejected = await verify(supported, { deadline, signal });
+  return new Set([...(rejected ?? [])].map((i) => supported[i]!.sentence));
 }

@@ -58,5 +58,11 @@ export function parseStructuredAnswer(reply: string): string | undefined {
   }
   const parsed = AnswerSchema.safeParse(value);
   if (!parsed.success) return undefined;
-  return parsed.data.sentences.map(({ sentence, sources }) => `${sentence.trim()}${sources.map((n) => ` [${n}]`).join('')}`).join(' ');
+  return parsed.data.sentences
+    .map(({ sentence, sources }) => {
+      const markers = sources.map((n) => `[${n}]`).join('');
+      const [, body, end] = /^([\s\S]*?)([.!?]?)$/.exec(sentence.trim())!;
+      return markers ? `${body} ${markers}${end || '.'}` : sentence.trim();
+    })
+    .join(' ');
 }
