@@ -104,8 +104,8 @@ export function createClaimChecker(sources: ClaimSource[], { question = '', minC
     const citedTerms = new Set(cited.flatMap((s) => [...s.terms]));
     for (const a of claim.absolutes) if (!citedTerms.has(a)) problems.push(`absolute "${a}"`);
     const quotes = cited.map((s) => ({ n: s.n, sentence: bestSentenceOf(claim, s).text }));
-    const checkable = claim.numbers.length + claim.names.length + 1;
-    return { ok: problems.length === 0, partlyOk: problems.length < checkable && coverage >= minCoverage * 0.75, reason: problems.join('; ') || undefined, quotes: best ? quotes : [] };
+    // Partly supported: the paper covers what it says, but a number, name or strong word is wrong.
+    return { ok: problems.length === 0, partlyOk: coverage >= minCoverage, reason: problems.join('; ') || undefined, quotes: best ? quotes : [] };
   }
 
   /** Coverage of the claim's terms by its best sentence, or its best two together. */
