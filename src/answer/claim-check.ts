@@ -70,7 +70,8 @@ export function createClaimChecker(sources: ClaimSource[], { question = '', minC
     const body = withoutMarkers(sentence);
     const cited = cites.map((n) => indexed.get(n));
     const citedText = cited.map((s) => s?.text ?? '').join('\n');
-    if (readerDirected(body, citedText)) return reject('injected', readerDirected(body, citedText));
+    const directed = readerDirected(body, citedText);
+    if (directed) return reject('injected', directed);
     if (cited.some((s) => s === undefined)) return reject('invalid-citation', `cites [${cites.filter((n) => !indexed.has(n)).join('], [')}]`);
     const claim = analyse(body);
     if (cites.length === 0) {
