@@ -32,6 +32,11 @@ const schema = z.object({
   LLM_TIMEOUT_MS: positiveInt(30_000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(6).default(2),
   LLM_COMPARISON_AGENT: bool.default('false'),
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.2),
+  LLM_MAX_TOKENS: positiveInt(800),
+  LLM_STRUCTURED_OUTPUT: bool.default('false'),
+  CLAIM_CHECK: z.enum(['drop', 'mark']).default('drop'),
+  LLM_VERIFY: bool.default('false'),
 
   SLACK_BOT_TOKEN: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -74,8 +79,25 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Override for the calibrated relevance floor (0..1). */
   relevanceFloor?: number;
-  llm?: { apiKey?: string; baseURL?: string; chatModel: string; timeoutMs: number; maxRetries: number; comparisonAgent?: boolean };
-  embeddings: { kind: 'builtin' } | { kind: 'openai'; model: string; apiKey?: string; baseURL?: string };
+  llm?: {
+    apiKey?: string;
+    baseURL?: string;
+    chatModel: string;
+    /** One budget for every model call of a question, retries included. */
+    timeoutMs: number;
+    maxRetries: number;
+    comparisonAgent?: boolean;
+    temperature?: number;
+    maxTokens?: number;
+    /** Ask for JSON (sentence, sources, quote) through the server's JSON-schema support. */
+    structuredOutput?: boolean;
+    /** Sentences the claim check rejects are dropped, or shown marked as unverified. */
+    claimCheck?: 'drop' | 'mark';
+    /** One more bounded call judging each kept sentence against its quote. */
+    verify?: boolean;
+  };
+  /** OpenAI embeddings get a per-request timeout (LLM_TIMEOUT_MS) and bounded retries. */
+  embeddings: { kind: 'builtin' } | { kind: 'openai'; model: string; apiKey?: string; baseURL?: string; timeoutMs?: number };
   limits: { ratePerMinute: number; maxQuestionChars: number };
   /** How long a chat answer may take before the asker gets an apology; a claimed question's lease is twice this. */
   answerTimeoutMs: number;
@@ -170,10 +192,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
           timeoutMs: e.LLM_TIMEOUT_MS,
           maxRetries: e.LLM_MAX_RETRIES,
           comparisonAgent: e.LLM_COMPARISON_AGENT,
+          temperature: e.LLM_TEMPERATURE,
+          maxTokens: e.LLM_MAX_TOKENS,
+          structuredOutput: e.LLM_STRUCTURED_OUTPUT,
+          claimCheck: e.CLAIM_CHECK,
+          verify: e.LLM_VERIFY,
         }
       : undefined,
     embeddings: e.EMBEDDING_MODEL
-      ? { kind: 'openai', model: e.EMBEDDING_MODEL, apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL }
+      ? { kind: 'openai', model: e.EMBEDDING_MODEL, apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, timeoutMs: e.LLM_TIMEOUT_MS }
       : { kind: 'builtin' },
     limits: { ratePerMinute: e.RATE_LIMIT_PER_MINUTE, maxQuestionChars: e.MAX_QUESTION_CHARS },
     answerTimeoutMs: e.ANSWER_TIMEOUT_MS,

@@ -24,6 +24,10 @@ export interface EngineDeps {
   /** Answerability below which the engine abstains (default: the models' calibrated floor). */
   relevanceFloor?: number;
   logger?: Logger;
+  /** One budget for all model calls of a question (LLM_TIMEOUT_MS); none without a model. */
+  modelBudgetMs?: number;
+  /** The clock the budget is measured with; injectable for tests. */
+  now?: () => number;
 }
 
 /** How many papers an answer considers before the composer picks what to cite. */
@@ -44,6 +48,8 @@ export function createEngine({
   retriever = createHybridRetriever({ store, embedder, models }),
   relevanceFloor = models.answerability.floor,
   logger,
+  modelBudgetMs,
+  now = Date.now,
 }: EngineDeps): Engine {
   const toHit = (r: RetrievedPaper): SearchHit => ({
     paper: {
@@ -71,7 +77,10 @@ export function createEngine({
       // "Which of those…" is asked of the papers the previous answer cited, and always answered from them.
       const earlier = pointsBack(question) ? papersCitedLast(options.history ?? [], await store.listTitles()) : [];
       const scope = earlier.length > 0 ? earlier.map((p) => p.id).filter((id) => !options.paperIds || options.paperIds.includes(id)) : options.paperIds;
-      const { query, standalone } = await searchQuery(question, options);
+      // The model budget starts with the first model step (retrieval is local and quick).
+      let deadline: number | undefined;
+      const budget = () => (deadline ??= modelBudgetMs === undefined ? undefined : now() + modelBudgetMs);
+      const { query, standalone } = await searchQuery(question, options, budget);
       const condensedMs = performance.now() - started;
       const retrieved = await retriever.retrieve(query, { k: ANSWER_CANDIDATES, paperIds: scope });
       const retrievedMs = performance.now() - started;
@@ -82,7 +91,7 @@ export function createEngine({
       if (!best || (earlier.length === 0 && answerabilityOf(best, runnerUp, models.answerability) < relevanceFloor)) {
         answer = abstain(retrieved);
       } else {
-        answer = await composer.compose(standalone, relevant, options);
+        answer = await composer.compose(standalone, relevant, { ...options, deadline: budget(), asked: question });
         const problems = checkCitations(answer, await citedPapers(answer, relevant));
         if (problems.length > 0) {
           // The composer broke its contract: never show unverifiable citations.
@@ -123,12 +132,12 @@ export function createEngine({
    * becomes a standalone question; without one (or if it fails) retrieval also sees the previous
    * question.
    */
-  async function searchQuery(question: string, options: AskOptions): Promise<{ query: string; standalone: string }> {
+  async function searchQuery(question: string, options: AskOptions, budget: () => number | undefined): Promise<{ query: string; standalone: string }> {
     const heuristic = { query: retrievalQuery(question, options.history), standalone: question };
     if (!condense || !options.history?.length) return heuristic;
     try {
-      const standalone = await condense(question, options.history, options.signal);
-      return { query: standalone, standalone };
+      const standalone = await condense(question, options.history, { signal: options.signal, deadline: budget() });
+      return standalone ? { query: standalone, standalone } : heuristic;
     } catch (err) {
       if (options.signal?.aborted) throw err;
       logger?.warn({ err }, 'could not condense the follow-up; retrieving with the previous question too');

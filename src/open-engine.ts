@@ -51,6 +51,15 @@ export async function openEngine(
   const tools = { search: (query: string, paperIds?: string[]) => retriever.retrieve(query, { k: 4, paperIds }), lookup: (idOrTitle: string) => engine.paper(idOrTitle) };
   // With a chat model configured, answers are written by it; without one everything stays offline.
   const llm = config.llm ? await createLlm(config.llm, { logger, promptsDir, comparisonAgent: comparisonAgent ? tools : undefined }) : undefined;
-  const engine = createEngine({ store, embedder, retriever, relevanceFloor: config.relevanceFloor, logger, composer: llm?.composer, condense: llm?.condense });
+  const engine = createEngine({
+    store,
+    embedder,
+    retriever,
+    relevanceFloor: config.relevanceFloor,
+    logger,
+    composer: llm?.composer,
+    condense: llm?.condense,
+    modelBudgetMs: config.llm?.timeoutMs,
+  });
   return { engine, store, embedder };
 }

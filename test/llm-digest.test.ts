@@ -56,7 +56,8 @@ describe('digest gists and theme names from the chat model', () => {
   const writer = (overrides: Partial<LlmConfig> = {}): Promise<DigestWriter> =>
     createLlmDigestWriter(
       { apiKey: API_KEY, baseURL: fake.baseURL, chatModel: 'fake-chat', timeoutMs: 10_000, maxRetries: 1, ...overrides },
-      { logger: capture.logger, timeoutMs: overrides.timeoutMs, retry: { sleep: async () => undefined } },
+      // No timeout of its own: the writer honours LLM_TIMEOUT_MS (config.timeoutMs).
+      { logger: capture.logger, retry: { sleep: async () => undefined } },
     );
   /** The digest a channel would get now, with or without the writer. */
   const preview = async (channelId: string, withWriter?: DigestWriter): Promise<Digest> =>

@@ -2,7 +2,7 @@ import { relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createHttpClient } from '../../ingest/sources/http-client.ts';
-import { checkPaperFile, streamPaperFile } from '../../ingest/sources/read-paper-file.ts';
+import { checkPaperFile, readPaperFile, streamPaperFile } from '../../ingest/sources/read-paper-file.ts';
 import { fetchSourceSpec, parseSourceSpec } from '../../ingest/sources/source-spec.ts';
 import { ingestPapers, type IdConflict } from '../../ingest/pipeline.ts';
 import { rebuildStore } from '../../ingest/rebuild.ts';
@@ -13,6 +13,7 @@ import { PaperboyError } from '../../src/errors.ts';
 import { formatReport, runEval } from '../../src/eval/run-eval.ts';
 import { calibrate } from '../../src/eval/calibrate.ts';
 import { crossValidatedEval } from '../../src/eval/cross-validate.ts';
+import { formatGroundingReport, readGroundingSet, runGrounding } from '../../src/eval/run-grounding.ts';
 import { createHybridRetriever } from '../../src/retrieve/hybrid-retriever.ts';
 import { readQuestionSet } from '../../src/eval/question-set.ts';
 import { createLlmDigestWriter } from '../../src/llm/digest-writer.ts';
@@ -28,7 +29,8 @@ const USAGE = `Usage:
   npm run search -- [--json] [--k 10] "terms"
   npm run ingest -- [--json] [--rebuild] [FILE | hf-daily[:YYYY-MM-DD] | arxiv:ID[,ID…] | arxiv:QUERY ...]
                     (nothing named: the bundled corpus)
-  npm run eval -- [--set FILE[,FILE…]] [--json] [--calibrate]   (default: all of eval/*.jsonl)
+  npm run eval -- [--set FILE[,FILE…]] [--json] [--calibrate]   (default: all of eval/questions*.jsonl)
+  npm run eval -- --grounding FILE [--json]                      (claim check on a labelled set, no model)
   npm run bench -- [--sizes 10000,100000]
   npm run digest -- --dry-run [--channel slack:C123|discord:123] [--since ISO] [--topics "speech, retrieval"]`;
 
@@ -45,6 +47,7 @@ export async function runCli(argv: string[]): Promise<number> {
       set: { type: 'string', default: 'eval/questions.jsonl,eval/questions-paraphrased.jsonl,eval/questions-chat.jsonl' },
       sizes: { type: 'string' },
       calibrate: { type: 'boolean', default: false },
+      grounding: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       channel: { type: 'string' },
       since: { type: 'string' },
@@ -122,6 +125,12 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0;
     }
     case 'eval': {
+      if (values.grounding) {
+        const report = runGrounding(readGroundingSet(values.grounding), await readPaperFile(config.corpusPath));
+        const items = report.items.map(({ id, sentences }) => ({ id, sentences: sentences.map(({ index, kept }) => ({ index, kept })) }));
+        console.log(values.json ? JSON.stringify({ items }) : `Grounding on ${values.grounding}\n${formatGroundingReport(report)}`);
+        return 0;
+      }
       // Several sets may be named, comma-separated (e.g. to calibrate on all of ours at once).
       const questions = values.set.split(',').flatMap((f) => readQuestionSet(f));
       const { engine, store, embedder } = await openEngine(config, { logger, progress: terminalProgress() });

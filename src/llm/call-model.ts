@@ -23,16 +23,20 @@ export interface CallModelOptions {
   maxRetries: number;
   /** The caller's cancellation (e.g. the platform's own deadline); never retried. */
   signal?: AbortSignal;
+  /** Further call options for the model (e.g. `response_format`). */
+  callOptions?: Record<string, unknown>;
   /** When set, the reply is streamed and this sees the text so far after every chunk. */
   onText?: (textSoFar: string) => void;
-  /** First backoff delay; doubles each attempt. A `Retry-After` hint wins when it is shorter than the deadline. */
+  /** First backoff delay; doubles each attempt. A `Retry-After` hint is honoured when it fits the time left, else the call fails at once. */
   baseDelayMs?: number;
   /** Waits between attempts; injectable so tests need not sleep. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The clock the time left is measured with; injectable for tests. */
+  now?: () => number;
 }
 
-/** Backoff tuning, for tests. */
-export type RetryTuning = Pick<CallModelOptions, 'baseDelayMs' | 'sleep'>;
+/** Backoff tuning and the clock, for tests. */
+export type RetryTuning = Pick<CallModelOptions, 'baseDelayMs' | 'sleep' | 'now'>;
 
 /** What every model-backed step (answer, condense, digest) needs: a model, its prompt, the call's bounds. */
 export interface ModelStepDeps {
@@ -55,7 +59,9 @@ export interface ModelStepDeps {
  * retried: the user has already seen part of it.
  */
 export async function callModel(model: BaseChatModel, messages: BaseMessage[], options: CallModelOptions): Promise<ModelReply> {
-  const { timeoutMs, maxRetries, signal, onText, baseDelayMs = 500, sleep = abortableSleep } = options;
+  const { timeoutMs, maxRetries, signal, onText, callOptions = {}, baseDelayMs = 500, sleep = abortableSleep, now = Date.now } = options;
+  if (timeoutMs <= 0) throw new ModelError('No time was left for the chat model within LLM_TIMEOUT_MS');
+  const startedAt = now();
   const deadline = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([deadline, signal]) : deadline;
   /** Why to stop now, if the caller cancelled or the deadline passed. */
@@ -65,11 +71,11 @@ export async function callModel(model: BaseChatModel, messages: BaseMessage[], o
     let streamed = false;
     try {
       const reply = onText
-        ? await streamOnce(model, messages, combined, (text) => {
+        ? await streamOnce(model, messages, { ...callOptions, signal: combined }, (text) => {
             streamed = true;
             onText(text);
           })
-        : await invokeOnce(model, messages, combined);
+        : await invokeOnce(model, messages, { ...callOptions, signal: combined });
       return { ...reply, attempts: attempt };
     } catch (err) {
       const stop = stopped(err);
@@ -78,27 +84,33 @@ export async function callModel(model: BaseChatModel, messages: BaseMessage[], o
         const status = statusOf(err);
         throw new ModelError(`The chat model failed${status ? ` (HTTP ${status})` : ''}: ${messageOf(err)}`, { cause: err });
       }
-      await sleep(retryDelay(err, attempt, baseDelayMs), combined).catch(() => undefined);
+      const delay = retryDelay(err, attempt, baseDelayMs);
+      const left = timeoutMs - (now() - startedAt);
+      // Waiting longer than the budget allows only to fail later: fail now, so the fallback is quick.
+      if (delay >= left) throw new ModelError(`The chat model asked to retry after ${Math.round(delay)} ms, but only ${Math.max(0, Math.round(left))} ms of LLM_TIMEOUT_MS are left`, { cause: err });
+      await sleep(delay, combined).catch(() => undefined);
       const stopWhileWaiting = stopped(err);
       if (stopWhileWaiting) throw stopWhileWaiting;
     }
   }
 }
 
-async function invokeOnce(model: BaseChatModel, messages: BaseMessage[], signal: AbortSignal): Promise<Omit<ModelReply, 'attempts'>> {
-  const message = await model.invoke(messages, { signal });
+type CallOptions = Record<string, unknown> & { signal: AbortSignal };
+
+async function invokeOnce(model: BaseChatModel, messages: BaseMessage[], options: CallOptions): Promise<Omit<ModelReply, 'attempts'>> {
+  const message = await model.invoke(messages, options);
   return { text: message.text, usage: usageOf(message as AIMessageChunk) };
 }
 
 async function streamOnce(
   model: BaseChatModel,
   messages: BaseMessage[],
-  signal: AbortSignal,
+  options: CallOptions,
   onText: (text: string) => void,
 ): Promise<Omit<ModelReply, 'attempts'>> {
   let text = '';
   let usage: TokenUsage | undefined;
-  for await (const chunk of await model.stream(messages, { signal })) {
+  for await (const chunk of await model.stream(messages, options)) {
     usage = usageOf(chunk) ?? usage;
     const piece = chunk.text;
     if (piece) {
@@ -130,10 +142,9 @@ function isRetryable(err: unknown): boolean {
   return err instanceof Error && /connection|ECONNRESET|ECONNREFUSED|socket hang up|terminated/i.test(`${err.name} ${err.message}`);
 }
 
+/** The server's `Retry-After` when it gives one, else exponential backoff. */
 function retryDelay(err: unknown, attempt: number, baseDelayMs: number): number {
-  const backoff = baseDelayMs * 2 ** (attempt - 1);
-  const hinted = retryAfterMs(err);
-  return hinted === undefined ? backoff : Math.min(hinted, backoff * 4);
+  return retryAfterMs(err) ?? baseDelayMs * 2 ** (attempt - 1);
 }
 
 function retryAfterMs(err: unknown): number | undefined {
@@ -144,8 +155,12 @@ function retryAfterMs(err: unknown): number | undefined {
       : typeof headers === 'object' && headers !== null
         ? (headers as Record<string, unknown>)['retry-after']
         : undefined;
-  const seconds = typeof raw === 'string' ? Number(raw) : NaN;
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+  if (typeof raw !== 'string') return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  // Retry-After may also be an HTTP date.
+  const at = Date.parse(raw);
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -7,14 +7,16 @@ import type { Composer } from '../answer/composer.ts';
 import type { Logger } from '../logger.ts';
 import type { RetrievedPaper } from '../retrieve/hybrid-retriever.ts';
 import { splitSentences } from '../text/sentences.ts';
-import type { AskOptions, Paper } from '../types.ts';
-import { ABSTAIN_SENTINEL, groundedAnswer, type SourcePaper } from './grounded-answer.ts';
-import { formatSource, formatSources } from './sources.ts';
+import type { Paper } from '../types.ts';
+import type { ComposeOptions } from '../answer/composer.ts';
+import { stepTimeout, type Clock } from './budget.ts';
+import { ABSTAIN_SENTINEL, groundedAnswer, type GroundingSettings, type SourcePaper } from './grounded-answer.ts';
+import { formatQuestion, formatSource, formatSources } from './sources.ts';
 
 /** Questions that ask to set papers side by side, which the first retrieval often covers only in part. */
 export const COMPARISON_QUESTION = /\b(compar\w*|versus|vs\.?|contrast\w*|differences?|differ)\b/i;
 
-export interface ComparisonAgentDeps {
+export interface ComparisonAgentDeps extends GroundingSettings {
   model: BaseChatModel;
   /** The comparison prompt (`prompts/compare.md`); variables `sources`, `question`, `sentinel`, `maxToolCalls`. */
   prompt: ChatPromptTemplate;
@@ -32,6 +34,8 @@ export interface ComparisonAgentDeps {
   searchResults?: number;
   modelName?: string;
   logger?: Logger;
+  /** The clock the question's budget is measured with; injectable for tests. */
+  now?: Clock;
 }
 
 /**
@@ -52,6 +56,9 @@ export function createComparisonAgentComposer({
   searchResults = 4,
   modelName,
   logger,
+  now,
+  claimCheck,
+  minSupportedShare,
 }: ComparisonAgentDeps): Composer {
   return {
     async compose(question, papers, options = {}) {
@@ -68,7 +75,7 @@ export function createComparisonAgentComposer({
     },
   };
 
-  async function runAgent(question: string, papers: RetrievedPaper[], { signal, paperIds }: AskOptions) {
+  async function runAgent(question: string, papers: RetrievedPaper[], { signal, paperIds, deadline: questionDeadline, asked }: ComposeOptions) {
     const allowed = (id: string) => !paperIds || paperIds.includes(id);
     const sources: SourcePaper[] = papers.slice(0, maxSources);
     /** The source number of a paper, numbering it on first sight. */
@@ -101,7 +108,7 @@ export function createComparisonAgentComposer({
       },
     );
 
-    const [system, user] = await prompt.formatMessages({ sources: formatSources(papers.slice(0, maxSources)), question, sentinel: ABSTAIN_SENTINEL, maxToolCalls });
+    const [system, user] = await prompt.formatMessages({ sources: formatSources(papers.slice(0, maxSources)), question: formatQuestion(question, asked), sentinel: ABSTAIN_SENTINEL, maxToolCalls });
     const agent = createAgent({
       model,
       tools: [searchPapers, getPaper],
@@ -113,7 +120,8 @@ export function createComparisonAgentComposer({
         modelCallLimitMiddleware({ runLimit: maxToolCalls + 2, exitBehavior: 'end' }),
       ],
     });
-    const deadline = AbortSignal.timeout(timeoutMs);
+    // The agent draws on the question's budget; whatever it leaves is the fallback's.
+    const deadline = AbortSignal.timeout(Math.max(0, stepTimeout(timeoutMs, questionDeadline, now)));
     const result = await agent.invoke({ messages: [user!] }, { signal: signal ? AbortSignal.any([deadline, signal]) : deadline });
     const messages: BaseMessage[] = result.messages;
     const replies = messages.filter((m): m is AIMessage => AIMessage.isInstance(m));
@@ -135,6 +143,6 @@ export function createComparisonAgentComposer({
     );
     const last = messages.at(-1);
     if (!last || !AIMessage.isInstance(last) || (last.tool_calls?.length ?? 0) > 0 || !last.text.trim()) return undefined;
-    return groundedAnswer(last.text, sources, logger);
+    return groundedAnswer(last.text, sources, { question: `${question}\n${asked ?? ''}`, logger, claimCheck, minSupportedShare });
   }
 }

@@ -9,6 +9,7 @@ import { createComparisonAgentComposer } from './comparison-agent.ts';
 import { createCondenser, type Condenser } from './condense.ts';
 import { createLlmComposer } from './llm-composer.ts';
 import { loadPrompt } from './prompts.ts';
+import { createClaimVerifier } from './verify-claims.ts';
 
 export type LlmConfig = NonNullable<Config['llm']>;
 
@@ -24,6 +25,8 @@ export function createChatModel(config: LlmConfig): ChatOpenAI {
     configuration: config.baseURL ? { baseURL: config.baseURL } : undefined,
     timeout: config.timeoutMs,
     maxRetries: 0,
+    temperature: config.temperature,
+    maxTokens: config.maxTokens,
   });
 }
 
@@ -48,15 +51,21 @@ export interface LlmOptions {
 /** The generative answer path from config: the LLM composer (optionally the comparison agent) and the follow-up condenser. */
 export async function createLlm(config: LlmConfig, { logger, promptsDir, retry, comparisonAgent }: LlmOptions = {}): Promise<LlmParts> {
   const model = createChatModel(config);
-  const [answerPrompt, condensePrompt, comparePrompt] = await Promise.all([
+  const [answerPrompt, condensePrompt, comparePrompt, verifyPrompt] = await Promise.all([
     loadPrompt('answer', { dir: promptsDir }),
     loadPrompt('condense', { dir: promptsDir }),
     comparisonAgent ? loadPrompt('compare', { dir: promptsDir }) : undefined,
+    config.verify ? loadPrompt('verify', { dir: promptsDir }) : undefined,
   ]);
   const common = { model, timeoutMs: config.timeoutMs, modelName: config.chatModel, logger };
-  const composer = createLlmComposer({ ...common, maxRetries: config.maxRetries, retry, prompt: answerPrompt });
+  const grounding = { claimCheck: config.claimCheck };
+  const verify = verifyPrompt && createClaimVerifier({ ...common, maxRetries: config.maxRetries, retry, prompt: verifyPrompt });
+  const composer = createLlmComposer({ ...common, ...grounding, maxRetries: config.maxRetries, retry, prompt: answerPrompt, structuredOutput: config.structuredOutput, verify });
   return {
-    composer: comparisonAgent && comparePrompt ? createComparisonAgentComposer({ ...common, ...comparisonAgent, prompt: comparePrompt, fallback: composer }) : composer,
+    composer:
+      comparisonAgent && comparePrompt
+        ? createComparisonAgentComposer({ ...common, ...grounding, ...comparisonAgent, now: retry?.now, prompt: comparePrompt, fallback: composer })
+        : composer,
     condense: createCondenser({ ...common, maxRetries: config.maxRetries, retry, prompt: condensePrompt }),
   };
 }

@@ -105,10 +105,7 @@ export interface LlmDigestWriterOptions {
   logger?: Logger;
   /** Where the prompt files live (default `prompts`). */
   promptsDir?: string;
-  /**
-   * Deadline for a digest's call; default the larger of `LLM_TIMEOUT_MS` and two minutes, since
-   * one reply holds dozens of sentences where a chat answer holds a few.
-   */
+  /** Deadline for a digest's call, retries included; default `LLM_TIMEOUT_MS`. */
   timeoutMs?: number;
   /** Backoff tuning, for tests. */
   retry?: RetryTuning;
@@ -122,12 +119,13 @@ export interface LlmDigestWriterOptions {
  */
 export async function createLlmDigestWriter(
   config: LlmConfig,
-  { logger, promptsDir, timeoutMs = Math.max(config.timeoutMs, 120_000), retry }: LlmDigestWriterOptions = {},
+  { logger, promptsDir, timeoutMs = config.timeoutMs, retry }: LlmDigestWriterOptions = {},
 ): Promise<DigestWriter> {
   const prompt = await loadPrompt('digest', { dir: promptsDir });
   // The client's own timeout covers the wait for headers, which for a JSON reply is the whole
   // generation: it must not cut the call before our deadline does.
-  const model = createChatModel({ ...config, timeoutMs });
+  // One reply holds dozens of gists, so the chat answers' token cap does not apply.
+  const model = createChatModel({ ...config, timeoutMs, maxTokens: undefined });
   return createDigestWriter({ model, prompt, timeoutMs, maxRetries: config.maxRetries, modelName: config.chatModel, logger, retry });
 }
 

@@ -23,6 +23,15 @@ export function formatSource(paper: Paper, n: number): string {
   return `<source n="${n}">\n${lines.join('\n')}\n</source>`;
 }
 
+/**
+ * The question between delimiters like the sources, so text in it cannot pass for instructions
+ * or close a block; with a condensed follow-up, the user's own words go along too.
+ */
+export function formatQuestion(question: string, asked?: string): string {
+  const block = `<question>\n${defuse(question)}\n</question>`;
+  return asked && asked.trim() !== question.trim() ? `${block}\n<user_message>\n${defuse(asked)}\n</user_message>` : block;
+}
+
 function defuse(text: string): string {
-  return text.replace(/<\s*\/?\s*source/gi, '‹source');
+  return text.replace(/<\s*\/?\s*(source|question|user_message)/gi, '‹$1');
 }

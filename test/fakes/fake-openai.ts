@@ -38,6 +38,10 @@ export interface FakeOpenAi {
   chatRequests(): RecordedOpenAiRequest[];
   /** Queues replies for the next chat completions, in order; afterwards `defaultReply` answers. */
   queue(...replies: ChatScript[]): void;
+  /** Forgets queued replies a test left unused (e.g. its question was cancelled before asking), and recorded requests. */
+  reset(): void;
+  /** When true, embedding requests are never answered. */
+  hangEmbeddings: boolean;
   /** Answers chat completions once the queue is empty (changeable between tests). */
   defaultReply: ChatScript;
   close(): Promise<void>;
@@ -46,7 +50,7 @@ export interface FakeOpenAi {
 /**
  * An OpenAI-compatible server on 127.0.0.1: `/v1/chat/completions` (JSON and SSE streaming, with
  * usage when asked for) and `/v1/embeddings` (deterministic vectors, float or base64), with
- * scripted 429/500 errors and hanging replies.
+ * scripted 429/500 errors and hanging replies (chat or embeddings).
  */
 export async function startFakeOpenAi({ embeddingDimensions = 8, model = 'fake-chat' }: { embeddingDimensions?: number; model?: string } = {}): Promise<FakeOpenAi> {
   const requests: RecordedOpenAiRequest[] = [];
@@ -57,6 +61,12 @@ export async function startFakeOpenAi({ embeddingDimensions = 8, model = 'fake-c
     requests,
     chatRequests: () => requests.filter((r) => r.path === '/v1/chat/completions'),
     queue: (...replies) => void queued.push(...replies),
+    reset: () => {
+      queued.length = 0;
+      requests.length = 0;
+      fake.hangEmbeddings = false;
+    },
+    hangEmbeddings: false,
     defaultReply: { text: 'No reply was scripted for this request.' },
     close: async () => {
       server.closeAllConnections();
@@ -71,7 +81,7 @@ export async function startFakeOpenAi({ embeddingDimensions = 8, model = 'fake-c
     const raw = Buffer.concat(chunks).toString('utf8');
     const request: RecordedOpenAiRequest = { path: req.url ?? '', headers: req.headers, body: raw ? (JSON.parse(raw) as RecordedOpenAiRequest['body']) : {}, status: 200 };
     requests.push(request);
-    if (req.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res);
+    if (req.method === 'POST' && request.path === '/v1/embeddings') return fake.hangEmbeddings ? undefined : embeddings(request, res);
     if (req.method === 'POST' && request.path === '/v1/chat/completions') {
       const script = queued.shift() ?? fake.defaultReply;
       return chat(request, typeof script === 'function' ? script(request) : script, res);

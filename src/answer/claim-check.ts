@@ -1,0 +1,317 @@
+import { claimTerms, isName, nameKey, statedNumbers, tokens, type StatedNumber } from '../text/claim-terms.ts';
+import { splitSentences } from '../text/sentences.ts';
+import { contentTerms, isStopword } from '../text/tokenize.ts';
+import { citedNumbers, withoutMarkers } from './citation-markers.ts';
+import { readerDirected } from './reader-directed.ts';
+
+/** A numbered source as the answer cites it. */
+export interface ClaimSource {
+  n: number;
+  title: string;
+  abstract: string;
+}
+
+/**
+ * `supported` and `framing` (an uncited sentence that claims nothing) are kept; the rest are not.
+ * `miscited`: another listed source supports it; `partial`: part of it is supported.
+ */
+export type ClaimVerdict = 'supported' | 'framing' | 'unsupported' | 'partial' | 'miscited' | 'invalid-citation' | 'injected';
+
+export interface CheckedClaim {
+  verdict: ClaimVerdict;
+  kept: boolean;
+  /** What failed, for logs: "number 4.41", "name GRVQ", "coverage 0.42", "link", … */
+  reason?: string;
+  /** For kept cited sentences: the sentence of each cited paper that best supports the claim. */
+  quotes: { n: number; sentence: string }[];
+}
+
+export interface ClaimCheckOptions {
+  /** The question, whose words an answer may restate without the paper having them. */
+  question?: string;
+  /** Share of the claim's content terms the cited sentences must cover. */
+  minCoverage?: number;
+}
+
+/** Claim-check tuning, fitted on our own labelled set (eval/grounding-train.jsonl). */
+export const CLAIM_CHECK_DEFAULTS = { minCoverage: 0.65, questionTermCredit: 0.5, maxFramingTerms: 2 } as const;
+
+interface IndexedSentence {
+  text: string;
+  toks: string[];
+  terms: Set<string>;
+}
+
+interface IndexedSource {
+  n: number;
+  text: string;
+  sentences: IndexedSentence[];
+  names: Set<string>;
+  terms: Set<string>;
+}
+
+/**
+ * Checks answer sentences against the papers they cite, without a model. A cited sentence is kept
+ * only when every number it states (with its unit) is in the cited paper and bound to the same
+ * names there, every name it uses is in the paper, its absolutes ("every", "first", "proves") are
+ * the paper's too, and one or two of the paper's sentences cover most of its content terms.
+ * Instructions to the reader, and links or mentions the paper does not contain, never pass.
+ *
+ * @example
+ * const check = createClaimChecker([{ n: 1, title, abstract }], { question });
+ * check('HiFi-Codec needs only 4 codebooks [1].'); // { verdict: 'supported', kept: true, quotes: [...] }
+ */
+export function createClaimChecker(sources: ClaimSource[], { question = '', minCoverage = CLAIM_CHECK_DEFAULTS.minCoverage }: ClaimCheckOptions = {}) {
+  const indexed = new Map(sources.map((s) => [s.n, indexSource(s)]));
+  const questionTerms = new Set(claimTerms(question));
+
+  return function checkClaim(sentence: string): CheckedClaim {
+    const cites = citedNumbers(sentence);
+    const body = withoutMarkers(sentence);
+    const cited = cites.map((n) => indexed.get(n));
+    const citedText = cited.map((s) => s?.text ?? '').join('\n');
+    const directed = readerDirected(body, citedText);
+    if (directed) return reject('injected', directed);
+    if (cited.some((s) => s === undefined)) return reject('invalid-citation', `cites [${cites.filter((n) => !indexed.has(n)).join('], [')}]`);
+    const claim = analyse(body);
+    if (cites.length === 0) {
+      // Framing counts sources ("2 papers speak to this") but states no figure or name of its own.
+      const figures = /\d/.test(body.replace(/\b\d+ (?:papers?|sources?|studies|works)\b/gi, ''));
+      const framing = !figures && claim.names.length === 0 && [...claim.terms].filter((t) => !questionTerms.has(t)).length <= CLAIM_CHECK_DEFAULTS.maxFramingTerms;
+      return framing ? { verdict: 'framing', kept: true, quotes: [] } : reject('unsupported', 'claim without a citation');
+    }
+    const support = supportIn(claim, cited as IndexedSource[]);
+    if (support.ok) return { verdict: 'supported', kept: true, quotes: support.quotes };
+    const elsewhere = [...indexed.values()].filter((s) => !cites.includes(s.n)).some((s) => supportIn(claim, [s]).ok);
+    if (elsewhere) return reject('miscited', support.reason);
+    return reject(support.partlyOk ? 'partial' : 'unsupported', support.reason);
+  };
+
+  function supportIn(claim: Claim, cited: IndexedSource[]): { ok: boolean; partlyOk: boolean; reason?: string; quotes: { n: number; sentence: string }[] } {
+    const sentences = cited.flatMap((s) => s.sentences.map((sentence) => ({ n: s.n, sentence })));
+    const problems: string[] = [];
+    for (const x of claim.numbers) {
+      const holders = sentences.filter(({ sentence }) => statedNumbers(sentence.toks).some((y) => sameNumber(x, y)));
+      if (holders.length === 0) problems.push(`number ${x.value}${x.unit}`);
+      else if (!holders.some(({ sentence }) => measuresAlike(claim, x, sentence))) problems.push(`number ${x.value}${x.unit} measures something else`);
+      else if (!holders.some(({ sentence }) => boundAlike(claim, x, sentence))) problems.push(`number ${x.value}${x.unit} belongs to something else`);
+    }
+    for (const name of claim.names) if (!cited.some((s) => hasName(s, name))) problems.push(`name ${name}`);
+    const { coverage, best } = bestCover(claim, sentences);
+    if (coverage < minCoverage) problems.push(`coverage ${coverage.toFixed(2)}`);
+    if (best && reversed(claim, best)) problems.push('negation reversed');
+    const opposite = best && oppositeOf(claim, best);
+    if (opposite) problems.push(`says "${opposite[0]}" where the paper says "${opposite[1]}"`);
+    const citedTerms = new Set(cited.flatMap((s) => [...s.terms]));
+    for (const a of claim.absolutes) if (!citedTerms.has(a)) problems.push(`absolute "${a}"`);
+    const quotes = cited.map((s) => ({ n: s.n, sentence: bestSentenceOf(claim, s).text }));
+    // Partly supported: the paper covers what it says, but a number, name or strong word is wrong.
+    return { ok: problems.length === 0, partlyOk: coverage >= minCoverage, reason: problems.join('; ') || undefined, quotes: best ? quotes : [] };
+  }
+
+  /** Coverage of the claim's terms by its best sentence, or its best two together. */
+  function bestCover(claim: Claim, sentences: { n: number; sentence: IndexedSentence }[]): { coverage: number; best?: IndexedSentence } {
+    const terms = [...claim.terms];
+    if (terms.length === 0) return { coverage: 1, best: sentences[0]?.sentence };
+    const score = (covered: (t: string) => boolean) =>
+      terms.reduce((sum, t) => sum + (covered(t) ? 1 : questionTerms.has(t) ? CLAIM_CHECK_DEFAULTS.questionTermCredit : 0), 0) / terms.length;
+    let best: IndexedSentence | undefined;
+    let bestScore = -1;
+    for (const { sentence } of sentences) {
+      const s = score((t) => sentence.terms.has(t));
+      if (s > bestScore) [best, bestScore] = [sentence, s];
+    }
+    if (!best) return { coverage: 0 };
+    let pair = bestScore;
+    for (const { sentence } of sentences) pair = Math.max(pair, score((t) => best!.terms.has(t) || sentence.terms.has(t)));
+    return { coverage: pair, best };
+  }
+
+  function bestSentenceOf(claim: Claim, source: IndexedSource): IndexedSentence {
+    const overlap = (s: IndexedSentence) => [...claim.terms].filter((t) => s.terms.has(t)).length + claim.numbers.filter((x) => statedNumbers(s.toks).some((y) => sameNumber(x, y))).length;
+    return source.sentences.reduce((a, b) => (overlap(b) > overlap(a) ? b : a));
+  }
+}
+
+function reject(verdict: ClaimVerdict, reason?: string): CheckedClaim {
+  return { verdict, kept: false, reason, quotes: [] };
+}
+
+interface Claim {
+  toks: string[];
+  numbers: StatedNumber[];
+  /** Name keys. */
+  names: string[];
+  terms: Set<string>;
+  absolutes: string[];
+}
+
+/** Strong words a paraphrase may not add: the paper must use them (or their group's word) too. */
+const ABSOLUTES = new Map(
+  Object.entries({
+    every: 'all', all: 'all', each: 'all', always: 'always', never: 'never', first: 'first', only: 'only', solely: 'only', alone: 'only',
+    best: 'best', prove: 'prove', proves: 'prove', proven: 'prove', guarantee: 'guarantee', guarantees: 'guarantee', guaranteed: 'guarantee',
+    entirely: 'entirely', completely: 'entirely', fully: 'entirely', perfectly: 'entirely', solve: 'solve', solves: 'solve', solved: 'solve',
+    eliminates: 'eliminate', eliminate: 'eliminate', sota: 'best', 'state-of-the-art': 'best', optimal: 'best', universally: 'always',
+  }),
+);
+
+/** A reply to the question before the claim ("No,", "Not quite:", "Yes —") states nothing the paper must. */
+const REPLY_LEAD = /^(?:yes|no|not (?:quite|really|exactly)|partly|roughly|mostly|in short|short answer)\b[^,:;—–]{0,20}[,:;—–]\s*/i;
+
+function analyse(sentence: string): Claim {
+  const body = sentence.replace(REPLY_LEAD, '');
+  const toks = tokens(body);
+  const names = [...new Set(toks.filter((t, i) => isName(t, i === 0 || toks[i - 1] === '|')).map(nameKey))].filter((k) => k.length >= 2);
+  const absolutes = [...new Set(toks.map((t) => ABSOLUTES.get(t.toLowerCase())).filter((a): a is string => a !== undefined))];
+  return { toks, numbers: statedNumbers(toks), names, terms: new Set(claimTerms(body)), absolutes };
+}
+
+function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
+  // The title last: on a tie, a sentence of the abstract is the better quote.
+  const sentences = [...splitSentences(abstract), title].map((text) => {
+    const toks = tokens(text);
+    return { text, toks, terms: new Set(claimTerms(text)) };
+  });
+  const names = new Set<string>();
+  for (const { toks } of sentences) {
+    const keys = toks.map((t) => (t.startsWith('#') ? t.slice(1).replace(/[^\d.]/g, '') : nameKey(t)));
+    // Names written with spaces or hyphens ("Llama 2", "MS-COCO") match their joined form.
+    keys.forEach((_k, i) => {
+      for (let len = 1; len <= 3 && i + len <= keys.length; len++) names.add(keys.slice(i, i + len).join('').replace(/\./g, ''));
+    });
+  }
+  const terms = new Set<string>();
+  for (const s of sentences) for (const t of s.terms) terms.add(t);
+  for (const t of contentTerms(`${title} ${abstract}`)) terms.add(t);
+  for (const w of tokens(`${title} ${abstract}`)) {
+    const a = ABSOLUTES.get(w.toLowerCase());
+    if (a) terms.add(a);
+  }
+  return { n, text: `${title}\n${abstract}`, sentences, names, terms };
+}
+
+/**
+ * What a number measures in the claim (the words right after it: "6.5 times faster", "four
+ * language models") must be near it in the paper too.
+ */
+function measuresAlike(claim: Claim, x: StatedNumber, sentence: IndexedSentence): boolean {
+  const after: string[] = [];
+  // The words up to the first function word: "4.7x higher throughput", not "and 9.3 on GLUE".
+  for (const t of claim.toks.slice(x.at + 1, x.at + 1 + MEASURE_REACH)) {
+    if (t === '|' || t.startsWith('#') || isStopword(t.toLowerCase())) break;
+    after.push(t);
+  }
+  const measured = claimTerms(after.join(' '));
+  if (measured.length === 0) return true;
+  return statedNumbers(sentence.toks)
+    .filter((y) => sameNumber(x, y))
+    .some((y) => {
+      const near = claimTerms(sentence.toks.slice(Math.max(0, y.at - MEASURE_REACH - 1), y.at + MEASURE_REACH + 2).join(' '));
+      return measured.some((t) => near.includes(t));
+    });
+}
+
+const MEASURE_REACH = 3;
+const NEGATION = /^(?:not|no|nor|never|without|cannot|can't|don't|doesn't|isn't|aren't|fails?|neither|none|unnecessary|needless)$/i;
+/** Words that carry a negation without saying "not": enough for a negated claim to rest on. */
+const NEGATIVE_CUE = /^(?:bypass\w*|avoid\w*|eliminat\w*|remov\w*|lack\w*|absen\w*|free|skip\w*|instead|rather|unlike|underperform\w*)$/i;
+
+/** "Not only" is not a negation. */
+function negationsIn(toks: string[]): number[] {
+  return toks.flatMap((t, i) => (NEGATION.test(t) && !(/^not$/i.test(t) && /^only$/i.test(toks[i + 1] ?? '')) ? [i] : []));
+}
+
+/**
+ * A claim without a negation whose terms, in the supporting sentence, follow one ("does not
+ * require bounding box annotations"), says the opposite; and a negated claim needs a negation there.
+ */
+function reversed(claim: Claim, support: IndexedSentence): boolean {
+  const claimNegated = negationsIn(claim.toks).length > 0;
+  const negations = negationsIn(support.toks);
+  if (claimNegated) return negations.length === 0 && !support.toks.some((t) => NEGATIVE_CUE.test(t));
+  return negations.some((i) => claimTerms(support.toks.slice(i + 1, i + 7).join(' ')).filter((t) => claim.terms.has(t)).length >= 2);
+}
+
+/** Generic endings a writer adds to a name ("GPT-style", "BERT-based"), which do not change what it names. */
+const NAME_SUFFIX = /(?:style|like|based|sized|only|family|series|type)$/;
+
+function hasName(source: IndexedSource, name: string): boolean {
+  if (source.names.has(name)) return true;
+  const stem = name.replace(NAME_SUFFIX, '');
+  return stem.length >= 2 && stem !== name && source.names.has(stem);
+}
+
+/** Opposite ends of a scale: a claim on one end whose supporting sentence is only on the other is reversed. */
+const SCALES = [
+  ['high higher highest', 'low lower lowest'],
+  ['large larger largest big bigger', 'small smaller smallest tiny'],
+  ['fast faster fastest', 'slow slower slowest'],
+  ['more', 'less fewer'],
+  ['increase increases increased', 'decrease decreases decreased reduce reduces reduced'],
+  ['outperform outperforms outperformed', 'underperform underperforms underperformed'],
+  ['better best', 'worse worst'],
+  ['long longer longest', 'short shorter shortest'],
+  ['early earlier', 'late later'],
+  ['strong stronger strongest', 'weak weaker weakest'],
+].map((pair) => pair.map((side) => new Set(side.split(' '))) as [Set<string>, Set<string>]);
+
+function oppositeOf(claim: Claim, support: IndexedSentence): [string, string] | undefined {
+  const words = (toks: string[]) => new Set(toks.flatMap((t) => t.toLowerCase().split(/[-'’]/)));
+  const claimWords = words(claim.toks);
+  const supportWords = words(support.toks);
+  for (const [a, b] of SCALES) {
+    for (const [mine, other] of [[a, b], [b, a]] as const) {
+      const said = [...mine].find((w) => claimWords.has(w));
+      const against = [...other].find((w) => supportWords.has(w));
+      if (said && against && ![...mine].some((w) => supportWords.has(w))) return [said, against];
+    }
+  }
+  return undefined;
+}
+
+function sameNumber(x: StatedNumber, y: StatedNumber): boolean {
+  return x.value === y.value && (x.unit === y.unit || x.unit === '' || y.unit === '');
+}
+
+/**
+ * Whether a number is tied to the same names in the paper's sentence as in the claim. The name
+ * next to the number on one side in the claim must not be, in the paper, the name of another of
+ * its numbers while this number has a different name on that side: that is a swapped pair
+ * ("2.7 on SuperGLUE and 9.3 on GLUE") or another model's figure.
+ */
+function boundAlike(claim: Claim, x: StatedNumber, sentence: IndexedSentence): boolean {
+  const numbers = statedNumbers(sentence.toks);
+  const here = numbers.filter((y) => sameNumber(x, y));
+  const elsewhere = new Set(numbers.filter((y) => !sameNumber(x, y)).flatMap((y) => anchorsOf(sentence.toks, y.at).filter(Boolean)));
+  return here.some((y) =>
+    ([0, 1] as const).every((side) => {
+      const wanted = anchorsOf(claim.toks, x.at)[side];
+      const found = anchorsOf(sentence.toks, y.at)[side];
+      return !wanted || !found || wanted === found || anchorsOf(sentence.toks, y.at).includes(wanted) || !elsewhere.has(wanted);
+    }),
+  );
+}
+
+/** The nearest name to the left and to the right of the token at `at`, within its clause and before another number. */
+function anchorsOf(toks: string[], at: number): [string | undefined, string | undefined] {
+  const side = (step: number): string | undefined => {
+    for (let i = at + step, d = 1; i >= 0 && i < toks.length && d <= ANCHOR_REACH; i += step, d++) {
+      const t = toks[i]!;
+      if (t === '|' || t.startsWith('#') || CLAUSE_BREAK.has(t.toLowerCase()) || statedNumbers([t]).length > 0) return undefined;
+      if (isName(t, false) || (d <= 3 && METRICS.has(t.toLowerCase()))) return nameKey(t);
+    }
+    return undefined;
+  };
+  return [side(-1), side(1)];
+}
+
+/** How many tokens away a name may be and still say what a number is about. */
+const ANCHOR_REACH = 5;
+
+const CLAUSE_BREAK = new Set(['while', 'whereas', 'but', 'than', 'versus', 'vs', 'compared', 'respectively']);
+
+/** Lower-case words that name what a number measures. */
+const METRICS = new Set(
+  'accuracy precision recall f1 bleu rouge perplexity latency throughput speedup wer cer mos auc map ndcg mrr psnr ssim fid lpips bitrate parameters params flops memory error loss top-1 top-5 exact-match'.split(' '),
+);

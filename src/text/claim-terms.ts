@@ -1,0 +1,136 @@
+import { contentTerms, stem } from './tokenize.ts';
+
+/**
+ * What a sentence claims, in comparable pieces: the numbers it states (with their unit), the
+ * names it uses (methods, datasets, models) and its content terms folded onto a shared
+ * vocabulary, so a paraphrase ("beats") meets its source ("outperforms").
+ */
+
+export interface StatedNumber {
+  /** Canonical value: "1000", "4.14", "0.6". */
+  value: string;
+  /** "%", "x", "b" (billion), "m", "k" or "" when bare. */
+  unit: string;
+  /** Token position in the sentence's token list (see `tokens`). */
+  at: number;
+}
+
+const NUMBER_WORDS: Record<string, string> = {
+  two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
+  eleven: '11', twelve: '12', twenty: '20', hundred: '100', thousand: '1000', half: '50%', twice: '2x', double: '2x',
+};
+
+/** Tokens of a sentence: words, numbers with their unit, and clause breaks (`|`). */
+export function tokens(text: string): string[] {
+  const out: string[] = [];
+  // LaTeX left-overs in scraped abstracts: "sim0.6" (~0.6), "NLVR^2", "16times".
+  const plain = text.replace(/\bsim(?=\d)/g, '~').replace(/\^(\d)/g, '$1');
+  const re = /(\d+(?:[.,]\d+)*)\s?(%|percent\b|×|x\b|times\b|-?fold\b|[bmk]\b|bn\b|billion\b|million\b)?|[\p{L}][\p{L}\p{N}]*(?:[-'’.][\p{L}\p{N}]+)*|[,;:()]|—|–/giu;
+  for (const m of plain.matchAll(re)) {
+    if (m[1] !== undefined) out.push(`#${canonicalNumber(m[1])}${canonicalUnit(m[2])}`);
+    else if (/^[,;:()—–]$/.test(m[0])) out.push('|');
+    else out.push(m[0]);
+  }
+  return out;
+}
+
+function canonicalNumber(raw: string): string {
+  // "1,000" is a thousand; "0,6" (a decimal comma) is rare in English abstracts.
+  const plain = /^\d{1,3}(,\d{3})+$/.test(raw) ? raw.replace(/,/g, '') : raw.replace(',', '.');
+  return plain.includes('.') ? plain.replace(/0+$/, '').replace(/\.$/, '') : plain.replace(/^0+(?=\d)/, '');
+}
+
+function canonicalUnit(raw: string | undefined): string {
+  const u = (raw ?? '').toLowerCase().replace(/^-/, '');
+  if (u === '%' || u === 'percent') return '%';
+  if (u === '×' || u === 'x' || u === 'fold' || u === 'times') return 'x';
+  if (u === 'b' || u === 'bn' || u === 'billion') return 'b';
+  if (u === 'm' || u === 'million') return 'm';
+  return u === 'k' ? 'k' : '';
+}
+
+/** Numbers a sentence states, digits or number words. "One" is left out: "one paper" is framing, not a figure. */
+export function statedNumbers(toks: string[]): StatedNumber[] {
+  const out: StatedNumber[] = [];
+  toks.forEach((t, at) => {
+    // "two-stage" states a two as much as "two stages" does.
+    const word = NUMBER_WORDS[t.toLowerCase().split('-')[0]!];
+    const n = t.startsWith('#') ? t.slice(1) : word;
+    if (!n) return;
+    const m = /^([\d.]+)(.*)$/.exec(n)!;
+    out.push({ value: m[1]!, unit: m[2]!, at });
+  });
+  return out;
+}
+
+/** A word that names something: inner capitals or digits (TILDEv2, LLaMA2-7B, GLUE, ViT), not a capitalised common word. */
+export function isName(token: string, sentenceInitial: boolean): boolean {
+  if (token.startsWith('#') || token === '|' || token.length < 2) return false;
+  const body = token.replace(/['’]s$/, '');
+  const inner = /\p{Lu}/u.test(body.slice(1));
+  const mixedDigits = /\p{L}/u.test(body) && /\d/.test(body);
+  if (inner || mixedDigits) return !/^\p{Lu}\p{Ll}+$/u.test(body) || mixedDigits;
+  // "Transformer" mid-sentence is a name the way the paper uses it; at the start it is just a capital.
+  return !sentenceInitial && /^\p{Lu}\p{Ll}/u.test(body) && !COMMON_CAPITALISED.has(body.toLowerCase());
+}
+
+/** Capitalised words a writer uses mid-sentence that name nothing. */
+const COMMON_CAPITALISED = new Set(['i', 'english', 'yes', 'no', 'however']);
+
+/** A name compared without case, punctuation, possessive or plural: "Llama3-1B's" ~ "llama31b". */
+export function nameKey(token: string): string {
+  const body = token.replace(/['’]s$/, '');
+  const key = body.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return /^\p{Lu}{2,}s$/u.test(body) ? key.slice(0, -1) : key;
+}
+
+/**
+ * Research-writing paraphrases folded onto one term. General vocabulary, not any paper's: the
+ * verbs of comparison, change and method, and common size words.
+ */
+const SYNONYM_GROUPS = [
+  'outperform beat surpass exceed better superior',
+  'underperform worse trail lag inferior',
+  'improve gain boost increase enhance raise higher',
+  'reduce cut decrease lower shrink smaller fewer less',
+  'fast faster speed speedup quick quicker accelerate',
+  'use employ leverage adopt utilize rely apply',
+  'propose introduce present develop design build',
+  'show demonstrate find found observe reveal indicate confirm',
+  'achieve reach attain obtain yield deliver',
+  'large big bigger huge',
+  'small tiny compact lightweight',
+  'dataset benchmark corpus',
+  'model network architecture',
+  'method technique approach framework strategy scheme',
+  'task problem',
+  'performance result accuracy',
+  'match comparable competitive',
+  'combine fuse integrate merge',
+  'require need',
+  'evaluate test assess measure',
+  'generate produce create synthesize',
+  'keep maintain preserve retain',
+  'remove eliminate',
+  'analysis analyse analyze analyses analysed analyzed',
+  'additional extra further',
+];
+const CANONICAL = new Map<string, string>();
+for (const group of SYNONYM_GROUPS) {
+  const [head, ...rest] = group.split(' ');
+  for (const w of [head!, ...rest]) CANONICAL.set(stem(w), head!);
+}
+
+/** Words an answer adds around any claim ("the authors report that…"), which no abstract need contain. */
+const ANSWER_FRAMING = new Set(
+  'author authors paper papers work study studies source sources abstract report reports reported claim claims according yes note notes describe describes mention mentions say says state states argue argues aim aims appear appears actually basically specifically particular particularly overall main mainly key notably instead rather directly here essentially'
+    .split(' ')
+    .map(stem),
+);
+
+/** Content terms folded onto the shared vocabulary, answer framing left out. */
+export function claimTerms(text: string): string[] {
+  return contentTerms(text)
+    .filter((t) => !ANSWER_FRAMING.has(t) && !/^\d/.test(t))
+    .map((t) => CANONICAL.get(t) ?? t);
+}
