@@ -50,6 +50,44 @@ describe('engine over the bundled corpus', () => {
     expect(newTopic.abstained).toBe(true);
   });
 
+  it('answers a follow-up that points back from the papers the previous answer cited', async () => {
+    const earlier = ['Unveiling Encoder-Free Vision-Language Models', 'Exploring the Potential of Encoder-free Architectures in 3D LMMs'];
+    const history = [
+      { role: 'user' as const, text: 'which papers study encoder-free multimodal models?' },
+      { role: 'assistant' as const, text: `2 papers speak to this:\n\n*${earlier[0]}* [1]: …\n\n*${earlier[1]}* [2]: …` },
+    ];
+    const followUp = await t.engine.ask('which of those works on point clouds?', { history });
+    expect(followUp.abstained).toBe(false);
+    expect(followUp.citations[0]?.title).toBe(earlier[1]);
+    for (const c of followUp.citations) expect(earlier).toContain(c.title);
+  });
+
+  it('meets greetings and "what can you do" with what it does and two example questions, not a refusal', async () => {
+    for (const message of ['hi', 'hello hello', '<@U0123ABCD> what can you do?', 'help']) {
+      const answer = await t.engine.ask(message);
+      expect(answer.capabilities).toBe(true);
+      expect(answer.abstained).toBe(false);
+      expect(answer.citations).toEqual([]);
+      expect(answer.text).not.toMatch(/no paper/i);
+      expect(answer.text.match(/^• /gm)).toHaveLength(2);
+    }
+    expect((await t.engine.ask('hi, which papers study audio codecs?')).capabilities).toBeUndefined();
+  });
+
+  it('searches the question, not the chat noise around it', async () => {
+    const noisy = await t.engine.search('<!channel> hey all, which papers propose audio codecs? thx lol 🙏', { k: 3 });
+    const clean = await t.engine.search('which papers propose audio codecs?', { k: 3 });
+    expect(noisy.map((h) => h.paper.id)).toEqual(clean.map((h) => h.paper.id));
+  });
+
+  it('finds the paper despite a typo, and a word no paper uses does not by itself refuse', async () => {
+    const [hit] = await t.engine.search('mamaba selective state spaces', { k: 1 });
+    expect(hit?.paper.title).toMatch(/^Mamba/);
+    const answer = await t.engine.ask('does the mamba paper use selective state spaces, fwiw?');
+    expect(answer.abstained).toBe(false);
+    expect(answer.citations[0]?.title).toMatch(/^Mamba/);
+  });
+
   it('restricts retrieval to the given papers', async () => {
     const [only] = await t.engine.suggestTitles('mamba', 1);
     const hits = await t.engine.search('speech recognition', { k: 5, paperIds: [only!.id] });

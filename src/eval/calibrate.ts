@@ -10,10 +10,11 @@ interface Example {
 /**
  * Fits both models of relevance.ts on question sets:
  * - paper relevance on (question, retrieved paper) pairs labelled by the set, floor at best F1;
- * - answerability on questions (answerable vs `none`), from the best paper's features and its
- *   lead, floor at the lowest value that still abstains on `minAbstainRecall` of `none` questions.
+ * - answerability on questions (answerable vs `none`, the two classes weighted equally), from
+ *   the best paper's features and its lead, floor at the best balanced accuracy (a floor forced to
+ *   catch nearly every training `none` question overfits the few there are).
  */
-export async function calibrate(questions: EvalQuestion[], retriever: Retriever, { k = 10, minAbstainRecall = 0.9 } = {}) {
+export async function calibrate(questions: EvalQuestion[], retriever: Retriever, { k = 10 } = {}) {
   const pairs: Example[] = [];
   const asked: Example[] = [];
   // A follow-up means nothing without its conversation, so it teaches neither model.
@@ -22,20 +23,20 @@ export async function calibrate(questions: EvalQuestion[], retriever: Retriever,
     const hits = await retriever.retrieve(q.question, { k });
     for (const h of hits) pairs.push({ x: FEATURE_NAMES.map((n) => h.features[n]), y: gold.has(h.paper.title) ? 1 : 0 });
     const [best, runnerUp] = hits;
-    if (best) asked.push({ x: [...FEATURE_NAMES.map((n) => best.features[n]), best.score - (runnerUp?.score ?? 0)], y: q.kind === 'none' ? 0 : 1 });
+    if (best) {
+      const features = { ...best.features, lead: best.score - (runnerUp?.score ?? 0) };
+      asked.push({ x: ANSWERABILITY_FEATURE_NAMES.map((n) => features[n]), y: q.kind === 'none' ? 0 : 1 });
+    }
   }
   const paper = toModel(FEATURE_NAMES, fitLogistic(pairs));
-  const answerability = toModel(ANSWERABILITY_FEATURE_NAMES, fitLogistic(asked));
+  const answerability = toModel(ANSWERABILITY_FEATURE_NAMES, fitLogistic(asked, { balanced: true }));
 
   const pairScores = pairs.map((p) => ({ s: score(paper, FEATURE_NAMES, p.x), y: p.y }));
   paper.floor = bestF1Floor(pairScores);
 
   const questionScores = asked.map((a) => ({ s: score(answerability, ANSWERABILITY_FEATURE_NAMES, a.x), y: a.y }));
-  const none = questionScores.filter((q) => q.y === 0).map((q) => q.s).sort((a, b) => b - a);
-  const allowedAbove = Math.floor(none.length * (1 - minAbstainRecall));
-  const ceiling = none[allowedAbove] ?? 0;
-  const nextUp = Math.min(1, ...questionScores.map((q) => q.s).filter((s) => s > ceiling));
-  answerability.floor = round((ceiling + nextUp) / 2);
+  answerability.floor = bestBalancedFloor(questionScores);
+  const none = questionScores.filter((q) => q.y === 0).map((q) => q.s);
   const answerable = questionScores.filter((q) => q.y === 1);
   return {
     paper,
@@ -54,14 +55,16 @@ export async function calibrate(questions: EvalQuestion[], retriever: Retriever,
  * Weights are kept non-negative: every feature is built so that more means more relevant, and a
  * negative weight would only fit the collinearity of one training set (signs flipped between sets).
  */
-function fitLogistic(examples: Example[], { l2 = 0.001, steps = 20_000, rate = 1 } = {}): number[] {
+function fitLogistic(examples: Example[], { l2 = 0.001, steps = 20_000, rate = 1, balanced = false } = {}): number[] {
   const d = examples[0]?.x.length ?? 0;
   const w = new Array<number>(d + 1).fill(0);
+  const positives = examples.filter((e) => e.y === 1).length;
+  const classWeight = (y: number) => (!balanced ? 1 : examples.length / (2 * Math.max(1, y === 1 ? positives : examples.length - positives)));
   for (let step = 0; step < steps; step++) {
     const grad = new Array<number>(d + 1).fill(0);
     for (const { x, y } of examples) {
       const z = w[0]! + x.reduce((a, v, j) => a + v * w[j + 1]!, 0);
-      const err = 1 / (1 + Math.exp(-z)) - y;
+      const err = (1 / (1 + Math.exp(-z)) - y) * classWeight(y);
       grad[0]! += err;
       x.forEach((v, j) => (grad[j + 1]! += err * v));
     }
@@ -89,6 +92,18 @@ function bestF1Floor(scores: { s: number; y: number }[]): number {
     if (f1 > best.f1) best = { floor: round(floor), f1 };
   }
   return best.floor;
+}
+
+/** The floor with the best mean of the two classes' accuracies; the middle of the best run of floors. */
+function bestBalancedFloor(scores: { s: number; y: number }[]): number {
+  const positives = Math.max(1, scores.filter((p) => p.y === 1).length);
+  const negatives = Math.max(1, scores.length - positives);
+  const accuracy = (floor: number) =>
+    (scores.filter((p) => p.y === 1 && p.s >= floor).length / positives + scores.filter((p) => p.y === 0 && p.s < floor).length / negatives) / 2;
+  const floors = Array.from({ length: 97 }, (_, i) => (i + 2) / 100);
+  const best = Math.max(...floors.map(accuracy));
+  const run = floors.filter((f) => accuracy(f) === best);
+  return round(run[Math.floor(run.length / 2)]!);
 }
 
 function round(x: number) {

@@ -39,6 +39,8 @@ const BM25_B = 0.75;
 const FEEDBACK_DOCS = 3;
 const FEEDBACK_TERMS = 10;
 const FEEDBACK_WEIGHT = 0.3;
+/** Weight of a word no paper contains in the idf mass a question asks for. */
+const UNKNOWN_WEIGHT = 0.5;
 
 /**
  * Hybrid retrieval: LanceDB full-text search over papers and chunks and LanceDB vector search
@@ -87,7 +89,8 @@ export function createHybridRetriever({
       const core = analysis.core;
       const searchWeights = new Map([...core, ...analysis.expansions]);
       const scoreSentence = sentenceScorer(cleaned, searchWeights, stats);
-      const totalIdf = [...core].reduce((a, [t, w]) => a + w * idf(stats, t), 0);
+      // Words no paper has still count in what the question asks for, at half weight (they may be unrecognised typos).
+      const totalIdf = [...core].reduce((a, [t, w]) => a + w * idf(stats, t), 0) + analysis.unknown.reduce((a, t) => a + UNKNOWN_WEIGHT * idf(stats, t), 0);
       const candidates = candidateIds
         .map((id) => known.get(id))
         .filter((p): p is Paper => p !== undefined)
@@ -105,6 +108,7 @@ export function createHybridRetriever({
             sentenceTerms: Math.min(3, best.terms) / Math.min(3, core.size),
             sentenceEvidence: Math.min(3, best.idf / Math.log(1 + stats.docs + 0.5)),
             knownTermShare: core.size / (core.size + analysis.unknown.length),
+            relativeScore: 1, // set once the fused scores are known
             similarity: dense.get(paper.id),
           };
           return { paper, docTerms, bm25: bm25Score(searchWeights, docTerms, stats), features };
@@ -121,13 +125,11 @@ export function createHybridRetriever({
         const withFeedback = fuse((c) => c.bm25 + feedbackWeight * bm25Score(feedback, c.docTerms, stats));
         ranked = candidates.map((c) => ({ c, score: withFeedback(c) })).sort((a, b) => b.score - a.score);
       }
-      return ranked.slice(0, k).map(({ c, score }) => ({
-        paper: c.paper,
-        score,
-        relevance: relevanceOf(c.features, models.paper),
-        features: c.features,
-        evidence: rankSentences(c.paper.abstract, scoreSentence),
-      }));
+      const top = Math.max(1e-9, ranked[0]?.score ?? 0);
+      return ranked.slice(0, k).map(({ c, score }) => {
+        const features = { ...c.features, relativeScore: score / top };
+        return { paper: c.paper, score, relevance: relevanceOf(features, models.paper), features, evidence: rankSentences(c.paper.abstract, scoreSentence) };
+      });
     },
   };
 }

@@ -25,18 +25,21 @@ export interface RelevanceFeatures {
   sentenceEvidence: number;
   /** Share of the question's words some paper contains (after corrections): off-topic words lower it. */
   knownTermShare: number;
+  /** Fused score over the best paper's for the same question: relevance relative to the best match. */
+  relativeScore: number;
   /** Best cosine similarity between the query and one of the paper's chunks. */
   similarity: number;
 }
 
-export const FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'sentenceTerms', 'sentenceEvidence', 'knownTermShare', 'similarity'] as const;
+export const FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'sentenceTerms', 'sentenceEvidence', 'knownTermShare', 'relativeScore', 'similarity'] as const;
 
 export interface AnswerabilityFeatures extends RelevanceFeatures {
   /** Fused score of the best paper minus the runner-up's: a clear winner suggests a real match. */
   lead: number;
 }
 
-export const ANSWERABILITY_FEATURE_NAMES = [...FEATURE_NAMES, 'lead'] as const;
+/** Shares of the question's idf mass, not absolute masses: topical questions in common words are answerable too. */
+export const ANSWERABILITY_FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'knownTermShare', 'similarity', 'lead'] as const;
 
 export interface LogisticModel<Name extends string> {
   intercept: number;
@@ -46,15 +49,15 @@ export interface LogisticModel<Name extends string> {
 }
 
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> = {
-  intercept: -10.671,
-  weights: { bm25PerQueryIdf: 2.886, coverage: 0.605, sentenceCoverage: 0, specificMatch: 1.307, sentenceTerms: 1.533, sentenceEvidence: 2.051, knownTermShare: 1.812, similarity: 1.795 },
-  floor: 0.48,
+  intercept: -10.11,
+  weights: { bm25PerQueryIdf: 2.633, coverage: 0.84, sentenceCoverage: 0.104, specificMatch: 0.979, sentenceTerms: 1.512, sentenceEvidence: 1.578, knownTermShare: 0.333, relativeScore: 2.872, similarity: 1.113 },
+  floor: 0.35,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -9.167,
-  weights: { bm25PerQueryIdf: 0.768, coverage: 0, sentenceCoverage: 0, specificMatch: 0.405, sentenceTerms: 2.596, sentenceEvidence: 1.793, knownTermShare: 3.74, similarity: 3.653, lead: 1.288 },
-  floor: 0.771,
+  intercept: -8.321,
+  weights: { bm25PerQueryIdf: 0.886, coverage: 1.192, sentenceCoverage: 0, specificMatch: 2.077, knownTermShare: 3.225, similarity: 6.905, lead: 3.027 },
+  floor: 0.38,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {

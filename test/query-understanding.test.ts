@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { mineAbbreviations } from '../src/retrieve/abbreviations.ts';
+import { papersCitedLast, pointsBack } from '../src/retrieve/conversation.ts';
+import { analyzeQuery, editDistance, nearestKnownTerm } from '../src/retrieve/query-terms.ts';
+import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
+import { isSmallTalk, stripChatNoise } from '../src/text/chat-noise.ts';
+import { contentTerms } from '../src/text/tokenize.ts';
+
+const texts = [
+  'We study automatic speech recognition (ASR) for noisy audio with large language models (LLMs).',
+  'Mamba is a selective state space model. ASR systems and speech recognition benchmarks.',
+  'Pruning networks and quantization of large language models.',
+];
+const stats = emptyTermStats();
+for (const t of texts) applyDocument(stats, contentTerms(t), 1);
+const abbreviations = mineAbbreviations(texts);
+
+describe('question terms', () => {
+  it('stems before dropping stopwords, so inflected meta-words and chat contractions carry no topic', () => {
+    expect(contentTerms('Whats the paper proposing? Papers that proposed studies')).toEqual([]);
+    expect(contentTerms('speech recognition')).toEqual(['speech', 'recognit']);
+  });
+
+  it('mines abbreviations the corpus defines and uses them both ways', () => {
+    expect(abbreviations.longForms.get('asr')).toEqual([['automat', 'speech', 'recognit']]);
+    expect(abbreviations.longForms.get('llm')).toEqual([['larg', 'languag', 'model']]);
+    expect([...analyzeQuery('ASR papers', stats, abbreviations).expansions.keys()]).toEqual(['automat', 'speech', 'recognit']);
+    expect([...analyzeQuery('automatic speech recognition', stats, abbreviations).expansions.keys()]).toEqual(['asr']);
+  });
+
+  it('corrects a typo against the index vocabulary, leaves real words alone, and drops words nothing resembles', () => {
+    expect(nearestKnownTerm('mamaba', stats)).toBe('mamba');
+    expect(analyzeQuery('languge models', stats, abbreviations).corrected).toEqual([['langug', 'languag']]);
+    expect(nearestKnownTerm('chat', stats)).toBeUndefined(); // short words are too often other real words
+    expect(nearestKnownTerm('speed', stats)).toBeUndefined(); // one substitution from "speech": a real word
+    const q = analyzeQuery('mamaba selective zebras', stats, abbreviations);
+    expect(q.corrected).toEqual([['mamaba', 'mamba']]);
+    expect(q.unknown).toEqual(['zebra']);
+    expect([...q.core.keys()]).toEqual(['select', 'mamba']);
+    expect(q.core.get('mamba')).toBeLessThan(1);
+  });
+
+  it('measures edit distance with transpositions', () => {
+    expect(editDistance('recieve', 'receive', 2)).toBe(1);
+    expect(editDistance('abc', 'xyz', 1)).toBe(2);
+  });
+});
+
+describe('chat noise', () => {
+  it('strips platform mentions, greetings, sign-offs, laughter and emoji', () => {
+    expect(stripChatNoise('<!channel> what is attention?')).toBe('what is attention?');
+    expect(stripChatNoise('<@U02ABC> hey all, quick q: which papers do ASR? thx lol 🙏')).toBe('which papers do ASR?');
+    expect(stripChatNoise('<!subteam^S01|@ml> @here any work on codecs :thinking_face:')).toBe('any work on codecs');
+    expect(stripChatNoise('<@123456789> hi there, mamba? cheers')).toBe('mamba?');
+  });
+
+  it('tells small talk from questions', () => {
+    for (const s of ['hi', 'hello hello', 'thanks!', '<@U1> what can you do?', 'help', '']) expect(isSmallTalk(s)).toBe(true);
+    for (const s of ['hi, what is mamba?', 'help me find pruning papers']) expect(isSmallTalk(s)).toBe(false);
+  });
+});
+
+describe('conversation', () => {
+  const titles = [
+    { id: 'a', title: 'Mamba: Linear-Time Sequence Modeling with Selective State Spaces' },
+    { id: 'b', title: 'HiFi-Codec: Group-residual Vector quantization for High Fidelity Audio Codec' },
+  ];
+
+  it('finds the papers the last answer named, in its order, whatever the markup', () => {
+    const history = [
+      { role: 'user' as const, text: 'codecs and mamba?' },
+      { role: 'assistant' as const, text: '*HiFi-Codec: Group-residual Vector quantization for High Fidelity Audio Codec* [1] … **Mamba: Linear-Time Sequence Modeling with Selective State Spaces** [2]' },
+    ];
+    expect(papersCitedLast(history, titles).map((p) => p.id)).toEqual(['b', 'a']);
+    expect(papersCitedLast([], titles)).toEqual([]);
+  });
+
+  it('knows a question that points back from one that stands alone', () => {
+    expect(pointsBack('which of those is fastest?')).toBe(true);
+    expect(pointsBack('does it release code?')).toBe(true);
+    expect(pointsBack('which papers study pruning?')).toBe(false);
+  });
+});
