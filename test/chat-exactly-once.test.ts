@@ -68,6 +68,36 @@ describe('a question redelivered after the first attempt died', () => {
   });
 });
 
+describe('a question whose first attempt died right after posting its placeholder', () => {
+  it('is finished into that placeholder, found by the question key in its metadata', async () => {
+    // Slack carries the post out but the answer never comes back: the attempt is stuck there, as if dead.
+    const slack = await startFakeSlackApi();
+    slack.failNext('chat.postMessage', 'no-response');
+    const dying = await startSlackHarness(slack, { engine: first.engine, claims: first.claims, claimLeaseMs: 300 });
+    const mention = appMention({ text: `<@${BOT_USER_ID}> what is new on learned sparse retrieval?`, channel: 'C0STUCK' });
+    await dying.sendEvent(mention);
+    const placeholder = await slack.waitFor((c) => c.method === 'chat.postMessage');
+    await new Promise((r) => setTimeout(r, 400));
+
+    const restarted = await sameStore();
+    const next = await startSlackHarness(slack, { engine: restarted.engine, claims: restarted.claims, claimLeaseMs: 300 });
+    try {
+      await next.sendEvent(mention, { retryNum: 1 });
+      await next.slack.stop();
+      const stored = slack.messages.filter((m) => m.channel === 'C0STUCK');
+      expect(stored).toHaveLength(1);
+      expect(stored[0]!.text).toContain('Mistral-SPLADE');
+      expect(slack.callsTo('chat.update').map((c) => c.params.ts)).toEqual([stored[0]!.ts]);
+      expect(placeholder.params.metadata).toEqual({ event_type: 'paperboy_question', event_payload: { key: `slack:T0PAPERS:C0STUCK:${mention.ts}` } });
+    } finally {
+      // The stuck attempt stands for a dead process: its receiver stops, its request is never answered.
+      await dying.slack.app.stop();
+      await slack.close();
+      await restarted.close();
+    }
+  });
+});
+
 describe('two bot processes on one store', () => {
   it('answer each question once, whichever gets the delivery first', async () => {
     const other = await sameStore();
