@@ -6,8 +6,9 @@
  * loser retries as an update, and updates are conditional on the lease, read back to see who won.
  */
 import type { Connection, Table } from '@lancedb/lancedb';
-import { Field, Schema, Utf8 } from 'apache-arrow';
+import { Schema } from 'apache-arrow';
 import { sqlString } from './lance-store.ts';
+import { keyField, textField } from './schema.ts';
 
 export const QUESTION_CLAIMS = 'question_claims';
 
@@ -46,17 +47,7 @@ export interface QuestionClaims {
   close(): void;
 }
 
-const PRIMARY_KEY = new Map([['lance-schema:unenforced-primary-key', 'true']]);
-const text = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
-
-const schema = new Schema([
-  new Field('key', new Utf8(), false, PRIMARY_KEY),
-  text('state'),
-  text('leaseOwner'),
-  text('leaseUntil'),
-  text('placeholderRef', true),
-  text('updatedAt'),
-]);
+const schema = new Schema([keyField(), textField('state'), textField('leaseOwner'), textField('leaseUntil'), textField('placeholderRef', true), textField('updatedAt')]);
 
 /** Rows older than this are forgotten: platforms stop redelivering within minutes. */
 const RETENTION_MS = 7 * 24 * 3600_000;
