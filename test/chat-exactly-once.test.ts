@@ -98,6 +98,33 @@ describe('a question whose first attempt died right after posting its placeholde
   });
 });
 
+describe('a question abandoned by a crash and never redelivered', () => {
+  it('gets its placeholder replaced with a note to ask again, once Slack’s retry window is over', async () => {
+    let die!: (error: Error) => void;
+    const hanging: Engine = { ...first.engine, ask: () => new Promise((_, reject) => (die = reject)) };
+    const dying = await startSlackHarness(fake, { engine: hanging, claims: first.claims, claimLeaseMs: 300 });
+    const mention = appMention({ text: `<@${BOT_USER_ID}> what is new on learned sparse retrieval?`, channel: 'C0ORPHAN' });
+    await dying.sendEvent(mention);
+    const placeholder = await fake.waitFor((c) => c.method === 'chat.postMessage' && inChannel('C0ORPHAN')(c));
+    await new Promise((r) => setTimeout(r, 400));
+
+    // The restarted process looks for such questions when it starts; its clock is past the retry window.
+    const restarted = await sameStore();
+    const later = await startSlackHarness(fake, { engine: restarted.engine, claims: restarted.claims, clock: () => Date.now() + 10 * 60_000 });
+    try {
+      const note = await fake.waitFor((c) => c.method === 'chat.update' && inChannel('C0ORPHAN')(c));
+      expect(note.params).toMatchObject({ ts: placeholder.response?.ts, text: 'Sorry, I was interrupted while answering this. Please ask again.' });
+      die(new Error('the first process was gone'));
+      await dying.slack.stop();
+      await later.slack.stop();
+      expect(methodsIn('C0ORPHAN')).toEqual(['chat.postMessage', 'chat.update']);
+      expect(await restarted.claims.get(`slack:T0PAPERS:C0ORPHAN:${mention.ts}`)).toMatchObject({ state: 'failed' });
+    } finally {
+      await restarted.close();
+    }
+  });
+});
+
 describe('two bot processes on one store', () => {
   it('answer each question once, whichever gets the delivery first', async () => {
     const other = await sameStore();

@@ -39,7 +39,7 @@ async function startBot(): Promise<{ bot: BotProcess; endpoint: string }> {
       OPENAI_API_KEY: 'sk-fake',
       CHAT_MODEL: 'fake-chat',
       // A claimed question is protected for twice this: short, so the test's redelivery finds the dead attempt's lease over.
-      ANSWER_TIMEOUT_MS: '3000',
+      ANSWER_TIMEOUT_MS: '8000',
     },
     { group: true },
   );
@@ -55,7 +55,7 @@ const CYCLES = Number(process.env.CRASH_CYCLES ?? 1);
 describe('a bot process killed mid-answer', () => {
   it('is finished by the restarted process into the same placeholder, answered once', async () => {
     for (let cycle = 0; cycle < CYCLES; cycle++) await killAndRestart(`C0KILL${cycle}`);
-  }, 120_000 * CYCLES);
+  }, 180_000 * CYCLES);
 });
 
 async function killAndRestart(channel: string): Promise<void> {
@@ -79,7 +79,7 @@ async function killAndRestart(channel: string): Promise<void> {
   // Slack redelivers (it never got the first process's answer); until the dead attempt's lease is
   // over, the new process leaves the question alone, then it finishes it.
   let retry = 1;
-  const answered = slack.waitFor((c) => c.method === 'chat.update' && c.params.channel === channel && String(c.params.text).includes('Sources:'), 45_000);
+  const answered = slack.waitFor((c) => c.method === 'chat.update' && c.params.channel === channel && String(c.params.text).includes('Sources:'), 90_000);
   const redeliver = setInterval(() => void deliver(second.endpoint, retry++), 1000);
   try {
     const final = await answered;

@@ -44,6 +44,8 @@ export interface AskedQuestion<M> {
 export interface ChatFlow {
   /** Answers a question once, however often it is delivered; never throws. */
   answer<M>(asked: AskedQuestion<M>): Promise<void>;
+  /** How long a claim protects a question being answered. */
+  readonly leaseMs: number;
 }
 
 export const STREAM_EDIT_INTERVAL_MS = 1200;
@@ -72,6 +74,7 @@ export function createChatFlow({
   let attempts = 0;
 
   return {
+    leaseMs,
     async answer<M>({ question: q, transport, render, help, logger: log = logger }: AskedQuestion<M>) {
       const key = [q.platform, q.workspaceId ?? '', q.channelId, q.eventId].join(':');
       log = log.child({ question: key });

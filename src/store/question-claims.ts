@@ -44,6 +44,8 @@ export interface QuestionClaims {
   /** Writes `next` while `next.leaseOwner` still holds the claim; false when another attempt took it over. */
   update(next: QuestionClaim): Promise<boolean>;
   get(key: string): Promise<QuestionClaim | undefined>;
+  /** Questions whose key starts with `prefix` that an attempt died answering: `answering`, lease run out by `before`. */
+  abandoned(prefix: string, before: Date): Promise<QuestionClaim[]>;
   close(): void;
 }
 
@@ -108,6 +110,11 @@ export async function openQuestionClaims(connection: Connection): Promise<Questi
       await written();
       const after = await get(next.key);
       return after?.leaseOwner === next.leaseOwner && after.state === next.state && after.updatedAt === next.updatedAt;
+    },
+    async abandoned(prefix, before) {
+      await table.checkoutLatest();
+      const where = `state = 'answering' AND leaseUntil <= ${sqlString(before.toISOString())} AND starts_with(key, ${sqlString(prefix)})`;
+      return ((await table.query().where(where).toArray()) as Record<string, unknown>[]).map(rowToClaim);
     },
     close() {
       table.close();
