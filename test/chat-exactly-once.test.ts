@@ -33,24 +33,33 @@ async function sameStore() {
 const inChannel = (channel: string) => (c: SlackApiCall) => c.params.channel === channel;
 const methodsIn = (channel: string) => fake.calls.filter(inChannel(channel)).map((c) => c.method);
 
+/**
+ * A first process that claims a question in `channel`, posts its placeholder and then works on
+ * forever, as if it had died there. `die` ends its engine call late, as a paused process would wake.
+ */
+async function dyingAttempt(channel: string) {
+  let die!: (error: Error) => void;
+  const hanging: Engine = { ...first.engine, ask: () => new Promise((_, reject) => (die = reject)) };
+  const dying = await startSlackHarness(fake, { engine: hanging, claims: first.claims, claimLeaseMs: 300 });
+  const mention = appMention({ text: `<@${BOT_USER_ID}> what is new on learned sparse retrieval?`, channel });
+  await dying.sendEvent(mention, { eventId: `Ev${channel}` });
+  const placeholder = await fake.waitFor((c) => c.method === 'chat.postMessage' && inChannel(channel)(c));
+  return { dying, mention, placeholder, die: (error: Error) => die(error) };
+}
+
 describe('a question redelivered after the first attempt died', () => {
   it('is finished by the restarted process into the first attempt’s placeholder, never answered twice', async () => {
     // The first process claims the question, posts its placeholder and dies while the engine works.
-    let die!: (error: Error) => void;
-    const hanging: Engine = { ...first.engine, ask: () => new Promise((_, reject) => (die = reject)) };
-    const dying = await startSlackHarness(fake, { engine: hanging, claims: first.claims, claimLeaseMs: 300 });
-    const mention = appMention({ text: `<@${BOT_USER_ID}> what is new on learned sparse retrieval?`, channel: 'C0CRASH' });
-    await dying.sendEvent(mention, { eventId: 'Ev0CRASH01' });
-    const placeholder = await fake.waitFor((c) => c.method === 'chat.postMessage' && inChannel('C0CRASH')(c));
+    const { dying, mention, placeholder, die } = await dyingAttempt('C0CRASH');
 
     // Slack's immediate retry reaches a replica while the first attempt's lease is alive: ignored.
     const restarted = await sameStore();
     const next = await startSlackHarness(fake, { engine: restarted.engine, claims: restarted.claims, claimLeaseMs: 300 });
     try {
-      await next.sendEvent(mention, { eventId: 'Ev0CRASH01', retryNum: 1 });
+      await next.sendEvent(mention, { eventId: 'EvC0CRASH', retryNum: 1 });
       await new Promise((r) => setTimeout(r, 400));
       // The later retry finds the lease run out and finishes into the same placeholder.
-      await next.sendEvent(mention, { eventId: 'Ev0CRASH01', retryNum: 2 });
+      await next.sendEvent(mention, { eventId: 'EvC0CRASH', retryNum: 2 });
       const answer = await fake.waitFor((c) => c.method === 'chat.update' && inChannel('C0CRASH')(c));
       expect(answer.params.ts).toBe(placeholder.response?.ts);
       expect(String(answer.params.text)).toContain('Mistral-SPLADE');
@@ -58,10 +67,62 @@ describe('a question redelivered after the first attempt died', () => {
       // The first attempt wakes up late (here: fails); it must not overwrite the answer with an apology.
       die(new Error('the first process was gone'));
       await dying.slack.stop();
-      await next.sendEvent(mention, { eventId: 'Ev0CRASH01', retryNum: 3 });
+      await next.sendEvent(mention, { eventId: 'EvC0CRASH', retryNum: 3 });
       await next.slack.stop();
       expect(methodsIn('C0CRASH')).toEqual(['chat.postMessage', 'chat.update']);
       expect(await restarted.claims.get(`slack:T0PAPERS:C0CRASH:${mention.ts}`)).toMatchObject({ state: 'answered', placeholderRef: placeholder.response?.ts });
+    } finally {
+      await restarted.close();
+    }
+  });
+});
+
+describe('a question whose first attempt died right after posting its placeholder', () => {
+  it('is finished into that placeholder, found by the question key in its metadata', async () => {
+    // Slack carries the post out but the answer never comes back: the attempt is stuck there, as if dead.
+    const slack = await startFakeSlackApi();
+    slack.failNext('chat.postMessage', 'no-response');
+    const dying = await startSlackHarness(slack, { engine: first.engine, claims: first.claims, claimLeaseMs: 300 });
+    const mention = appMention({ text: `<@${BOT_USER_ID}> what is new on learned sparse retrieval?`, channel: 'C0STUCK' });
+    await dying.sendEvent(mention);
+    const placeholder = await slack.waitFor((c) => c.method === 'chat.postMessage');
+    await new Promise((r) => setTimeout(r, 400));
+
+    const restarted = await sameStore();
+    const next = await startSlackHarness(slack, { engine: restarted.engine, claims: restarted.claims, claimLeaseMs: 300 });
+    try {
+      await next.sendEvent(mention, { retryNum: 1 });
+      await next.slack.stop();
+      const stored = slack.messages.filter((m) => m.channel === 'C0STUCK');
+      expect(stored).toHaveLength(1);
+      expect(stored[0]!.text).toContain('Mistral-SPLADE');
+      expect(slack.callsTo('chat.update').map((c) => c.params.ts)).toEqual([stored[0]!.ts]);
+      expect(placeholder.params.metadata).toEqual({ event_type: 'paperboy_question', event_payload: { key: `slack:T0PAPERS:C0STUCK:${mention.ts}` } });
+    } finally {
+      // The stuck attempt stands for a dead process: its receiver stops, its request is never answered.
+      await dying.slack.app.stop();
+      await slack.close();
+      await restarted.close();
+    }
+  });
+});
+
+describe('a question abandoned by a crash and never redelivered', () => {
+  it('gets its placeholder replaced with a note to ask again, once Slack’s retry window is over', async () => {
+    const { dying, mention, placeholder, die } = await dyingAttempt('C0ORPHAN');
+    await new Promise((r) => setTimeout(r, 400));
+
+    // The restarted process looks for such questions when it starts; its clock is past the retry window.
+    const restarted = await sameStore();
+    const later = await startSlackHarness(fake, { engine: restarted.engine, claims: restarted.claims, clock: () => Date.now() + 10 * 60_000 });
+    try {
+      const note = await fake.waitFor((c) => c.method === 'chat.update' && inChannel('C0ORPHAN')(c));
+      expect(note.params).toMatchObject({ ts: placeholder.response?.ts, text: 'Sorry, I was interrupted while answering this. Please ask again.' });
+      die(new Error('the first process was gone'));
+      await dying.slack.stop();
+      await later.slack.stop();
+      expect(methodsIn('C0ORPHAN')).toEqual(['chat.postMessage', 'chat.update']);
+      expect(await restarted.claims.get(`slack:T0PAPERS:C0ORPHAN:${mention.ts}`)).toMatchObject({ state: 'failed' });
     } finally {
       await restarted.close();
     }

@@ -80,6 +80,17 @@ async function mentionReply(fake: FakeDiscord, messageId: string) {
   return { placeholder, placeholderId, answer };
 }
 
+/** The engine's answer to `followUp` after the exchange on `question`, checked to differ from the follow-up alone. */
+async function answerInContext(engine: Engine, question: string, followUp: string): Promise<string> {
+  const history = [
+    { role: 'user' as const, text: question },
+    { role: 'assistant' as const, text: (await engine.ask(question)).text },
+  ];
+  const withHistory = (await engine.ask(followUp, { history })).text;
+  expect(withHistory).not.toBe((await engine.ask(followUp)).text);
+  return withHistory;
+}
+
 const ask = (question: string) => ({ name: 'ask', options: [{ type: STRING, name: 'question', value: question }] });
 const search = (query: string) => ({ name: 'search', options: [{ type: STRING, name: 'query', value: query }] });
 const paper = (title: string) => ({ name: 'paper', options: [{ type: STRING, name: 'title', value: title }] });
@@ -273,12 +284,7 @@ describe('Discord bot over the real engine', () => {
     const submitted = fake.submitModal({ customId: shown.data.custom_id, fields: { [inputId]: followUpQuestion }, messageId: answerId });
     const reply = await fake.waitForRequest((r) => editOfOriginal(fake, submitted.token)(r) && (r.body as MessageBody).embeds[0]?.footer !== undefined);
 
-    const history = [
-      { role: 'user' as const, text: question },
-      { role: 'assistant' as const, text: (await engine.ask(question)).text },
-    ];
-    const withHistory = (await engine.ask(followUpQuestion, { history })).text;
-    expect(withHistory).not.toBe((await engine.ask(followUpQuestion)).text);
+    const withHistory = await answerInContext(engine, question, followUpQuestion);
     expect((reply.body as MessageBody).embeds[0]!.description).toBe(withHistory);
     expect((reply.body as MessageBody).allowed_mentions).toEqual(NO_PINGS);
   });
@@ -320,12 +326,7 @@ describe('Discord bot over the real engine', () => {
     const replyId = fake.message({ content: `<@${fake.botUser.id}> ${followUpQuestion}`, mentionsBot: true, replyTo: answerId });
     const { answer: second } = await mentionReply(fake, replyId);
 
-    const history = [
-      { role: 'user' as const, text: question },
-      { role: 'assistant' as const, text: (await engine.ask(question)).text },
-    ];
-    const withHistory = (await engine.ask(followUpQuestion, { history })).text;
-    expect(withHistory).not.toBe((await engine.ask(followUpQuestion)).text);
+    const withHistory = await answerInContext(engine, question, followUpQuestion);
     expect((second.body as MessageBody).embeds[0]!.description).toBe(withHistory);
   });
 

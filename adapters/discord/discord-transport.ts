@@ -21,6 +21,27 @@ const GONE_CODES: Record<number, string> = {
   10003: 'Unknown channel',
 };
 
+/** Where a Discord question came from: a message, or an interaction (`/ask`, a follow-up modal). */
+export interface AskedOnDiscord {
+  /** The message or interaction id: the question's event id. */
+  id: string;
+  guildId: string | null;
+  channelId: string;
+  userId: string;
+}
+
+/** Hands a Discord question to the core flow. */
+export function answerOnDiscord(ctx: DiscordHandlerContext, asked: AskedOnDiscord, text: string, transport: ChatTransport<DiscordOutgoing>): Promise<void> {
+  const { id, guildId, channelId, userId } = asked;
+  return ctx.chat.answer({
+    question: { platform: 'discord', ...(guildId !== null && { workspaceId: guildId }), channelId, userId, text, eventId: id },
+    transport,
+    render: discordRenderer,
+    help: '`/ask`',
+    logger: ctx.logger.child({ eventId: id, userId }),
+  });
+}
+
 /** Runs a REST call, turning "it is gone" answers into the core's ConversationGoneError. */
 export async function orGone<T>(call: () => Promise<T>): Promise<T> {
   try {

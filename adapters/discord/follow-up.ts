@@ -5,7 +5,7 @@
  * which any bot receives.
  */
 import type { ButtonInteraction, ModalSubmitInteraction } from 'discord.js';
-import { discordRenderer, exchangeOf, interactionTransport } from './discord-transport.ts';
+import { answerOnDiscord, exchangeOf, interactionTransport } from './discord-transport.ts';
 import { FOLLOW_UP, followUpModal } from './follow-up-components.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 
@@ -16,18 +16,7 @@ export async function onFollowUpButton(interaction: ButtonInteraction): Promise<
 export async function onFollowUpSubmit(interaction: ModalSubmitInteraction, ctx: DiscordHandlerContext): Promise<void> {
   // The exchange the button was on is the conversation so far; whoever asks the follow-up takes it up.
   const history = interaction.message ? exchangeOf(interaction.message, interaction.user.id) : [];
-  await ctx.chat.answer({
-    question: {
-      platform: 'discord',
-      ...(interaction.guildId !== null && { workspaceId: interaction.guildId }),
-      channelId: interaction.channelId ?? '',
-      userId: interaction.user.id,
-      text: interaction.fields.getTextInputValue(FOLLOW_UP.input),
-      eventId: interaction.id,
-    },
-    transport: interactionTransport(interaction, ctx, { history: async () => history }),
-    render: discordRenderer,
-    help: '`/ask`',
-    logger: ctx.logger.child({ interactionId: interaction.id, userId: interaction.user.id }),
-  });
+  const asked = { id: interaction.id, guildId: interaction.guildId, channelId: interaction.channelId ?? '', userId: interaction.user.id };
+  const text = interaction.fields.getTextInputValue(FOLLOW_UP.input);
+  await answerOnDiscord(ctx, asked, text, interactionTransport(interaction, ctx, { history: async () => history }));
 }

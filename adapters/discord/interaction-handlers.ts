@@ -7,7 +7,7 @@ import { ConversationGoneError } from '../../src/chat/transport.ts';
 import { escapeDiscord, formatNotice, formatPaper, formatSearchResults, formatTitleChoices, truncate, type DiscordMessage } from '../format/discord-markdown.ts';
 import { COMMAND, OPTION } from './commands.ts';
 import { digestSubcommands } from './digest-subcommands.ts';
-import { discordRenderer, interactionTransport, orGone } from './discord-transport.ts';
+import { answerOnDiscord, interactionTransport, orGone } from './discord-transport.ts';
 import { FOLLOW_UP } from './follow-up-components.ts';
 import { onFollowUpButton, onFollowUpSubmit } from './follow-up.ts';
 import { errorForLog } from './guards.ts';
@@ -52,20 +52,8 @@ export async function handleInteraction(interaction: Interaction, ctx: DiscordHa
 
 const chatInputHandlers: Record<string, ChatInputHandler> = {
   [COMMAND.ask]: async (interaction, ctx) => {
-    await ctx.chat.answer({
-      question: {
-        platform: 'discord',
-        ...(interaction.guildId !== null && { workspaceId: interaction.guildId }),
-        channelId: interaction.channelId,
-        userId: interaction.user.id,
-        text: interaction.options.getString(OPTION.question, true),
-        eventId: interaction.id,
-      },
-      transport: interactionTransport(interaction, ctx),
-      render: discordRenderer,
-      help: '`/ask`',
-      logger: ctx.logger.child({ interactionId: interaction.id, userId: interaction.user.id }),
-    });
+    const asked = { id: interaction.id, guildId: interaction.guildId, channelId: interaction.channelId, userId: interaction.user.id };
+    await answerOnDiscord(ctx, asked, interaction.options.getString(OPTION.question, true), interactionTransport(interaction, ctx));
   },
 
   [COMMAND.search]: async (interaction, ctx) => {

@@ -3,7 +3,7 @@
  * the privileged Message Content intent, so it is off unless DISCORD_MESSAGE_CONTENT=true.
  */
 import type { Message } from 'discord.js';
-import { discordRenderer, mentionTransport } from './discord-transport.ts';
+import { answerOnDiscord, mentionTransport } from './discord-transport.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 
 export async function handleMention(message: Message, ctx: DiscordHandlerContext): Promise<void> {
@@ -13,18 +13,6 @@ export async function handleMention(message: Message, ctx: DiscordHandlerContext
   const byRole = botRole !== undefined && botRole !== null && message.mentions.roles.has(botRole.id);
   if (!message.mentions.users.has(botId) && !byRole) return;
   const mentions = new RegExp(`<@!?${botId}>${botRole ? `|<@&${botRole.id}>` : ''}`, 'g');
-  await ctx.chat.answer({
-    question: {
-      platform: 'discord',
-      ...(message.guildId !== null && { workspaceId: message.guildId }),
-      channelId: message.channelId,
-      userId: message.author.id,
-      text: message.content.replaceAll(mentions, ''),
-      eventId: message.id,
-    },
-    transport: mentionTransport(message, ctx),
-    render: discordRenderer,
-    help: '`/ask`',
-    logger: ctx.logger.child({ messageId: message.id, userId: message.author.id }),
-  });
+  const asked = { id: message.id, guildId: message.guildId, channelId: message.channelId, userId: message.author.id };
+  await answerOnDiscord(ctx, asked, message.content.replaceAll(mentions, ''), mentionTransport(message, ctx));
 }

@@ -4,6 +4,7 @@ import type { DigestService } from '../../src/digest/digest-service.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createChatFlow } from '../../src/chat/chat-flow.ts';
+import { recoverAbandoned } from '../../src/chat/recover-abandoned.ts';
 import { createRateLimiter } from '../../src/chat/rate-limit.ts';
 import type { QuestionClaims } from '../../src/store/question-claims.ts';
 import type { Engine } from '../../src/types.ts';
@@ -45,6 +46,10 @@ export interface SlackApp {
   /** Where the HTTP receiver listens once started; undefined in Socket Mode. */
   address(): { host: string; port: number } | undefined;
 }
+
+/** Slack retries an unacknowledged event after about 1 and 5 minutes; after that, nothing will come. */
+const SLACK_REDELIVERY_WINDOW_MS = 6 * 60_000;
+const RECOVERY_INTERVAL_MS = 60_000;
 
 /**
  * The Slack adapter: a Bolt app in Socket Mode when `config.appToken` is set, else an HTTP app that
@@ -103,9 +108,31 @@ export function createSlackApp({
     log.error({ err }, 'Slack listener failed');
   });
   const rateLimiter = createRateLimiter({ perMinute: limits.ratePerMinute, now: clock });
+  const chat = createChatFlow({ engine, claims, limits, rateLimiter, logger: log, answerTimeoutMs, streamEditIntervalMs, leaseMs: claimLeaseMs });
+  // Placeholders a crashed process left behind, which Slack will not redeliver (it got its ack).
+  const recover = () =>
+    recoverAbandoned({
+      claims,
+      platform: 'slack',
+      leaseMs: chat.leaseMs,
+      graceMs: SLACK_REDELIVERY_WINDOW_MS,
+      now: () => new Date(clock()),
+      logger: log,
+      async replacePlaceholder(key, ts, text) {
+        const channel = key.split(':')[2]!;
+        await app.client.chat.update({ channel, ts, text, blocks: [] });
+        return true;
+      },
+    }).catch((err: unknown) => log.warn({ err }, 'could not look for answers interrupted by a crash'));
+  let recovery: NodeJS.Timeout | undefined;
+  let recovering: Promise<unknown> = Promise.resolve();
+  const recoverFromNowOn = () => {
+    recovering = recover();
+    recovery = setInterval(() => (recovering = recovering.then(recover)), RECOVERY_INTERVAL_MS).unref();
+  };
   register(app, {
     engine,
-    chat: createChatFlow({ engine, claims, limits, rateLimiter, logger: log, answerTimeoutMs, streamEditIntervalMs, leaseMs: claimLeaseMs }),
+    chat,
     logger: log,
     limits,
     rateLimiter,
@@ -134,6 +161,7 @@ export function createSlackApp({
           throw startError(err, 'SLACK_APP_TOKEN', 'an App-Level Token (xapp-…) with connections:write under Basic Information');
         }
         started = true;
+        recoverFromNowOn();
         log.info('Slack connected (Socket Mode)');
         return;
       }
@@ -141,12 +169,15 @@ export function createSlackApp({
         throw new PaperboyError('platform', `Slack HTTP receiver could not listen on ${config.host}:${config.port} (SLACK_HOST/SLACK_PORT): ${String(err)}`, { cause: err });
       });
       started = true;
+      recoverFromNowOn();
       const bound = server.address();
       address = typeof bound === 'object' && bound !== null ? { host: bound.address, port: bound.port } : undefined;
       log.info({ ...address }, 'Slack listening for events (HTTP mode)');
     },
     async stop() {
+      clearInterval(recovery);
       if (started) await app.stop();
+      await recovering;
       started = false;
       address = undefined;
       await Promise.allSettled([...inFlight]);

@@ -7,6 +7,9 @@ import { markdownToMrkdwn } from '../format/slack-mrkdwn.ts';
 import { fetchConversation, type WhereAsked } from './conversation-history.ts';
 import { digestPaperIds } from './digest-thread.ts';
 
+/** `metadata.event_type` of a placeholder; `event_payload.key` is its question's key, so a takeover can find it. */
+export const QUESTION_EVENT_TYPE = 'paperboy_question';
+
 export const slackRenderer: ChatRenderer<SlackMessage> = {
   placeholder: plainMessage,
   partial: (soFar) => mrkdwnMessage(`${markdownToMrkdwn(soFar)} …`),
@@ -29,14 +32,24 @@ export function slackTransport(client: webApi.WebClient, asked: SlackAsked, { di
   const { channel, ts, threadTs, userId, inDm } = asked;
   const replyThread = threadTs ?? (inDm ? undefined : ts);
   const inThread = replyThread === undefined ? {} : { thread_ts: replyThread };
-  const post = async (message: SlackMessage) => {
-    const posted = await client.chat.postMessage({ channel, ...inThread, ...message, ...NO_UNFURL });
+  const post = async (message: SlackMessage, metadata?: { event_type: string; event_payload: { key: string } }) => {
+    const posted = await client.chat.postMessage({ channel, ...inThread, ...message, ...NO_UNFURL, ...(metadata && { metadata }) });
     if (posted.ts === undefined) throw new Error('Slack posted the message without a ts');
     return posted.ts;
   };
   return {
-    postPlaceholder: post,
-    post,
+    postPlaceholder: (message, key) => post(message, { event_type: QUESTION_EVENT_TYPE, event_payload: { key } }),
+    post: (message) => post(message),
+    async findPlaceholder(key) {
+      // Only the first page after the question: a placeholder follows its question at once.
+      const recent = replyThread === undefined
+        ? await client.conversations.history({ channel, oldest: ts, include_all_metadata: true, limit: 100 })
+        : await client.conversations.replies({ channel, ts: replyThread, oldest: ts, include_all_metadata: true, limit: 200 });
+      const mine = (recent.messages ?? []).find(
+        (m) => m.metadata?.event_type === QUESTION_EVENT_TYPE && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
+      );
+      return mine?.ts;
+    },
     async update(ref, message) {
       await client.chat.update({ channel, ts: ref, ...message });
     },

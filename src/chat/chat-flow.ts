@@ -44,6 +44,8 @@ export interface AskedQuestion<M> {
 export interface ChatFlow {
   /** Answers a question once, however often it is delivered; never throws. */
   answer<M>(asked: AskedQuestion<M>): Promise<void>;
+  /** How long a claim protects a question being answered. */
+  readonly leaseMs: number;
 }
 
 export const STREAM_EDIT_INTERVAL_MS = 1200;
@@ -72,6 +74,7 @@ export function createChatFlow({
   let attempts = 0;
 
   return {
+    leaseMs,
     async answer<M>({ question: q, transport, render, help, logger: log = logger }: AskedQuestion<M>) {
       const key = [q.platform, q.workspaceId ?? '', q.channelId, q.eventId].join(':');
       log = log.child({ question: key });
@@ -84,9 +87,11 @@ export function createChatFlow({
 
       const owner = `${processId}:${++attempts}`;
       let claim: QuestionClaim;
+      let tookOver = false;
       try {
         const taken = await claims.claim({ key, owner, now: now(), leaseMs });
         if (!taken) return log.debug('question already answered or being answered; delivery ignored');
+        tookOver = taken.previous !== undefined;
         if (taken.previous) log.warn({ previous: taken.previous.leaseOwner }, 'an earlier attempt died while answering; taking the question over');
         claim = { key, state: 'answering', leaseOwner: owner, leaseUntil: '', updatedAt: '', ...(taken.previous?.placeholderRef !== undefined && { placeholderRef: taken.previous.placeholderRef }) };
       } catch (err) {
@@ -117,8 +122,13 @@ export function createChatFlow({
 
       let placeholder = claim.placeholderRef;
       try {
+        // A dead attempt may have posted its placeholder without living to record it.
+        if (placeholder === undefined && tookOver && transport.findPlaceholder) {
+          placeholder = await transport.findPlaceholder(key).catch((err: unknown) => (log.warn({ err }, 'could not look for an earlier placeholder'), undefined));
+          if (placeholder !== undefined) await record('answering', placeholder);
+        }
         if (placeholder === undefined) {
-          placeholder = await transport.postPlaceholder(render.placeholder(await placeholderFor(engine)));
+          placeholder = await transport.postPlaceholder(render.placeholder(await placeholderFor(engine)), key);
           await record('answering', placeholder);
         }
         const ref = placeholder;

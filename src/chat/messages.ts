@@ -13,12 +13,13 @@ export const messages = {
   rateLimited: rateLimitMessage,
   apology: 'Sorry, something went wrong while I was answering. Please try again in a moment.',
   timedOut: 'Sorry, that took too long to answer. Please try again in a moment.',
+  interrupted: 'Sorry, I was interrupted while answering this. Please ask again.',
 } as const;
 
 /** True for the bot's own "Looking through N papers…" and its apologies: not answers, so not history. */
 export function isBotNotice(text: string | undefined): boolean {
   if (text === undefined) return false;
-  return (text.startsWith(PLACEHOLDER_PREFIX) && text.endsWith('…')) || text === messages.apology || text === messages.timedOut;
+  return (text.startsWith(PLACEHOLDER_PREFIX) && text.endsWith('…')) || ([messages.apology, messages.timedOut, messages.interrupted] as string[]).includes(text);
 }
 
 /** The short, safe text a user sees when answering failed; details go to the log only. */

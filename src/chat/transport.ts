@@ -41,8 +41,13 @@ export interface ConversationMessage {
 
 /** Moves messages for one question; `ref`s are the platform's message ids, opaque to the core. */
 export interface ChatTransport<M> {
-  /** Posts the placeholder the answer will replace; resolves with its ref. */
-  postPlaceholder(message: M): Promise<string>;
+  /** Posts the placeholder the answer will replace, marked with the question's key; resolves with its ref. */
+  postPlaceholder(message: M, questionKey: string): Promise<string>;
+  /**
+   * The placeholder an earlier attempt posted for this question but died before recording, found
+   * by its mark; undefined when there is none (or the platform cannot say).
+   */
+  findPlaceholder?(questionKey: string): Promise<string | undefined>;
   /** Posts a further part of a long answer after the previous one. */
   post(message: M): Promise<string>;
   update(ref: string, message: M): Promise<void>;

@@ -8,18 +8,18 @@
  * exactly-once guarantee rests on that plus conditional updates.
  */
 import type { Connection, Table } from '@lancedb/lancedb';
-import { Field, Int32, Schema, Utf8 } from 'apache-arrow';
+import { Field, Int32, Schema } from 'apache-arrow';
 import { sqlString } from '../store/lance-store.ts';
+import { keyField, textField } from '../store/schema.ts';
 import type { Delivery, DeliveryState, Digest, PartRefs, Platform, Subscription } from './types.ts';
 
 export const SUBSCRIPTIONS = 'digest_subscriptions';
 export const DELIVERIES = 'digest_deliveries';
 
-const PRIMARY_KEY = new Map([['lance-schema:unenforced-primary-key', 'true']]);
-const text = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
+const text = textField;
 
 const subscriptionsSchema = new Schema([
-  new Field('key', new Utf8(), false, PRIMARY_KEY),
+  keyField(),
   text('platform'),
   text('channelId'),
   text('topics'),
@@ -31,7 +31,7 @@ const subscriptionsSchema = new Schema([
 ]);
 
 const deliveriesSchema = new Schema([
-  new Field('key', new Utf8(), false, PRIMARY_KEY),
+  keyField(),
   text('channelKey'),
   text('day'),
   text('scheduledFor'),

@@ -6,8 +6,9 @@
  * loser retries as an update, and updates are conditional on the lease, read back to see who won.
  */
 import type { Connection, Table } from '@lancedb/lancedb';
-import { Field, Schema, Utf8 } from 'apache-arrow';
+import { Schema } from 'apache-arrow';
 import { sqlString } from './lance-store.ts';
+import { keyField, textField } from './schema.ts';
 
 export const QUESTION_CLAIMS = 'question_claims';
 
@@ -43,20 +44,12 @@ export interface QuestionClaims {
   /** Writes `next` while `next.leaseOwner` still holds the claim; false when another attempt took it over. */
   update(next: QuestionClaim): Promise<boolean>;
   get(key: string): Promise<QuestionClaim | undefined>;
+  /** Questions whose key starts with `prefix` that an attempt died answering: `answering`, lease run out by `before`. */
+  abandoned(prefix: string, before: Date): Promise<QuestionClaim[]>;
   close(): void;
 }
 
-const PRIMARY_KEY = new Map([['lance-schema:unenforced-primary-key', 'true']]);
-const text = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
-
-const schema = new Schema([
-  new Field('key', new Utf8(), false, PRIMARY_KEY),
-  text('state'),
-  text('leaseOwner'),
-  text('leaseUntil'),
-  text('placeholderRef', true),
-  text('updatedAt'),
-]);
+const schema = new Schema([keyField(), textField('state'), textField('leaseOwner'), textField('leaseUntil'), textField('placeholderRef', true), textField('updatedAt')]);
 
 /** Rows older than this are forgotten: platforms stop redelivering within minutes. */
 const RETENTION_MS = 7 * 24 * 3600_000;
@@ -117,6 +110,11 @@ export async function openQuestionClaims(connection: Connection): Promise<Questi
       await written();
       const after = await get(next.key);
       return after?.leaseOwner === next.leaseOwner && after.state === next.state && after.updatedAt === next.updatedAt;
+    },
+    async abandoned(prefix, before) {
+      await table.checkoutLatest();
+      const where = `state = 'answering' AND leaseUntil <= ${sqlString(before.toISOString())} AND starts_with(key, ${sqlString(prefix)})`;
+      return ((await table.query().where(where).toArray()) as Record<string, unknown>[]).map(rowToClaim);
     },
     close() {
       table.close();

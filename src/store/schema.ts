@@ -6,6 +6,10 @@ import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow
  */
 const PRIMARY_KEY = new Map([['lance-schema:unenforced-primary-key', 'true']]);
 
+/** A ledger's text key column, marked as above: the ledgers' exactly-once claims rely on it. */
+export const keyField = (name = 'key') => new Field(name, new Utf8(), false, PRIMARY_KEY);
+export const textField = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
+
 export const PAPERS = 'papers';
 export const CHUNKS = 'chunks';
 export const META = 'meta';

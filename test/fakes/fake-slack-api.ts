@@ -210,13 +210,13 @@ export async function startFakeSlackApi({
     }
   }
 
-  /** A thread, oldest first and paged from the oldest as Slack does (`limit`, `cursor`, `latest`, `inclusive`). */
+  /** A thread, oldest first and paged from the oldest as Slack does (`limit`, `cursor`, `oldest`, `latest`, `inclusive`). */
   function replies(channel: string, p: Record<string, unknown>): Record<string, unknown> {
-    const latest = Number(p.latest ?? Infinity);
+    const [oldest, latest] = [Number(p.oldest ?? 0), Number(p.latest ?? Infinity)];
     const inclusive = String(p.inclusive) === 'true';
     const thread = messages
       .filter((m) => m.channel === channel && (m.ts === p.ts || m.thread_ts === p.ts))
-      .filter((m) => Number(m.ts) < latest || (inclusive && Number(m.ts) === latest))
+      .filter((m) => (Number(m.ts) > oldest && Number(m.ts) < latest) || (inclusive && [oldest, latest].includes(Number(m.ts))))
       .sort((a, b) => Number(a.ts) - Number(b.ts));
     const start = Number(p.cursor ?? 0);
     const limit = Number(p.limit ?? 1000);

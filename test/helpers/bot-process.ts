@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { BOT_TOKEN } from '../fakes/fake-slack-api.ts';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -41,4 +42,19 @@ export async function waitUntilListening(url: string, bot: BotProcess, deadline 
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`bot did not start:\n${bot.stderr()}`);
+}
+
+/** The environment of a bot answering Slack over HTTP on `port`, with its store in `dbUri`. */
+export function slackBotEnv({ dbUri, apiUrl, signingSecret, port }: { dbUri: string; apiUrl: string; signingSecret: string; port: number }): Record<string, string> {
+  return {
+    PAPERBOY_DB_URI: dbUri,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: apiUrl,
+    SLACK_HOST: '127.0.0.1',
+    SLACK_PORT: String(port),
+    // Nothing subscribes here, but make sure no path could reach the real Hugging Face.
+    HF_API_BASE: 'http://127.0.0.1:9',
+    LOG_LEVEL: 'warn',
+  };
 }
