@@ -1,4 +1,5 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PaperStore } from '../src/store/lance-store.ts';
 import type { ChunkRow } from '../src/store/schema.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
@@ -7,7 +8,7 @@ import { PAPER_EXTRA_KEYS, type Paper, type PaperInput } from '../src/types.ts';
 import { chunkAbstract } from './chunk.ts';
 import { lengthProblem } from './limits.ts';
 import { contentHashOf } from './paper-id.ts';
-import { deadRuns, startRun } from './run-marker.ts';
+import { deadRuns, papersInFlight, startRun } from './run-marker.ts';
 
 export interface IngestCounts {
   added: number;
@@ -35,8 +36,11 @@ export interface IngestProgress {
 export type IngestInput = PaperInput & { addedAt?: string };
 
 const silentProgress: IngestProgress = { start() {}, advance() {}, stop() {} };
-/** Recounting races with other writers' commits; after this many moved snapshots the run marker stays for the next run. */
-const RECOUNT_ATTEMPTS = 4;
+/**
+ * Recounting races with other writers' commits. They stop moving the table once their last batch
+ * is in, so a patient recount settles; if it never does, the run marker stays for the next run.
+ */
+const RECOUNT_ATTEMPTS = 30;
 
 /** Text a paper is indexed under; the term statistics must be computed from exactly this. */
 export function indexedTerms(p: { title: string; abstract: string }): string[] {
@@ -50,6 +54,7 @@ export function indexedTerms(p: { title: string; abstract: string }): string[] {
  */
 export async function recountTermStats(store: PaperStore): Promise<boolean> {
   for (let attempt = 0; attempt < RECOUNT_ATTEMPTS; attempt++) {
+    if (attempt > 0) await sleep(Math.min(1_000, 50 * attempt));
     const version = await store.papersVersion();
     const stats = emptyTermStats();
     for await (const batch of store.eachText()) for (const p of batch) applyDocument(stats, indexedTerms(p), 1);
@@ -98,29 +103,43 @@ function metadataOf(p: IngestInput | Paper): string {
   return JSON.stringify([p.authors, p.url, p.publishedAt, p.upvotes, ...PAPER_EXTRA_KEYS.map((k) => p[k])]);
 }
 
-/** Chunks, embeds and upserts papers whose text is new; `metadataOnly` papers are rewritten without re-embedding. */
-async function writePapers(store: PaperStore, embedder: EmbeddingsInterface, rechunk: Paper[], metadataOnly: Paper[] = []) {
-  const pieces = rechunk.flatMap((p) => chunkAbstract(p.title, p.abstract).map((c) => ({ paperId: p.id, ...c })));
+/** Chunks and embeds papers' texts and replaces their stored chunks. */
+async function writeChunks(store: PaperStore, embedder: EmbeddingsInterface, papers: Paper[]) {
+  const pieces = papers.flatMap((p) => chunkAbstract(p.title, p.abstract).map((c) => ({ paperId: p.id, ...c })));
   const vectors = pieces.length > 0 ? await embedder.embedDocuments(pieces.map((c) => c.text)) : [];
   const rows: ChunkRow[] = pieces.map((c, j) => ({ id: `${c.paperId}#${c.ord}`, paperId: c.paperId, ord: c.ord, text: c.text, vector: vectors[j]! }));
-  // Chunks first: until the papers commit, the run marker names these papers for repair.
-  await store.upsertChunks(rechunk.map((p) => p.id), rows);
+  await store.upsertChunks(papers.map((p) => p.id), rows);
+}
+
+/** Chunks first, then the paper rows: until the papers commit, the run marker names these papers for repair. */
+async function writePapers(store: PaperStore, embedder: EmbeddingsInterface, rechunk: Paper[], metadataOnly: Paper[]) {
+  await writeChunks(store, embedder, rechunk);
   await store.upsertPapers([...rechunk, ...metadataOnly]);
 }
 
 /**
  * Completes what interrupted runs left: papers named by a dead run's marker get their chunks
- * rebuilt from their stored text, and chunks of papers that never got written are deleted.
+ * rebuilt from their stored text (the paper row is the truth), and chunks of papers that never
+ * got written are deleted. A live writer may be writing one of those papers at the same moment;
+ * such papers are redone once that writer has moved past them, so its text is the one chunked.
  */
 async function repairDeadRuns(store: PaperStore, embedder: EmbeddingsInterface, beforeRepair: () => Promise<void>): Promise<boolean> {
   const dead = await deadRuns(store);
   if (dead.length === 0) return false;
   await beforeRepair();
-  const pending = [...new Set(dead.flatMap((d) => d.marker.pending))];
-  const stored = await store.getPapers(pending);
-  const present = new Set(stored.map((p) => p.id));
-  await store.deleteChunksOf(pending.filter((id) => !present.has(id)));
-  for (let i = 0; i < stored.length; i += 256) await writePapers(store, embedder, stored.slice(i, i + 256));
+  let pending = [...new Set(dead.flatMap((d) => d.marker.pending))];
+  for (let round = 0; pending.length > 0; round++) {
+    if (round > 0) await sleep(Math.min(2_000, 100 * round));
+    const busyBefore = await papersInFlight(store);
+    const ready = pending.filter((id) => !busyBefore.has(id));
+    const stored = await store.getPapers(ready);
+    const present = new Set(stored.map((p) => p.id));
+    await store.deleteChunksOf(ready.filter((id) => !present.has(id)));
+    for (let i = 0; i < stored.length; i += 256) await writeChunks(store, embedder, stored.slice(i, i + 256));
+    // A writer that named one of these papers meanwhile may have written its chunks before ours.
+    const busyAfter = await papersInFlight(store);
+    pending = pending.filter((id) => busyBefore.has(id) || busyAfter.has(id));
+  }
   for (const d of dead) await store.deleteMeta(d.key);
   return true;
 }

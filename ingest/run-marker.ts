@@ -52,12 +52,19 @@ export function startRun(store: PaperStore, now = () => new Date()): Run {
 
 /** Markers of runs whose writer is gone (killed, crashed, or failed in this process). */
 export async function deadRuns(store: PaperStore, now = () => new Date()): Promise<{ key: string; marker: RunMarker }[]> {
-  const out: { key: string; marker: RunMarker }[] = [];
-  for (const [key, json] of await store.listMeta(PREFIX)) {
+  return (await readRuns(store, now)).filter((r) => !r.alive);
+}
+
+/** Papers that live runs are writing right now (named by their markers). */
+export async function papersInFlight(store: PaperStore, now = () => new Date()): Promise<Set<string>> {
+  return new Set((await readRuns(store, now)).filter((r) => r.alive).flatMap((r) => r.marker.pending));
+}
+
+async function readRuns(store: PaperStore, now: () => Date) {
+  return [...(await store.listMeta(PREFIX))].map(([key, json]) => {
     const marker = JSON.parse(json) as RunMarker;
-    if (!isAlive(key, marker, now())) out.push({ key, marker });
-  }
-  return out;
+    return { key, marker, alive: isAlive(key, marker, now()) };
+  });
 }
 
 function isAlive(key: string, m: RunMarker, now: Date): boolean {

@@ -56,6 +56,8 @@ const VECTOR_INDEX_MIN_ROWS = 20_000;
 const VECTOR_PROBES = 8;
 const FTS_OPTIONS = { stem: true, removeStopWords: true, language: 'English', asciiFolding: true, withPosition: false };
 const TERM_STATS = 'term_stats';
+/** Papers kept in memory between questions (a few MB). */
+const PAPER_CACHE_MAX = 5_000;
 
 export interface PaperStore {
   readonly embedder: EmbedderIdentity;
@@ -239,6 +241,11 @@ async function bindStore(
   };
 
   let stats: { metaVersion: number; value: TermStats } | undefined;
+  /**
+   * Papers read at one table version, reused while the version stands: on object storage every
+   * row fetch is several requests, and a question re-reads the same candidates.
+   */
+  let cached: { papersVersion: number; byId: Map<string, Paper> } = { papersVersion: -1, byId: new Map() };
   let titles: { papersVersion: number; value: { id: string; title: string; url?: string }[] } | undefined;
 
   const idFilter = (column: string, ids: string[] | undefined) =>
@@ -280,13 +287,14 @@ async function bindStore(
     connection: db,
     countPapers: async () => (await sync(), papers.countRows()),
     async getPapers(ids) {
-      const out: Paper[] = [];
-      for (const batch of batches(ids, 500)) {
+      const version = await papers.version();
+      if (cached.papersVersion !== version || cached.byId.size > PAPER_CACHE_MAX) cached = { papersVersion: version, byId: new Map() };
+      const missing = [...new Set(ids)].filter((id) => !cached.byId.has(id));
+      for (const batch of batches(missing, 500)) {
         const rows = await papers.query().where(idFilter('id', batch)!).toArray();
-        out.push(...rows.map((r) => rowToPaper(r as PaperRow)));
+        for (const r of rows) cached.byId.set(r.id as string, rowToPaper(r as PaperRow));
       }
-      const order = new Map(ids.map((id, i) => [id, i]));
-      return out.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+      return ids.flatMap((id) => cached.byId.get(id) ?? []);
     },
     async listTitles() {
       await sync();
@@ -334,11 +342,16 @@ async function bindStore(
     },
     async searchPapersText(query, k, paperIds) {
       if (!query.trim()) return [];
-      let q = papers.query().fullTextSearch(query, { columns: ['text'] }).limit(k);
+      // Ids and scores only: the rows themselves mostly come from the paper cache.
+      let q = papers.query().fullTextSearch(query, { columns: ['text'] }).select(['id', '_score']).limit(k);
       const f = idFilter('id', paperIds);
       if (f) q = q.where(f);
-      const rows = await q.toArray();
-      return rows.map((r) => ({ paper: rowToPaper(r as PaperRow), score: r._score as number }));
+      const hits = await q.toArray();
+      const byId = new Map((await store.getPapers(hits.map((r) => r.id as string))).map((p) => [p.id, p]));
+      return hits.flatMap((r) => {
+        const paper = byId.get(r.id as string);
+        return paper ? [{ paper, score: r._score as number }] : [];
+      });
     },
     async searchChunksText(query, k, paperIds) {
       if (!query.trim()) return [];

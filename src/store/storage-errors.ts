@@ -7,7 +7,10 @@ const CAUSES: { test: RegExp; fix: (uri: string, endpoint: string) => string }[]
     test: /InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|403 Forbidden|ExpiredToken/,
     fix: (_uri, endpoint) => `${endpoint} refused the credentials: check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_REGION).`,
   },
-  { test: /AuthorizationHeaderMalformed|PermanentRedirect|wrong region|region/i, fix: () => `the bucket is in another region: set AWS_REGION to the bucket's region.` },
+  {
+    test: /AuthorizationHeaderMalformed|PermanentRedirect|region/i,
+    fix: () => `the bucket's region is unknown or different: set AWS_REGION to it (and AWS_ENDPOINT for a server other than AWS).`,
+  },
   {
     test: /ConnectionRefused|tcp connect error|dns error|error sending request|builder error|Connect/,
     fix: (_uri, endpoint) => `cannot reach the object store at ${endpoint}: check AWS_ENDPOINT (and set AWS_ALLOW_HTTP=true for an http:// endpoint).`,

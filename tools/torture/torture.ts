@@ -1,5 +1,5 @@
 /**
- * Crash torture: `npm run torture -- [--kills 100] [--papers 240]`. Starts ingest, update,
+ * Crash torture: `npm run torture -- [--kills 100] [--papers 240] [--store s3://bucket/prefix]`. Starts ingest, update,
  * rebuild and two-writer runs against one store, kills them (their whole process group, SIGKILL)
  * at random moments, lets the same runs complete, and checks that the store is exact: one row per
  * id, no orphan chunks, every paper chunked, indexes built, term statistics equal to a recount,
@@ -40,17 +40,20 @@ export async function runTorture({
   kills,
   papers = 240,
   seed = 1,
+  store,
   log = () => {},
 }: {
   kills: number;
   papers?: number;
   seed?: number;
+  /** Where to put the store (e.g. `s3://bucket/prefix`, with the AWS_* settings); default a temporary folder. */
+  store?: string;
   log?: (line: string) => void;
 }): Promise<TortureReport> {
   const started = performance.now();
   const random = seededRandom(seed);
   const dir = await mkdtemp(join(tmpdir(), 'paperboy-torture-'));
-  const uri = join(dir, 'db');
+  const uri = store ? `${store}/torture-${Date.now().toString(36)}` : join(dir, 'db');
   const base = syntheticPapers(await readPaperFile('data/papers.txt'), papers, seed);
   const report: Omit<TortureReport, 'seconds'> = { trials: 0, killedMidRun: 0, byScenario: { ingest: 0, 'two-writers': 0, rebuild: 0, update: 0 }, violations: [] };
   // What the store must hold after each completed run: id → content hash.
@@ -169,8 +172,10 @@ async function runToEnd(children: ChildProcess[]) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { kills: { type: 'string', default: '20' }, papers: { type: 'string', default: '240' }, seed: { type: 'string', default: '1' } } });
-  const report = await runTorture({ kills: Number(values.kills), papers: Number(values.papers), seed: Number(values.seed), log: (l) => console.log(l) });
+  const { values } = parseArgs({
+    options: { kills: { type: 'string', default: '20' }, papers: { type: 'string', default: '240' }, seed: { type: 'string', default: '1' }, store: { type: 'string' } },
+  });
+  const report = await runTorture({ kills: Number(values.kills), papers: Number(values.papers), seed: Number(values.seed), store: values.store, log: (l) => console.log(l) });
   console.log(JSON.stringify({ ...report, violations: report.violations.length, firstViolations: report.violations.slice(0, 10) }, null, 2));
   process.exit(report.violations.length === 0 ? 0 : 1);
 }
