@@ -68,7 +68,7 @@ export function createEngine({
       const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= PAPER_RELEVANCE_MODEL.floor);
       let answer: Omit<Answer, 'timingsMs'>;
       if (!best || answerabilityOf(best, runnerUp) < relevanceFloor) {
-        answer = abstain(retrieved);
+        answer = abstain(retrieved, options.paperIds !== undefined);
       } else {
         answer = await composer.compose(standalone, relevant, options);
         const problems = checkCitations(answer, await citedPapers(answer, relevant));
@@ -166,10 +166,13 @@ function retrievalQuery(question: string, { history = [] }: AskOptions): string 
   return previous && followsUp ? `${question}\n${previous.text}` : question;
 }
 
-function abstain(retrieved: RetrievedPaper[]): Omit<Answer, 'timingsMs'> {
+/** `scoped`: the question was asked about given papers only (a digest's thread), so say so. */
+function abstain(retrieved: RetrievedPaper[], scoped: boolean): Omit<Answer, 'timingsMs'> {
   const related = retrieved.slice(0, RELATED_WHEN_ABSTAINING).map((r) => ({ id: r.paper.id, title: r.paper.title, url: r.paper.url }));
   return {
-    text: 'I found no paper about that.',
+    text: scoped
+      ? 'I found no paper about that among this digest’s papers (I looked only at those). Ask me outside this thread to search all papers.'
+      : 'I found no paper about that.',
     citations: [],
     mode: 'extractive',
     abstained: true,
