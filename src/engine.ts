@@ -89,7 +89,7 @@ export function createEngine({
       const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= models.paper.floor);
       let answer: Omit<Answer, 'timingsMs'>;
       if (!best || (earlier.length === 0 && answerabilityOf(best, runnerUp, models.answerability) < relevanceFloor)) {
-        answer = abstain(retrieved);
+        answer = abstain(retrieved, options.paperIds !== undefined);
       } else {
         answer = await composer.compose(standalone, relevant, { ...options, deadline: budget(), asked: question });
         const problems = checkCitations(answer, await citedPapers(answer, relevant));
@@ -185,10 +185,13 @@ export function createEngine({
   }
 }
 
-function abstain(retrieved: RetrievedPaper[]): Omit<Answer, 'timingsMs'> {
+/** `scoped`: the question was asked about given papers only (a digest's thread), so say so. */
+function abstain(retrieved: RetrievedPaper[], scoped: boolean): Omit<Answer, 'timingsMs'> {
   const related = retrieved.slice(0, RELATED_WHEN_ABSTAINING).map((r) => ({ id: r.paper.id, title: r.paper.title, url: r.paper.url }));
   return {
-    text: 'I found no paper about that.',
+    text: scoped
+      ? 'I found no paper about that among this digest’s papers (I looked only at those). Ask me outside this thread to search all papers.'
+      : 'I found no paper about that.',
     citations: [],
     mode: 'extractive',
     abstained: true,

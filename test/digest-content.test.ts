@@ -28,6 +28,9 @@ describe('gists', () => {
       'Codecs compress audio for language models. Two gaps remain: (i) codebooks are too large and (ii) decoding is slow. For (ii), we develop a hierarchical decoder. Consequently, leveraging speech language models, we propose Language-Codec. This halves the bitrate.';
     // The contribution, with its lead-in dropped, not "For (ii), …" nor "This …".
     expect(gistOf({ abstract })).toBe('Leveraging speech language models, we propose Language-Codec.');
+    expect(gistOf({ abstract: 'Probes find a gap. Based on this discovery, we propose Dream Engine for interleaved control.' })).toBe(
+      'We propose Dream Engine for interleaved control.',
+    );
     expect(gistOf({ abstract: 'Transformers dominate. These models are slow. Our results show that pruning halves latency.' })).toBe(
       'Our results show that pruning halves latency.',
     );

@@ -240,4 +240,24 @@ describe('digest scheduler', () => {
     expect((await at(rig, '2030-01-08T07:30:00Z')).deliveries).toEqual([{ key: 'slack:EARLY|2030-01-08', outcome: 'posted' }]);
     expect((await at(rig, '2030-01-08T09:00:00Z')).deliveries).toEqual([{ key: 'slack:C1|2030-01-08', outcome: 'posted' }]);
   });
+
+  it('compacts the digest tables after delivering, so their versions do not pile up', async () => {
+    rig = await makeDigestRig();
+    for (const c of ['C1', 'C2', 'C3']) await subscribe(rig.deps, c);
+    const versions = async () => (await (await rig!.testEngine.store.connection.openTable(DELIVERIES)).listVersions()).length;
+    const never = { compactEveryMs: Number.POSITIVE_INFINITY };
+    rig.clock.set('2030-01-07T09:00:00Z');
+    await createDigestScheduler(rig.deps, never).tick();
+    rig.hfDays['2030-01-08'] = hfDay('2030-01-08');
+    rig.clock.set('2030-01-08T09:00:00Z');
+    await createDigestScheduler(rig.deps, never).tick();
+    const piled = await versions();
+    expect(piled).toBeGreaterThan(20);
+
+    rig.clock.set('2030-01-09T09:00:00Z');
+    expect((await createDigestScheduler(rig.deps).tick()).deliveries).toHaveLength(3);
+    expect(await versions()).toBeLessThan(5);
+    // The ledger reads the same after compaction.
+    expect((await rig.deps.digestStore.lastCompleted('slack:C1'))?.day).toBe('2030-01-09');
+  });
 });

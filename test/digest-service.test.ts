@@ -83,6 +83,15 @@ describe('digest service', () => {
     ]);
   });
 
+  it('keeps a topic to the papers about it, not those that mention it in passing (the bundled corpus)', async () => {
+    rig = await makeDigestRig();
+    // Every bundled paper is new since 2000; "retrieval" is the subject of a few and a word in many more.
+    const markdown = await createDigestService(rig.deps).dryRun({ topics: ['retrieval'], since: '2000-01-01' });
+    expect(markdown).toContain('Mistral-SPLADE: LLMs for better Learned Sparse Retrieval');
+    expect(markdown).toContain('Fast Passage Re-ranking');
+    for (const passing of ['MatFormer', 'ViTamin', 'Align before Fuse', 'CodeT5+']) expect(markdown).not.toContain(passing);
+  });
+
   it('previews without recording or posting anything', async () => {
     rig = await makeDigestRig();
     const digests = createDigestService(rig.deps);

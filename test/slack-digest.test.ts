@@ -283,6 +283,11 @@ describe('Slack digests', () => {
     await h.sendEvent(appMention({ text: question, channel: 'C0ASK2' }));
     const outside = await h.fake.waitFor((c) => c.method === 'chat.update' && c.params.channel === 'C0ASK2');
     expect(String(outside.params.text)).toContain('Mistral-SPLADE');
+
+    // A question about something the digest does not cover says where it looked, and where to ask instead.
+    await h.sendEvent(appMention({ text: `<@${BOT_USER_ID}> which papers design protein backbones with diffusion?`, channel: 'C0ASK', threadTs: digestTs }));
+    const offTopic = await h.fake.waitFor((c) => c.method === 'chat.update' && c.params.channel === 'C0ASK' && c !== inThread);
+    expect(String(offTopic.params.text)).toContain('I found no paper about that among this digest’s papers (I looked only at those). Ask me outside this thread to search all papers.');
   });
 });
 

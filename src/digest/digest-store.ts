@@ -93,6 +93,11 @@ export interface DigestStore {
   /** The channel's most recently scheduled delivery of any state. */
   latest(channelKey: string): Promise<Delivery | undefined>;
   deliveryByMessage(channelKey: string, messageRef: string): Promise<Delivery | undefined>;
+  /**
+   * Compacts the digest tables and drops versions older than `keep` (every ledger write is a new
+   * version). Resolves false on LanceDB Cloud, which compacts by itself.
+   */
+  compact(keep: { olderThan: Date }): Promise<boolean>;
   close(): void;
 }
 
@@ -190,6 +195,12 @@ export async function openDigestStore(connection: Connection): Promise<DigestSto
     async deliveryByMessage(channelKey, messageRef) {
       const found = await rows(deliveries, `channelKey = ${sqlString(channelKey)} AND messageRef = ${sqlString(messageRef)}`);
       return found.map(rowToDelivery)[0];
+    },
+    async compact({ olderThan }) {
+      // LanceDB Cloud's connection displays as a remote database and manages its own versions.
+      if (/^Remote/i.test(connection.display())) return false;
+      for (const table of [subscriptions, deliveries]) await table.optimize({ cleanupOlderThan: olderThan });
+      return true;
     },
     close() {
       subscriptions.close();

@@ -11,14 +11,16 @@ const CONTRIBUTION =
 const RESULT = /\b(?:results?|experiments?|evaluations?|analys[ie]s)\s+(?:show|demonstrate|indicate|reveal|suggest|confirm)|\b(?:outperform|surpass|improv|achiev|reduc)\w*/i;
 /** A connective or a pointer back that opens a sentence; the sentence reads on its own without it. */
 const LEAD_IN =
-  /^(?:consequently|therefore|thus|hence|however|moreover|furthermore|additionally|in addition|also|then|finally|further|here|specifically|in particular|to this end|to that end|in this (?:paper|work|study|article)|in this regard|as a result|accordingly|besides|meanwhile|notably|importantly|overall|in summary|in short|to (?:address|tackle|overcome|solve|fill|bridge|close|mitigate|remedy|alleviate) (?:this|these|that|those|such|the above|the aforementioned)\b[^,]*),\s+/i;
+  /^(?:consequently|therefore|thus|hence|however|moreover|furthermore|additionally|in addition|also|then|finally|further|here|specifically|in particular|particularly|to this end|to that end|in this (?:paper|work|study|article)|in this regard|as a result|accordingly|besides|meanwhile|notably|importantly|overall|in summary|in short|to (?:address|tackle|overcome|solve|fill|bridge|close|mitigate|remedy|alleviate) (?:this|these|that|those|such|the above|the aforementioned)\b[^,]*),\s+/i;
+/** An opening clause that leans on the sentence before ("Based on this discovery, we …"). */
+const LEANING_CLAUSE = /^[^,]{0,60}\b(?:this|these|that|those|such|above|aforementioned)\b[^,]{0,40},\s+(?=we\b)/i;
 /** Openings that point at something the reader of one sentence has not seen. */
 const DANGLING =
   /^(?:[([]|[ivx]+\)|for \(|(?:this|that)\b(?!\s+(?:paper|work|study|article|survey|thesis|report)\b)|these\b|those\b|it\b|its\b|they\b|their\b|such\b|both\b|the (?:former|latter|above|aforementioned)\b|(?:first|second|third|next|last)(?:ly)?\b)/i;
 
 /** A sentence as a stand-alone line: lead-in dropped and capitalised, or undefined when it cannot stand alone. */
 function standAlone(sentence: string): string | undefined {
-  const s = sentence.replace(LEAD_IN, '');
+  const s = sentence.replace(LEAD_IN, '').replace(LEANING_CLAUSE, '');
   const line = s.charAt(0).toUpperCase() + s.slice(1);
   if (DANGLING.test(line) || line.endsWith('?') || line.length < 25) return undefined;
   return line;

@@ -30,6 +30,10 @@ export interface DigestScheduler {
 export interface SchedulerOptions {
   /** How often `start()` looks for due digests. */
   pollMs?: number;
+  /** Least time between compactions of the digest tables (after a tick that delivered something); Infinity: never. */
+  compactEveryMs?: number;
+  /** Table versions younger than this survive a compaction (another process may still read them). */
+  keepVersionsMs?: number;
 }
 
 /**
@@ -37,11 +41,26 @@ export interface SchedulerOptions {
  * const scheduler = createDigestScheduler({ engine, store, embedder, digestStore, posters, config: config.digest, http, logger });
  * scheduler.start();
  */
-export function createDigestScheduler(deps: DigestDeps, { pollMs = 30_000 }: SchedulerOptions = {}): DigestScheduler {
+export function createDigestScheduler(
+  deps: DigestDeps,
+  { pollMs = 30_000, compactEveryMs = 6 * 3_600_000, keepVersionsMs = 3_600_000 }: SchedulerOptions = {},
+): DigestScheduler {
   const defaults = createDelivering(deps);
   const { digestStore, posters, logger } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<TickReport> | undefined;
+  let compactedAt = -Infinity;
+
+  /** Every ledger write adds a table version: drop the old ones now and then. */
+  async function housekeeping(now: Date): Promise<void> {
+    if (!Number.isFinite(compactEveryMs) || now.getTime() - compactedAt < compactEveryMs) return;
+    compactedAt = now.getTime();
+    try {
+      await digestStore.compact({ olderThan: new Date(now.getTime() - keepVersionsMs) });
+    } catch (err) {
+      logger.warn({ err }, 'digest: compacting the digest tables failed; trying again later');
+    }
+  }
 
   function dueTarget(subscription: Subscription, now: Date): DeliveryTarget | undefined {
     const schedule = defaults.schedule(subscription);
@@ -81,6 +100,7 @@ export function createDigestScheduler(deps: DigestDeps, { pollMs = 30_000 }: Sch
       const claim = await delivering.claim(target);
       if (claim) deliveries.push({ key: target.key, outcome: await delivering.complete(claim, target, { notes }) });
     }
+    if (deliveries.length > 0) await housekeeping(now);
     return { deliveries, notes };
   }
 

@@ -131,7 +131,8 @@ export function groupByKeywords(
   const byId = new Map(analysed.map((p) => [p.id, p]));
   const named = groups.map((g) => ({
     name: nameOf(fullPhrase(g.key, g.core.map((id) => byId.get(id)!)), surface),
-    ids: g.ids.sort((a, b) => order.get(a)! - order.get(b)!),
+    // The papers that named the theme first, then those that joined it.
+    ids: [...byOrder(g.core, order), ...byOrder(g.ids.filter((id) => !g.core.includes(id)), order)],
   }));
   if (leftover.length > 0) named.push({ name: named.length > 0 ? restName : 'New papers', ids: leftover });
   return named;
@@ -154,6 +155,10 @@ function bestHome(
     if (!best || similarity > best.similarity) best = { group, similarity };
   }
   return best && (mentioned.length > 0 || best.similarity >= FIT * baseline) ? best.group : undefined;
+}
+
+function byOrder(ids: string[], order: Map<string, number>): string[] {
+  return [...ids].sort((a, b) => order.get(a)! - order.get(b)!);
 }
 
 /** The longer phrase most of a theme's papers use around its key ("recognition" → "speech recognition"). */
