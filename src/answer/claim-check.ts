@@ -34,7 +34,7 @@ export interface ClaimCheckOptions {
 }
 
 /** Claim-check tuning, fitted on our own labelled set (eval/grounding-train.jsonl). */
-export const CLAIM_CHECK_DEFAULTS = { minCoverage: 0.65, questionTermCredit: 0.5, maxFramingTerms: 2 } as const;
+export const CLAIM_CHECK_DEFAULTS = { minCoverage: 0.6, questionTermCredit: 0.5, maxFramingTerms: 2 } as const;
 
 interface IndexedSentence {
   text: string;
@@ -203,7 +203,9 @@ function measuresAlike(claim: Claim, x: StatedNumber, sentence: IndexedSentence)
     after.push(t);
   }
   const measured = claimTerms(after.join(' '));
-  if (measured.length === 0) return true;
+  // A version number belongs to the name before it ("OpenChat 3.5", "Llama 2"), not to what follows.
+  const before = claim.toks[x.at - 1];
+  if (measured.length === 0 || (before && isName(before, false))) return true;
   return statedNumbers(sentence.toks)
     .filter((y) => sameNumber(x, y))
     .some((y) => {
@@ -227,10 +229,16 @@ function negationsIn(toks: string[]): number[] {
  * require bounding box annotations"), says the opposite; and a negated claim needs a negation there.
  */
 function reversed(claim: Claim, support: IndexedSentence): boolean {
-  const claimNegated = negationsIn(claim.toks).length > 0;
+  // A negation counts when what it negates is the paper's matter, not an aside to the reader.
+  const negates = (toks: string[], i: number, terms: Set<string>) => {
+    let from = i;
+    while (from > Math.max(0, i - 3) && toks[from - 1] !== '|') from--;
+    return claimTerms([...toks.slice(from, i), ...toks.slice(i + 1, i + 7)].join(' ')).filter((t) => terms.has(t)).length >= 2;
+  };
+  const claimNegated = negationsIn(claim.toks).some((i) => negates(claim.toks, i, support.terms));
   const negations = negationsIn(support.toks);
   if (claimNegated) return negations.length === 0 && !support.toks.some((t) => NEGATIVE_CUE.test(t));
-  return negations.some((i) => claimTerms(support.toks.slice(i + 1, i + 7).join(' ')).filter((t) => claim.terms.has(t)).length >= 2);
+  return negationsIn(claim.toks).length === 0 && negations.some((i) => negates(support.toks, i, claim.terms));
 }
 
 /** Generic endings a writer adds to a name ("GPT-style", "BERT-based"), which do not change what it names. */
