@@ -331,7 +331,7 @@ describe('/papers digest', () => {
 
   it('digest settings spend no question rate-limit slot; questions do', async () => {
     h = await startHarness({ ratePerMinute: 1 });
-    await h.reply('digest subscribe speech', { channel: 'C0SLOTS' });
+    await h.reply('digest subscribe speech', { channel: 'C0SLOTS', user: ADMIN });
     for (let i = 0; i < 3; i++) expect(String((await h.reply('digest status', { channel: 'C0SLOTS' })).text)).toContain('*Daily digest in this channel*');
     const question = await h.command('which papers improve speech recognition?', { channel: 'C0SLOTS' });
     expect(JSON.parse(question.text).text).toMatch(/^Looking through/);
