@@ -16,7 +16,7 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts', 'ingest/**/*.ts'],
     // The composition root is the one place that wires adapters to the engine.
-    ignores: ['src/main.ts'],
+    ignores: ['src/app.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: ['discord.js', '@slack/bolt'], patterns: ['**/adapters/**'] }],
     },

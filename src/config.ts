@@ -3,6 +3,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { parseSourceSpec, type SourceSpec } from '../ingest/sources/source-spec.ts';
 import { ConfigError } from './errors.ts';
+import { packagePath } from './package-root.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -19,7 +20,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 const schema = z.object({
   PAPERBOY_DB_URI: z.string().default('./.paperboy/db'),
-  PAPERBOY_CORPUS: z.string().default('data/papers.txt'),
+  PAPERBOY_CORPUS: z.string().default(packagePath('data', 'papers.txt')),
   LANCEDB_API_KEY: optionalString,
   LANCEDB_REGION: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,24 +1,21 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createHttpClient } from '../../ingest/sources/http-client.ts';
 import { readPaperFile } from '../../ingest/sources/read-paper-file.ts';
 import { fetchSourceSpec, parseSourceSpec } from '../../ingest/sources/source-spec.ts';
 import { ingestPapers } from '../../ingest/pipeline.ts';
-import { loadConfig, secretValues } from '../../src/config.ts';
-import { createDigestService } from '../../src/digest/digest-service.ts';
-import { openDigestStore } from '../../src/digest/digest-store.ts';
+import { createDigests, loadApp, openEngine } from '../../src/app.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import { formatReport, runEval } from '../../src/eval/run-eval.ts';
 import { calibrate } from '../../src/eval/calibrate.ts';
-import { createHybridRetriever } from '../../src/retrieve/hybrid-retriever.ts';
 import { readQuestionSet } from '../../src/eval/question-set.ts';
-import { createLlmDigestWriter } from '../../src/llm/digest-writer.ts';
-import { createLogger } from '../../src/logger.ts';
-import { openEngine } from '../../src/open-engine.ts';
+import { packagePath } from '../../src/package-root.ts';
 import { dropStore } from '../../src/store/lance-store.ts';
 import type { PaperInput } from '../../src/types.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { renderAnswer, renderHits } from './render-answer.ts';
+
+/** Our own question set, found from the package wherever the command runs. */
+const DEFAULT_EVAL_SET = packagePath('eval', 'questions.jsonl');
 
 const USAGE = `Usage:
   npm run ask -- [--json] "question"
@@ -39,7 +36,7 @@ export async function runCli(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       k: { type: 'string' },
       rebuild: { type: 'boolean', default: false },
-      set: { type: 'string', default: 'eval/questions.jsonl' },
+      set: { type: 'string' },
       sizes: { type: 'string' },
       calibrate: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
@@ -53,8 +50,8 @@ export async function runCli(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, secretValues(config));
+  const app = loadApp({ quiet: true });
+  const { config, logger } = app;
   const text = positionals.join(' ').trim();
 
   switch (command) {
@@ -85,14 +82,13 @@ export async function runCli(argv: string[]): Promise<number> {
       const specs = positionals.length > 0 ? positionals : [config.corpusPath];
       // Read everything before writing anything: a malformed file aborts with nothing written from it.
       const inputs: PaperInput[] = [];
-      const http = createHttpClient({ logger });
       for (const s of specs) {
         const remote = parseSourceSpec(s);
         if (!remote) {
           inputs.push(...(await readPaperFile(s)));
           continue;
         }
-        const fetched = await fetchSourceSpec(remote, { http, hfApiBase: config.digest.hfApiBase, arxivApiBase: config.digest.arxivApiBase });
+        const fetched = await fetchSourceSpec(remote, { http: app.http, hfApiBase: config.digest.hfApiBase, arxivApiBase: config.digest.arxivApiBase });
         // arXiv answers an unknown id with an empty feed: say which ids were not found.
         if (remote.kind === 'arxiv-ids') {
           const missing = remote.ids.filter((id) => !fetched.some((p) => p.id === id));
@@ -112,18 +108,18 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     case 'eval': {
       // Several sets may be named, comma-separated (e.g. to calibrate on all of ours at once).
-      const questions = values.set.split(',').flatMap((f) => readQuestionSet(f));
-      const { engine, store, embedder } = await openEngine(config, { logger, progress: terminalProgress() });
+      const questions = (values.set ?? DEFAULT_EVAL_SET).split(',').flatMap((f) => readQuestionSet(f));
+      const { engine, store, retriever } = await openEngine(config, { logger, progress: terminalProgress() });
       if (values.calibrate) {
         // Paste the printed models into src/retrieve/relevance.ts.
-        const fitted = await calibrate(questions, createHybridRetriever({ store, embedder }));
+        const fitted = await calibrate(questions, retriever);
         console.log(JSON.stringify(fitted, null, 2));
         await engine.close();
         return 0;
       }
       const report = await runEval(questions, { engine, store });
       await engine.close();
-      console.log(values.json ? JSON.stringify(report, null, 2) : `Eval on ${values.set} (${questions.length} questions)\n${formatReport(report)}`);
+      console.log(values.json ? JSON.stringify(report, null, 2) : `Eval on ${values.set ?? 'eval/questions.jsonl'} (${questions.length} questions)\n${formatReport(report)}`);
       return 0;
     }
     case 'bench': {
@@ -134,21 +130,11 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     case 'digest': {
       if (!values['dry-run']) return usageError('digests are posted by the running bot (npm start); use --dry-run to print one here');
-      const { engine, store, embedder } = await openEngine(config, { logger, progress: terminalProgress() });
-      const digests = createDigestService({
-        engine,
-        store,
-        embedder,
-        digestStore: await openDigestStore(store.connection),
-        posters: {},
-        config: config.digest,
-        http: createHttpClient({ logger }),
-        logger,
-        // The dry run shows what would be posted, so it uses the model's gists when one is configured.
-        ...(config.llm && { writer: await createLlmDigestWriter(config.llm, { logger }) }),
-      });
+      const opened = await openEngine(config, { logger, progress: terminalProgress() });
+      // The dry run shows what would be posted, so it uses the model's gists when one is configured.
+      const { digests } = await createDigests(app, opened);
       console.log(await digests.dryRun({ channel: values.channel, since: values.since, topics: values.topics ? [values.topics] : undefined }));
-      await engine.close();
+      await opened.engine.close();
       return 0;
     }
     default:
@@ -161,15 +147,20 @@ function usageError(message: string): number {
   return 2;
 }
 
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runCli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      // Expected failures (bad config, malformed input, store mismatch) get one clear line, no stack.
-      if (error instanceof PaperboyError) console.error(`paperboy: ${error.message}`);
-      else console.error(error);
-      process.exit(1);
-    },
-  );
+  runCli(process.argv.slice(2)).then(exitWhenWritten, (error: unknown) => {
+    // Expected failures (bad config, malformed input, store mismatch) get one clear line, no stack.
+    if (error instanceof PaperboyError) console.error(`paperboy: ${error.message}`);
+    else console.error(error);
+    exitWhenWritten(1);
+  });
+}
+
+/**
+ * Exits once stdout has taken everything written to it. Writes to a pipe complete
+ * asynchronously: exiting right after console.log would cut a large --json output.
+ */
+function exitWhenWritten(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.exit(code));
 }

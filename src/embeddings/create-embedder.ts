@@ -1,5 +1,4 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import { OpenAIEmbeddings } from '@langchain/openai';
 import type { Config } from '../config.ts';
 import { ModelError } from '../errors.ts';
 import type { EmbedderIdentity } from '../store/lance-store.ts';
@@ -14,6 +13,8 @@ export async function createEmbedder(config: Config['embeddings']): Promise<{ em
     const embedder = new HashedEmbedder();
     return { embedder, identity: { name: embedder.name, dimensions: embedder.dimensions } };
   }
+  // Loaded only when configured: the OpenAI client takes longer to import than an offline answer takes.
+  const { OpenAIEmbeddings } = await import('@langchain/openai');
   const embedder = new OpenAIEmbeddings({
     model: config.model,
     // Local servers ignore the key, but the client refuses to start without one.
