@@ -23,7 +23,7 @@ const USAGE = `Usage:
   npm run ingest -- [--json] [--rebuild] [FILE | hf-daily[:YYYY-MM-DD] | arxiv:ID[,ID…] | arxiv:QUERY ...]
                     (nothing named: the bundled corpus)
   npm run eval -- [--set FILE[,FILE…]] [--json] [--calibrate]   (default: eval/questions.jsonl)
-  npm run bench -- [--sizes 10000,100000]
+  npm run bench -- [--sizes 10000,100000] [--json]
   npm run digest -- --dry-run [--channel slack:C123|discord:123] [--since ISO] [--topics "speech, retrieval"]`;
 
 /** `npm run ask|search|ingest|eval|bench`: one entry point, one validated config. */
@@ -123,9 +123,16 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0;
     }
     case 'bench': {
-      const { runBench } = await import('../../src/bench/run-bench.ts');
+      const { BENCH_HEADER, formatBenchRow, runBench } = await import('../../src/bench/run-bench.ts');
       const sizes = (values.sizes ?? '10000,100000').split(',').filter(Boolean).map(Number);
-      await runBench({ corpusPath: config.corpusPath, sizes, log: (line) => console.log(line) });
+      if (sizes.some((n) => !Number.isInteger(n) || n < 1)) return usageError('--sizes must be whole numbers of papers, e.g. --sizes 10000,100000');
+      if (values.json) {
+        const rows = await runBench({ corpusPath: config.corpusPath, sizes });
+        console.log(JSON.stringify({ corpora: rows }, null, 2));
+      } else {
+        console.log(BENCH_HEADER);
+        await runBench({ corpusPath: config.corpusPath, sizes, onRow: (row) => console.log(formatBenchRow(row)) });
+      }
       return 0;
     }
     case 'digest': {
