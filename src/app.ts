@@ -31,6 +31,8 @@ export interface App {
   logger: Logger;
   /** For the remote paper sources (ingest, the digest's refresh). */
   http: HttpClient;
+  /** A progress bar for a long ingest, where one can be shown. */
+  progress(): IngestProgress;
 }
 
 export interface OpenedEngine {
@@ -49,7 +51,7 @@ export interface OpenedEngine {
 export function loadApp({ quiet = false }: { quiet?: boolean } = {}): App {
   const config = loadConfig();
   const logger = createLogger(quiet && config.logLevel === 'info' ? 'warn' : config.logLevel, secretValues(config));
-  return { config, logger, http: createHttpClient({ logger }) };
+  return { config, logger, http: createHttpClient({ logger }), progress: () => terminalProgress({ quiet: config.ci }) };
 }
 
 /**
@@ -126,7 +128,7 @@ export async function createDigests(
  */
 export async function startApp(app: App): Promise<{ stop(): Promise<void> }> {
   const { config, logger } = app;
-  const opened = await openEngine(config, { logger, progress: terminalProgress() });
+  const opened = await openEngine(config, { logger, progress: app.progress() });
   const { engine } = opened;
   if (!config.slack && !config.discord) {
     await runTerminalChat(engine);

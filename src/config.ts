@@ -64,6 +64,7 @@ const schema = z.object({
   DIGEST_SOURCES: z.string().default('hf-daily'),
   HF_API_BASE: z.string().url().default('https://huggingface.co'),
   ARXIV_API_BASE: z.string().url().default('https://export.arxiv.org'),
+  CI: optionalString,
 });
 
 type Env = z.infer<typeof schema>;
@@ -72,6 +73,8 @@ export interface Config {
   store: { uri: string; apiKey?: string; region?: string };
   corpusPath: string;
   logLevel: Env['LOG_LEVEL'];
+  /** Running on a CI runner (`CI` set): no progress bars. */
+  ci: boolean;
   /** Override for the calibrated relevance floor (0..1). */
   relevanceFloor?: number;
   llm?: { apiKey?: string; baseURL?: string; chatModel: string; timeoutMs: number; maxRetries: number; comparisonAgent?: boolean };
@@ -169,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
     store: { uri: e.PAPERBOY_DB_URI, apiKey: e.LANCEDB_API_KEY, region: e.LANCEDB_REGION },
     corpusPath: e.PAPERBOY_CORPUS,
     logLevel: e.LOG_LEVEL,
+    ci: e.CI !== undefined && !['false', '0'].includes(e.CI),
     relevanceFloor: e.RELEVANCE_FLOOR,
     llm: llmConfigured
       ? {

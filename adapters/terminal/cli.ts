@@ -11,7 +11,6 @@ import { readQuestionSet } from '../../src/eval/question-set.ts';
 import { packagePath } from '../../src/package-root.ts';
 import { dropStore } from '../../src/store/lance-store.ts';
 import type { PaperInput } from '../../src/types.ts';
-import { terminalProgress } from './progress-bar.ts';
 import { renderAnswer, renderHits } from './render-answer.ts';
 
 /** Our own question set, found from the package wherever the command runs. */
@@ -57,7 +56,7 @@ export async function runCli(argv: string[]): Promise<number> {
   switch (command) {
     case 'ask': {
       if (!text) return usageError('ask needs a question, e.g. npm run ask -- "which papers study audio codecs?"');
-      const { engine } = await openEngine(config, { logger, progress: terminalProgress() });
+      const { engine } = await openEngine(config, { logger, progress: app.progress() });
       const answer = await engine.ask(text);
       if (values.json) {
         const { text: answerText, citations, mode, abstained, timingsMs, related, note } = answer;
@@ -70,7 +69,7 @@ export async function runCli(argv: string[]): Promise<number> {
       if (!text) return usageError('search needs terms, e.g. npm run search -- "speech codec"');
       const k = Number(values.k ?? 5);
       if (!Number.isInteger(k) || k < 1 || k > 100) return usageError('--k must be a whole number from 1 to 100');
-      const { engine } = await openEngine(config, { logger, progress: terminalProgress() });
+      const { engine } = await openEngine(config, { logger, progress: app.progress() });
       const hits = await engine.search(text, { k });
       if (values.json) {
         console.log(JSON.stringify({ results: hits.map((h) => ({ paperId: h.paper.id, title: h.paper.title, url: h.paper.url, score: h.score, relevance: h.relevance, evidence: h.evidence.slice(0, 3) })) }, null, 2));
@@ -99,7 +98,7 @@ export async function runCli(argv: string[]): Promise<number> {
       }
       if (values.rebuild) await dropStore(config.store);
       const { store, embedder, engine } = await openEngine(config, { logger, seed: false });
-      const counts = await ingestPapers(inputs, { store, embedder, progress: terminalProgress() });
+      const counts = await ingestPapers(inputs, { store, embedder, progress: app.progress() });
       const total = await store.countPapers();
       await engine.close();
       if (values.json) console.log(JSON.stringify({ ...counts, total }));
@@ -109,7 +108,7 @@ export async function runCli(argv: string[]): Promise<number> {
     case 'eval': {
       // Several sets may be named, comma-separated (e.g. to calibrate on all of ours at once).
       const questions = (values.set ?? DEFAULT_EVAL_SET).split(',').flatMap((f) => readQuestionSet(f));
-      const { engine, store, retriever } = await openEngine(config, { logger, progress: terminalProgress() });
+      const { engine, store, retriever } = await openEngine(config, { logger, progress: app.progress() });
       if (values.calibrate) {
         // Paste the printed models into src/retrieve/relevance.ts.
         const fitted = await calibrate(questions, retriever);
@@ -137,7 +136,7 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     case 'digest': {
       if (!values['dry-run']) return usageError('digests are posted by the running bot (npm start); use --dry-run to print one here');
-      const opened = await openEngine(config, { logger, progress: terminalProgress() });
+      const opened = await openEngine(config, { logger, progress: app.progress() });
       // The dry run shows what would be posted, so it uses the model's gists when one is configured.
       const { digests } = await createDigests(app, opened);
       console.log(await digests.dryRun({ channel: values.channel, since: values.since, topics: values.topics ? [values.topics] : undefined }));
