@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.paperboy/', 'coverage/', 'scratch/'] },
+  { ignores: ['node_modules/', '.paperboy/', 'coverage/', 'scratch/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,7 +16,7 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts', 'ingest/**/*.ts'],
     // The composition root is the one place that wires adapters to the engine.
-    ignores: ['src/main.ts'],
+    ignores: ['src/app.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

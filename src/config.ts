@@ -3,6 +3,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { parseSourceSpec, type SourceSpec } from '../ingest/sources/source-spec-syntax.ts';
 import { ConfigError } from './errors.ts';
+import { packagePath } from './package-root.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -19,7 +20,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 const schema = z.object({
   PAPERBOY_DB_URI: z.string().default('./.paperboy/db'),
-  PAPERBOY_CORPUS: z.string().default('data/papers.txt'),
+  PAPERBOY_CORPUS: z.string().default(packagePath('data', 'papers.txt')),
   LANCEDB_API_KEY: optionalString,
   LANCEDB_REGION: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -69,6 +70,7 @@ const schema = z.object({
   DIGEST_SOURCES: z.string().default('hf-daily'),
   HF_API_BASE: z.string().url().default('https://huggingface.co'),
   ARXIV_API_BASE: z.string().url().default('https://export.arxiv.org'),
+  CI: optionalString,
 });
 
 type Env = z.infer<typeof schema>;
@@ -77,6 +79,8 @@ export interface Config {
   store: { uri: string; apiKey?: string; region?: string };
   corpusPath: string;
   logLevel: Env['LOG_LEVEL'];
+  /** Running on a CI runner (`CI` set): no progress bars. */
+  ci: boolean;
   /** Override for the calibrated relevance floor (0..1). */
   relevanceFloor?: number;
   llm?: {
@@ -183,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
     store: { uri: e.PAPERBOY_DB_URI, apiKey: e.LANCEDB_API_KEY, region: e.LANCEDB_REGION },
     corpusPath: e.PAPERBOY_CORPUS,
     logLevel: e.LOG_LEVEL,
+    ci: e.CI !== undefined && !['false', '0'].includes(e.CI),
     relevanceFloor: e.RELEVANCE_FLOOR,
     llm: llmConfigured
       ? {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEngine } from '../src/open-engine.ts';
+import { openEngine } from '../src/app.ts';
 import { openQuestionClaims } from '../src/store/question-claims.ts';
 import type { Engine } from '../src/types.ts';
 import { BOT_USER_ID, startFakeSlackApi, type FakeSlackApi, type SlackApiCall } from './fakes/fake-slack-api.ts';

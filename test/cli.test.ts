@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,11 +10,13 @@ import { loadFixture, startFakePaperSources, type FakePaperSources } from './fak
 const run = promisify(execFile);
 let dir: string;
 
-/** Runs the real CLI in a child process, as `npm run <command>` does, against a temp store. */
+const CLI = ['--import', 'tsx', 'adapters/terminal/cli.ts'];
+const cliEnv = () => ({ ...process.env, PAPERBOY_DB_URI: join(dir, 'db'), CI: 'true', LOG_LEVEL: 'error', HF_API_BASE: sources.baseUrl, ARXIV_API_BASE: sources.baseUrl });
+
+/** Runs the real CLI in a child process, as `npm run <command>` does (from the sources), against a temp store. */
 async function cli(...args: string[]) {
-  const env = { ...process.env, PAPERBOY_DB_URI: join(dir, 'db'), CI: 'true', LOG_LEVEL: 'error', HF_API_BASE: sources.baseUrl, ARXIV_API_BASE: sources.baseUrl };
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'adapters/terminal/cli.ts', ...args], { env });
+    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { env: cliEnv() });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -85,6 +87,19 @@ describe('command line', () => {
     expect(result.stdout).toMatch(/^\*\*Paperboy daily · .* new papers · 2 themes\*\*/);
     expect(result.stdout).toMatch(/\*\*speech\*\*/);
   }, 60_000);
+
+  it('writes a --json output of over a mebibyte whole into a pipe before exiting', async () => {
+    // Six copies of our question set make a report of about 1.3 MB.
+    const set = Array(6).fill('eval/questions.jsonl').join(',');
+    const child = spawn(process.execPath, [...CLI, 'eval', '--json', '--set', set], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stdout.length).toBeGreaterThan(1024 * 1024);
+    const report = JSON.parse(stdout) as { questions: unknown[] };
+    expect(report.questions).toHaveLength(360);
+  }, 180_000);
 
   it('explains usage instead of failing on an empty question', async () => {
     const result = await cli('ask');

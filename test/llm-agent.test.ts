@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkCitations } from '../src/answer/citation-check.ts';
 import { removedNote } from '../src/llm/grounded-answer.ts';
-import { openEngine } from '../src/open-engine.ts';
+import { openEngine } from '../src/app.ts';
 import type { Engine } from '../src/types.ts';
 import { startFakeOpenAi, type FakeOpenAi, type RecordedOpenAiRequest } from './fakes/fake-openai.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';

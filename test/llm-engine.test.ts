@@ -10,7 +10,7 @@ import { createLlm, type LlmConfig } from '../src/llm/create-llm.ts';
 import { ABSTAIN_SENTINEL, removedNote } from '../src/llm/grounded-answer.ts';
 import { FALLBACK_NOTES } from '../src/llm/llm-composer.ts';
 import { createLogger } from '../src/logger.ts';
-import { openEngine } from '../src/open-engine.ts';
+import { openEngine } from '../src/app.ts';
 import type { Answer, Engine } from '../src/types.ts';
 import { startFakeOpenAi, type FakeOpenAi, type RecordedOpenAiRequest } from './fakes/fake-openai.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';

@@ -1,28 +1,25 @@
 import { relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createHttpClient } from '../../ingest/sources/http-client.ts';
 import { checkPaperFile, readPaperFile, streamPaperFile } from '../../ingest/sources/read-paper-file.ts';
 import { fetchSourceSpec, parseSourceSpec } from '../../ingest/sources/source-spec.ts';
 import { ingestPapers, type IdConflict } from '../../ingest/pipeline.ts';
 import { rebuildStore } from '../../ingest/rebuild.ts';
-import { loadConfig, secretValues } from '../../src/config.ts';
-import { createDigestService } from '../../src/digest/digest-service.ts';
-import { openDigestStore } from '../../src/digest/digest-store.ts';
+import { createDigests, loadApp, openEngine } from '../../src/app.ts';
+import { createEmbedder } from '../../src/embeddings/create-embedder.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import { formatReport, runEval } from '../../src/eval/run-eval.ts';
 import { calibrate } from '../../src/eval/calibrate.ts';
 import { crossValidatedEval } from '../../src/eval/cross-validate.ts';
 import { formatGroundingReport, readGroundingSet, runGrounding } from '../../src/eval/run-grounding.ts';
-import { createHybridRetriever } from '../../src/retrieve/hybrid-retriever.ts';
 import { readQuestionSet } from '../../src/eval/question-set.ts';
-import { createLlmDigestWriter } from '../../src/llm/digest-writer.ts';
-import { createLogger } from '../../src/logger.ts';
-import { openEngine } from '../../src/open-engine.ts';
-import { createEmbedder } from '../../src/embeddings/create-embedder.ts';
+import { packagePath } from '../../src/package-root.ts';
 import type { PaperInput } from '../../src/types.ts';
-import { terminalProgress } from './progress-bar.ts';
 import { renderAnswer, renderHits } from './render-answer.ts';
+
+/** Our own question sets, found from the package wherever the command runs. */
+const OWN_SETS_DIR = packagePath('eval');
+const DEFAULT_EVAL_SETS = ['questions.jsonl', 'questions-paraphrased.jsonl', 'questions-chat.jsonl'].map((f) => packagePath('eval', f)).join(',');
 
 const USAGE = `Usage:
   npm run ask -- [--json] "question"
@@ -31,7 +28,7 @@ const USAGE = `Usage:
                     (nothing named: the bundled corpus)
   npm run eval -- [--set FILE[,FILE…]] [--json] [--calibrate]   (default: all of eval/questions*.jsonl)
   npm run eval -- --grounding FILE [--json]                      (claim check on a labelled set, no model)
-  npm run bench -- [--sizes 10000,100000]
+  npm run bench -- [--sizes 10000,100000] [--json]
   npm run digest -- --dry-run [--channel slack:C123|discord:123] [--since ISO] [--topics "speech, retrieval"]`;
 
 /** `npm run ask|search|ingest|eval|bench`: one entry point, one validated config. */
@@ -44,7 +41,7 @@ export async function runCli(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       k: { type: 'string' },
       rebuild: { type: 'boolean', default: false },
-      set: { type: 'string', default: 'eval/questions.jsonl,eval/questions-paraphrased.jsonl,eval/questions-chat.jsonl' },
+      set: { type: 'string' },
       sizes: { type: 'string' },
       calibrate: { type: 'boolean', default: false },
       grounding: { type: 'string' },
@@ -59,14 +56,14 @@ export async function runCli(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, secretValues(config));
+  const app = loadApp({ quiet: true });
+  const { config, logger } = app;
   const text = positionals.join(' ').trim();
 
   switch (command) {
     case 'ask': {
       if (!text) return usageError('ask needs a question, e.g. npm run ask -- "which papers study audio codecs?"');
-      const { engine } = await openEngine(config, { logger, progress: terminalProgress() });
+      const { engine } = await openEngine(config, { logger, progress: app.progress() });
       const answer = await engine.ask(text);
       if (values.json) {
         const { text: answerText, citations, mode, abstained, timingsMs, related, note } = answer;
@@ -79,7 +76,7 @@ export async function runCli(argv: string[]): Promise<number> {
       if (!text) return usageError('search needs terms, e.g. npm run search -- "speech codec"');
       const k = Number(values.k ?? 5);
       if (!Number.isInteger(k) || k < 1 || k > 100) return usageError('--k must be a whole number from 1 to 100');
-      const { engine } = await openEngine(config, { logger, progress: terminalProgress() });
+      const { engine } = await openEngine(config, { logger, progress: app.progress() });
       const hits = await engine.search(text, { k });
       if (values.json) {
         console.log(JSON.stringify({ results: hits.map((h) => ({ paperId: h.paper.id, title: h.paper.title, url: h.paper.url, score: h.score, relevance: h.relevance, evidence: h.evidence.slice(0, 3) })) }, null, 2));
@@ -93,7 +90,6 @@ export async function runCli(argv: string[]): Promise<number> {
       // Files are then read again as streams, so a large JSON Lines file never sits in memory whole.
       const inputs: (PaperInput[] | AsyncIterable<PaperInput>)[] = [];
       let expected = 0;
-      const http = createHttpClient({ logger });
       for (const s of specs) {
         const remote = parseSourceSpec(s);
         if (!remote) {
@@ -101,7 +97,7 @@ export async function runCli(argv: string[]): Promise<number> {
           inputs.push(streamPaperFile(s));
           continue;
         }
-        const fetched = await fetchSourceSpec(remote, { http, hfApiBase: config.digest.hfApiBase, arxivApiBase: config.digest.arxivApiBase });
+        const fetched = await fetchSourceSpec(remote, { http: app.http, hfApiBase: config.digest.hfApiBase, arxivApiBase: config.digest.arxivApiBase });
         // arXiv answers an unknown id with an empty feed: say which ids were not found.
         if (remote.kind === 'arxiv-ids') {
           const missing = remote.ids.filter((id) => !fetched.some((p) => p.id === id));
@@ -112,12 +108,12 @@ export async function runCli(argv: string[]): Promise<number> {
         inputs.push(fetched);
       }
       if (values.rebuild) {
-        const rebuilt = await rebuildStore(config.store, { ...(await createEmbedder(config.embeddings)), progress: terminalProgress() });
+        const rebuilt = await rebuildStore(config.store, { ...(await createEmbedder(config.embeddings)), progress: app.progress() });
         console.error(`paperboy: re-embedded ${rebuilt.papers} stored papers`);
       }
       const { store, embedder, engine } = await openEngine(config, { logger, seed: false });
       const onConflict = (c: IdConflict) => console.error(`paperboy: ${c.id} has different text in ${c.kept.source} and ${c.dropped.source}; kept ${c.kept.source}`);
-      const counts = await ingestPapers(concatenated(inputs), { store, embedder, progress: terminalProgress(), expected, onConflict });
+      const counts = await ingestPapers(concatenated(inputs), { store, embedder, progress: app.progress(), expected, onConflict });
       const total = await store.countPapers();
       await engine.close();
       if (values.json) console.log(JSON.stringify({ ...counts, total }));
@@ -132,13 +128,14 @@ export async function runCli(argv: string[]): Promise<number> {
         return 0;
       }
       // Several sets may be named, comma-separated (e.g. to calibrate on all of ours at once).
-      const questions = values.set.split(',').flatMap((f) => readQuestionSet(f));
-      const { engine, store, embedder } = await openEngine(config, { logger, progress: terminalProgress() });
-      const ownSets = values.set.split(',').every(isTrainingSet);
+      const sets = (values.set ?? DEFAULT_EVAL_SETS).split(',');
+      const questions = sets.flatMap((f) => readQuestionSet(f));
+      const { engine, store, embedder, retriever } = await openEngine(config, { logger, progress: app.progress() });
+      const ownSets = sets.every(isTrainingSet);
       if (values.calibrate) {
         if (!ownSets) return usageError('--calibrate fits only on our own training sets in eval/; outside sets are for measuring');
         // Paste the printed models into src/retrieve/relevance.ts.
-        const fitted = await calibrate(questions, createHybridRetriever({ store, embedder }));
+        const fitted = await calibrate(questions, retriever);
         console.log(JSON.stringify(fitted, null, 2));
         await engine.close();
         return 0;
@@ -146,32 +143,29 @@ export async function runCli(argv: string[]): Promise<number> {
       // The shipped models were fitted on our own sets: figures for those are cross-validated.
       const report = ownSets ? await crossValidatedEval(questions, { store, embedder }) : await runEval(questions, { engine, store });
       await engine.close();
-      console.log(values.json ? JSON.stringify(report, null, 2) : `Eval on ${values.set} (${questions.length} questions)\n${formatReport(report)}`);
+      console.log(values.json ? JSON.stringify(report, null, 2) : `Eval on ${values.set ?? 'eval/questions*.jsonl'} (${questions.length} questions)\n${formatReport(report)}`);
       return 0;
     }
     case 'bench': {
-      const { runBench } = await import('../../src/bench/run-bench.ts');
+      const { BENCH_HEADER, formatBenchRow, runBench } = await import('../../src/bench/run-bench.ts');
       const sizes = (values.sizes ?? '10000,100000').split(',').filter(Boolean).map(Number);
-      await runBench({ corpusPath: config.corpusPath, sizes, log: (line) => console.log(line) });
+      if (sizes.some((n) => !Number.isInteger(n) || n < 1)) return usageError('--sizes must be whole numbers of papers, e.g. --sizes 10000,100000');
+      if (values.json) {
+        const rows = await runBench({ corpusPath: config.corpusPath, sizes });
+        console.log(JSON.stringify({ corpora: rows }, null, 2));
+      } else {
+        console.log(BENCH_HEADER);
+        await runBench({ corpusPath: config.corpusPath, sizes, onRow: (row) => console.log(formatBenchRow(row)) });
+      }
       return 0;
     }
     case 'digest': {
       if (!values['dry-run']) return usageError('digests are posted by the running bot (npm start); use --dry-run to print one here');
-      const { engine, store, embedder } = await openEngine(config, { logger, progress: terminalProgress() });
-      const digests = createDigestService({
-        engine,
-        store,
-        embedder,
-        digestStore: await openDigestStore(store.connection),
-        posters: {},
-        config: config.digest,
-        http: createHttpClient({ logger }),
-        logger,
-        // The dry run shows what would be posted, so it uses the model's gists when one is configured.
-        ...(config.llm && { writer: await createLlmDigestWriter(config.llm, { logger }) }),
-      });
+      const opened = await openEngine(config, { logger, progress: app.progress() });
+      // The dry run shows what would be posted, so it uses the model's gists when one is configured.
+      const { digests } = await createDigests(app, opened);
       console.log(await digests.dryRun({ channel: values.channel, since: values.since, topics: values.topics ? [values.topics] : undefined }));
-      await engine.close();
+      await opened.engine.close();
       return 0;
     }
     default:
@@ -185,7 +179,7 @@ async function* concatenated<T>(sources: (Iterable<T> | AsyncIterable<T>)[]): As
 
 /** Our own question sets (eval/*.jsonl), the only ones calibration may fit on. */
 function isTrainingSet(file: string): boolean {
-  const inside = relative(resolve('eval'), resolve(file));
+  const inside = relative(OWN_SETS_DIR, resolve(file));
   return !inside.startsWith('..') && inside.split(sep).length === 1;
 }
 
@@ -194,15 +188,20 @@ function usageError(message: string): number {
   return 2;
 }
 
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runCli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      // Expected failures (bad config, malformed input, store mismatch) get one clear line, no stack.
-      if (error instanceof PaperboyError) console.error(`paperboy: ${error.message}`);
-      else console.error(error);
-      process.exit(1);
-    },
-  );
+  runCli(process.argv.slice(2)).then(exitWhenWritten, (error: unknown) => {
+    // Expected failures (bad config, malformed input, store mismatch) get one clear line, no stack.
+    if (error instanceof PaperboyError) console.error(`paperboy: ${error.message}`);
+    else console.error(error);
+    exitWhenWritten(1);
+  });
+}
+
+/**
+ * Exits once stdout has taken everything written to it. Writes to a pipe complete
+ * asynchronously: exiting right after console.log would cut a large --json output.
+ */
+function exitWhenWritten(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.exit(code));
 }

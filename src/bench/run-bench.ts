@@ -1,6 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { ingestPapers } from '../../ingest/pipeline.ts';
 import { readPaperFile } from '../../ingest/sources/read-paper-file.ts';
 import { HashedEmbedder } from '../embeddings/hashed-embedder.ts';
@@ -12,34 +15,70 @@ import { contentTerms } from '../text/tokenize.ts';
 import type { PaperInput } from '../types.ts';
 import { seededRandom, syntheticPapers } from './synthetic-corpus.ts';
 
+const run = promisify(execFile);
+
 const QUERIES = 60;
 /** Unbatched ingest is slow by design; it is timed on this many papers and reported per second. */
 const UNBATCHED_SAMPLE = 300;
 
+/** One corpus's figures; the first seven fields are the documented `--json` shape. */
+export interface BenchRow {
+  name: string;
+  papers: number;
+  /** Batched ingest throughput, papers per second. */
+  ingestPerSec: number;
+  askP50Ms: number;
+  askP95Ms: number;
+  /** The exhaustive in-memory scan the engine is measured against. */
+  bruteP50Ms: number;
+  /** Peak resident memory of a separate process that only opens the store and answers. */
+  serveRssMb: number;
+  unbatchedPerSec: number;
+  bruteP95Ms: number;
+  storeMb: number;
+  /** Peak resident memory of the bench process itself (ingest, baseline and all corpora so far). */
+  benchPeakRssMb: number;
+}
+
+export const BENCH_HEADER =
+  'corpus              ingest papers/s (unbatched)   ask p50 / p95 ms (brute force)          serve RSS MB  store MB  bench peak RSS MB';
+
+export function formatBenchRow(r: BenchRow): string {
+  return (
+    `${r.name.padEnd(20)}${r.ingestPerSec.toFixed(0).padStart(8)} (${r.unbatchedPerSec.toFixed(0)})`.padEnd(50) +
+    `${r.askP50Ms.toFixed(1)} / ${r.askP95Ms.toFixed(1)} (${r.bruteP50Ms.toFixed(1)} / ${r.bruteP95Ms.toFixed(1)})`.padEnd(40) +
+    r.serveRssMb.toFixed(0).padStart(12) +
+    r.storeMb.toFixed(0).padStart(10) +
+    r.benchPeakRssMb.toFixed(0).padStart(19)
+  );
+}
+
 /**
  * For the bundled corpus and synthetic corpora of the given sizes: ingest throughput (batched,
  * against one-paper-per-write), warm `ask` latency (LanceDB hybrid, against an exhaustive
- * in-memory scan of every chunk vector and every paper's BM25), and peak RSS.
+ * in-memory scan of every chunk vector and every paper's BM25), the memory a process serving the
+ * store needs, and the store's size on disk. Each row is reported as soon as it is measured.
  */
-export async function runBench({ corpusPath, sizes, log }: { corpusPath: string; sizes: number[]; log: (line: string) => void }) {
+export async function runBench({ corpusPath, sizes, onRow }: { corpusPath: string; sizes: number[]; onRow?: (row: BenchRow) => void }): Promise<BenchRow[]> {
   const bundled = await readPaperFile(corpusPath);
   const corpora: [string, PaperInput[]][] = [[`bundled (${bundled.length})`, bundled], ...sizes.map((n) => [`synthetic ${n}`, syntheticPapers(bundled, n)] as [string, PaperInput[]])];
   const queries = queryMix(bundled);
-  log('corpus              ingest papers/s (unbatched)   ask p50 / p95 ms (brute force)          peak RSS MB');
+  const rows: BenchRow[] = [];
   for (const [name, papers] of corpora) {
     const dir = await mkdtemp(join(tmpdir(), 'paperboy-bench-'));
     try {
       const embedder = new HashedEmbedder();
-      const store = await openStore({ uri: join(dir, 'db'), embedder: { name: embedder.name, dimensions: embedder.dimensions } });
+      const uri = join(dir, 'db');
+      const store = await openStore({ uri, embedder: { name: embedder.name, dimensions: embedder.dimensions } });
       let t = performance.now();
       await ingestPapers(papers, { store, embedder, batchSize: 1000 });
-      const ingestRate = papers.length / ((performance.now() - t) / 1000);
+      const ingestPerSec = papers.length / ((performance.now() - t) / 1000);
 
       const unbatchedStore = await openStore({ uri: join(dir, 'unbatched'), embedder: { name: embedder.name, dimensions: embedder.dimensions } });
       const sample = papers.slice(0, UNBATCHED_SAMPLE);
       t = performance.now();
       await ingestPapers(sample, { store: unbatchedStore, embedder, batchSize: 1 });
-      const unbatchedRate = sample.length / ((performance.now() - t) / 1000);
+      const unbatchedPerSec = sample.length / ((performance.now() - t) / 1000);
       unbatchedStore.close();
 
       const engine = createEngine({ store, embedder });
@@ -47,17 +86,43 @@ export async function runBench({ corpusPath, sizes, log }: { corpusPath: string;
       const hybrid = await timeEach(queries, (q) => engine.ask(q));
       const brute = await bruteForceIndex(store, embedder);
       const exhaustive = await timeEach(queries, async (q) => brute(q));
-      const rssMb = process.resourceUsage().maxRSS / 1024;
-      log(
-        `${name.padEnd(20)}${ingestRate.toFixed(0).padStart(8)} (${unbatchedRate.toFixed(0)})`.padEnd(50) +
-          `${fmt(hybrid)} (${fmt(exhaustive)})`.padEnd(40) +
-          rssMb.toFixed(0),
-      );
       store.close();
+      const row: BenchRow = {
+        name,
+        papers: papers.length,
+        ingestPerSec,
+        askP50Ms: hybrid.p50,
+        askP95Ms: hybrid.p95,
+        bruteP50Ms: exhaustive.p50,
+        serveRssMb: await serveRssMb(uri, queries),
+        unbatchedPerSec,
+        bruteP95Ms: exhaustive.p95,
+        storeMb: (await directoryBytes(uri)) / 2 ** 20,
+        benchPeakRssMb: process.resourceUsage().maxRSS / 1024,
+      };
+      rows.push(row);
+      onRow?.(row);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
+  return rows;
+}
+
+/**
+ * Peak RSS of serve-probe in its own process: Node started the way this one was (plain node on
+ * the build, or with tsx's loader from the sources), so it measures the same runtime.
+ */
+async function serveRssMb(uri: string, queries: string[]): Promise<number> {
+  const probe = fileURLToPath(new URL(`./serve-probe${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+  const { stdout } = await run(process.execPath, [...process.execArgv, probe, uri, JSON.stringify(queries)], { maxBuffer: 1 << 20 });
+  return (JSON.parse(stdout) as { maxRssMb: number }).maxRssMb;
+}
+
+async function directoryBytes(dir: string): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const sizes = await Promise.all(entries.filter((e) => e.isFile()).map(async (e) => (await stat(join(e.parentPath ?? e.path, e.name))).size));
+  return sizes.reduce((a, b) => a + b, 0);
 }
 
 /** Realistic queries: spans of the bundled abstracts' sentences, shuffled with a fixed seed. */
@@ -79,10 +144,6 @@ async function timeEach(queries: string[], run: (q: string) => Promise<unknown>)
     ms.push(performance.now() - t);
   }
   return { p50: percentile(ms, 50), p95: percentile(ms, 95) };
-}
-
-function fmt({ p50, p95 }: { p50: number; p95: number }) {
-  return `${p50.toFixed(1)} / ${p95.toFixed(1)}`;
 }
 
 /** Loads every chunk vector and every paper's terms into memory and ranks by scanning all of them. */

@@ -1,5 +1,4 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import { OpenAIEmbeddings } from '@langchain/openai';
 import type { Config } from '../config.ts';
 import { ModelError } from '../errors.ts';
 import type { EmbedderIdentity } from '../store/lance-store.ts';
@@ -18,6 +17,8 @@ export async function createEmbedder(config: Config['embeddings']): Promise<{ em
     return { embedder, identity: { name: embedder.name, dimensions: embedder.dimensions } };
   }
   const timeoutMs = config.timeoutMs ?? EMBEDDING_TIMEOUT_MS;
+  // Loaded only when configured: the OpenAI client takes longer to import than an offline answer takes.
+  const { OpenAIEmbeddings } = await import('@langchain/openai');
   // Retries are ours, within one deadline (a hanging server once kept a question waiting > 80 s).
   const embedder = new BoundedEmbeddings(
     new OpenAIEmbeddings({

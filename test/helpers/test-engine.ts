@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEngine, type OpenedEngine } from '../../src/open-engine.ts';
+import { openEngine, type OpenedEngine } from '../../src/app.ts';
 import { openQuestionClaims, type QuestionClaims } from '../../src/store/question-claims.ts';
 import type { Engine } from '../../src/types.ts';
 

@@ -1,0 +1,46 @@
+// Runs a built entry point (`npm start`, `npm run ask`, …): plain node on dist/, no TypeScript
+// compiler at run time. A missing or stale build is named with the command that fixes it, instead
+// of a module-not-found stack or silently running old code.
+// Usage: node scripts/run-built.mjs <entry under dist/, without .js> [args…]
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+/** What the build compiles (tsconfig.build.json): any of these newer than the build makes it stale. */
+const SOURCE_DIRS = ['src', 'adapters', 'ingest'];
+const BUILD_CONFIGS = ['tsconfig.json', 'tsconfig.build.json'];
+
+const [entry, ...args] = process.argv.slice(2);
+const built = join(root, 'dist', `${entry}.js`);
+
+const problem = buildProblem();
+if (problem) {
+  process.stderr.write(`paperboy: ${problem}: run \`npm run build\` (or \`npm run dev\` to run from the sources).\n`);
+  process.exit(1);
+}
+// The entry sees the argv it would get from `node dist/<entry>.js args…`.
+process.argv = [process.argv[0], built, ...args];
+await import(pathToFileURL(built).href);
+
+function buildProblem() {
+  let builtAt;
+  try {
+    builtAt = statSync(built).mtimeMs;
+  } catch {
+    return `${relative(root, built)} does not exist (the build has not run)`;
+  }
+  const newer = sourceFiles().find((file) => statSync(file).mtimeMs > builtAt);
+  return newer && `the build in dist/ is older than ${relative(root, newer)}`;
+}
+
+function sourceFiles() {
+  const files = BUILD_CONFIGS.map((f) => join(root, f));
+  for (const dir of SOURCE_DIRS) {
+    for (const e of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (e.isFile() && e.name.endsWith('.ts')) files.push(join(e.parentPath ?? e.path, e.name));
+    }
+  }
+  return files;
+}

@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+let root: string;
+
+/** A package laid out like ours, with the real launcher in scripts/ and a tiny "built" entry. */
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'paperboy-run-built-'));
+  for (const dir of ['scripts', 'src/store', 'adapters', 'ingest', 'dist/src']) await mkdir(join(root, dir), { recursive: true });
+  await copyFile('scripts/run-built.mjs', join(root, 'scripts/run-built.mjs'));
+  for (const file of ['tsconfig.json', 'tsconfig.build.json', 'src/main.ts', 'src/store/lance-store.ts']) await writeFile(join(root, file), '');
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+async function launch(...args: string[]) {
+  try {
+    const { stdout } = await run(process.execPath, [join(root, 'scripts/run-built.mjs'), ...args]);
+    return { code: 0, stdout, stderr: '' };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+async function build() {
+  const entry = join(root, 'dist/src/main.js');
+  await writeFile(entry, 'console.log(JSON.stringify(process.argv.slice(1)));\n');
+  // Built a minute after the sources were written, as `npm run build` would be.
+  const later = new Date(Date.now() + 60_000);
+  await utimes(entry, later, later);
+  return entry;
+}
+
+describe('the launcher of the built runtime', () => {
+  it('runs the built entry with the arguments node would give it', async () => {
+    const entry = await build();
+    const result = await launch('src/main', 'ask', '--json', 'a question');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([entry, 'ask', '--json', 'a question']);
+  });
+
+  it('names a missing build and the command that makes it', async () => {
+    const result = await launch('src/main');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^paperboy: dist\/src\/main\.js does not exist \(the build has not run\): run `npm run build`/);
+  });
+
+  it('names the source file that is newer than the build instead of running old code', async () => {
+    await build();
+    const edited = new Date(Date.now() + 120_000);
+    await utimes(join(root, 'src/store/lance-store.ts'), edited, edited);
+    const result = await launch('src/main');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/the build in dist\/ is older than src\/store\/lance-store\.ts: run `npm run build`/);
+  });
+});
