@@ -47,6 +47,7 @@ describe('Socket Mode', () => {
     try {
       expect(slack.address()).toBeUndefined();
       expect(fake.socketClients()).toBe(1);
+      expect(slack.connected()).toBe(true);
       expect(fake.callsTo('auth.test').at(-1)?.token).toBe(BOT_TOKEN);
       expect(fake.callsTo('apps.connections.open').at(-1)?.token).toBe(APP_TOKEN);
 
@@ -59,6 +60,7 @@ describe('Socket Mode', () => {
     } finally {
       await slack.stop();
     }
+    expect(slack.connected()).toBe(false);
   });
 
   it('turns a rejected app token into a clear platform error', async () => {

@@ -1,9 +1,10 @@
-import { App, HTTPReceiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.ts';
 import type { DigestService } from '../../src/digest/digest-service.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Engine } from '../../src/types.ts';
+import { HEALTH_PATH, respondHealth, type HealthCheck } from '../health/health-check.ts';
 import { createRateLimiter } from '../shared/rate-limit.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import { createDeduper } from './dedupe.ts';
@@ -27,6 +28,8 @@ export interface SlackAppOptions {
   digests?: DigestService;
   /** Least time between edits while an answer streams in; defaults to Slack's limit with headroom. */
   streamEditIntervalMs?: number;
+  /** In HTTP mode, served as `GET /healthz` on the receiver's port. */
+  health?: HealthCheck;
 }
 
 export interface SlackApp {
@@ -37,6 +40,8 @@ export interface SlackApp {
   stop(): Promise<void>;
   /** Where the HTTP receiver listens once started; undefined in Socket Mode. */
   address(): { host: string; port: number } | undefined;
+  /** Socket Mode: the socket is open; HTTP mode: listening after Slack took the token. */
+  connected(): boolean;
 }
 
 /**
@@ -57,6 +62,7 @@ export function createSlackApp({
   subcommands = defaultSubcommands,
   digests,
   streamEditIntervalMs,
+  health,
 }: SlackAppOptions): SlackApp {
   const log = logger.child({ component: 'slack' });
   const socketMode = config.appToken !== undefined;
@@ -68,15 +74,26 @@ export function createSlackApp({
     ...ANSWER_CLIENT_OPTIONS,
     ...(config.apiUrl && { slackApiUrl: withTrailingSlash(config.apiUrl) }),
   };
+  // Receivers built here (not by Bolt) so the socket's state and the health route are reachable.
+  const receiver = socketMode
+    ? new SocketModeReceiver({ appToken: config.appToken ?? '', logger: boltLogger, installerOptions: { clientOptions } })
+    : new HTTPReceiver({
+        signingSecret: config.signingSecret ?? '',
+        logger: boltLogger,
+        ...(health && { customRoutes: [{ path: HEALTH_PATH, method: 'GET', handler: (_req, res) => void respondHealth(health, res) }] }),
+      });
+  let socketOpen = false;
+  if (receiver instanceof SocketModeReceiver) {
+    receiver.client.on('connected', () => (socketOpen = true));
+    for (const event of ['reconnecting', 'disconnected']) receiver.client.on(event, () => (socketOpen = false));
+  }
   const app = new App({
     token: config.botToken,
     logger: boltLogger,
     clientOptions,
     // init() in start() checks the token, so a bad one is a clear start-up error, not a crash.
     deferInitialization: true,
-    ...(socketMode
-      ? { socketMode: true, appToken: config.appToken }
-      : { receiver: new HTTPReceiver({ signingSecret: config.signingSecret ?? '', logger: boltLogger }) }),
+    receiver,
   });
 
   const inFlight = new Set<Promise<void>>();
@@ -109,6 +126,7 @@ export function createSlackApp({
   return {
     app,
     address: () => address,
+    connected: () => started && (!socketMode || socketOpen),
     async start() {
       await checkSlackApi(config, logger);
       try {
