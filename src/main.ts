@@ -10,6 +10,7 @@ import { createDigestWebClient, createSlackDigestPoster } from '../adapters/slac
 import { createHealthCheck, startHealthServer } from '../adapters/health/health-check.ts';
 import { runTerminalChat } from '../adapters/terminal/chat.ts';
 import { terminalProgress } from '../adapters/terminal/progress-bar.ts';
+import { fetchArxiv } from '../ingest/sources/arxiv.ts';
 import { createHttpClient } from '../ingest/sources/http-client.ts';
 import { loadConfig, secretValues } from './config.ts';
 import type { DigestDeps } from './digest/delivery.ts';
@@ -17,6 +18,7 @@ import { createDigestService } from './digest/digest-service.ts';
 import { openDigestStore } from './digest/digest-store.ts';
 import { createDigestScheduler } from './digest/scheduler.ts';
 import { PaperboyError } from './errors.ts';
+import { withLinkedPapers } from './linked-papers/with-linked-papers.ts';
 import { createLlmDigestWriter } from './llm/digest-writer.ts';
 import { createLogger } from './logger.ts';
 import { openEngine } from './open-engine.ts';
@@ -25,7 +27,12 @@ import { SHUTDOWN_GRACE_MS, stopWithin } from './stop-within.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, secretValues(config));
-  const { engine, store, embedder } = await openEngine(config, { logger, progress: terminalProgress() });
+  const opened = await openEngine(config, { logger, progress: terminalProgress() });
+  const { store, embedder } = opened;
+  const http = createHttpClient({ logger });
+  // "summarise https://arxiv.org/abs/2501.12345": papers a question names are fetched when missing.
+  const fetchPapers = (ids: string[]) => fetchArxiv({ baseUrl: config.digest.arxivApiBase, http, ids });
+  const engine = withLinkedPapers(opened.engine, { store, embedder, fetchPapers, logger });
 
   if (!config.slack && !config.discord) {
     await runTerminalChat(engine);
@@ -42,7 +49,7 @@ async function main(): Promise<void> {
     digestStore: await openDigestStore(store.connection),
     posters,
     config: config.digest,
-    http: createHttpClient({ logger }),
+    http,
     logger,
     // With a chat model, gists and keyword-theme names are written by it (extractive on failure).
     ...(config.llm && { writer: await createLlmDigestWriter(config.llm, { logger }) }),
