@@ -6,8 +6,10 @@
  * terminal command or an offline start does not pay for them.
  */
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { createHealthCheck, startHealthServer } from '../adapters/health/health-check.ts';
 import { runTerminalChat } from '../adapters/terminal/chat.ts';
 import { terminalProgress } from '../adapters/terminal/progress-bar.ts';
+import { fetchArxiv } from '../ingest/sources/arxiv.ts';
 import { createHttpClient, type HttpClient } from '../ingest/sources/http-client.ts';
 import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
 import { completeInterruptedRuns, ingestPapers, type IngestProgress } from '../ingest/pipeline.ts';
@@ -18,11 +20,13 @@ import { openDigestStore } from './digest/digest-store.ts';
 import { createDigestScheduler } from './digest/scheduler.ts';
 import { createEmbedder } from './embeddings/create-embedder.ts';
 import { createEngine } from './engine.ts';
+import { withLinkedPapers } from './linked-papers/with-linked-papers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { packagePath } from './package-root.ts';
 import { createHybridRetriever, type Retriever } from './retrieve/hybrid-retriever.ts';
 import { openStore, type PaperStore } from './store/lance-store.ts';
 import { openQuestionClaims } from './store/question-claims.ts';
+import { SHUTDOWN_GRACE_MS, stopWithin } from './stop-within.ts';
 import type { Engine } from './types.ts';
 
 /** What every entry point starts from: the config, validated once, and what needs nothing opened. */
@@ -133,13 +137,17 @@ export async function createDigests(
 
 /**
  * `npm start`: every chat adapter whose tokens are set, with the daily-digest scheduler behind
- * them, or an interactive terminal chat (resolved when it ends) when no platform is configured.
- * Returns how to stop what was started.
+ * them and `/healthz`, or an interactive terminal chat (resolved when it ends) when no platform is
+ * configured. `onFatal` is told when a platform will never reconnect (e.g. a revoked token).
+ * Returns how to stop what was started; answers in progress get a bounded grace period.
  */
-export async function startApp(app: App): Promise<{ stop(): Promise<void> }> {
+export async function startApp(app: App, { onFatal }: { onFatal?: (error: Error) => void } = {}): Promise<{ stop(): Promise<void> }> {
   const { config, logger } = app;
   const opened = await openEngine(config, { logger, progress: app.progress() });
-  const { engine } = opened;
+  const { store, embedder } = opened;
+  // "summarise https://arxiv.org/abs/2501.12345": papers a question names are fetched when missing.
+  const fetchPapers = (ids: string[]) => fetchArxiv({ baseUrl: config.digest.arxivApiBase, http: app.http, ids });
+  const engine = withLinkedPapers(opened.engine, { store, embedder, fetchPapers, logger });
   if (!config.slack && !config.discord) {
     await runTerminalChat(engine);
     await engine.close();
@@ -147,30 +155,40 @@ export async function startApp(app: App): Promise<{ stop(): Promise<void> }> {
   }
 
   const posters: DigestDeps['posters'] = {};
-  const { digests, deps } = await createDigests(app, opened, posters);
+  const { digests, deps } = await createDigests(app, { ...opened, engine }, posters);
   // One question ledger for every platform: a question is answered once across restarts and replicas.
-  const claims = await openQuestionClaims(opened.store.connection);
+  const claims = await openQuestionClaims(store.connection);
   const stops: (() => Promise<void>)[] = [];
+  // Filled in as platforms start; /healthz reports each.
+  const platforms: Record<string, () => boolean> = {};
+  const health = createHealthCheck({ store, platforms });
+  const chat = { engine, claims, limits: config.limits, answerTimeoutMs: config.answerTimeoutMs, logger, digests };
   if (config.slack) {
     const { createSlackApp } = await import('../adapters/slack/create-slack-app.ts');
     const { createDigestWebClient, createSlackDigestPoster } = await import('../adapters/slack/digest-poster.ts');
     // The digest poster has its own client without automatic retries: a retried post whose
     // response was lost would publish the digest twice (the ledger asks findExisting instead).
     posters.slack = createSlackDigestPoster({ client: createDigestWebClient(config.slack, logger), logger });
-    const slack = createSlackApp({ engine, claims, config: config.slack, limits: config.limits, answerTimeoutMs: config.answerTimeoutMs, logger, digests });
+    const slack = createSlackApp({ ...chat, config: config.slack, health });
     await slack.start();
     stops.push(() => slack.stop());
+    platforms.slack = () => slack.connected();
     logger.info({ mode: config.slack.appToken ? 'socket' : 'http' }, 'Slack adapter started');
   }
   if (config.discord) {
     const { createDiscordBot } = await import('../adapters/discord/create-discord-bot.ts');
     const { createDiscordDigestPoster } = await import('../adapters/discord/digest-poster.ts');
-    const discord = createDiscordBot({ engine, claims, config: config.discord, limits: config.limits, answerTimeoutMs: config.answerTimeoutMs, logger, digests });
+    const discord = createDiscordBot({ ...chat, config: config.discord, onFatal });
     // The poster uses the client's REST connection, which has the token only after login.
     await discord.start();
     posters.discord = createDiscordDigestPoster(discord.client, { logger });
     stops.push(() => discord.stop());
+    platforms.discord = () => discord.connected();
     logger.info('Discord adapter started');
+  }
+  if (config.health) {
+    const server = await startHealthServer({ ...config.health, check: health });
+    stops.push(() => server.close());
   }
 
   const scheduler = createDigestScheduler(deps);
@@ -179,7 +197,8 @@ export async function startApp(app: App): Promise<{ stop(): Promise<void> }> {
   return {
     async stop() {
       await scheduler.stop();
-      await Promise.allSettled(stops.map((stop) => stop()));
+      // Answers in progress get a bounded grace period; the platforms stop taking new ones at once.
+      if (!(await stopWithin(stops, SHUTDOWN_GRACE_MS))) logger.warn('answers still in progress after the grace period were dropped');
       await engine.close();
     },
   };

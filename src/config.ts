@@ -56,6 +56,9 @@ const schema = z.object({
   DISCORD_API_URL: url('DISCORD_API_URL'),
   DISCORD_MESSAGE_CONTENT: bool.default('false'),
 
+  HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  HEALTH_HOST: z.string().default('0.0.0.0'),
+
   RATE_LIMIT_PER_MINUTE: positiveInt(6),
   MAX_QUESTION_CHARS: positiveInt(2000),
   ANSWER_TIMEOUT_MS: positiveInt(90_000),
@@ -115,6 +118,8 @@ export interface Config {
     slashCommand: string;
   };
   discord?: { token: string; appId?: string; guildId?: string; apiUrl?: string; messageContent: boolean };
+  /** `GET /healthz` on its own port (Socket Mode, Discord only); HTTP-mode Slack serves it on SLACK_PORT anyway. */
+  health?: { host: string; port: number };
   digest: {
     cron: string;
     timezone: string;
@@ -229,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.
           messageContent: e.DISCORD_MESSAGE_CONTENT,
         }
       : undefined,
+    health: e.HEALTH_PORT === undefined ? undefined : { host: e.HEALTH_HOST, port: e.HEALTH_PORT },
     digest: {
       cron: e.DIGEST_CRON,
       timezone: e.DIGEST_TZ,

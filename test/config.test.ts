@@ -31,6 +31,12 @@ describe('config', () => {
     expect(c.slack).toMatchObject({ botToken: 'xoxb-1', appToken: 'xapp-1', slashCommand: '/papers' });
   });
 
+  it('serves health on HEALTH_PORT only when it is set, and names a bad one', () => {
+    expect(load({}).health).toBeUndefined();
+    expect(load({ HEALTH_PORT: '8081' }).health).toEqual({ host: '0.0.0.0', port: 8081 });
+    expect(() => load({ HEALTH_PORT: '70000' })).toThrow(/HEALTH_PORT/);
+  });
+
   it('lists every problem with the variable to fix', () => {
     expect(() => load({ RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
     let message = '';

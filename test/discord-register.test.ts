@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ApplicationCommandOptionType } from 'discord.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { inviteUrl, registerCommands } from '../adapters/discord/register-commands.ts';
+import { BOT_PERMISSIONS, inviteUrl, registerCommands } from '../adapters/discord/register-commands.ts';
 import { startFakeDiscord, type RecordedRequest } from './fakes/fake-discord.ts';
 
 const TOKEN = 'register-token-abc123';
@@ -72,6 +72,12 @@ describe('inviteUrl', () => {
     expect(BigInt(url.searchParams.get('permissions')!)).toBe(
       (1n << 10n) | (1n << 11n) | (1n << 38n) | (1n << 35n) | (1n << 14n) | (1n << 16n),
     );
+  });
+
+  it('is the URL the README tells people to open', async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const documented = [...readme.matchAll(/authorize\?client_id=<APP_ID>&scope=bot\+applications\.commands&permissions=(\d+)/g)].map((m) => m[1]);
+    expect(documented).toEqual([BOT_PERMISSIONS.toString()]);
   });
 });
 

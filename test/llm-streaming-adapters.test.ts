@@ -73,30 +73,58 @@ function expectThrottledPreviews(previews: string[]) {
   for (let i = 1; i < previews.length; i++) expect(previews[i]!.length).toBeGreaterThan(previews[i - 1]!.length);
 }
 
+/** The real Bolt app (HTTP mode) against a fake Slack API; `ask` mentions the bot in `channel`. */
+async function startSlack(streamEditIntervalMs: number) {
+  const slackApi = await startFakeSlackApi();
+  const signingSecret = 'test-signing-secret-0123456789';
+  const slack = createSlackApp({
+    engine,
+    claims: bundled.claims,
+    config: { botToken: BOT_TOKEN, signingSecret, port: 0, host: '127.0.0.1', apiUrl: slackApi.apiUrl, slashCommand: '/papers' },
+    limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
+    logger: silent,
+    streamEditIntervalMs,
+  });
+  onTestFinished(async () => {
+    await slack.stop();
+    await slackApi.close();
+  });
+  await slack.start();
+  const ask = (channel: string) => {
+    const body = eventCallback(appMention({ text: `<@${BOT_USER_ID}> ${QUESTION}`, channel }));
+    return postSigned(`http://127.0.0.1:${slack.address()!.port}/slack/events`, { body, contentType: 'application/json', signingSecret });
+  };
+  return { slackApi, ask };
+}
+
+/** The real discord.js client against a fake Discord. */
+async function startDiscord(streamEditIntervalMs: number) {
+  const token = 'test-token-Nzk5.discord-bot';
+  const discord = await startFakeDiscord({ token });
+  const bot = createDiscordBot({
+    engine,
+    claims: bundled.claims,
+    config: { token, apiUrl: discord.apiUrl, messageContent: false },
+    limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
+    logger: silent,
+    streamEditIntervalMs,
+  });
+  onTestFinished(async () => {
+    await bot.stop();
+    await discord.close();
+  });
+  await bot.start();
+  return discord;
+}
+
 describe('streaming answers', () => {
   beforeEach(() => {
     offeredAt = [];
   });
 
   it('Slack: edits the placeholder as the model writes, then replaces it with the answer and its Sources', async () => {
-    const slackApi = await startFakeSlackApi();
-    const signingSecret = 'test-signing-secret-0123456789';
-    const slack = createSlackApp({
-      engine,
-      claims: bundled.claims,
-      config: { botToken: BOT_TOKEN, signingSecret, port: 0, host: '127.0.0.1', apiUrl: slackApi.apiUrl, slashCommand: '/papers' },
-      limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
-      logger: silent,
-      streamEditIntervalMs: EDIT_INTERVAL_MS,
-    });
-    onTestFinished(async () => {
-      await slack.stop();
-      await slackApi.close();
-    });
-    await slack.start();
-
-    const body = eventCallback(appMention({ text: `<@${BOT_USER_ID}> ${QUESTION}`, channel: 'C0STREAM' }));
-    await postSigned(`http://127.0.0.1:${slack.address()!.port}/slack/events`, { body, contentType: 'application/json', signingSecret });
+    const { slackApi, ask } = await startSlack(EDIT_INTERVAL_MS);
+    await ask('C0STREAM');
     const isFinal = (c: SlackApiCall) => c.method === 'chat.update' && String(c.params.text).includes('Sources:');
     const final = await slackApi.waitFor(isFinal, 10_000);
 
@@ -115,21 +143,7 @@ describe('streaming answers', () => {
   });
 
   it('Discord: edits the deferred /ask reply as the model writes, then finalises it with the Sources', async () => {
-    const token = 'test-token-Nzk5.discord-bot';
-    const discord = await startFakeDiscord({ token });
-    const bot = createDiscordBot({
-      engine,
-      claims: bundled.claims,
-      config: { token, apiUrl: discord.apiUrl, messageContent: false },
-      limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
-      logger: silent,
-      streamEditIntervalMs: EDIT_INTERVAL_MS,
-    });
-    onTestFinished(async () => {
-      await bot.stop();
-      await discord.close();
-    });
-    await bot.start();
+    const discord = await startDiscord(EDIT_INTERVAL_MS);
 
     const interaction = discord.slashCommand({ name: 'ask', options: [{ type: 3, name: 'question', value: QUESTION }] });
     type Edit = { embeds: { title?: string; description?: string; fields?: { name: string }[]; footer?: { text: string } }[] };
@@ -164,34 +178,8 @@ describe('a hostile model answer', () => {
     const sources = (await engine.ask(QUESTION)).citations.map((c) => c.url);
     const paperLink = (url: string) => sources.includes(url);
 
-    const slackApi = await startFakeSlackApi();
-    const signingSecret = 'test-signing-secret-0123456789';
-    const slack = createSlackApp({
-      engine,
-      claims: bundled.claims,
-      config: { botToken: BOT_TOKEN, signingSecret, port: 0, host: '127.0.0.1', apiUrl: slackApi.apiUrl, slashCommand: '/papers' },
-      limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
-      logger: silent,
-      streamEditIntervalMs: 20,
-    });
-    const token = 'test-token-Nzk5.discord-bot';
-    const discord = await startFakeDiscord({ token });
-    const bot = createDiscordBot({
-      engine,
-      claims: bundled.claims,
-      config: { token, apiUrl: discord.apiUrl, messageContent: false },
-      limits: { ratePerMinute: 100, maxQuestionChars: 2000 },
-      logger: silent,
-      streamEditIntervalMs: 20,
-    });
-    onTestFinished(async () => {
-      await Promise.all([slack.stop(), bot.stop()]);
-      await Promise.all([slackApi.close(), discord.close()]);
-    });
-    await Promise.all([slack.start(), bot.start()]);
-
-    const body = eventCallback(appMention({ text: `<@${BOT_USER_ID}> ${QUESTION}`, channel: 'C0HOSTILE' }));
-    await postSigned(`http://127.0.0.1:${slack.address()!.port}/slack/events`, { body, contentType: 'application/json', signingSecret });
+    const [{ slackApi, ask }, discord] = await Promise.all([startSlack(20), startDiscord(20)]);
+    await ask('C0HOSTILE');
     await slackApi.waitFor((c) => c.method === 'chat.update' && String(c.params.text).includes('Sources:'), 10_000);
     const slackRendered = slackApi.callsTo('chat.update').map((c) => renderSlack(c.params as { text?: string; blocks?: unknown[] }));
     expect(slackRendered.length).toBeGreaterThan(1);

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { PaperboyError } from '../src/errors.ts';
 import { APP_TOKEN, BOT_TOKEN, BOT_USER_ID, startFakeSlackApi, type FakeSlackApi } from './fakes/fake-slack-api.ts';
 import { appMention, eventCallback } from './fakes/slack-payloads.ts';
+import { postSigned } from './fakes/slack-sign.ts';
 import { freePort } from './helpers/ports.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
@@ -47,6 +48,7 @@ describe('Socket Mode', () => {
     try {
       expect(slack.address()).toBeUndefined();
       expect(fake.socketClients()).toBe(1);
+      expect(slack.connected()).toBe(true);
       expect(fake.callsTo('auth.test').at(-1)?.token).toBe(BOT_TOKEN);
       expect(fake.callsTo('apps.connections.open').at(-1)?.token).toBe(APP_TOKEN);
 
@@ -59,6 +61,7 @@ describe('Socket Mode', () => {
     } finally {
       await slack.stop();
     }
+    expect(slack.connected()).toBe(false);
   });
 
   it('turns a rejected app token into a clear platform error', async () => {
@@ -122,6 +125,28 @@ describe('HTTP mode', () => {
     // Three bounded attempts, not the client's default ten over half an hour.
     expect(fake.calls.filter((c) => c.method === '/auth.test')).toHaveLength(3);
   });
+
+  it('gives up on an answer Slack keeps failing after three quick retries, then apologises the same way', async () => {
+    const slack = httpApp();
+    await slack.start();
+    try {
+      const inOutage = (p: Record<string, unknown>) => p.channel === 'C0OUTAGE';
+      for (let i = 0; i < 8; i++) fake.failNext('chat.update', 'lose-response', inOutage);
+      const mention = appMention({ text: `<@${BOT_USER_ID}> what is new on learned sparse retrieval?`, channel: 'C0OUTAGE' });
+      await postSigned(`http://127.0.0.1:${slack.address()!.port}/slack/events`, {
+        body: eventCallback(mention),
+        contentType: 'application/json',
+        signingSecret: 'secret',
+      });
+      // Four attempts at the answer, four at the apology: the client's default would try eleven times over half an hour.
+      const updates = () => fake.callsTo('chat.update').filter((c) => inOutage(c.params));
+      await expect.poll(() => updates().length, { timeout: 40_000, interval: 200 }).toBe(8);
+      expect(updates().slice(4).every((c) => c.params.text === updates()[4]!.params.text)).toBe(true);
+      expect(String(updates()[4]!.params.text)).toMatch(/^Sorry/);
+    } finally {
+      await slack.stop();
+    }
+  }, 60_000);
 
   it('reports a port that is taken as a platform error naming the settings', async () => {
     const first = httpApp();

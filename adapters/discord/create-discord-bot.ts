@@ -43,6 +43,7 @@ export interface DiscordBot {
   start(): Promise<void>;
   /** Whether the gateway session is up (for health checks). */
   connected(): boolean;
+  /** Takes no new questions, waits for answers in progress, then logs out. */
   stop(): Promise<void>;
 }
 
@@ -89,8 +90,22 @@ export function createDiscordBot({
     ...(digests && { digests }),
   };
 
-  client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, ctx));
-  if (config.messageContent) client.on(Events.MessageCreate, (message) => void handleMention(message, ctx));
+  // Answers in progress, so stop() can let them finish; nothing new is taken once stopping.
+  const inFlight = new Set<Promise<void>>();
+  const track = (handled: Promise<void>) => {
+    inFlight.add(handled);
+    void handled
+      .catch((error: unknown) => log.error({ err: errorForLog(error) }, 'Discord handler failed'))
+      .finally(() => inFlight.delete(handled));
+  };
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (!stopping) track(handleInteraction(interaction, ctx));
+  });
+  if (config.messageContent) {
+    client.on(Events.MessageCreate, (message) => {
+      if (!stopping) track(handleMention(message, ctx));
+    });
+  }
   // discord.js reconnects and resumes by itself; these only report what it is doing.
   client.on(Events.Error, (error) => log.error({ err: errorForLog(error) }, 'Discord client error'));
   client.on(Events.ShardError, (error, shardId) => log.warn({ err: errorForLog(error), shardId }, 'Discord gateway error'));
@@ -129,6 +144,7 @@ export function createDiscordBot({
     },
     async stop() {
       stopping = true;
+      await Promise.allSettled([...inFlight]);
       connected = false;
       await client.destroy();
     },

@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.ts';
 import type { DigestService } from '../../src/digest/digest-service.ts';
 import { PaperboyError } from '../../src/errors.ts';
@@ -8,6 +8,7 @@ import { recoverAbandoned } from '../../src/chat/recover-abandoned.ts';
 import { createRateLimiter } from '../../src/chat/rate-limit.ts';
 import type { QuestionClaims } from '../../src/store/question-claims.ts';
 import type { Engine } from '../../src/types.ts';
+import { HEALTH_PATH, respondHealth, type HealthCheck } from '../health/health-check.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import { createDigestSubcommand } from './digest-subcommand.ts';
 import { AUTH_ERRORS, checkSlackApi } from './startup-check.ts';
@@ -35,6 +36,8 @@ export interface SlackAppOptions {
   answerTimeoutMs?: number;
   /** How long a claimed question is protected from takeover by a redelivery (default: twice the answer timeout). */
   claimLeaseMs?: number;
+  /** In HTTP mode, served as `GET /healthz` on the receiver's port. */
+  health?: HealthCheck;
 }
 
 export interface SlackApp {
@@ -45,6 +48,8 @@ export interface SlackApp {
   stop(): Promise<void>;
   /** Where the HTTP receiver listens once started; undefined in Socket Mode. */
   address(): { host: string; port: number } | undefined;
+  /** Socket Mode: the socket is open; HTTP mode: listening after Slack took the token. */
+  connected(): boolean;
 }
 
 /** Slack retries an unacknowledged event after about 1 and 5 minutes; after that, nothing will come. */
@@ -72,6 +77,7 @@ export function createSlackApp({
   streamEditIntervalMs,
   answerTimeoutMs = 90_000,
   claimLeaseMs,
+  health,
 }: SlackAppOptions): SlackApp {
   const log = logger.child({ component: 'slack' });
   const socketMode = config.appToken !== undefined;
@@ -83,15 +89,26 @@ export function createSlackApp({
     ...ANSWER_CLIENT_OPTIONS,
     ...(config.apiUrl && { slackApiUrl: withTrailingSlash(config.apiUrl) }),
   };
+  // Receivers built here (not by Bolt) so the socket's state and the health route are reachable.
+  const receiver = socketMode
+    ? new SocketModeReceiver({ appToken: config.appToken ?? '', logger: boltLogger, installerOptions: { clientOptions } })
+    : new HTTPReceiver({
+        signingSecret: config.signingSecret ?? '',
+        logger: boltLogger,
+        ...(health && { customRoutes: [{ path: HEALTH_PATH, method: 'GET', handler: (_req, res) => void respondHealth(health, res) }] }),
+      });
+  let socketOpen = false;
+  if (receiver instanceof SocketModeReceiver) {
+    receiver.client.on('connected', () => (socketOpen = true));
+    for (const event of ['reconnecting', 'disconnected']) receiver.client.on(event, () => (socketOpen = false));
+  }
   const app = new App({
     token: config.botToken,
     logger: boltLogger,
     clientOptions,
     // init() in start() checks the token, so a bad one is a clear start-up error, not a crash.
     deferInitialization: true,
-    ...(socketMode
-      ? { socketMode: true, appToken: config.appToken }
-      : { receiver: new HTTPReceiver({ signingSecret: config.signingSecret ?? '', logger: boltLogger }) }),
+    receiver,
   });
 
   const inFlight = new Set<Promise<void>>();
@@ -147,6 +164,7 @@ export function createSlackApp({
   return {
     app,
     address: () => address,
+    connected: () => started && (!socketMode || socketOpen),
     async start() {
       await checkSlackApi(config, logger);
       try {

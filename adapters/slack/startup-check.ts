@@ -21,7 +21,9 @@ const BOT_TOKEN_HINT = 'copy the Bot User OAuth Token (xoxb-…) under OAuth & P
  */
 export async function checkSlackApi({ botToken, apiUrl }: { botToken: string; apiUrl?: string }, logger: Logger): Promise<void> {
   const base = apiUrl === undefined ? DEFAULT_SLACK_API_URL : apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`;
-  const client = new webApi.WebClient(botToken, { slackApiUrl: base, ...STARTUP_CLIENT_OPTIONS, logger: createBoltLogger(logger) });
+  // Each failed attempt would log a warning; the one line that matters is the error thrown below.
+  const quiet = logger.child({ component: 'slack-startup' }, { level: 'error' });
+  const client = new webApi.WebClient(botToken, { slackApiUrl: base, ...STARTUP_CLIENT_OPTIONS, logger: createBoltLogger(quiet) });
   try {
     await client.auth.test();
   } catch (err) {
@@ -42,7 +44,8 @@ function startupFailure(err: unknown, base: string, configured: boolean): string
       : `${where} answered HTTP ${statusCode} for auth.test; check SLACK_API_URL, or try again if Slack is down.`;
   }
   const cause = original ?? (err instanceof Error ? err : undefined);
-  const reason = (cause?.cause as { code?: string } | undefined)?.code ?? cause?.name ?? 'error';
+  const root = cause?.cause as { code?: string; message?: string } | undefined;
+  const reason = root?.code ?? root?.message ?? cause?.name ?? 'error';
   if (code === webApi.ErrorCode.RequestError) return `Cannot reach ${where} (${reason}): check the network, a proxy, or SLACK_API_URL.`;
   // A 200 that is not the Web API's JSON, e.g. a web page at a wrong URL.
   return `${where} did not answer like the Slack Web API (${cause?.message ?? String(err)}): check SLACK_API_URL.`;

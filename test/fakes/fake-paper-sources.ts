@@ -8,6 +8,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import { freePort } from '../helpers/ports.ts';
 
 export type FakeResponse =
   | { status?: number; body: string; headers?: Record<string, string> }
@@ -104,11 +105,7 @@ function respond(res: ServerResponse, answer: FakeResponse): void {
 
 /** A free port with nothing listening on it: a source that is down. */
 export async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 export function loadFixture(name: string): string {

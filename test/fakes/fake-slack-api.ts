@@ -57,8 +57,9 @@ const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
  * - `no-response`: the call is carried out and never answered (until the fake closes).
  * - `{ error }`: Slack refuses it with `{ ok: false, error }`; nothing is carried out.
  * - `{ retryAfterSeconds }`: HTTP 429 with Retry-After; nothing is carried out.
+ * - `{ delayMs }`: carried out and recorded at once, answered after `delayMs`.
  */
-export type SlackFailure = 'lose-response' | 'no-response' | { error: string } | { retryAfterSeconds: number };
+export type SlackFailure = 'lose-response' | 'no-response' | { error: string } | { retryAfterSeconds: number } | { delayMs: number };
 
 export interface FakeSlackApi {
   /** Base URL for `clientOptions.slackApiUrl`, ending in `/api/`. */
@@ -135,7 +136,10 @@ export async function startFakeSlackApi({
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(failure.retryAfterSeconds) }).end('{"ok":false,"error":"ratelimited"}');
       return;
     }
-    const refusal = token === undefined || !validTokens.includes(token) ? 'invalid_auth' : (channelError ?? (typeof failure === 'object' ? failure.error : undefined));
+    const refusal =
+      token === undefined || !validTokens.includes(token)
+        ? 'invalid_auth'
+        : (channelError ?? (typeof failure === 'object' && 'error' in failure ? failure.error : undefined));
     const response = refusal !== undefined ? { ok: false, error: refusal } : answer(method, params);
     record({ method, params, token, response });
     if (failure === 'lose-response') {
@@ -143,6 +147,8 @@ export async function startFakeSlackApi({
       return;
     }
     if (failure === 'no-response') return;
+    // Carried out and recorded at once, answered late: a slow Slack, or a call still in flight.
+    if (typeof failure === 'object' && 'delayMs' in failure) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(response));
   });
 
