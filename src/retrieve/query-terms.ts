@@ -1,5 +1,5 @@
 import type { TermStats } from '../store/term-stats.ts';
-import { contentTerms } from '../text/tokenize.ts';
+import { contentTerms, stem, words } from '../text/tokenize.ts';
 import type { Abbreviations } from './abbreviations.ts';
 
 /** A question's search terms after correction and abbreviation expansion. */
@@ -45,6 +45,9 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
     const [long] = abbreviations.longForms.get(t) ?? [];
     for (const l of long ?? []) add(l, EXPANSION_WEIGHT / long!.length);
   }
+  // "pretrained" and "pre-trained" are the same word to a reader, not to a tokenizer: bridge both ways.
+  for (const w of words(text)) for (const part of splitCompound(w, stats)) add(part, EXPANSION_WEIGHT);
+  for (const [, a, b] of text.toLowerCase().matchAll(/\b([a-z]{2,})-([a-z]{2,})\b/g)) add(stem(a! + b!), EXPANSION_WEIGHT);
   const joined = ` ${[...core.keys()].join(' ')} `;
   for (const [long, acronym] of abbreviations.acronyms) if (joined.includes(` ${long} `)) add(acronym, EXPANSION_WEIGHT);
   return { core, expansions, unknown, corrected };
@@ -75,6 +78,18 @@ function isSubstitution(a: string, b: string): boolean {
   let diff = 0;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
   return diff === 1;
+}
+
+/** The two index terms a closed compound is made of ("pretrained" → "pre", "train"), if any. */
+function splitCompound(word: string, stats: TermStats): string[] {
+  if (word.length < 8) return [];
+  let best: { parts: string[]; df: number } | undefined;
+  for (let i = 3; i <= word.length - 5; i++) {
+    const parts = [stem(word.slice(0, i)), stem(word.slice(i))];
+    const df = Math.min(...parts.map((p) => stats.df.get(p) ?? 0));
+    if (df > 0 && (!best || df > best.df)) best = { parts, df };
+  }
+  return best?.parts ?? [];
 }
 
 /** Damerau–Levenshtein (optimal string alignment) distance, giving up above `limit`. */

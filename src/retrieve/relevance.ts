@@ -49,15 +49,15 @@ export interface LogisticModel<Name extends string> {
 }
 
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> = {
-  intercept: -10.11,
-  weights: { bm25PerQueryIdf: 2.633, coverage: 0.84, sentenceCoverage: 0.104, specificMatch: 0.979, sentenceTerms: 1.512, sentenceEvidence: 1.578, knownTermShare: 0.333, relativeScore: 2.872, similarity: 1.113 },
-  floor: 0.35,
+  intercept: -9.758,
+  weights: { bm25PerQueryIdf: 2.588, coverage: 0.872, sentenceCoverage: 0.109, specificMatch: 0.627, sentenceTerms: 1.393, sentenceEvidence: 1.448, knownTermShare: 0.458, relativeScore: 2.997, similarity: 1.125 },
+  floor: 0.36,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -8.321,
-  weights: { bm25PerQueryIdf: 0.886, coverage: 1.192, sentenceCoverage: 0, specificMatch: 2.077, knownTermShare: 3.225, similarity: 6.905, lead: 3.027 },
-  floor: 0.38,
+  intercept: -8.149,
+  weights: { bm25PerQueryIdf: 0.848, coverage: 1.354, sentenceCoverage: 0, specificMatch: 1.786, knownTermShare: 3.24, similarity: 6.686, lead: 3.303 },
+  floor: 0.39,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
