@@ -4,7 +4,7 @@
  * - answerability: does the store answer the question at all? (from the best paper's features
  *   and its lead over the runner-up; below the floor Paperboy abstains).
  * Coefficients and floors are fitted on the project's own question sets with
- * `npm run eval -- --calibrate --set eval/questions.jsonl,eval/questions-paraphrased.jsonl`;
+ * `npm run eval -- --calibrate` (our own sets in eval/ only; never the outside sets, which are for measuring);
  * refit them after changing the features, never by hand for particular questions.
  */
 export interface RelevanceFeatures {
