@@ -111,7 +111,9 @@ export function createHybridRetriever({
             relativeScore: 1, // set once the fused scores are known
             similarity: dense.get(paper.id),
           };
-          return { paper, docTerms, bm25: bm25Score(searchWeights, docTerms, stats), features };
+          // An expansion counts only for a paper that lacks what it stands for: a synonym, not extra evidence.
+          const weights = new Map([...searchWeights].filter(([t]) => !(analysis.expansionOf.get(t) ?? []).every((x) => present.has(x)) || core.has(t)));
+          return { paper, docTerms, bm25: bm25Score(weights, docTerms, stats), features };
         });
       const fuse = (lexical: (c: (typeof candidates)[number]) => number) => {
         const maxLexical = Math.max(1e-9, ...candidates.map(lexical));

@@ -8,6 +8,11 @@ export interface QueryTerms {
   core: Map<string, number>;
   /** Long forms of acronyms and acronyms of long forms the question used; lower weight. */
   expansions: Map<string, number>;
+  /**
+   * For each expansion, the question's terms it stands for: a paper that already has those uses
+   * the question's own form, and the other form must not count twice (a synonym, not more evidence).
+   */
+  expansionOf: Map<string, string[]>;
   /** Words no paper contains and nothing in the index resembles: left out of the search. */
   unknown: string[];
   /** Words replaced by their nearest index term: "mamaba" → "mamba". */
@@ -38,19 +43,25 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
     }
   }
   const expansions = new Map<string, number>();
-  const add = (t: string, w: number) => {
-    if (!core.has(t) && stats.df.has(t)) expansions.set(t, Math.max(expansions.get(t) ?? 0, w));
+  const expansionOf = new Map<string, string[]>();
+  const add = (t: string, w: number, source: string[]) => {
+    if (core.has(t) || !stats.df.has(t)) return;
+    expansions.set(t, Math.max(expansions.get(t) ?? 0, w));
+    expansionOf.set(t, source);
   };
   for (const t of core.keys()) {
     const [long] = abbreviations.longForms.get(t) ?? [];
-    for (const l of long ?? []) add(l, EXPANSION_WEIGHT / long!.length);
+    for (const l of long ?? []) add(l, EXPANSION_WEIGHT / long!.length, [t]);
   }
   // "pretrained" and "pre-trained" are the same word to a reader, not to a tokenizer: bridge both ways.
-  for (const w of words(text)) for (const part of splitCompound(w, stats)) add(part, EXPANSION_WEIGHT);
-  for (const [, a, b] of text.toLowerCase().matchAll(/\b([a-z]{2,})-([a-z]{2,})\b/g)) add(stem(a! + b!), EXPANSION_WEIGHT);
+  for (const w of words(text)) {
+    const parts = splitCompound(w, stats);
+    for (const part of parts) add(part, EXPANSION_WEIGHT, [stem(w)]);
+  }
+  for (const [, a, b] of text.toLowerCase().matchAll(/\b([a-z]{2,})-([a-z]{2,})\b/g)) add(stem(a! + b!), EXPANSION_WEIGHT, [stem(a!), stem(b!)]);
   const joined = ` ${[...core.keys()].join(' ')} `;
-  for (const [long, acronym] of abbreviations.acronyms) if (joined.includes(` ${long} `)) add(acronym, EXPANSION_WEIGHT);
-  return { core, expansions, unknown, corrected };
+  for (const [long, acronym] of abbreviations.acronyms) if (joined.includes(` ${long} `)) add(acronym, EXPANSION_WEIGHT, long.split(' '));
+  return { core, expansions, expansionOf, unknown, corrected };
 }
 
 /**

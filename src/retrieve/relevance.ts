@@ -49,15 +49,15 @@ export interface LogisticModel<Name extends string> {
 }
 
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> = {
-  intercept: -9.758,
-  weights: { bm25PerQueryIdf: 2.588, coverage: 0.872, sentenceCoverage: 0.109, specificMatch: 0.627, sentenceTerms: 1.393, sentenceEvidence: 1.448, knownTermShare: 0.458, relativeScore: 2.997, similarity: 1.125 },
-  floor: 0.36,
+  intercept: -9.79,
+  weights: { bm25PerQueryIdf: 2.522, coverage: 0.824, sentenceCoverage: 0.089, specificMatch: 0.587, sentenceTerms: 1.476, sentenceEvidence: 1.412, knownTermShare: 0.536, relativeScore: 3.016, similarity: 1.179 },
+  floor: 0.38,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -8.149,
-  weights: { bm25PerQueryIdf: 0.848, coverage: 1.354, sentenceCoverage: 0, specificMatch: 1.786, knownTermShare: 3.24, similarity: 6.686, lead: 3.303 },
-  floor: 0.39,
+  intercept: -8.024,
+  weights: { bm25PerQueryIdf: 0.895, coverage: 1.127, sentenceCoverage: 0, specificMatch: 1.685, knownTermShare: 3.198, similarity: 6.625, lead: 3.629 },
+  floor: 0.48,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
