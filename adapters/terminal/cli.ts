@@ -128,7 +128,9 @@ export async function runCli(argv: string[]): Promise<number> {
       // The shipped models were fitted on our own sets: figures for those are cross-validated.
       const report = ownSets ? await crossValidatedEval(questions, { store, embedder }) : await runEval(questions, { engine, store });
       await engine.close();
-      console.log(values.json ? JSON.stringify(report, null, 2) : `Eval on ${values.set} (${questions.length} questions)\n${formatReport(report)}`);
+      const out = values.json ? JSON.stringify(report, null, 2) : `Eval on ${values.set} (${questions.length} questions)\n${formatReport(report)}`;
+      // A piped stdout is written asynchronously: wait for it, or process.exit cuts a long report short.
+      await new Promise((done) => process.stdout.write(`${out}\n`, done));
       return 0;
     }
     case 'bench': {
