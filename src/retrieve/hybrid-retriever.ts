@@ -95,7 +95,7 @@ export function createHybridRetriever({
         .map((id) => known.get(id))
         .filter((p): p is Paper => p !== undefined)
         .map((paper) => {
-          const docTerms = contentTerms(`${paper.title} ${paper.title} ${paper.abstract}`);
+          const docTerms = contentTerms(`${paper.title} ${paper.title} ${topicalText(paper.abstract)}`);
           const present = new Set(docTerms);
           const matched = [...core.keys()].filter((t) => present.has(t));
           const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
@@ -111,7 +111,9 @@ export function createHybridRetriever({
             relativeScore: 1, // set once the fused scores are known
             similarity: dense.get(paper.id),
           };
-          return { paper, docTerms, bm25: bm25Score(searchWeights, docTerms, stats), features };
+          // An expansion counts only for a paper that lacks what it stands for: a synonym, not extra evidence.
+          const weights = new Map([...searchWeights].filter(([t]) => !(analysis.expansionOf.get(t) ?? []).every((x) => present.has(x)) || core.has(t)));
+          return { paper, docTerms, bm25: bm25Score(weights, docTerms, stats), features };
         });
       const fuse = (lexical: (c: (typeof candidates)[number]) => number) => {
         const maxLexical = Math.max(1e-9, ...candidates.map(lexical));
@@ -132,6 +134,16 @@ export function createHybridRetriever({
       });
     },
   };
+}
+
+/** "Code is available at https://…": says where to download, not what a paper is about. */
+const AVAILABILITY = /https?:\/\/|\b(?:code|models?|data(?:sets?)?|weights|checkpoints|toolkit)\b[^.]{0,80}\b(?:(?:is|are|will be|been) (?:publicly |freely )?(?:available|released)|open-?sourced?)\b/i;
+
+/** An abstract without its availability sentences, so "source code" matches papers about code. */
+function topicalText(abstract: string): string {
+  return splitSentences(abstract)
+    .filter((s) => !AVAILABILITY.test(s))
+    .join(' ');
 }
 
 /**

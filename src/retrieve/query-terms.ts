@@ -1,5 +1,5 @@
 import type { TermStats } from '../store/term-stats.ts';
-import { contentTerms } from '../text/tokenize.ts';
+import { contentTerms, stem, words } from '../text/tokenize.ts';
 import type { Abbreviations } from './abbreviations.ts';
 
 /** A question's search terms after correction and abbreviation expansion. */
@@ -8,6 +8,11 @@ export interface QueryTerms {
   core: Map<string, number>;
   /** Long forms of acronyms and acronyms of long forms the question used; lower weight. */
   expansions: Map<string, number>;
+  /**
+   * For each expansion, the question's terms it stands for: a paper that already has those uses
+   * the question's own form, and the other form must not count twice (a synonym, not more evidence).
+   */
+  expansionOf: Map<string, string[]>;
   /** Words no paper contains and nothing in the index resembles: left out of the search. */
   unknown: string[];
   /** Words replaced by their nearest index term: "mamaba" → "mamba". */
@@ -38,16 +43,25 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
     }
   }
   const expansions = new Map<string, number>();
-  const add = (t: string, w: number) => {
-    if (!core.has(t) && stats.df.has(t)) expansions.set(t, Math.max(expansions.get(t) ?? 0, w));
+  const expansionOf = new Map<string, string[]>();
+  const add = (t: string, w: number, source: string[]) => {
+    if (core.has(t) || !stats.df.has(t)) return;
+    expansions.set(t, Math.max(expansions.get(t) ?? 0, w));
+    expansionOf.set(t, source);
   };
   for (const t of core.keys()) {
     const [long] = abbreviations.longForms.get(t) ?? [];
-    for (const l of long ?? []) add(l, EXPANSION_WEIGHT / long!.length);
+    for (const l of long ?? []) add(l, EXPANSION_WEIGHT / long!.length, [t]);
   }
+  // "pretrained" and "pre-trained" are the same word to a reader, not to a tokenizer: bridge both ways.
+  for (const w of words(text)) {
+    const parts = splitCompound(w, stats);
+    for (const part of parts) add(part, EXPANSION_WEIGHT, [stem(w)]);
+  }
+  for (const [, a, b] of text.toLowerCase().matchAll(/\b([a-z]{2,})-([a-z]{2,})\b/g)) add(stem(a! + b!), EXPANSION_WEIGHT, [stem(a!), stem(b!)]);
   const joined = ` ${[...core.keys()].join(' ')} `;
-  for (const [long, acronym] of abbreviations.acronyms) if (joined.includes(` ${long} `)) add(acronym, EXPANSION_WEIGHT);
-  return { core, expansions, unknown, corrected };
+  for (const [long, acronym] of abbreviations.acronyms) if (joined.includes(` ${long} `)) add(acronym, EXPANSION_WEIGHT, long.split(' '));
+  return { core, expansions, expansionOf, unknown, corrected };
 }
 
 /**
@@ -75,6 +89,18 @@ function isSubstitution(a: string, b: string): boolean {
   let diff = 0;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
   return diff === 1;
+}
+
+/** The two index terms a closed compound is made of ("pretrained" → "pre", "train"), if any. */
+function splitCompound(word: string, stats: TermStats): string[] {
+  if (word.length < 8) return [];
+  let best: { parts: string[]; df: number } | undefined;
+  for (let i = 3; i <= word.length - 5; i++) {
+    const parts = [stem(word.slice(0, i)), stem(word.slice(i))];
+    const df = Math.min(...parts.map((p) => stats.df.get(p) ?? 0));
+    if (df > 0 && (!best || df > best.df)) best = { parts, df };
+  }
+  return best?.parts ?? [];
 }
 
 /** Damerau–Levenshtein (optimal string alignment) distance, giving up above `limit`. */
