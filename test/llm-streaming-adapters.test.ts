@@ -170,6 +170,8 @@ describe('a hostile model answer', () => {
     'Decoder-only models [click me](https://evil.example/x) are regularized encoder-decoders [1]. ' +
     'See https://evil.example/y <@123456789012345678> <@U0VICTIM> <!channel> @everyone [1].';
 
+  // The claim check drops sentences carrying links or mentions their paper lacks, so nothing of this
+  // answer survives to be rendered; what is shown (streamed or final) must still be clean.
   it('streams and ends with no link but the Sources and no mention, on Slack and Discord', async () => {
     openai.defaultReply = { text: HOSTILE_ANSWER, chunkDelayMs: 5 };
     onTestFinished(() => {
@@ -182,18 +184,18 @@ describe('a hostile model answer', () => {
     await ask('C0HOSTILE');
     await slackApi.waitFor((c) => c.method === 'chat.update' && String(c.params.text).includes('Sources:'), 10_000);
     const slackRendered = slackApi.callsTo('chat.update').map((c) => renderSlack(c.params as { text?: string; blocks?: unknown[] }));
-    expect(slackRendered.length).toBeGreaterThan(1);
+    expect(slackRendered.length).toBeGreaterThan(0);
 
     const interaction = discord.slashCommand({ name: 'ask', options: [{ type: 3, name: 'question', value: QUESTION }] });
     const isEdit = (r: { method: string; route: string }) =>
       r.method === 'PATCH' && r.route === `/webhooks/${discord.appId}/${interaction.token}/messages/@original`;
-    await discord.waitForRequest((r) => isEdit(r) && (r.body as SentMessageBody).embeds[0]?.footer?.text === 'Mode: llm', 10_000);
+    await discord.waitForRequest((r) => isEdit(r) && /^Mode:/.test((r.body as SentMessageBody).embeds[0]?.footer?.text ?? ''), 10_000);
     const discordRendered = discord.requests.filter(isEdit).flatMap((r) => discordTexts(r.body as SentMessageBody).map(renderDiscord));
-    expect(discordRendered.length).toBeGreaterThan(2);
+    expect(discordRendered.length).toBeGreaterThan(0);
 
     const all = [...slackRendered, ...discordRendered];
     expect(all.flatMap((r) => r.links).filter((url) => !paperLink(url))).toEqual([]);
     expect(all.flatMap((r) => r.mentions)).toEqual([]);
-    expect(JSON.stringify(discord.requests.filter(isEdit).at(-1)!.body)).toContain('evil.example');
+    expect(JSON.stringify(all)).not.toContain('evil.example');
   });
 });

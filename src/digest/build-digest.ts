@@ -13,8 +13,6 @@ import type { Digest, DigestPaper, DigestTheme, DigestWriter } from './types.ts'
 
 /** A topic keeps the papers the engine's calibrated paper-relevance model calls relevant to it. */
 export const TOPIC_RELEVANCE_FLOOR = PAPER_RELEVANCE_MODEL.floor;
-/** …and scores at least this share of the best-scoring paper for the topic. */
-export const TOPIC_SCORE_SHARE = 0.6;
 
 export interface BuildDigestDeps {
   engine: Engine;
@@ -79,11 +77,8 @@ async function themesByTopic(
   const best = new Map<string, { topic: string; relevance: number }>();
   for (const topic of topics) {
     const hits = await engine.search(topic, { k: papers.length, paperIds: [...byId.keys()] });
-    // The relevance model saturates for any paper that uses the topic's words; the engine's fused
-    // score still separates papers about the topic from papers that mention it in passing.
-    const cut = TOPIC_SCORE_SHARE * (hits[0]?.score ?? 0);
     for (const hit of hits) {
-      if (hit.relevance < floor || hit.score < cut) continue;
+      if (hit.relevance < floor) continue;
       const seen = best.get(hit.paper.id);
       if (!seen || hit.relevance > seen.relevance) best.set(hit.paper.id, { topic, relevance: hit.relevance });
     }

@@ -33,8 +33,10 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
   const unknown: string[] = [];
   const corrected: [string, string][] = [];
   const terms = [...new Set(contentTerms(text))];
-  for (const t of terms) if (stats.df.has(t)) core.set(t, 1);
-  for (const t of terms.filter((x) => !stats.df.has(x))) {
+  // No statistics yet (a first ingest still running, or interrupted before its recount): every word counts.
+  const known = (t: string) => stats.docs === 0 || stats.df.has(t);
+  for (const t of terms) if (known(t)) core.set(t, 1);
+  for (const t of terms.filter((x) => !known(x))) {
     const fix = nearestKnownTerm(t, stats);
     if (!fix) unknown.push(t);
     else {
