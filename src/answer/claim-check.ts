@@ -4,6 +4,7 @@ import { contentTerms, isStopword } from '../text/tokenize.ts';
 import { citedNumbers, withoutMarkers } from './citation-markers.ts';
 import { readerDirected } from './reader-directed.ts';
 import { swappedComparison } from './comparison-roles.ts';
+import { ownerOf, pairedFigures } from './paired-figures.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -321,6 +322,13 @@ function sameNumber(x: StatedNumber, y: StatedNumber): boolean {
  * ("2.7 on SuperGLUE and 9.3 on GLUE") or another model's figure.
  */
 function boundAlike(claim: Claim, x: StatedNumber, sentence: IndexedSentence): boolean {
+  // Swapped within a pair: the claim gives this figure to one name of the pair and the pair's other
+  // figure to the other name, where the paper has them the other way round.
+  const owner = ownerOf(claim.toks, x.at, ANCHOR_REACH);
+  const pairs = pairedFigures(sentence.toks);
+  const paired = owner === undefined ? undefined : pairs.get(owner);
+  const claimValues = new Set(claim.numbers.map((y) => y.value));
+  if (paired !== undefined && paired !== x.value && claimValues.has(paired) && [...pairs.values()].includes(x.value)) return false;
   const numbers = statedNumbers(sentence.toks);
   const here = numbers.filter((y) => sameNumber(x, y));
   const elsewhere = new Set(numbers.filter((y) => !sameNumber(x, y)).flatMap((y) => anchorsOf(sentence.toks, y.at).filter(Boolean)));
