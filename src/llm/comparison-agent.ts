@@ -1,17 +1,20 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatPromptTemplate } from '@langchain/core/prompts';
-import { createAgent, modelCallLimitMiddleware, tool, toolCallLimitMiddleware } from 'langchain';
+import { createAgent, createMiddleware, modelCallLimitMiddleware, tool, toolCallLimitMiddleware } from 'langchain';
 import { z } from 'zod';
 import type { Composer } from '../answer/composer.ts';
+import { createExtractiveComposer } from '../answer/extractive-composer.ts';
 import type { Logger } from '../logger.ts';
 import type { RetrievedPaper } from '../retrieve/hybrid-retriever.ts';
 import { splitSentences } from '../text/sentences.ts';
 import type { Paper } from '../types.ts';
 import type { ComposeOptions } from '../answer/composer.ts';
 import { stepTimeout, type Clock } from './budget.ts';
-import { ABSTAIN_SENTINEL, groundedAnswer, type GroundingSettings, type SourcePaper } from './grounded-answer.ts';
+import { checkedReply } from './checked-reply.ts';
+import { ABSTAIN_SENTINEL, type GroundingSettings, type SourcePaper } from './grounded-answer.ts';
 import { formatQuestion, formatSource, formatSources } from './sources.ts';
+import type { ClaimVerifier } from './verify-claims.ts';
 
 /** Questions that ask to set papers side by side, which the first retrieval often covers only in part. */
 export const COMPARISON_QUESTION = /\b(compar\w*|versus|vs\.?|contrast\w*|differences?|differ)\b/i;
@@ -26,6 +29,11 @@ export interface ComparisonAgentDeps extends GroundingSettings {
   lookup(idOrTitle: string): Promise<Paper | undefined>;
   /** Answers everything that is not a comparison, and comparisons the agent could not finish. */
   fallback: Composer;
+  /** Answers with quotes when too little of the agent's answer is supported; extractive by default. */
+  quotes?: Composer;
+  /** The same verifier pass as the plain answer's (`LLM_VERIFY`). */
+  verify?: ClaimVerifier;
+  /** The question's budget when the engine gives none. */
   timeoutMs: number;
   /** Tool calls allowed per answer; the model is then told to answer with what it has. */
   maxToolCalls?: number;
@@ -41,8 +49,9 @@ export interface ComparisonAgentDeps extends GroundingSettings {
 /**
  * For comparison questions ("compare the three codec papers"), a LangChain agent that may search
  * and look papers up before answering, bounded to a few tool calls and one deadline. Every paper
- * a tool shows gets the next source number, so the answer goes through the same citation repair
- * and verbatim quotes as any other; anything else (or a failed run) goes to `fallback`.
+ * a tool shows gets the next source number, so the answer goes through the same claim check,
+ * verifier and fallback to quotes as any other; anything else (or a failed run) goes to
+ * `fallback`, within what is left of the same budget.
  */
 export function createComparisonAgentComposer({
   model,
@@ -50,27 +59,33 @@ export function createComparisonAgentComposer({
   search,
   lookup,
   fallback,
+  quotes = createExtractiveComposer(),
+  verify,
   timeoutMs,
   maxToolCalls = 3,
   maxSources = 6,
   searchResults = 4,
   modelName,
   logger,
-  now,
+  now = Date.now,
   claimCheck,
   minSupportedShare,
 }: ComparisonAgentDeps): Composer {
   return {
-    async compose(question, papers, options = {}) {
-      if (!COMPARISON_QUESTION.test(question)) return fallback.compose(question, papers, options);
+    async compose(question, papers, given = {}) {
+      if (!COMPARISON_QUESTION.test(question)) return fallback.compose(question, papers, given);
+      // The agent, the verifier and the fallback all draw on one budget.
+      const options = { ...given, deadline: given.deadline ?? now() + timeoutMs };
+      let reply;
       try {
-        const answer = await runAgent(question, papers, options);
-        if (answer) return answer;
-        logger?.warn({ model: modelName }, 'comparison agent gave no cited answer; answering without tools');
+        reply = await runAgent(question, papers, options);
       } catch (err) {
         if (options.signal?.aborted) throw err;
         logger?.warn({ err, model: modelName }, 'comparison agent failed; answering without tools');
+        return fallback.compose(question, papers, options);
       }
+      if (reply) return checkedReply(reply.text, { ...reply, papers, question }, options, { fallback: quotes, verify, logger, modelName, claimCheck, minSupportedShare });
+      logger?.warn({ model: modelName }, 'comparison agent gave no answer; answering without tools');
       return fallback.compose(question, papers, options);
     },
   };
@@ -118,9 +133,16 @@ export function createComparisonAgentComposer({
         // trying is cut off after a few more turns.
         toolCallLimitMiddleware({ runLimit: maxToolCalls, exitBehavior: 'continue' }),
         modelCallLimitMiddleware({ runLimit: maxToolCalls + 2, exitBehavior: 'end' }),
+        // Each model turn starts only while the question's budget lasts (tools take time too).
+        createMiddleware({
+          name: 'QuestionBudgetMiddleware',
+          beforeModel: () => {
+            if (stepTimeout(timeoutMs, questionDeadline, now) <= 0) throw new Error('No time was left for the comparison agent within LLM_TIMEOUT_MS');
+          },
+        }),
       ],
     });
-    // The agent draws on the question's budget; whatever it leaves is the fallback's.
+    // The agent draws on the question's budget; whatever it leaves is the verifier's or the fallback's.
     const deadline = AbortSignal.timeout(Math.max(0, stepTimeout(timeoutMs, questionDeadline, now)));
     const result = await agent.invoke({ messages: [user!] }, { signal: signal ? AbortSignal.any([deadline, signal]) : deadline });
     const messages: BaseMessage[] = result.messages;
@@ -143,6 +165,6 @@ export function createComparisonAgentComposer({
     );
     const last = messages.at(-1);
     if (!last || !AIMessage.isInstance(last) || (last.tool_calls?.length ?? 0) > 0 || !last.text.trim()) return undefined;
-    return groundedAnswer(last.text, sources, { question: `${question}\n${asked ?? ''}`, logger, claimCheck, minSupportedShare });
+    return { text: last.text, sources };
   }
 }

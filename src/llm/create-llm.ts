@@ -64,7 +64,7 @@ export async function createLlm(config: LlmConfig, { logger, promptsDir, retry, 
   return {
     composer:
       comparisonAgent && comparePrompt
-        ? createComparisonAgentComposer({ ...common, ...grounding, ...comparisonAgent, now: retry?.now, prompt: comparePrompt, fallback: composer })
+        ? createComparisonAgentComposer({ ...common, ...grounding, ...comparisonAgent, now: retry?.now, prompt: comparePrompt, fallback: composer, verify })
         : composer,
     condense: createCondenser({ ...common, maxRetries: config.maxRetries, retry, prompt: condensePrompt }),
   };

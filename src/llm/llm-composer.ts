@@ -1,20 +1,14 @@
-import type { ComposeOptions, Composer } from '../answer/composer.ts';
-import { groundAnswer } from '../answer/ground-answer.ts';
+import type { Composer } from '../answer/composer.ts';
 import { createExtractiveComposer } from '../answer/extractive-composer.ts';
-import type { RetrievedPaper } from '../retrieve/hybrid-retriever.ts';
-import type { Answer } from '../types.ts';
 import { stepTimeout } from './budget.ts';
 import { callModel, type ModelStepDeps } from './call-model.ts';
-import { ABSTAIN_SENTINEL, groundedAnswer, visiblePart, type GroundingSettings, type SourcePaper } from './grounded-answer.ts';
+import { answerWithQuotes, checkedReply, FALLBACK_NOTES } from './checked-reply.ts';
+import { ABSTAIN_SENTINEL, visiblePart, type GroundingSettings } from './grounded-answer.ts';
 import { formatQuestion, formatSources } from './sources.ts';
 import type { ClaimVerifier } from './verify-claims.ts';
 import { ANSWER_FORMATS, parseStructuredAnswer, STRUCTURED_ANSWER_FORMAT } from './structured-answer.ts';
 
-/** Notes shown to users when the model's answer could not be used. */
-export const FALLBACK_NOTES = {
-  failed: 'The language model could not answer just now, so these are direct quotes from the papers.',
-  uncited: 'The generated answer was not supported by the papers it cited, so these are direct quotes from the papers.',
-} as const;
+export { FALLBACK_NOTES } from './checked-reply.ts';
 
 /** Its prompt is `prompts/answer.md`; variables `sources`, `question`, `sentinel`, `format`. */
 export interface LlmComposerDeps extends ModelStepDeps, GroundingSettings {
@@ -50,11 +44,6 @@ export function createLlmComposer({
   minSupportedShare,
   retry,
 }: LlmComposerDeps): Composer {
-  const fallBack = async (question: string, papers: RetrievedPaper[], note: string): Promise<Omit<Answer, 'timingsMs'>> => ({
-    ...(await fallback.compose(question, papers)),
-    note,
-  });
-
   return {
     async compose(question, papers, options = {}) {
       const sources = papers.slice(0, maxSources);
@@ -86,24 +75,12 @@ export function createLlmComposer({
       } catch (err) {
         if (options.signal?.aborted) throw err;
         logger?.warn({ err, model: modelName }, 'chat model failed; answering with quotes');
-        return fallBack(question, papers, FALLBACK_NOTES.failed);
+        return answerWithQuotes(fallback, question, papers, FALLBACK_NOTES.failed);
       }
       logger?.info({ model: modelName, usage: reply.usage, attempts: reply.attempts }, 'LLM answer token usage');
 
       const text = structuredOutput ? parseStructuredAnswer(reply.text) : reply.text;
-      const vetoed = text !== undefined && verify ? await vetoedBy(verify, text, sources, checked, options) : undefined;
-      const answer = text === undefined ? undefined : groundedAnswer(text, sources, { ...checked, logger, vetoed });
-      if (answer) return answer;
-      logger?.warn({ model: modelName }, 'too little of the LLM answer is supported by its sources; answering with quotes');
-      return fallBack(question, papers, FALLBACK_NOTES.uncited);
+      return checkedReply(text, { sources, papers, question }, options, { fallback, verify, logger, modelName, claimCheck, minSupportedShare });
     },
   };
-}
-
-/** The sentences the claim check keeps but the verifier rejects; none when the verifier failed. */
-async function vetoedBy(verify: ClaimVerifier, text: string, sources: SourcePaper[], { question }: { question: string }, { deadline, signal }: ComposeOptions): Promise<Set<string>> {
-  if (text.includes(ABSTAIN_SENTINEL)) return new Set();
-  const { supported } = groundAnswer(text, sources, { question });
-  const rejected = await verify(supported, { deadline, signal });
-  return new Set([...(rejected ?? [])].map((i) => supported[i]!.sentence));
 }
