@@ -117,7 +117,10 @@ export interface FakeDiscord {
   autocomplete(input: { name: string; focused: { name: string; value: string }; user?: FakeUser }): SentInteraction;
   /** Dispatches MESSAGE_CREATE in the guild channel (or one of its threads), optionally as a reply; returns the message id. */
   /** `mentionsBotRole`: the message mentions the bot's managed role (`<@&botRoleId>`), as the @Paperboy autocomplete often picks. */
-  message(input: { content: string; mentionsBot?: boolean; mentionsBotRole?: boolean; replyTo?: string; user?: FakeUser; channelId?: string }): string;
+  /** `undelivered`: only stored, as a message sent while the bot was away; `deliver` dispatches it later. */
+  message(input: { content: string; mentionsBot?: boolean; mentionsBotRole?: boolean; replyTo?: string; user?: FakeUser; channelId?: string; undelivered?: boolean }): string;
+  /** Dispatches MESSAGE_CREATE for a message already sent (again), as a gateway replaying events does. */
+  deliver(messageId: string): void;
   /** Messages in a channel or thread, oldest first. */
   channelMessages(channelId: string): Record<string, unknown>[];
   /** Threads the bot started: thread id (the id of the message it started from) → thread channel. */
@@ -254,7 +257,10 @@ export async function startFakeDiscord({
     }
     if ((m = path.match(/^\/channels\/(\d+)\/messages$/)) && method === 'GET') {
       const limit = Math.min(Number(request.query.get('limit') ?? 50), 100);
-      return json(200, channelMessages(m[1]!).reverse().slice(0, limit));
+      const after = BigInt(request.query.get('after') ?? 0);
+      // Discord keeps a nonce only for the create response and its gateway event, not for reads.
+      const read = channelMessages(m[1]!).filter((x) => BigInt(x.id as string) > after).map(({ nonce: _, ...x }) => x);
+      return json(200, read.reverse().slice(0, limit));
     }
     if ((m = path.match(/^\/channels\/(\d+)\/(typing|messages)$/)) && method === 'POST') {
       if (m[2] === 'typing') return { status: 204 };
@@ -496,7 +502,7 @@ export async function startFakeDiscord({
       const components = Object.entries(fields).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] }));
       return interaction(5, { custom_id: customId, components }, user, channel, messageId);
     },
-    message({ content, mentionsBot = false, mentionsBotRole = false, replyTo, user = DEFAULT_USER, channelId: inChannel = channelId }) {
+    message({ content, mentionsBot = false, mentionsBotRole = false, replyTo, user = DEFAULT_USER, channelId: inChannel = channelId, undelivered = false }) {
       const id = nextId();
       if (!knownChannel(inChannel)) throw new Error(`Fake Discord: no channel ${inChannel}`);
       const referenced = replyTo === undefined ? undefined : messages.get(replyTo);
@@ -520,8 +526,13 @@ export async function startFakeDiscord({
           ? { type: 19, message_reference: { type: 0, message_id: replyTo, channel_id: inChannel, guild_id: guildId }, referenced_message: referenced }
           : {}),
       });
-      dispatch('MESSAGE_CREATE', message);
+      if (!undelivered) dispatch('MESSAGE_CREATE', message);
       return id;
+    },
+    deliver(messageId) {
+      const message = messages.get(messageId);
+      if (!message) throw new Error(`Fake Discord: no message ${messageId} to deliver`);
+      dispatch('MESSAGE_CREATE', message);
     },
     channelMessages,
     threads,
