@@ -299,6 +299,39 @@ describe('Discord bot over the real engine', () => {
     await vi.waitFor(async () => expect((await claims.get(key))?.state).toBe('answered'));
   });
 
+  it('answers a mention once when two bot processes share one store and both receive it', async () => {
+    const fake = await startFakeDiscord({ token: TOKEN });
+    const storeDir = await mkdtemp(join(tmpdir(), 'paperboy-claims-'));
+    const lines: string[] = [];
+    const bots = await Promise.all(
+      [1, 2].map(async () => {
+        // Each process its own connection to the one LanceDB directory.
+        const claims = await openQuestionClaims(await lancedb.connect(storeDir));
+        const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(String(chunk)), done()) }));
+        const bot = createDiscordBot({ engine, claims, config: { token: TOKEN, apiUrl: fake.apiUrl, messageContent: true }, limits: { ratePerMinute: 100, maxQuestionChars: 2000 }, logger });
+        return { bot, claims };
+      }),
+    );
+    onTestFinished(async () => {
+      for (const { bot, claims } of bots) {
+        await bot.stop();
+        claims.close();
+      }
+      await fake.close();
+      await rm(storeDir, { recursive: true, force: true, maxRetries: 5 });
+    });
+    for (const { bot } of bots) await bot.start();
+
+    const question = 'Which model does speech recognition with CTC?';
+    const messageId = fake.message({ content: `<@${fake.botUser.id}> ${question}`, mentionsBot: true });
+    const { answer } = await mentionReply(fake, messageId);
+    expect((answer.body as MessageBody).embeds[0]!.description).toBe((await engine.ask(question)).text);
+    // The other process saw the same event and left it to the claim holder.
+    await vi.waitFor(() => expect(lines.filter((l) => l.includes('delivery ignored'))).toHaveLength(1));
+    const replies = fake.requests.filter((r) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages`);
+    expect(replies).toHaveLength(1);
+  });
+
   it('asks a follow-up without the Message Content intent: the answer’s button opens a modal, answered with that exchange as history', async () => {
     const { fake } = await startBot(engine);
     const question = 'Which model does speech recognition with CTC?';
