@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { GatewayIntentBits, InteractionResponseType, MessageFlags } from 'discord.js';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createDiscordBot } from '../adapters/discord/create-discord-bot.ts';
+import { digestRef } from '../adapters/discord/digest-poster.ts';
 import { DISCORD_LIMITS, unescapeDiscord } from '../adapters/format/discord-markdown.ts';
 import { rateLimitMessage } from '../src/chat/rate-limit.ts';
 import { openQuestionClaims, type QuestionClaims } from '../src/store/question-claims.ts';
@@ -57,7 +58,7 @@ async function startBot(
     await rm(claimsDir, { recursive: true, force: true, maxRetries: 5 });
   });
   if (start) await bot.start();
-  return { fake, bot };
+  return { fake, bot, claims };
 }
 
 function callbacks(fake: FakeDiscord, token: string): RecordedRequest[] {
@@ -263,6 +264,72 @@ describe('Discord bot over the real engine', () => {
     expect(body.embeds[0]!.description).toBe((await engine.ask(question)).text);
     // The message without a mention came first and got no answer.
     expect(fake.requests.filter((r) => r.route === `/channels/${fake.channelId}/messages`)).toHaveLength(1);
+  });
+
+  it('marks a mention’s placeholder with a nonce from the question, so Discord drops a resend of it', async () => {
+    const { fake } = await startBot(engine, { messageContent: true });
+    const messageId = fake.message({ content: `<@${fake.botUser.id}> What is CTC?`, mentionsBot: true });
+    const { placeholder } = await mentionReply(fake, messageId);
+    const body = placeholder.body as MessageBody;
+    expect(body).toMatchObject({ nonce: digestRef(`discord:${fake.guildId}:${fake.channelId}:${messageId}`), enforce_nonce: true });
+  });
+
+  it('takes over a mention whose attempt died after posting its placeholder: edits that placeholder, posts no second reply', async () => {
+    const { fake, claims } = await startBot(engine, { messageContent: true });
+    const question = 'Which model does speech recognition with CTC?';
+    const messageId = fake.message({ content: `<@${fake.botUser.id}> ${question}`, mentionsBot: true, undelivered: true });
+    // The dead attempt: it claimed the question (its lease long over) and posted its placeholder, then died before recording it.
+    const key = `discord:${fake.guildId}:${fake.channelId}:${messageId}`;
+    expect(await claims.claim({ key, owner: 'dead-process:1', now: new Date(Date.now() - 3_600_000), leaseMs: 1000 })).toBeDefined();
+    const posted = await fetch(`${fake.apiUrl}/v10/channels/${fake.channelId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bot ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'Looking through 98 papers…', message_reference: { message_id: messageId } }),
+    });
+    const deadPlaceholderId = ((await posted.json()) as { id: string }).id;
+    // Messages the bot wrote after the question, which the takeover must not mistake for its placeholder.
+    await mentionReply(fake, fake.message({ content: `<@${fake.botUser.id}> What is CTC?`, mentionsBot: true }));
+
+    fake.deliver(messageId);
+    const answer = await fake.waitForRequest((r) => r.method === 'PATCH' && r.route === `/channels/${fake.channelId}/messages/${deadPlaceholderId}`);
+    expect((answer.body as MessageBody).embeds[0]!.description).toBe((await engine.ask(question)).text);
+    const repliesToQuestion = fake.channelMessages(fake.channelId).filter((m) => (m.message_reference as { message_id?: string } | undefined)?.message_id === messageId);
+    expect(repliesToQuestion.map((m) => m.id)).toEqual([deadPlaceholderId]);
+    // The ledger records the answer just after the edit that delivers it.
+    await vi.waitFor(async () => expect((await claims.get(key))?.state).toBe('answered'));
+  });
+
+  it('answers a mention once when two bot processes share one store and both receive it', async () => {
+    const fake = await startFakeDiscord({ token: TOKEN });
+    const storeDir = await mkdtemp(join(tmpdir(), 'paperboy-claims-'));
+    const lines: string[] = [];
+    const bots = await Promise.all(
+      [1, 2].map(async () => {
+        // Each process its own connection to the one LanceDB directory.
+        const claims = await openQuestionClaims(await lancedb.connect(storeDir));
+        const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(String(chunk)), done()) }));
+        const bot = createDiscordBot({ engine, claims, config: { token: TOKEN, apiUrl: fake.apiUrl, messageContent: true }, limits: { ratePerMinute: 100, maxQuestionChars: 2000 }, logger });
+        return { bot, claims };
+      }),
+    );
+    onTestFinished(async () => {
+      for (const { bot, claims } of bots) {
+        await bot.stop();
+        claims.close();
+      }
+      await fake.close();
+      await rm(storeDir, { recursive: true, force: true, maxRetries: 5 });
+    });
+    for (const { bot } of bots) await bot.start();
+
+    const question = 'Which model does speech recognition with CTC?';
+    const messageId = fake.message({ content: `<@${fake.botUser.id}> ${question}`, mentionsBot: true });
+    const { answer } = await mentionReply(fake, messageId);
+    expect((answer.body as MessageBody).embeds[0]!.description).toBe((await engine.ask(question)).text);
+    // The other process saw the same event and left it to the claim holder.
+    await vi.waitFor(() => expect(lines.filter((l) => l.includes('delivery ignored'))).toHaveLength(1));
+    const replies = fake.requests.filter((r) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages`);
+    expect(replies).toHaveLength(1);
   });
 
   it('asks a follow-up without the Message Content intent: the answer’s button opens a modal, answered with that exchange as history', async () => {

@@ -5,6 +5,7 @@
 import { DiscordAPIError, MessageFlags, type APIActionRowComponent, type APIButtonComponent, type ChatInputCommandInteraction, type Message, type ModalSubmitInteraction } from 'discord.js';
 import { ConversationGoneError, type ChatRenderer, type ChatTransport, type ConversationMessage } from '../../src/chat/transport.ts';
 import { COLORS, DISCORD_LIMITS, escapeDiscord, formatAnswer, formatNotice, safeMarkdown, truncate, unescapeDiscord, type DiscordMessage } from '../format/discord-markdown.ts';
+import { digestRef } from './digest-poster.ts';
 import { digestPaperIds } from './digest-thread.ts';
 import { followUpButton } from './follow-up-components.ts';
 import { errorForLog } from './guards.ts';
@@ -113,19 +114,28 @@ export function interactionTransport(
   };
 }
 
-/** A mention: the placeholder replies to the question, and each further part to the part before it. */
+/**
+ * A mention: the placeholder replies to the question, and each further part to the part before it.
+ * The placeholder carries a nonce from the question's key (`enforce_nonce`), so a resend after a
+ * lost response within Discord's few-minute window gets the same message back instead of a copy.
+ */
 export function mentionTransport(message: Message, ctx: DiscordHandlerContext): ChatTransport<DiscordOutgoing> {
   const channel = message.channel;
   let last = message.id;
-  const send = async ({ ephemeral: _private, ...body }: DiscordOutgoing) => {
+  const send = async ({ ephemeral: _private, ...body }: DiscordOutgoing, once?: { nonce: string; enforceNonce: true }) => {
     if (!channel.isSendable()) throw new ConversationGoneError('Discord channel is not sendable');
-    const sent = await orGone<Message>(() => channel.send({ ...body, reply: { messageReference: last, failIfNotExists: false } }));
+    const sent = await orGone<Message>(() => channel.send({ ...body, ...once, reply: { messageReference: last, failIfNotExists: false } }));
     last = sent.id;
     return sent.id;
   };
   return {
-    postPlaceholder: send,
-    post: send,
+    postPlaceholder: (placeholder, key) => send(placeholder, { nonce: digestRef(key), enforceNonce: true }),
+    // Discord does not return nonces when messages are read back: the placeholder is the bot's reply to the question.
+    async findPlaceholder() {
+      const after = await orGone(() => channel.messages.fetch({ after: message.id, limit: 100 }));
+      return after.find((m) => m.author.id === message.client.user.id && m.reference?.messageId === message.id)?.id;
+    },
+    post: (part) => send(part),
     async update(ref, { ephemeral: _private, ...body }) {
       await orGone(() => channel.messages.edit(ref, body));
       last = ref;

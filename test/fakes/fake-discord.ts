@@ -117,7 +117,10 @@ export interface FakeDiscord {
   autocomplete(input: { name: string; focused: { name: string; value: string }; user?: FakeUser }): SentInteraction;
   /** Dispatches MESSAGE_CREATE in the guild channel (or one of its threads), optionally as a reply; returns the message id. */
   /** `mentionsBotRole`: the message mentions the bot's managed role (`<@&botRoleId>`), as the @Paperboy autocomplete often picks. */
-  message(input: { content: string; mentionsBot?: boolean; mentionsBotRole?: boolean; replyTo?: string; user?: FakeUser; channelId?: string }): string;
+  /** `undelivered`: only stored, as a message sent while the bot was away; `deliver` dispatches it later. */
+  message(input: { content: string; mentionsBot?: boolean; mentionsBotRole?: boolean; replyTo?: string; user?: FakeUser; channelId?: string; undelivered?: boolean }): string;
+  /** Dispatches MESSAGE_CREATE for a message already sent (again), as a gateway replaying events does. */
+  deliver(messageId: string): void;
   /** Messages in a channel or thread, oldest first. */
   channelMessages(channelId: string): Record<string, unknown>[];
   /** Threads the bot started: thread id (the id of the message it started from) → thread channel. */
@@ -172,7 +175,10 @@ export async function startFakeDiscord({
   const threads = new Map<string, Record<string, unknown>>();
   const denied = new Map<string, ChannelDenial>();
   const failures: { match: (request: Omit<RecordedRequest, 'response'>) => boolean; response: FakeResponse }[] = [];
-  let session: { id: string; seq: number } | undefined;
+  /** Every session issued, by id, for resumes; and the open connections each serves (several bot processes may log in at once). */
+  const sessions = new Map<string, { id: string; seq: number }>();
+  const connected = new Map<WebSocket, { id: string; seq: number }>();
+  /** The newest connection, which the drop and close helpers act on. */
   let socket: WebSocket | undefined;
 
   const server = createServer((req, res) => {
@@ -254,7 +260,10 @@ export async function startFakeDiscord({
     }
     if ((m = path.match(/^\/channels\/(\d+)\/messages$/)) && method === 'GET') {
       const limit = Math.min(Number(request.query.get('limit') ?? 50), 100);
-      return json(200, channelMessages(m[1]!).reverse().slice(0, limit));
+      const after = BigInt(request.query.get('after') ?? 0);
+      // Discord keeps a nonce only for the create response and its gateway event, not for reads.
+      const read = channelMessages(m[1]!).filter((x) => BigInt(x.id as string) > after).map(({ nonce: _, ...x }) => x);
+      return json(200, read.reverse().slice(0, limit));
     }
     if ((m = path.match(/^\/channels\/(\d+)\/(typing|messages)$/)) && method === 'POST') {
       if (m[2] === 'typing') return { status: 204 };
@@ -284,7 +293,7 @@ export async function startFakeDiscord({
       };
       threads.set(thread.id, thread);
       // A REST-only client (a digest poster on its own) has no gateway to be told.
-      if (socket && session) dispatch('THREAD_CREATE', { ...thread, newly_created: true });
+      if (connected.size > 0) dispatch('THREAD_CREATE', { ...thread, newly_created: true });
       return json(201, thread);
     }
     return notFound;
@@ -331,6 +340,7 @@ export async function startFakeDiscord({
 
   function acceptGateway(ws: WebSocket): void {
     socket = ws;
+    ws.on('close', () => connected.delete(ws));
     send(ws, { op: 10, d: { heartbeat_interval: heartbeatIntervalMs }, s: null, t: null });
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as GatewayFrame;
@@ -341,13 +351,15 @@ export async function startFakeDiscord({
         case 1:
           send(ws, { op: 11, d: null, s: null, t: null });
           break;
-        case 2:
+        case 2: {
           if (d?.token !== token) return ws.close(4004, 'Authentication failed.');
           if (!messageContentAllowed && (Number(d.intents) & MESSAGE_CONTENT_INTENT) !== 0) {
             return ws.close(4014, 'Disallowed intent(s).');
           }
-          session = { id: randomUUID(), seq: 0 };
-          dispatch('READY', {
+          const session = { id: randomUUID(), seq: 0 };
+          sessions.set(session.id, session);
+          connected.set(ws, session);
+          dispatchTo(ws, 'READY', {
             v: 10,
             user: apiUser(botUser, true),
             guilds: [{ id: guildId, unavailable: true }],
@@ -356,12 +368,16 @@ export async function startFakeDiscord({
             shard: [0, 1],
             application: { id: appId, flags: 0 },
           });
-          dispatch('GUILD_CREATE', guildCreate());
+          dispatchTo(ws, 'GUILD_CREATE', guildCreate());
           break;
-        case 6:
-          if (d?.token !== token || d?.session_id !== session?.id) return send(ws, { op: 9, d: false, s: null, t: null });
-          dispatch('RESUMED', {});
+        }
+        case 6: {
+          const resumed = sessions.get(String(d?.session_id));
+          if (d?.token !== token || !resumed) return send(ws, { op: 9, d: false, s: null, t: null });
+          connected.set(ws, resumed);
+          dispatchTo(ws, 'RESUMED', {});
           break;
+        }
       }
     });
   }
@@ -370,10 +386,16 @@ export async function startFakeDiscord({
     ws.send(JSON.stringify(frame));
   }
 
+  /** Sends an event to every connection with a session, as Discord does to each process logged in with the token. */
   function dispatch(t: string, d: unknown): void {
-    if (!socket || !session) throw new Error('No gateway session: is the client logged in?');
+    if (connected.size === 0) throw new Error('No gateway session: is the client logged in?');
+    for (const ws of connected.keys()) dispatchTo(ws, t, d);
+  }
+
+  function dispatchTo(ws: WebSocket, t: string, d: unknown): void {
+    const session = connected.get(ws)!;
     session.seq += 1;
-    send(socket, { op: 0, t, s: session.seq, d });
+    send(ws, { op: 0, t, s: session.seq, d });
   }
 
   function guildCreate() {
@@ -496,7 +518,7 @@ export async function startFakeDiscord({
       const components = Object.entries(fields).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] }));
       return interaction(5, { custom_id: customId, components }, user, channel, messageId);
     },
-    message({ content, mentionsBot = false, mentionsBotRole = false, replyTo, user = DEFAULT_USER, channelId: inChannel = channelId }) {
+    message({ content, mentionsBot = false, mentionsBotRole = false, replyTo, user = DEFAULT_USER, channelId: inChannel = channelId, undelivered = false }) {
       const id = nextId();
       if (!knownChannel(inChannel)) throw new Error(`Fake Discord: no channel ${inChannel}`);
       const referenced = replyTo === undefined ? undefined : messages.get(replyTo);
@@ -520,8 +542,13 @@ export async function startFakeDiscord({
           ? { type: 19, message_reference: { type: 0, message_id: replyTo, channel_id: inChannel, guild_id: guildId }, referenced_message: referenced }
           : {}),
       });
-      dispatch('MESSAGE_CREATE', message);
+      if (!undelivered) dispatch('MESSAGE_CREATE', message);
       return id;
+    },
+    deliver(messageId) {
+      const message = messages.get(messageId);
+      if (!message) throw new Error(`Fake Discord: no message ${messageId} to deliver`);
+      dispatch('MESSAGE_CREATE', message);
     },
     channelMessages,
     threads,
