@@ -10,6 +10,7 @@
 import type { Connection, Table } from '@lancedb/lancedb';
 import { Field, Int32, Schema } from 'apache-arrow';
 import { sqlString } from '../store/lance-store.ts';
+import { openOrCreateTable } from '../store/open-table.ts';
 import { keyField, textField } from '../store/schema.ts';
 import type { Delivery, DeliveryState, Digest, PartRefs, Platform, Subscription } from './types.ts';
 
@@ -106,10 +107,10 @@ export interface DigestStore {
  * const digestStore = await openDigestStore(store.connection);
  */
 export async function openDigestStore(connection: Connection): Promise<DigestStore> {
-  const names = new Set(await connection.tableNames());
-  const open = (name: string, schema: Schema) =>
-    names.has(name) ? connection.openTable(name) : connection.createEmptyTable(name, schema, { existOk: true });
-  const [subscriptions, deliveries] = await Promise.all([open(SUBSCRIPTIONS, subscriptionsSchema), open(DELIVERIES, deliveriesSchema)]);
+  const [subscriptions, deliveries] = await Promise.all([
+    openOrCreateTable(connection, SUBSCRIPTIONS, subscriptionsSchema),
+    openOrCreateTable(connection, DELIVERIES, deliveriesSchema),
+  ]);
   await addMissingColumns(deliveries, deliveriesSchema);
 
   // Another process may have written since this handle last looked: always read the latest version.

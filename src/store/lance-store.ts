@@ -7,6 +7,7 @@ import { firstLayout, nextLayout, readLayout, readMetaValue, sqlString, writeLay
 import { storageError } from './storage-errors.ts';
 import { META, chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from './schema.ts';
 import { emptyTermStats, parseTermStats, serializeTermStats, type TermStats } from './term-stats.ts';
+import { openOrCreateTable } from './open-table.ts';
 
 export type { EmbedderIdentity } from './layout.ts';
 export { sqlString } from './layout.ts';
@@ -174,7 +175,7 @@ async function connectMeta({ uri, apiKey, region }: Omit<StoreOptions, 'embedder
     // scheduler, a CLI ingest) committed, at the cost of one version check per query.
     const db = await lancedb.connect(uri, apiKey ? { apiKey, region } : { readConsistencyInterval: 0 });
     // Object storage is first touched here: its mistakes surface now, named as settings.
-    const meta = (await db.tableNames()).includes(META) ? await db.openTable(META) : await db.createEmptyTable(META, metaSchema, { existOk: true });
+    const meta = await openOrCreateTable(db, META, metaSchema);
     return { db, meta };
   } catch (e) {
     throw storageError(uri, e);

@@ -9,6 +9,7 @@ import type { Connection, Table } from '@lancedb/lancedb';
 import { Schema } from 'apache-arrow';
 import { sqlString } from './lance-store.ts';
 import { keyField, textField } from './schema.ts';
+import { openOrCreateTable } from './open-table.ts';
 
 export const QUESTION_CLAIMS = 'question_claims';
 
@@ -62,9 +63,7 @@ const MAINTAIN_EVERY = 200;
  * const taken = await claims.claim({ key: 'slack:T1:C1:1764230400.000100', owner, now: new Date(), leaseMs: 120_000 });
  */
 export async function openQuestionClaims(connection: Connection): Promise<QuestionClaims> {
-  const table = (await connection.tableNames()).includes(QUESTION_CLAIMS)
-    ? await connection.openTable(QUESTION_CLAIMS)
-    : await connection.createEmptyTable(QUESTION_CLAIMS, schema, { existOk: true });
+  const table = await openOrCreateTable(connection, QUESTION_CLAIMS, schema);
   let writes = 0;
 
   const get = async (key: string) => {
