@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,9 +27,9 @@ async function launch(...args: string[]) {
   }
 }
 
-async function build() {
+async function build(source = 'console.log(JSON.stringify(process.argv.slice(1)));\n') {
   const entry = join(root, 'dist/src/main.js');
-  await writeFile(entry, 'console.log(JSON.stringify(process.argv.slice(1)));\n');
+  await writeFile(entry, source);
   // Built a minute after the sources were written, as `npm run build` would be.
   const later = new Date(Date.now() + 60_000);
   await utimes(entry, later, later);
@@ -59,4 +59,41 @@ describe('the launcher of the built runtime', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/the build in dist\/ is older than src\/store\/lance-store\.ts: run `npm run build`/);
   });
+
+  it('passes the SIGTERM a process manager sends to `npm start` on to the bot, instead of orphaning it', async () => {
+    const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: { start: string } };
+    // No "type": the probe entry below is CommonJS. The "bot" says when it is up and records the signal it stops on.
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'launcher-probe', private: true, scripts: { start: scripts.start } }));
+    const stopped = join(root, 'stopped');
+    await build(`process.on('SIGTERM', () => { require('fs').writeFileSync(${JSON.stringify(stopped)}, 'SIGTERM'); process.exit(0); });
+setInterval(() => {}, 1000);
+console.log('up ' + process.pid);\n`);
+
+    const npm = spawn('npm', ['start', '--silent'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const botPid = await new Promise<number>((resolve, reject) => {
+      npm.stdout.on('data', (d: Buffer) => {
+        const m = /up (\d+)/.exec(d.toString());
+        if (m) resolve(Number(m[1]));
+      });
+      npm.once('exit', (code) => reject(new Error(`npm start exited with ${code} before the bot was up`)));
+    });
+    try {
+      const npmExited = new Promise((resolve) => npm.once('exit', resolve));
+      npm.kill('SIGTERM');
+      await npmExited;
+      await expect.poll(() => readFile(stopped, 'utf8').catch(() => ''), { timeout: 10_000 }).toBe('SIGTERM');
+      await expect.poll(() => alive(botPid), { timeout: 10_000 }).toBe(false);
+    } finally {
+      if (alive(botPid)) process.kill(botPid, 'SIGKILL');
+    }
+  });
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
