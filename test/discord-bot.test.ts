@@ -299,6 +299,29 @@ describe('Discord bot over the real engine', () => {
     await vi.waitFor(async () => expect((await claims.get(key))?.state).toBe('answered'));
   });
 
+  it('replaces the placeholder of a mention whose process died mid-answer with a note to ask again, once it starts', async () => {
+    const { fake, bot, claims } = await startBot(engine, { messageContent: true, start: false });
+    const messageId = fake.message({ content: `<@${fake.botUser.id}> Which model does speech recognition with CTC?`, mentionsBot: true, undelivered: true });
+    // The dead process claimed the question, posted and recorded its placeholder, and never came back.
+    const key = `discord:${fake.guildId}:${fake.channelId}:${messageId}`;
+    const claimedAt = new Date(Date.now() - 3_600_000);
+    expect(await claims.claim({ key, owner: 'dead-process:1', now: claimedAt, leaseMs: 1000 })).toBeDefined();
+    const posted = await fetch(`${fake.apiUrl}/v10/channels/${fake.channelId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bot ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'Looking through 98 papers…', message_reference: { message_id: messageId } }),
+    });
+    const placeholderId = ((await posted.json()) as { id: string }).id;
+    const leaseUntil = new Date(claimedAt.getTime() + 1000).toISOString();
+    expect(await claims.update({ key, state: 'answering', leaseOwner: 'dead-process:1', leaseUntil, updatedAt: claimedAt.toISOString(), placeholderRef: placeholderId })).toBe(true);
+
+    await bot.start();
+    const note = await fake.waitForRequest((r) => r.method === 'PATCH' && r.route === `/channels/${fake.channelId}/messages/${placeholderId}`);
+    expect((note.body as MessageBody).content).toBe('Sorry, I was interrupted while answering this. Please ask again.');
+    await vi.waitFor(async () => expect((await claims.get(key))?.state).toBe('failed'));
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages`)).toHaveLength(1);
+  });
+
   it('answers a mention once when two bot processes share one store and both receive it', async () => {
     const fake = await startFakeDiscord({ token: TOKEN });
     const storeDir = await mkdtemp(join(tmpdir(), 'paperboy-claims-'));

@@ -6,9 +6,10 @@ import { PaperboyError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createChatFlow } from '../../src/chat/chat-flow.ts';
 import { createRateLimiter } from '../../src/chat/rate-limit.ts';
+import { startRecoverySweep, type RecoverySweep } from '../../src/chat/recover-abandoned.ts';
 import type { QuestionClaims } from '../../src/store/question-claims.ts';
 import type { Engine } from '../../src/types.ts';
-import { NO_MENTIONS } from '../format/discord-markdown.ts';
+import { NO_MENTIONS, formatNotice } from '../format/discord-markdown.ts';
 import { errorForLog } from './guards.ts';
 import type { DiscordHandlerContext } from './handler-context.ts';
 import { TOKEN_REJECTED, checkDiscordApi } from './startup-check.ts';
@@ -80,9 +81,10 @@ export function createDiscordBot({
     rest: config.apiUrl ? { api: config.apiUrl } : {},
   });
   const rateLimiter = createRateLimiter({ perMinute: limits.ratePerMinute });
+  const chat = createChatFlow({ engine, claims, limits, rateLimiter, logger: log, answerTimeoutMs, streamEditIntervalMs });
   const ctx: DiscordHandlerContext = {
     engine,
-    chat: createChatFlow({ engine, claims, limits, rateLimiter, logger: log, answerTimeoutMs, streamEditIntervalMs }),
+    chat,
     logger: log,
     limits,
     rateLimiter,
@@ -128,6 +130,26 @@ export function createDiscordBot({
   client.once(Events.ClientReady, (ready) =>
     log.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'Discord bot ready'),
   );
+  // Placeholders a crashed process left behind. The gateway never replays a message to a new
+  // session, so no grace period: once the dead attempt's lease is over, nobody else will answer.
+  let recovery: RecoverySweep | undefined;
+  const recoverFromNowOn = () => {
+    recovery = startRecoverySweep({
+      claims,
+      platform: 'discord',
+      leaseMs: chat.leaseMs,
+      graceMs: 0,
+      logger: log,
+      async replacePlaceholder(key, ref, text) {
+        // An interaction's reply can only be edited with its token, which is not kept; it expires by itself.
+        if (ref === '@original') return false;
+        const channel = await client.channels.fetch(key.split(':')[2]!);
+        if (!channel?.isTextBased()) return false;
+        await channel.messages.edit(ref, formatNotice(text));
+        return true;
+      },
+    });
+  };
 
   return {
     client,
@@ -141,9 +163,11 @@ export function createDiscordBot({
         throw new PaperboyError('platform', loginFailure(error), { cause: error });
       });
       await Promise.all([login, ready]);
+      recoverFromNowOn();
     },
     async stop() {
       stopping = true;
+      await recovery?.stop();
       await Promise.allSettled([...inFlight]);
       connected = false;
       await client.destroy();

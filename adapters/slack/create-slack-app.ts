@@ -4,7 +4,7 @@ import type { DigestService } from '../../src/digest/digest-service.ts';
 import { PaperboyError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createChatFlow } from '../../src/chat/chat-flow.ts';
-import { recoverAbandoned } from '../../src/chat/recover-abandoned.ts';
+import { startRecoverySweep, type RecoverySweep } from '../../src/chat/recover-abandoned.ts';
 import { createRateLimiter } from '../../src/chat/rate-limit.ts';
 import type { QuestionClaims } from '../../src/store/question-claims.ts';
 import type { Engine } from '../../src/types.ts';
@@ -54,7 +54,6 @@ export interface SlackApp {
 
 /** Slack retries an unacknowledged event after about 1 and 5 minutes; after that, nothing will come. */
 const SLACK_REDELIVERY_WINDOW_MS = 6 * 60_000;
-const RECOVERY_INTERVAL_MS = 60_000;
 
 /**
  * The Slack adapter: a Bolt app in Socket Mode when `config.appToken` is set, else an HTTP app that
@@ -127,8 +126,9 @@ export function createSlackApp({
   const rateLimiter = createRateLimiter({ perMinute: limits.ratePerMinute, now: clock });
   const chat = createChatFlow({ engine, claims, limits, rateLimiter, logger: log, answerTimeoutMs, streamEditIntervalMs, leaseMs: claimLeaseMs });
   // Placeholders a crashed process left behind, which Slack will not redeliver (it got its ack).
-  const recover = () =>
-    recoverAbandoned({
+  let recovery: RecoverySweep | undefined;
+  const recoverFromNowOn = () => {
+    recovery = startRecoverySweep({
       claims,
       platform: 'slack',
       leaseMs: chat.leaseMs,
@@ -140,12 +140,7 @@ export function createSlackApp({
         await app.client.chat.update({ channel, ts, text, blocks: [] });
         return true;
       },
-    }).catch((err: unknown) => log.warn({ err }, 'could not look for answers interrupted by a crash'));
-  let recovery: NodeJS.Timeout | undefined;
-  let recovering: Promise<unknown> = Promise.resolve();
-  const recoverFromNowOn = () => {
-    recovering = recover();
-    recovery = setInterval(() => (recovering = recovering.then(recover)), RECOVERY_INTERVAL_MS).unref();
+    });
   };
   register(app, {
     engine,
@@ -193,9 +188,9 @@ export function createSlackApp({
       log.info({ ...address }, 'Slack listening for events (HTTP mode)');
     },
     async stop() {
-      clearInterval(recovery);
+      const sweep = recovery?.stop();
       if (started) await app.stop();
-      await recovering;
+      await sweep;
       started = false;
       address = undefined;
       await Promise.allSettled([...inFlight]);

@@ -46,3 +46,27 @@ export async function recoverAbandoned({ claims, platform, replacePlaceholder, l
   if (recovered > 0) logger.warn({ platform, recovered }, 'replaced placeholders of answers interrupted by a crash');
   return recovered;
 }
+
+/** How often a running bot looks for such questions again. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+export interface RecoverySweep {
+  /** Stops sweeping and waits for a sweep in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Sweeps now and then every minute while the bot runs, one sweep at a time; failures are logged,
+ * never thrown (a sweep is housekeeping, not a reason to stop answering).
+ */
+export function startRecoverySweep(options: RecoverAbandonedOptions, intervalMs = SWEEP_INTERVAL_MS): RecoverySweep {
+  const sweep = () => recoverAbandoned(options).catch((err: unknown) => options.logger.warn({ err }, 'could not look for answers interrupted by a crash'));
+  let sweeping: Promise<unknown> = sweep();
+  const timer = setInterval(() => (sweeping = sweeping.then(sweep)), intervalMs).unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sweeping;
+    },
+  };
+}
