@@ -31,14 +31,14 @@ describe(`paper store on S3 (${process.env.PAPERBOY_S3_SERVER ?? 'fake'} server)
     const uri = freshUri();
     const papers = await readPaperFile('data/papers.txt');
     const [a, b, c] = [await openStore({ uri, embedder: identity }), await openStore({ uri, embedder: identity }), await openStore({ uri, embedder: identity })];
-    const refusedBefore = server.fake?.preconditionFailures() ?? 0;
+    const before = await server.stats?.({ reset: true });
     await Promise.all([
       ingestPapers(papers.slice(0, 60), { store: a, embedder, batchSize: 20 }),
       ingestPapers(papers.slice(40), { store: b, embedder, batchSize: 20 }),
       ingestPapers(papers.slice(20, 80), { store: c, embedder, batchSize: 20 }),
     ]);
     // The writers did race: commits were refused with 412 and retried (by Lance, or by us on a commit conflict).
-    if (server.fake) expect(server.fake.preconditionFailures() - refusedBefore).toBeGreaterThan(0);
+    if (before) expect((await server.stats!()).preconditionFailures).toBeGreaterThan(0);
     await ingestPapers([], { store: a, embedder });
     expect(await a.audit()).toMatchObject({ papers: 98, duplicatePapers: 0, duplicateChunks: 0, orphanChunks: 0, papersWithoutChunks: 0 });
     expect(await a.indexesComplete()).toBe(true);

@@ -18,7 +18,8 @@ const { values } = parseArgs({ options: { sizes: { type: 'string', default: '' }
 const bundled = await readPaperFile('data/papers.txt');
 const corpora: [string, typeof bundled][] = [[`bundled (${bundled.length})`, bundled], ...values.sizes.split(',').filter(Boolean).map((n) => [`synthetic ${n}`, syntheticPapers(bundled, Number(n))] as [string, typeof bundled])];
 const queries = queryMix(bundled);
-const server = await startS3Server(['paperboy']);
+// Its own process: the fake must not share the event loop of the engine being timed.
+const server = await startS3Server(['paperboy'], { separateProcess: true });
 Object.assign(process.env, server.env);
 try {
   for (const [name, papers] of corpora) {
@@ -33,10 +34,10 @@ try {
     const { engine } = await openEngine({ store: { uri }, embeddings: { kind: 'builtin' }, corpusPath: '' }, { seed: false });
     const openMs = performance.now() - t;
     for (const q of queries.slice(0, 3)) await engine.ask(q);
-    server.fake?.resetRequests();
+    await server.stats?.({ reset: true });
     const { p50, p95 } = await timeEach(queries, (q) => engine.ask(q));
-    const requests = server.fake?.requests();
-    const perAsk = requests && Object.fromEntries(Object.entries(requests).map(([op, n]) => [op, +(n / queries.length).toFixed(1)]));
+    const stats = await server.stats?.();
+    const perAsk = stats && Object.fromEntries(Object.entries(stats.requests).map(([op, n]) => [op, +(n / queries.length).toFixed(1)]));
     await engine.close();
     console.log(
       JSON.stringify({
@@ -46,7 +47,7 @@ try {
         openMs: Math.round(openMs),
         askP50Ms: +p50.toFixed(1),
         askP95Ms: +p95.toFixed(1),
-        ...(requests && { requestsPerAsk: +(server.fake!.totalRequests() / queries.length).toFixed(1), perAsk, storedMb: +(server.fake!.storedBytes() / 2 ** 20).toFixed(0) }),
+        ...(stats && { requestsPerAsk: +(stats.total / queries.length).toFixed(1), perAsk, storedMb: +(stats.storedBytes / 2 ** 20).toFixed(0) }),
       }),
     );
   }

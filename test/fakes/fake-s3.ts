@@ -13,12 +13,17 @@
  * @example
  * const s3 = await startFakeS3({ buckets: ['paperboy'] });
  * Object.assign(process.env, s3.env); // AWS_ENDPOINT and the other settings LanceDB reads
- * // … s3://paperboy/db …; s3.requests() counts the calls by S3 operation
+ * // … s3://paperboy/db …; readFakeS3Stats(s3.endpoint) counts the calls by S3 operation
  * await s3.close();
+ *
+ * As its own process: `tsx test/fakes/fake-s3.ts --bucket paperboy [--port 9000]` prints
+ * `{"endpoint":…}` on its first line and serves until killed.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
 interface StoredObject {
   body: Buffer;
@@ -37,15 +42,26 @@ export interface FakeS3 {
   endpoint: string;
   /** The environment LanceDB's S3 client needs to reach this server. */
   env: Record<string, string>;
-  /** Requests served so far, by S3 operation (`GetObject`, `PutObject`, `ListObjectsV2`, …). */
-  requests(): Record<string, number>;
-  totalRequests(): number;
-  resetRequests(): void;
-  /** Conditional writes refused with 412 (another writer got there first): how often commits raced. */
-  preconditionFailures(): number;
-  /** Bytes held in objects (not counting unfinished multipart uploads). */
-  storedBytes(): number;
   close(): Promise<void>;
+}
+
+/** What the fake has served, from `GET /_fake_s3/stats` (a path no bucket can have: `_` is not allowed in bucket names). */
+export interface FakeS3Stats {
+  /** Requests by S3 operation (`GetObject`, `PutObject`, `ListObjectsV2`, …), not counting stats requests. */
+  requests: Record<string, number>;
+  total: number;
+  /** Requests refused with 412 PreconditionFailed: mostly commits that raced another writer's. */
+  preconditionFailures: number;
+  /** Bytes held in objects (not counting unfinished multipart uploads). */
+  storedBytes: number;
+}
+
+const STATS_PATH = '/_fake_s3/stats';
+
+/** The fake's counts, wherever it runs (this process or a child); `reset` zeroes them after reading. */
+export async function readFakeS3Stats(endpoint: string, { reset = false } = {}): Promise<FakeS3Stats> {
+  const response = await fetch(`${endpoint}${STATS_PATH}`, { method: reset ? 'DELETE' : 'GET' });
+  return (await response.json()) as FakeS3Stats;
 }
 
 /** S3 refuses multipart parts smaller than this, except the last. */
@@ -231,7 +247,22 @@ export async function startFakeS3({ port = 0, buckets = [] }: { port?: number; b
     throw new S3Error(405, 'MethodNotAllowed', `${req.method} is not allowed on an upload`);
   }
 
+  const stats = (): FakeS3Stats => ({
+    requests: { ...counts },
+    total: Object.values(counts).reduce((a, b) => a + b, 0),
+    preconditionFailures: refused,
+    storedBytes: [...store.values()].flatMap((b) => [...b.values()]).reduce((sum, o) => sum + o.body.length, 0),
+  });
+
   const server = createServer((req, res) => {
+    if (req.url === STATS_PATH) {
+      const body = JSON.stringify(stats());
+      if (req.method === 'DELETE') {
+        for (const k of Object.keys(counts)) delete counts[k];
+        refused = 0;
+      }
+      return send(res, 200, body, { 'content-type': 'application/json' });
+    }
     let operation = 'Unknown';
     handle(req, res, (op) => (operation = op))
       .catch((error: unknown) => {
@@ -250,13 +281,6 @@ export async function startFakeS3({ port = 0, buckets = [] }: { port?: number; b
   return {
     endpoint,
     env: { AWS_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: 'fake', AWS_SECRET_ACCESS_KEY: 'fake', AWS_REGION: 'us-east-1', AWS_ALLOW_HTTP: 'true' },
-    requests: () => ({ ...counts }),
-    totalRequests: () => Object.values(counts).reduce((a, b) => a + b, 0),
-    resetRequests: () => {
-      for (const k of Object.keys(counts)) delete counts[k];
-    },
-    preconditionFailures: () => refused,
-    storedBytes: () => [...store.values()].flatMap((b) => [...b.values()]).reduce((sum, o) => sum + o.body.length, 0),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -349,4 +373,10 @@ function text(body: string, tag: string, fallback?: string): string {
   const found = elements(body, tag)[0];
   if (found === undefined && fallback === undefined) throw new S3Error(400, 'MalformedXML', `<${tag}> is missing`);
   return found === undefined ? fallback! : unescapeXml(found);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, bucket: { type: 'string', multiple: true, default: [] } } });
+  const { endpoint } = await startFakeS3({ port: Number(values.port), buckets: values.bucket });
+  console.log(JSON.stringify({ endpoint }));
 }

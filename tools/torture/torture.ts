@@ -202,8 +202,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const s3 = values.s3 ? await startS3Server(['paperboy']) : undefined;
   if (s3) Object.assign(process.env, s3.env);
   const report = await runTorture({ kills: Number(values.kills), papers: Number(values.papers), seed: Number(values.seed), store: s3 ? 's3://paperboy' : values.store, log: (l) => console.log(l) });
-  const requests = s3?.fake?.requests();
+  const s3Stats = await s3?.stats?.();
   await s3?.close();
-  console.log(JSON.stringify({ ...report, violations: report.violations.length, firstViolations: report.violations.slice(0, 10), ...(requests && { s3Requests: requests }) }, null, 2));
+  console.log(JSON.stringify({ ...report, violations: report.violations.length, firstViolations: report.violations.slice(0, 10), ...(s3Stats && { s3Requests: s3Stats.requests }) }, null, 2));
   process.exit(report.violations.length === 0 ? 0 : 1);
 }
