@@ -30,6 +30,7 @@ try {
     await ingestPapers(papers, { store: writer, embedder, batchSize: 1000 });
     const ingestSeconds = (performance.now() - t) / 1000;
     writer.close();
+    const ingestRequests = (await server.stats?.({ reset: true }))?.requests;
     t = performance.now();
     const { engine } = await openEngine({ store: { uri }, embeddings: { kind: 'builtin' }, corpusPath: '' }, { seed: false });
     const openMs = performance.now() - t;
@@ -47,7 +48,7 @@ try {
         openMs: Math.round(openMs),
         askP50Ms: +p50.toFixed(1),
         askP95Ms: +p95.toFixed(1),
-        ...(stats && { requestsPerAsk: +(stats.total / queries.length).toFixed(1), perAsk, storedMb: +(stats.storedBytes / 2 ** 20).toFixed(0) }),
+        ...(stats && { requestsPerAsk: +(stats.total / queries.length).toFixed(1), perAsk, ingestRequests, storedMb: +(stats.storedBytes / 2 ** 20).toFixed(0) }),
       }),
     );
   }

@@ -124,8 +124,8 @@ export async function startFakeS3({ port = 0, buckets = [] }: { port?: number; b
     if (!key) {
       if (method === 'PUT') {
         count('CreateBucket');
-        if (store.has(bucket)) throw new S3Error(409, 'BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.');
-        store.set(bucket, new Map());
+        // In us-east-1 S3 answers 200 to re-creating a bucket you own.
+        if (!store.has(bucket)) store.set(bucket, new Map());
         return send(res, 200, '', { location: `/${bucket}` });
       }
       if (method === 'HEAD') {
