@@ -22,6 +22,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -118,7 +119,7 @@ export async function startFakeS3({ port = 0, buckets = [] }: { port?: number; b
     const key = rest.map(decodeURIComponent).join('/');
     const method = req.method ?? 'GET';
     if (req.headers['content-encoding']?.includes('aws-chunked')) throw new S3Error(501, 'NotImplemented', 'aws-chunked uploads are not supported by this fake');
-    const body = await readBody(req);
+    const body = await buffer(req);
 
     if (!bucket) throw new S3Error(501, 'NotImplemented', 'ListBuckets is not supported by this fake');
     if (!key) {
@@ -345,15 +346,6 @@ function send(res: ServerResponse, status: number, body: string | Buffer, header
   const isXml = typeof body === 'string' && body.startsWith('<?xml');
   res.writeHead(status, { 'x-amz-request-id': randomUUID(), ...(isXml ? { 'content-type': 'application/xml' } : {}), ...headers, 'content-length': String(contentLength ?? Buffer.byteLength(body)) });
   res.end(body);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 const md5 = (data: Buffer) => createHash('md5').update(data).digest();
