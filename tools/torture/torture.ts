@@ -102,7 +102,7 @@ export async function runTorture({
       report.trials++;
       report.byScenario[scenario]++;
       if (stillRunning) report.killedMidRun++;
-      // A killed rebuild never swapped: the old store keeps serving as it was (its marker aside).
+      // A killed rebuild leaves a whole store serving (the old one, or the new one if it swapped in time), its marker aside.
       if (scenario === 'rebuild') {
         for (const p of await checkStore(uri, expected, { serving: true })) report.violations.push(`trial ${k} (rebuild, right after the kill): ${p}`);
       }
