@@ -126,7 +126,7 @@ async function directoryBytes(dir: string): Promise<number> {
 }
 
 /** Realistic queries: spans of the bundled abstracts' sentences, shuffled with a fixed seed. */
-function queryMix(papers: PaperInput[]): string[] {
+export function queryMix(papers: PaperInput[]): string[] {
   const random = seededRandom(7);
   return Array.from({ length: QUERIES }, () => {
     const p = papers[Math.floor(random() * papers.length)]!;
@@ -136,7 +136,7 @@ function queryMix(papers: PaperInput[]): string[] {
   });
 }
 
-async function timeEach(queries: string[], run: (q: string) => Promise<unknown>) {
+export async function timeEach(queries: string[], run: (q: string) => Promise<unknown>) {
   const ms: number[] = [];
   for (const q of queries) {
     const t = performance.now();

@@ -1,9 +1,12 @@
 /**
- * Crash torture: `npm run torture -- [--kills 100] [--papers 240] [--store s3://bucket/prefix]`. Starts ingest, update,
- * rebuild and two-writer runs against one store, kills them (their whole process group, SIGKILL)
- * at random moments, lets the same runs complete, and checks that the store is exact: one row per
- * id, no orphan chunks, every paper chunked, indexes built, term statistics equal to a recount,
- * no run markers left, and every paper holding the text of the last completed run.
+ * Crash torture: `npm run torture -- [--kills 100] [--papers 240] [--s3 | --store s3://bucket/prefix]`.
+ * Starts ingest, update, rebuild and two-writer runs against one store, kills them (their whole
+ * process group, SIGKILL) at random moments, lets the same runs complete, and checks that the
+ * store is exact: one row per id, no orphan chunks, every paper chunked, indexes built, term
+ * statistics equal to a recount, no run markers left, and every paper holding the text of the last
+ * completed run. A killed rebuild must also leave the old store exact and answering before the
+ * re-run. `--s3` runs against the fake S3 server (test/fakes/fake-s3.ts; moto with
+ * PAPERBOY_S3_SERVER=moto); `--store` against any S3 server the AWS_* settings name.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,9 +20,11 @@ import { indexedTerms } from '../../ingest/pipeline.ts';
 import { readPaperFile } from '../../ingest/sources/read-paper-file.ts';
 import { seededRandom, syntheticPapers } from '../../src/bench/synthetic-corpus.ts';
 import { HashedEmbedder } from '../../src/embeddings/hashed-embedder.ts';
+import { createEngine } from '../../src/engine.ts';
 import { openStore } from '../../src/store/lance-store.ts';
 import { applyDocument, emptyTermStats } from '../../src/store/term-stats.ts';
 import type { PaperInput } from '../../src/types.ts';
+import { startS3Server } from '../../test/helpers/s3-server.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const SCENARIOS = ['ingest', 'two-writers', 'rebuild', 'update'] as const;
@@ -97,6 +102,10 @@ export async function runTorture({
       report.trials++;
       report.byScenario[scenario]++;
       if (stillRunning) report.killedMidRun++;
+      // A killed rebuild leaves a whole store serving (the old one, or the new one if it swapped in time), its marker aside.
+      if (scenario === 'rebuild') {
+        for (const p of await checkStore(uri, expected, { serving: true })) report.violations.push(`trial ${k} (rebuild, right after the kill): ${p}`);
+      }
       // The next run of the same work completes what the killed one left.
       await runToEnd(start());
       if (scenario !== 'rebuild') for (const p of all) expected.set(p.id, contentHashOf(p.title, p.abstract));
@@ -110,8 +119,11 @@ export async function runTorture({
   return { ...report, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Every invariant the store must satisfy after a completed run, as readable problems (empty: exact). */
-export async function checkStore(uri: string, expected: Map<string, string>): Promise<string[]> {
+/**
+ * Every invariant the store must satisfy after a completed run, as readable problems (empty:
+ * exact). `serving`: the store is checked while a killed run's marker may remain, and must answer.
+ */
+export async function checkStore(uri: string, expected: Map<string, string>, { serving = false } = {}): Promise<string[]> {
   const embedder = new HashedEmbedder();
   const store = await openStore({ uri, embedder: { name: embedder.name, dimensions: embedder.dimensions } });
   try {
@@ -121,7 +133,13 @@ export async function checkStore(uri: string, expected: Map<string, string>): Pr
     for (const k of ['duplicatePapers', 'duplicateChunks', 'orphanChunks', 'papersWithoutChunks'] as const) if (audit[k] > 0) problems.push(`${audit[k]} ${k}`);
     if (!(await store.indexesComplete())) problems.push(`indexes missing (have ${audit.indexes.join(', ')})`);
     const markers = await store.listMeta('run:');
-    if (markers.size > 0) problems.push(`${markers.size} run markers left`);
+    if (markers.size > 0 && !serving) problems.push(`${markers.size} run markers left`);
+    if (serving) {
+      const [id] = expected.keys();
+      const [paper] = await store.getPapers([id!]);
+      const answer = paper && (await createEngine({ store, embedder }).ask(paper.title));
+      if (!answer || answer.citations.length === 0) problems.push(`no answer citing a paper (asked for the title of ${id})`);
+    }
     const exact = emptyTermStats();
     for (const p of await store.allTexts()) applyDocument(exact, indexedTerms(p), 1);
     const stats = await store.termStats();
@@ -173,9 +191,19 @@ async function runToEnd(children: ChildProcess[]) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({
-    options: { kills: { type: 'string', default: '20' }, papers: { type: 'string', default: '240' }, seed: { type: 'string', default: '1' }, store: { type: 'string' } },
+    options: {
+      kills: { type: 'string', default: '20' },
+      papers: { type: 'string', default: '240' },
+      seed: { type: 'string', default: '1' },
+      store: { type: 'string' },
+      s3: { type: 'boolean', default: false },
+    },
   });
-  const report = await runTorture({ kills: Number(values.kills), papers: Number(values.papers), seed: Number(values.seed), store: values.store, log: (l) => console.log(l) });
-  console.log(JSON.stringify({ ...report, violations: report.violations.length, firstViolations: report.violations.slice(0, 10) }, null, 2));
+  const s3 = values.s3 ? await startS3Server(['paperboy']) : undefined;
+  if (s3) Object.assign(process.env, s3.env);
+  const report = await runTorture({ kills: Number(values.kills), papers: Number(values.papers), seed: Number(values.seed), store: s3 ? 's3://paperboy' : values.store, log: (l) => console.log(l) });
+  const s3Stats = await s3?.stats?.();
+  await s3?.close();
+  console.log(JSON.stringify({ ...report, violations: report.violations.length, firstViolations: report.violations.slice(0, 10), ...(s3Stats && { s3Requests: s3Stats.requests }) }, null, 2));
   process.exit(report.violations.length === 0 ? 0 : 1);
 }
