@@ -73,6 +73,40 @@ describe('claim check', () => {
     expect(checkPruning('The pruned models are as accurate as the dense baselines on every task [1].').reason).toContain('absolute "all"');
   });
 
+  it('reads who wins a comparison through the paper\'s "it", "compared to", appositives and the clause it is about', () => {
+    const vlm = {
+      n: 1,
+      title: 'Unveiling Pure VLMs',
+      abstract:
+        'We present PureVL, an encoder-free vision-language model. ' +
+        'It significantly outperforms the counterpart Fuyu-8B with undisclosed training data. ' +
+        'Compared to encoder-based LLaVA, our PureVL is 3 times faster for inference. ' +
+        'Older models, such as FLAN-T5, continue to outperform decoder-based LLMs, such as VICUNA, on reasoning. ' +
+        'In human evaluation, PureVL achieved a better fluency score over LLaVA, while LLaVA achieved a better faithfulness score over PureVL.',
+    };
+    const checkVlm = createClaimChecker([vlm]);
+    expect(checkVlm('PureVL significantly outperforms Fuyu-8B [1].').kept).toBe(true);
+    expect(checkVlm('Fuyu-8B significantly outperforms PureVL [1].').reason).toContain('comparison reversed');
+    expect(checkVlm('Encoder-based LLaVA is faster at inference than PureVL [1].').reason).toContain('comparison reversed');
+    expect(checkVlm('VICUNA and other decoder-based LLMs outperform FLAN-T5 on reasoning [1].').reason).toContain('comparison reversed');
+    expect(checkVlm('PureVL scored better on fluency than LLaVA in human evaluation [1].').kept).toBe(true);
+    expect(checkVlm('PureVL scored better on faithfulness than LLaVA in human evaluation [1].').reason).toContain('comparison reversed');
+  });
+
+  it('reads a negation as negating what follows it, and a negating verb of the paper as a negation', () => {
+    const paper = {
+      n: 1,
+      title: 'Frozen Video Transfer',
+      abstract:
+        'Results across the small models are not conclusive, while large models fare better than small models. ' +
+        'FrozenViT is efficient because it avoids the back-propagation of massive pre-trained parameters.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('Large models fare better than small models [1].').kept).toBe(true);
+    expect(checkPaper('FrozenViT back-propagates through the massive pre-trained parameters [1].').reason).toContain('negation reversed');
+    expect(checkPaper('FrozenViT avoids back-propagating through the pre-trained parameters [1].').kept).toBe(true);
+  });
+
   it('rejects figures given crosswise to two names the paper lists in parallel', () => {
     const parallel = { n: 1, title: 'Small Readers', abstract: 'On GLUE and SQuAD, TinyReader achieves absolute improvements of 2.1 and 3.4 points.' };
     const checkParallel = createClaimChecker([parallel]);

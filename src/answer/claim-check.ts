@@ -3,7 +3,7 @@ import { splitSentences } from '../text/sentences.ts';
 import { contentTerms, isStopword } from '../text/tokenize.ts';
 import { citedNumbers, withoutMarkers } from './citation-markers.ts';
 import { readerDirected } from './reader-directed.ts';
-import { swappedComparison } from './comparison-roles.ts';
+import { selfNames, swappedComparison } from './comparison-roles.ts';
 import { ownerOf, pairedFigures } from './paired-figures.ts';
 
 /** A numbered source as the answer cites it. */
@@ -53,6 +53,8 @@ interface IndexedSource {
   sentences: IndexedSentence[];
   names: Set<string>;
   terms: Set<string>;
+  /** Name keys the paper goes by (its title's names, what it says it proposes). */
+  self: Set<string>;
 }
 
 /**
@@ -106,7 +108,7 @@ export function createClaimChecker(sources: ClaimSource[], { question = '', minC
     if (coverage < minCoverage) problems.push(`coverage ${coverage.toFixed(2)}`);
     if (best && reversed(claim, best, sentences.map(({ sentence }) => sentence))) problems.push('negation reversed');
     // A comparison is read wherever the paper makes it, not only in the best-covering sentence.
-    if (sentences.some(({ sentence }) => swappedComparison(claim.toks, sentence.toks))) problems.push('comparison reversed');
+    if (cited.some((s) => swappedComparison(claim.text, s.sentences.map((x) => x.text), s.self))) problems.push('comparison reversed');
     const opposite = best && oppositeOf(claim, best);
     if (opposite) problems.push(`says "${opposite[0]}" where the paper says "${opposite[1]}"`);
     // A scope word ("every", "always") must scope the claim's matter: be in a sentence covering much of
@@ -150,6 +152,7 @@ function reject(verdict: ClaimVerdict, reason?: string): CheckedClaim {
 }
 
 interface Claim {
+  text: string;
   toks: string[];
   numbers: StatedNumber[];
   /** Name keys. */
@@ -190,7 +193,7 @@ function analyse(sentence: string): Claim {
   const body = sentence.replace(REPLY_LEAD, '');
   const toks = tokens(body);
   const names = [...new Set(toks.filter((t, i) => isName(t, i === 0 || toks[i - 1] === '|')).map(nameKey))].filter((k) => k.length >= 2);
-  return { toks, numbers: statedNumbers(toks), names, terms: new Set(claimTerms(body)), absolutes: absolutesIn(toks) };
+  return { text: body, toks, numbers: statedNumbers(toks), names, terms: new Set(claimTerms(body)), absolutes: absolutesIn(toks) };
 }
 
 function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
@@ -214,7 +217,7 @@ function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
     const a = ABSOLUTES.get(w.toLowerCase());
     if (a) terms.add(a);
   }
-  return { n, text: `${title}\n${abstract}`, sentences, names, terms };
+  return { n, text: `${title}\n${abstract}`, sentences, names, terms, self: selfNames(title, abstract) };
 }
 
 /**
@@ -243,7 +246,7 @@ function measuresAlike(claim: Claim, x: StatedNumber, sentence: IndexedSentence)
 const MEASURE_REACH = 3;
 const NEGATION = /^(?:not|no|nor|never|without|cannot|can't|don't|doesn't|isn't|aren't|fails?|neither|none|unnecessary|needless|prevents?|prevented|hampers?|hinders?|precludes?)$/i;
 /** Words that carry a negation without saying "not": enough for a negated claim to rest on. */
-const NEGATIVE_CUE = /^(?:bypass\w*|avoid\w*|eliminat\w*|remov\w*|lack\w*|absen\w*|free|skip\w*|instead|rather|unlike|underperform\w*)$/i;
+const NEGATIVE_CUE = /^(?:bypass\w*|avoid\w*|eliminat\w*|remov\w*|lack\w*|absen\w*|free|skip\w*|instead|rather|unlike|underperform\w*|alleviat\w*|mitigat\w*|suppress\w*)$/i;
 
 /** Verbs that negate what follows them ("avoids overfitting"), which a claim may not add to the paper's matter. */
 const NEGATING_VERB = /^(?:avoid(?:s|ed|ing)?|eliminat(?:es?|ed|ing)|remov(?:es?|ed|ing)|lacks?|lacking|skips?|skipped|bypass(?:es|ed|ing)?)$/i;
@@ -253,9 +256,20 @@ function negationsIn(toks: string[]): number[] {
   return toks.flatMap((t, i) => (NEGATION.test(t) && !(/^not$/i.test(t) && /^only$/i.test(toks[i + 1] ?? '')) ? [i] : []));
 }
 
+/** How far after a negation what it negates reaches, within its clause. */
+const SCOPE_REACH = 6;
+
+/** The content terms a negation at `i` negates: those after it in its clause ("not conclusive", not "models are"). */
+function scopeOf(toks: string[], i: number): string[] {
+  const out: string[] = [];
+  for (let j = i + 1; j < toks.length && j <= i + SCOPE_REACH && toks[j] !== '|'; j++) out.push(toks[j]!);
+  return claimTerms(out.join(' '));
+}
+
 /**
- * A claim without a negation whose terms, in the supporting sentence, follow one ("does not
- * require bounding box annotations"), says the opposite; and a negated claim needs a negation there.
+ * A claim without a negation that rests on what the supporting sentence negates ("does not
+ * require bounding box annotations", "avoids the back-propagation"), says the opposite; and a
+ * negated claim needs a negation there.
  */
 function reversed(claim: Claim, support: IndexedSentence, paper: IndexedSentence[]): boolean {
   // A negation counts when what it negates is the paper's matter, not an aside to the reader.
@@ -264,14 +278,29 @@ function reversed(claim: Claim, support: IndexedSentence, paper: IndexedSentence
     while (from > Math.max(0, i - 3) && toks[from - 1] !== '|') from--;
     return claimTerms([...toks.slice(from, i), ...toks.slice(i + 1, i + 7)].join(' ')).filter((t) => terms.has(t)).length >= 2;
   };
-  const claimNegated = negationsIn(claim.toks).some((i) => negates(claim.toks, i, support.terms));
-  const negations = negationsIn(support.toks);
-  if (claimNegated) return negations.length === 0 && !support.toks.some((t) => NEGATIVE_CUE.test(t));
+  const negators = (toks: string[]) => [...negationsIn(toks), ...toks.flatMap((t, i) => (NEGATING_VERB.test(t) ? [i] : []))];
+  const claimNegators = negators(claim.toks);
+  const claimNegated = negationsIn(claim.toks).some((i) => scopeOf(claim.toks, i).some((t) => support.terms.has(t)));
+  if (claimNegated) return negationsIn(support.toks).length === 0 && !support.toks.some((t) => NEGATIVE_CUE.test(t));
   // "Avoids overfitting" where the paper says it "results in overfitting" reverses it just as "not"
   // would, unless some sentence of the paper negates the same matter too.
-  const cued = claim.toks.some((t, i) => NEGATING_VERB.test(t) && negates(claim.toks, i, support.terms));
+  const cued = claimNegators.some((i) => negates(claim.toks, i, support.terms));
   if (cued) return !paper.some((s) => s.toks.some((t, i) => (NEGATION.test(t) || NEGATIVE_CUE.test(t)) && negates(s.toks, i, claim.terms)));
-  return negationsIn(claim.toks).length === 0 && negations.some((i) => negates(support.toks, i, claim.terms));
+  // An affirmed claim is reversed when what it shares with the sentence is mostly what the sentence negates.
+  const scopes = negators(support.toks).map((i) => new Set(scopeOf(support.toks, i)));
+  if (scopes.length === 0) return false;
+  const inScope = new Set(scopes.flatMap((sc) => [...sc]));
+  const outside = new Set(claimTerms(support.toks.filter((_t, j) => !scopes.some((_sc, k) => inRange(negators(support.toks)[k]!, j, support.toks))).join(' ')));
+  const shared = [...claim.terms].filter((t) => support.terms.has(t));
+  const negated = shared.filter((t) => inScope.has(t) && !outside.has(t));
+  return negated.length >= 2 && negated.length * 2 >= shared.length;
+}
+
+/** Whether token `j` lies in the scope of the negation at `i`. */
+function inRange(i: number, j: number, toks: string[]): boolean {
+  if (j <= i || j > i + SCOPE_REACH) return j === i;
+  for (let k = i + 1; k <= j; k++) if (toks[k] === '|') return false;
+  return true;
 }
 
 /** Generic endings a writer adds to a name ("GPT-style", "BERT-based"), which do not change what it names. */

@@ -81,7 +81,7 @@ const COMMON_CAPITALISED = new Set(['i', 'english', 'yes', 'no', 'however']);
 export function nameKey(token: string): string {
   const body = token.replace(/['’]s$/, '');
   const key = body.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
-  return /^\p{Lu}{2,}s$/u.test(body) ? key.slice(0, -1) : key;
+  return /\p{Lu}{2,}s$/u.test(body) ? key.slice(0, -1) : key;
 }
 
 /**
