@@ -3,7 +3,7 @@ import { splitSentences } from '../text/sentences.ts';
 import { contentTerms, isStopword } from '../text/tokenize.ts';
 import { citedNumbers, withoutMarkers } from './citation-markers.ts';
 import { readerDirected } from './reader-directed.ts';
-import { selfNames, swappedComparison } from './comparison-roles.ts';
+import { comparisonAgainst, selfNames } from './comparison-roles.ts';
 import { ownerOf, pairedFigures } from './paired-figures.ts';
 
 /** A numbered source as the answer cites it. */
@@ -108,7 +108,10 @@ export function createClaimChecker(sources: ClaimSource[], { question = '', minC
     if (coverage < minCoverage) problems.push(`coverage ${coverage.toFixed(2)}`);
     if (best && reversed(claim, best, sentences.map(({ sentence }) => sentence))) problems.push('negation reversed');
     // A comparison is read wherever the paper makes it, not only in the best-covering sentence.
-    if (cited.some((s) => swappedComparison(claim.text, s.sentences.map((x) => x.text), s.self))) problems.push('comparison reversed');
+    for (const s of cited) {
+      const comparison = comparisonAgainst(claim.text, s.sentences.map((x) => x.text), s.self);
+      if (comparison) problems.push(`comparison ${comparison}`);
+    }
     const opposite = best && oppositeOf(claim, best);
     if (opposite) problems.push(`says "${opposite[0]}" where the paper says "${opposite[1]}"`);
     // A scope word ("every", "always") must scope the claim's matter: be in a sentence covering much of
@@ -168,6 +171,8 @@ const ABSOLUTES = new Map(
     best: 'best', prove: 'prove', proves: 'prove', proven: 'prove', guarantee: 'guarantee', guarantees: 'guarantee', guaranteed: 'guarantee',
     entirely: 'entirely', completely: 'entirely', fully: 'entirely', perfectly: 'entirely', solve: 'solve', solves: 'solve', solved: 'solve',
     eliminates: 'eliminate', eliminate: 'eliminate', sota: 'best', 'state-of-the-art': 'best', optimal: 'best', universally: 'always',
+    clearly: 'clearly', decisive: 'decisive', decisively: 'decisive', definitive: 'conclusive', definitively: 'conclusive', conclusively: 'conclusive',
+    undoubtedly: 'clearly', unequivocally: 'clearly',
   }),
 );
 
@@ -314,9 +319,12 @@ function hasName(source: IndexedSource, name: string): boolean {
 
 /** Opposite ends of a scale: a claim on one end whose supporting sentence is only on the other is reversed. */
 const SCALES = [
-  ['high higher highest', 'low lower lowest'],
-  ['large larger largest big bigger', 'small smaller smallest tiny'],
-  ['fast faster fastest', 'slow slower slowest'],
+  ['high higher highest large larger largest big bigger', 'low lower lowest small smaller smallest tiny'],
+  ['fast faster fastest quickly', 'slow slower slowest slowly'],
+  ['severe severely drastic drastically dramatic dramatically', 'modest modestly slight slightly minor marginal marginally'],
+  ['linear linearly', 'quadratic quadratically exponential exponentially'],
+  ['preserve preserves preserving preserved maintain maintains maintaining maintained retain retains retaining', 'hurt hurts harm harms degrade degrades degrading lose loses losing sacrifice sacrifices compromise compromises compromising'],
+  ['help helps enhance enhances enhancing benefit benefits', 'hurt hurts harm harms worsen worsens'],
   ['more', 'less fewer'],
   ['increase increases increased', 'decrease decreases decreased reduce reduces reduced'],
   ['outperform outperforms outperformed', 'underperform underperforms underperformed'],
@@ -326,10 +334,22 @@ const SCALES = [
   ['strong stronger strongest', 'weak weaker weakest'],
 ].map((pair) => pair.map((side) => new Set(side.split(' '))) as [Set<string>, Set<string>]);
 
+/** Prefixes that turn a word into its opposite ("unbiased", "sub-optimal", "non-causal"). */
+const NEGATING_PREFIX = /^(?:un|non|sub|in|im|ir|dis)-?(?=[a-z]{6})/;
+
 function oppositeOf(claim: Claim, support: IndexedSentence): [string, string] | undefined {
   const words = (toks: string[]) => new Set(toks.flatMap((t) => t.toLowerCase().split(/[-'’]/)));
   const claimWords = words(claim.toks);
   const supportWords = words(support.toks);
+  // "unbiased" where the paper says "biased", "optimal" where it says "sub-optimal", and the other way round.
+  const whole = (toks: string[]) => new Set(toks.map((t) => t.toLowerCase()));
+  const [claimWhole, supportWhole] = [whole(claim.toks), whole(support.toks)];
+  for (const [mine, theirs] of [[claimWhole, supportWhole], [supportWhole, claimWhole]] as const) {
+    for (const w of mine) {
+      const base = NEGATING_PREFIX.exec(w) ? w.replace(NEGATING_PREFIX, '') : undefined;
+      if (base && theirs.has(base) && !theirs.has(w) && !mine.has(base)) return mine === claimWhole ? [w, base] : [base, w];
+    }
+  }
   for (const [a, b] of SCALES) {
     for (const [mine, other] of [[a, b], [b, a]] as const) {
       const said = [...mine].find((w) => claimWords.has(w));

@@ -36,6 +36,8 @@ interface Comparison {
   right: Party;
   /** What is compared ("simplicity score", "meaning preservation"). */
   topic: Set<string>;
+  /** Said with a hedge: "comes close to outperforming", "barely outperformed". */
+  hedged: boolean;
 }
 
 /** Name keys a paper goes by: names in its title and the names it says it proposes ("we present EVE"). */
@@ -65,15 +67,19 @@ export function comparisonsIn(text: string, self: Set<string>, inPaper: boolean)
   const party = (from: number, step: 1 | -1): Party => {
     const taken: number[] = [];
     let crossOnce = false;
-    for (let j = from, words = 0; j >= 0 && j < toks.length && words < ROLE_REACH; j += step) {
+    let words = 0;
+    for (let j = from; j >= 0 && j < toks.length && words < ROLE_REACH; j += step) {
       if (lower[j] === '|') {
-        if (step === 1 ? APPOSITIVE.has(lower[j + 1] ?? '') : crossOnce || appositiveBefore(lower, j)) {
+        // A comma right by the comparison word ("surpassing smaller, encoder-based models") does not end its party.
+        if (words < 2 || (step === 1 ? APPOSITIVE.has(lower[j + 1] ?? '') : crossOnce || appositiveBefore(lower, j))) {
           crossOnce = step === -1 && !crossOnce;
           continue;
         }
         break;
       }
       if ((step === 1 ? RIGHT_END : LEFT_END).has(lower[j]!) && taken.length > 0) break;
+      // Adverbs ("significantly", "consistently") say how much, not who.
+      if (ADVERB.test(lower[j]!) && !NOT_ADVERB.has(lower[j]!)) continue;
       taken.push(j);
       if (!isStopword(lower[j]!)) words++;
     }
@@ -82,17 +88,18 @@ export function comparisonsIn(text: string, self: Set<string>, inPaper: boolean)
     const nameTerms: string[] = [];
     for (const j of taken) {
       const t = toks[j]!;
-      if (isName(t, false)) nameTerms.push(...claimTerms(t));
+      const name = isName(t, j === 0 || lower[j - 1] === '|');
+      if (name) nameTerms.push(...claimTerms(t));
       const key = nameKey(t).replace(NAME_SUFFIX, '');
       if (
         (inPaper ? SELF_PRONOUNS : CLAIM_SELF).has(lower[j]!) ||
-        (isName(t, false) && self.has(key)) ||
-        (!inPaper && lower[j] === 'this' && [lower[j + 1], lower[j + 2]].some((w) => /^(?:method|approach|model|framework|work|system)s?$/.test(w ?? '')))
+        (name && self.has(key)) ||
+        (!inPaper && (lower[j] === 'this' || lower[j] === 'the') && [lower[j + 1], lower[j + 2]].some((w) => /^(?:method|approach|model|framework|system)s?$/.test(w ?? '')))
       ) {
         terms.add(SELF);
         names.add(SELF);
-      } else if (isName(t, false)) names.add(key);
-      for (const c of claimTerms(t)) if (!/li$/.test(c) && !COMPARATIVE.has(c)) terms.add(c);
+      } else if (name) names.add(key);
+      for (const c of claimTerms(t)) if (!COMPARATIVE.has(c)) terms.add(c);
     }
     return { terms, names, nameTerms };
   };
@@ -101,6 +108,7 @@ export function comparisonsIn(text: string, self: Set<string>, inPaper: boolean)
     const own = new Set(parties.flatMap((p) => p.nameTerms));
     return new Set(parties.flatMap((p) => [...p.terms]).filter((t) => !own.has(t) && t !== SELF));
   };
+  const hedgedAt = (i: number) => lower.slice(Math.max(0, i - 3), i).some((w) => HEDGES.has(w));
   toks.forEach((_t, i) => {
     let kind: string | undefined;
     let flip = false;
@@ -121,7 +129,7 @@ export function comparisonsIn(text: string, self: Set<string>, inPaper: boolean)
       const clauseStart = i === 0 || lower[i - 1] === '|';
       const end = toks.indexOf('|', i + 2);
       const left = clauseStart && end > 0 ? party(end + 1, 1) : party(i - 1, -1);
-      out.push(distinct({ kind: '*', left, right, topic: topicOf([left, right]) }));
+      out.push(distinct({ kind: '*', left, right, topic: topicOf([left, right]), hedged: hedgedAt(i) }));
       return;
     }
     // "a better score over B", "better than B": the comparison is read at "over" or "than".
@@ -130,7 +138,9 @@ export function comparisonsIn(text: string, self: Set<string>, inPaper: boolean)
     const passive = lower[i + 1] === 'by';
     const right = party(i + (passive ? 2 : 1), 1);
     const left = party(i - 1, -1);
-    out.push(distinct({ kind, ...(flip !== passive ? { left: right, right: left } : { left, right }), topic: topicOf([left, right]) }));
+    // "We surpass A, and come close to outperforming B": the paper's "we" is the subject of both.
+    if (inPaper && left.names.size === 0 && lower.slice(0, i).some((w) => w === 'we' || w === 'it')) [left.names, left.terms].forEach((p) => p.add(SELF));
+    out.push(distinct({ kind, ...(flip !== passive ? { left: right, right: left } : { left, right }), topic: topicOf([left, right]), hedged: hedgedAt(i) }));
   });
   if (cache.size > 5000) cache.clear();
   cache.set(key, out);
@@ -145,6 +155,10 @@ function appositiveBefore(lower: string[], bar: number): boolean {
 }
 
 const CLAIM_SELF = new Set(['it', 'they']);
+/** Words that make a comparison fall short of a win. */
+const HEDGES = new Set(['close', 'closely', 'nearly', 'almost', 'approach', 'approaching', 'approaches', 'barely', 'marginally']);
+const ADVERB = /^[a-z]{3,}ly$/;
+const NOT_ADVERB = new Set(['early', 'family', 'apply', 'rely', 'supply', 'reply', 'assembly', 'anomaly', 'italy']);
 const COMPARATIVE = new Set(['outperform', 'underperform', 'than', 'advantage', 'compar']);
 /** Generic endings a writer adds to a name ("Mistral-based"). */
 const NAME_SUFFIX = /(?:style|like|based|sized|only|family|series|type)$/;
@@ -174,29 +188,32 @@ function align(mine: Comparison, other: Comparison): Alignment {
 }
 
 /**
- * Whether the claim compares two parties the other way round from the paper: some sentence of the
- * paper has the comparison swapped and none has it the claim's way.
+ * How the claim's comparison stands against the paper's: `reversed` when the paper's comparison of
+ * the same parties about the same thing goes the other way, `overstated` when the paper only comes
+ * close ("comes close to outperforming", "barely outperformed") and the claim says it plainly.
  *
  * @example
- * swappedComparison('Fuyu-8B outperforms EVE.', ['It significantly outperforms Fuyu-8B.'], new Set(['eve'])); // true
+ * comparisonAgainst('Fuyu-8B outperforms EVE.', ['It significantly outperforms Fuyu-8B.'], new Set(['eve'])); // 'reversed'
  */
-export function swappedComparison(claim: string, paper: string[], self: Set<string>): boolean {
+export function comparisonAgainst(claim: string, paper: string[], self: Set<string>): 'reversed' | 'overstated' | undefined {
   const mine = comparisonsIn(claim, self, false);
-  if (mine.length === 0) return false;
+  if (mine.length === 0) return undefined;
   const theirs = paper.flatMap((s) => comparisonsIn(s, self, true));
-  return mine.some((m) => {
+  for (const m of mine) {
     // Of the paper's comparisons of the same parties, the one about the claim's topic decides, by
     // the words that set their topics apart ("fluency" or "faithfulness", not "human evaluation").
     const aligned = theirs.flatMap((t) => {
       const alignment = align(m, t);
-      return alignment ? [{ alignment, topic: t.topic }] : [];
+      return alignment ? [{ alignment, topic: t.topic, hedged: t.hedged }] : [];
     });
     const everywhere = (w: string) => aligned.every((a) => a.topic.has(w));
-    let best: { alignment: Alignment; topic: number } | undefined;
-    for (const { alignment, topic } of aligned) {
+    let best: { alignment: Alignment; topic: number; hedged: boolean } | undefined;
+    for (const { alignment, topic, hedged } of aligned) {
       const overlap = [...m.topic].filter((w) => topic.has(w) && !everywhere(w)).length;
-      if (!best || overlap > best.topic || (overlap === best.topic && alignment === 'same')) best = { alignment, topic: overlap };
+      if (!best || overlap > best.topic || (overlap === best.topic && alignment === 'same' && (best.alignment !== 'same' || !hedged))) best = { alignment, topic: overlap, hedged };
     }
-    return best?.alignment === 'swapped';
-  });
+    if (best?.alignment === 'swapped') return 'reversed';
+    if (best?.hedged && !m.hedged) return 'overstated';
+  }
+  return undefined;
 }
