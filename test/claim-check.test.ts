@@ -107,6 +107,44 @@ describe('claim check', () => {
     expect(checkPaper('FrozenViT avoids back-propagating through the pre-trained parameters [1].').kept).toBe(true);
   });
 
+  it('rejects an overstated comparison, an added booster, the other end of a scale and a prefixed opposite', () => {
+    const audio = {
+      n: 1,
+      title: 'Audio Without Attention',
+      abstract:
+        'We present BagAudio, a bag-of-words audio classifier. ' +
+        'We show how it surpasses convolutional networks, and comes strikingly close to outperforming Transformer architectures. ' +
+        'Split computing has barely outperformed naive compression baselines. ' +
+        'The network operates under this bottleneck with only modest degradation in performance. ' +
+        'The original index has a very high memory footprint. ' +
+        'The naive bilevel gradient is biased due to augmentation noise.',
+    };
+    const checkAudio = createClaimChecker([audio]);
+    expect(checkAudio('BagAudio surpasses convolutional networks [1].').kept).toBe(true);
+    expect(checkAudio('BagAudio outperforms Transformer architectures [1].').reason).toContain('comparison overstated');
+    expect(checkAudio('Split computing has clearly outperformed naive compression baselines [1].').kept).toBe(false);
+    expect(checkAudio('The network shows severe degradation in performance under the bottleneck [1].').reason).toContain('says "severe"');
+    expect(checkAudio('The original index has a very small memory footprint [1].').reason).toContain('says "small"');
+    expect(checkAudio('The naive bilevel gradient is unbiased [1].').reason).toContain('says "unbiased"');
+  });
+
+  it('rejects a figure told of what the paper tells another figure, and figures crosswise to a "respectively" list', () => {
+    const rl = {
+      n: 1,
+      title: 'Reinforced Readers',
+      abstract:
+        'PPO exceeds zero-shot prompting by 38.7 points and few-shot prompting by 26.1 points on GLUE. ' +
+        'The accuracy rises to 84.54% on synthetic data vs. 81.49% on original data by Flan-T5. ' +
+        'The model reaches 55.0%, 50.92%, and 42.7% on the classification, captioning, and VQA tasks, respectively.',
+    };
+    const checkRl = createClaimChecker([rl]);
+    expect(checkRl('PPO beats zero-shot prompting by 38.7 points and few-shot by 26.1 points [1].').kept).toBe(true);
+    expect(checkRl('PPO beats zero-shot prompting by 26.1 points and few-shot by 38.7 points [1].').reason).toContain('belongs to something else');
+    expect(checkRl('Flan-T5 reaches 84.54% on original data versus 81.49% on synthetic data [1].').reason).toContain('belongs to something else');
+    expect(checkRl('The model reaches 55.0% on classification and 50.92% on captioning [1].').kept).toBe(true);
+    expect(checkRl('The model reaches 50.92% on classification and 55.0% on captioning [1].').reason).toContain('belongs to something else');
+  });
+
   it('rejects figures given crosswise to two names the paper lists in parallel', () => {
     const parallel = { n: 1, title: 'Small Readers', abstract: 'On GLUE and SQuAD, TinyReader achieves absolute improvements of 2.1 and 3.4 points.' };
     const checkParallel = createClaimChecker([parallel]);

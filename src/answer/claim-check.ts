@@ -4,7 +4,7 @@ import { contentTerms, isStopword } from '../text/tokenize.ts';
 import { citedNumbers, withoutMarkers } from './citation-markers.ts';
 import { readerDirected } from './reader-directed.ts';
 import { comparisonAgainst, selfNames } from './comparison-roles.ts';
-import { ownerOf, pairedFigures } from './paired-figures.ts';
+import { figureGivenAnother, ownerOf, pairedFigures } from './paired-figures.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -97,11 +97,12 @@ export function createClaimChecker(sources: ClaimSource[], { question = '', minC
   function supportIn(claim: Claim, cited: IndexedSource[]): { ok: boolean; partlyOk: boolean; reason?: string; quotes: { n: number; sentence: string }[] } {
     const sentences = cited.flatMap((s) => s.sentences.map((sentence) => ({ n: s.n, sentence })));
     const problems: string[] = [];
+    const paperToks = sentences.map(({ sentence }) => sentence.toks);
     for (const x of claim.numbers) {
       const holders = sentences.filter(({ sentence }) => statedNumbers(sentence.toks).some((y) => sameNumber(x, y)));
       if (holders.length === 0) problems.push(`number ${x.value}${x.unit}`);
       else if (!holders.some(({ sentence }) => measuresAlike(claim, x, sentence))) problems.push(`number ${x.value}${x.unit} measures something else`);
-      else if (!holders.some(({ sentence }) => boundAlike(claim, x, sentence))) problems.push(`number ${x.value}${x.unit} belongs to something else`);
+      else if (!holders.some(({ sentence }) => boundAlike(claim, x, sentence)) || figureGivenAnother(claim.toks, x.at, paperToks)) problems.push(`number ${x.value}${x.unit} belongs to something else`);
     }
     for (const name of claim.names) if (!cited.some((s) => hasName(s, name))) problems.push(`name ${name}`);
     const { coverage, best } = bestCover(claim, sentences);

@@ -99,7 +99,7 @@ export function comparisonsIn(text: string, self: Set<string>, inPaper: boolean)
         terms.add(SELF);
         names.add(SELF);
       } else if (name) names.add(key);
-      for (const c of claimTerms(t)) if (!COMPARATIVE.has(c)) terms.add(c);
+      for (const c of claimTerms(t)) if (!COMPARATIVE.has(c) && !GENERIC.has(c)) terms.add(c);
     }
     return { terms, names, nameTerms };
   };
@@ -160,6 +160,8 @@ const HEDGES = new Set(['close', 'closely', 'nearly', 'almost', 'approach', 'app
 const ADVERB = /^[a-z]{3,}ly$/;
 const NOT_ADVERB = new Set(['early', 'family', 'apply', 'rely', 'supply', 'reply', 'assembly', 'anomaly', 'italy']);
 const COMPARATIVE = new Set(['outperform', 'underperform', 'than', 'advantage', 'compar']);
+/** Words any party may have ("models", "methods"), which tell none apart. */
+const GENERIC = new Set(['model', 'method', 'task', 'dataset', 'performance', 'result']);
 /** Generic endings a writer adds to a name ("Mistral-based"). */
 const NAME_SUFFIX = /(?:style|like|based|sized|only|family|series|type)$/;
 
