@@ -145,6 +145,19 @@ describe('claim check', () => {
     expect(checkRl('The model reaches 50.92% on classification and 55.0% on captioning [1].').reason).toContain('belongs to something else');
   });
 
+  it('needs each clause of a claim covered by a sentence of its own', () => {
+    const paper = {
+      n: 1,
+      title: 'Latent Quantization',
+      abstract:
+        'We propose InfoMEC, a new set of metrics for disentanglement grounded in information theory. ' +
+        'We add latent quantization to vanilla autoencoders and to InfoGAN generative models.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('InfoMEC is a new set of disentanglement metrics, and latent quantization is added to autoencoders and InfoGAN [1].').kept).toBe(true);
+    expect(checkPaper('InfoMEC is a new set of metrics for disentanglement grounded in information theory, and it is tuned on speech [1].').reason).toContain('clause coverage');
+  });
+
   it('rejects figures given crosswise to two names the paper lists in parallel', () => {
     const parallel = { n: 1, title: 'Small Readers', abstract: 'On GLUE and SQuAD, TinyReader achieves absolute improvements of 2.1 and 3.4 points.' };
     const checkParallel = createClaimChecker([parallel]);
