@@ -158,6 +158,20 @@ describe('claim check', () => {
     expect(checkPaper('InfoMEC is a new set of metrics for disentanglement grounded in information theory, and it is tuned on speech [1].').reason).toContain('clause coverage');
   });
 
+  it('rejects a clause the paper negates in the clause that matches it best, not a clause coordinated after a negating verb', () => {
+    const paper = {
+      n: 1,
+      title: 'Exact Term Reranking',
+      abstract:
+        'The matching also improves ranking effectiveness by 24%, without adding to the query latency. ' +
+        'Our 3D model is able to remove the encoder and enable the language model to act as the 3D encoder.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('It improves ranking effectiveness by 24% without adding query latency [1].').kept).toBe(true);
+    expect(checkPaper('It improves ranking effectiveness by 24%, while raising the query latency [1].').reason).toContain('negation reversed');
+    expect(checkPaper('The language model acts as the 3D encoder [1].').kept).toBe(true);
+  });
+
   it('rejects figures given crosswise to two names the paper lists in parallel', () => {
     const parallel = { n: 1, title: 'Small Readers', abstract: 'On GLUE and SQuAD, TinyReader achieves absolute improvements of 2.1 and 3.4 points.' };
     const checkParallel = createClaimChecker([parallel]);

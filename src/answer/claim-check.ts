@@ -118,7 +118,7 @@ export function createClaimChecker(
     const { coverage, clause, best } = bestCover(claim, sentences);
     if (coverage < minCoverage) problems.push(`coverage ${coverage.toFixed(2)}`);
     else if (clause < minClauseCoverage) problems.push(`clause coverage ${clause.toFixed(2)}`);
-    if (best && reversed(claim, best, sentences.map(({ sentence }) => sentence))) problems.push('negation reversed');
+    if (best && (reversed(claim, best, sentences.map(({ sentence }) => sentence)) || negatedClause(claim, sentences.map(({ sentence }) => sentence)))) problems.push('negation reversed');
     // A comparison is read wherever the paper makes it, not only in the best-covering sentence.
     for (const s of cited) {
       const comparison = comparisonAgainst(claim.text, s.sentences.map((x) => x.text), s.self);
@@ -292,10 +292,13 @@ function negationsIn(toks: string[]): number[] {
 /** How far after a negation what it negates reaches, within its clause. */
 const SCOPE_REACH = 6;
 
+const ENDS_SCOPE = (t: string) => t === '|' || /^(?:and|but|while)$/i.test(t);
+
 /** The content terms a negation at `i` negates: those after it in its clause ("not conclusive", not "models are"). */
 function scopeOf(toks: string[], i: number): string[] {
   const out: string[] = [];
-  for (let j = i + 1; j < toks.length && j <= i + SCOPE_REACH && toks[j] !== '|'; j++) out.push(toks[j]!);
+  // "removes the encoder and enables the LLM": a coordinated clause is not negated.
+  for (let j = i + 1; j < toks.length && j <= i + SCOPE_REACH && !ENDS_SCOPE(toks[j]!); j++) out.push(toks[j]!);
   return claimTerms(out.join(' '));
 }
 
@@ -329,10 +332,48 @@ function reversed(claim: Claim, support: IndexedSentence, paper: IndexedSentence
   return negated.length >= 2 && negated.length * 2 >= shared.length;
 }
 
+/** Negations and negating verbs ("avoids", "removes"). */
+function negatorsIn(toks: string[]): number[] {
+  return [...negationsIn(toks), ...toks.flatMap((t, i) => (NEGATING_VERB.test(t) ? [i] : []))];
+}
+
+/** Words that start a new clause inside a sentence. */
+const CLAUSE_WORD = new Set(['while', 'whereas', 'but', 'although', 'though', 'however']);
+
+/**
+ * An affirmed clause of the claim whose best match among the paper's clauses is one that negates
+ * it: "improves effectiveness by 24% but adds to query latency" where the paper improves it
+ * "without adding to the query latency".
+ */
+function negatedClause(claim: Claim, paper: IndexedSentence[]): boolean {
+  const segments = paper.flatMap((s) => {
+    const out: string[][] = [[]];
+    for (const t of s.toks) {
+      if (t === '|' || CLAUSE_WORD.has(t.toLowerCase())) out.push([]);
+      else out[out.length - 1]!.push(t);
+    }
+    return out.filter((seg) => seg.length > 0);
+  });
+  return claim.text.split(CLAUSE_SPLIT).some((part) => {
+    const toks = tokens(part);
+    const terms = new Set(claimTerms(part));
+    if (terms.size < MIN_CLAUSE_TERMS || negatorsIn(toks).length > 0) return false;
+    let best = { shared: 0, negated: 0 };
+    for (const seg of segments) {
+      const shared = claimTerms(seg.join(' ')).filter((t, i, all) => terms.has(t) && all.indexOf(t) === i);
+      const inScope = new Set(negatorsIn(seg).flatMap((i) => scopeOf(seg, i)));
+      const negated = shared.filter((t) => inScope.has(t)).length;
+      const better = shared.length > best.shared || (shared.length === best.shared && negated < best.negated);
+      if (better) best = { shared: shared.length, negated };
+    }
+    return best.negated >= 2 && best.negated * 2 >= best.shared;
+  });
+}
+
 /** Whether token `j` lies in the scope of the negation at `i`. */
 function inRange(i: number, j: number, toks: string[]): boolean {
   if (j <= i || j > i + SCOPE_REACH) return j === i;
-  for (let k = i + 1; k <= j; k++) if (toks[k] === '|') return false;
+  for (let k = i + 1; k <= j; k++) if (ENDS_SCOPE(toks[k]!)) return false;
   return true;
 }
 
