@@ -172,6 +172,15 @@ describe('claim check', () => {
     expect(checkPaper('The language model acts as the 3D encoder [1].').kept).toBe(true);
   });
 
+  it('reads a figure of a list by the words around the list, "all three papers" as framing and the paper\'s "each" as "every"', () => {
+    const codegen = { n: 1, title: 'CodeGen Sizes', abstract: 'We release CodeGen models in size 1B, 3.7B, 7B, and, 16B parameters. Bottlenecks are added at each layer.' };
+    const other = { n: 2, title: 'CodeMix', abstract: 'CodeMix is a code model with 220M parameters.' };
+    const checkCode = createClaimChecker([codegen, other]);
+    expect(checkCode('CodeGen models are released in 1B, 3.7B, 7B and 16B sizes [1].').kept).toBe(true);
+    expect(checkCode('Bottlenecks are added at every layer of CodeGen [1].').kept).toBe(true);
+    expect(checkCode('Both papers release code models [1][2].').kept).toBe(true);
+  });
+
   it('rejects figures given crosswise to two names the paper lists in parallel', () => {
     const parallel = { n: 1, title: 'Small Readers', abstract: 'On GLUE and SQuAD, TinyReader achieves absolute improvements of 2.1 and 3.4 points.' };
     const checkParallel = createClaimChecker([parallel]);

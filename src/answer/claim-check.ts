@@ -189,7 +189,7 @@ interface Claim {
 /** Strong words a paraphrase may not add: the paper must use them (or their group's word) too. */
 const ABSOLUTES = new Map(
   Object.entries({
-    every: 'all', all: 'all', each: 'all', always: 'always', never: 'never', first: 'first', only: 'only', solely: 'only', alone: 'only',
+    every: 'all', all: 'all', always: 'always', never: 'never', first: 'first', only: 'only', solely: 'only', alone: 'only',
     best: 'best', prove: 'prove', proves: 'prove', proven: 'prove', guarantee: 'guarantee', guarantees: 'guarantee', guaranteed: 'guarantee',
     entirely: 'entirely', completely: 'entirely', fully: 'entirely', perfectly: 'entirely', solve: 'solve', solves: 'solve', solved: 'solve',
     eliminates: 'eliminate', eliminate: 'eliminate', sota: 'best', 'state-of-the-art': 'best', optimal: 'best', universally: 'always',
@@ -198,8 +198,11 @@ const ABSOLUTES = new Map(
   }),
 );
 
-function absolutesIn(toks: string[]): string[] {
-  return [...new Set(toks.map((t) => ABSOLUTES.get(t.toLowerCase())).filter((a): a is string => a !== undefined))];
+/** "Each" scopes over all in the paper ("at each layer" supports "at every layer"), but an answer's "each" is not a claim of its own. */
+const paperAbsolute = (w: string) => (w === 'each' ? 'all' : ABSOLUTES.get(w));
+
+function absolutesIn(toks: string[], inPaper = false): string[] {
+  return [...new Set(toks.map((t) => (inPaper ? paperAbsolute : (w: string) => ABSOLUTES.get(w))(t.toLowerCase())).filter((a): a is string => a !== undefined))];
 }
 
 /** Share of the claim's content terms a sentence of the paper has. */
@@ -213,6 +216,8 @@ const ABSOLUTE_COVER = 0.4;
 /** Absolutes that say how far a claim reaches, not what the paper achieved. */
 const SCOPE_WORDS = new Set(['all', 'always', 'never', 'only', 'entirely']);
 
+const SOURCE_COUNT = /\b(?:all|both|each of the|the)\s+(?:(?:two|three|four|five|\d+)\s+)?(papers|sources|studies|works|abstracts)\b/gi;
+
 /** A reply to the question before the claim ("No,", "Not quite:", "Yes —") states nothing the paper must. */
 const REPLY_LEAD = /^(?:yes|no|not (?:quite|really|exactly)|partly|roughly|mostly|in short|short answer)\b[^,:;—–]{0,20}[,:;—–]\s*/i;
 
@@ -222,7 +227,8 @@ const CLAUSE_SPLIT = /\s*;\s*|,\s+(?:and|but|which|although|though)\s+|\s+(?:but
 const MIN_CLAUSE_TERMS = 2;
 
 function analyse(sentence: string): Claim {
-  const body = sentence.replace(REPLY_LEAD, '');
+  // "All three papers …" counts the sources it cites; it states no figure or scope of its own.
+  const body = sentence.replace(REPLY_LEAD, '').replace(SOURCE_COUNT, '$1');
   const toks = tokens(body);
   const names = [...new Set(toks.filter((t, i) => isName(t, i === 0 || toks[i - 1] === '|')).map(nameKey))].filter((k) => k.length >= 2);
   const parts = body.split(CLAUSE_SPLIT).map((part) => [...new Set(claimTerms(part))]).filter((part) => part.length >= MIN_CLAUSE_TERMS);
@@ -233,7 +239,7 @@ function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
   // The title last: on a tie, a sentence of the abstract is the better quote.
   const sentences = [...splitSentences(abstract), title].map((text, i, all) => {
     const toks = tokens(text);
-    return { text, toks, terms: new Set(claimTerms(text)), absolutes: absolutesIn(toks), title: i === all.length - 1 };
+    return { text, toks, terms: new Set(claimTerms(text)), absolutes: absolutesIn(toks, true), title: i === all.length - 1 };
   });
   const names = new Set<string>();
   for (const { toks } of sentences) {
@@ -247,7 +253,7 @@ function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
   for (const s of sentences) for (const t of s.terms) terms.add(t);
   for (const t of contentTerms(`${title} ${abstract}`)) terms.add(t);
   for (const w of tokens(`${title} ${abstract}`)) {
-    const a = ABSOLUTES.get(w.toLowerCase());
+    const a = paperAbsolute(w.toLowerCase());
     if (a) terms.add(a);
   }
   return { n, text: `${title}\n${abstract}`, sentences, names, terms, self: selfNames(title, abstract) };
@@ -271,9 +277,21 @@ function measuresAlike(claim: Claim, x: StatedNumber, sentence: IndexedSentence)
   return statedNumbers(sentence.toks)
     .filter((y) => sameNumber(x, y))
     .some((y) => {
-      const near = claimTerms(sentence.toks.slice(Math.max(0, y.at - MEASURE_REACH - 1), y.at + MEASURE_REACH + 2).join(' '));
+      // A figure in a list ("in size 1B, 3.7B, 7B, and 16B parameters") is measured by the words around the whole list.
+      const [from, to] = [listEdge(sentence.toks, y.at, -1), listEdge(sentence.toks, y.at, 1)];
+      const near = claimTerms(sentence.toks.slice(Math.max(0, from - MEASURE_REACH - 1), to + MEASURE_REACH + 2).join(' '));
       return measured.some((t) => near.includes(t));
     });
+}
+
+/** The first or last figure of the list the figure at `at` stands in (figures joined by commas and "and"). */
+function listEdge(toks: string[], at: number, step: 1 | -1): number {
+  let edge = at;
+  for (let i = at + step; i >= 0 && i < toks.length; i += step) {
+    if (statedNumbers([toks[i]!]).length > 0) edge = i;
+    else if (toks[i] !== '|' && toks[i]!.toLowerCase() !== 'and') break;
+  }
+  return edge;
 }
 
 const MEASURE_REACH = 3;
