@@ -181,6 +181,21 @@ describe('claim check', () => {
     expect(checkCode('Both papers release code models [1][2].').kept).toBe(true);
   });
 
+  it('rejects a finding asserted as shown that the paper only hedges, and a superlative given to another name', () => {
+    const paper = {
+      n: 1,
+      title: 'Readable Abstracts',
+      abstract:
+        'These results suggest that learners may rediscover standard estimation algorithms. ' +
+        'BART-Large with Control Token (BART-L-w-CT) reported the highest SARI score of 46.54 and T5-base reported the highest BERTscore 72.62.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('The results suggest learners may rediscover standard estimation algorithms [1].').kept).toBe(true);
+    expect(checkPaper('The results show that learners rediscover standard estimation algorithms [1].').reason).toContain('hedge dropped');
+    expect(checkPaper('BART-Large with Control Token got the highest SARI score [1].').kept).toBe(true);
+    expect(checkPaper('T5-base got the highest SARI score [1].').reason).toContain('"highest" is said of another');
+  });
+
   it('rejects figures given crosswise to two names the paper lists in parallel', () => {
     const parallel = { n: 1, title: 'Small Readers', abstract: 'On GLUE and SQuAD, TinyReader achieves absolute improvements of 2.1 and 3.4 points.' };
     const checkParallel = createClaimChecker([parallel]);

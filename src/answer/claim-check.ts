@@ -133,6 +133,9 @@ export function createClaimChecker(
     const scoped = new Set(near.flatMap(({ sentence }) => sentence.absolutes));
     const citedTerms = new Set(cited.flatMap((s) => [...s.terms]));
     for (const a of claim.absolutes) if (!(SCOPE_WORDS.has(a) ? scoped : citedTerms).has(a)) problems.push(`absolute "${a}"`);
+    const crowned = superlativeOwner(claim, sentences.map(({ sentence }) => sentence));
+    if (crowned) problems.push(`"${crowned}" is said of another`);
+    if (best && overstatesHedge(claim, best)) problems.push('hedge dropped');
     const quotes = cited.map((s) => ({ n: s.n, sentence: bestSentenceOf(claim, s).text }));
     // Partly supported: the paper covers what it says, but a number, name or strong word is wrong.
     return { ok: problems.length === 0, partlyOk: coverage >= minCoverage, reason: problems.join('; ') || undefined, quotes: best ? quotes : [] };
@@ -445,6 +448,40 @@ function oppositeOf(claim: Claim, support: IndexedSentence): [string, string] | 
     }
   }
   return undefined;
+}
+
+/**
+ * A superlative ("the highest SARI", "the strongest zero-shot generalization") given to a name where
+ * the paper gives it to another: the name nearest before the same superlative of the same thing.
+ */
+function superlativeOwner(claim: Claim, paper: IndexedSentence[]): string | undefined {
+  if (claim.names.length === 0) return undefined;
+  const nextTerm = (toks: string[], i: number) => claimTerms(toks.slice(i + 1, i + 3).join(' '))[0];
+  // The names before it: "BART-Large with Control Token (BART-L-w-CT) reported the highest".
+  const ownersBefore = (toks: string[], i: number) =>
+    toks.slice(Math.max(0, i - OWNER_REACH), i).flatMap((u, k, all) => (isName(u, k === 0 ? i - OWNER_REACH <= 0 : all[k - 1] === '|') ? [nameKey(u)] : []));
+  for (const [i, t] of claim.toks.entries()) {
+    const w = t.toLowerCase();
+    if (!SUPERLATIVE.test(w)) continue;
+    const what = nextTerm(claim.toks, i);
+    const owners = paper.flatMap((s) => s.toks.flatMap((u, j) => (u.toLowerCase() === w && nextTerm(s.toks, j) === what ? [ownersBefore(s.toks, j)] : [])));
+    if (owners.length > 0 && owners.every((o) => o.length > 0 && !o.some((n) => claim.names.includes(n)))) return w;
+  }
+  return undefined;
+}
+
+/** How far before a superlative the name it is said of may stand. */
+const OWNER_REACH = 10;
+
+const SUPERLATIVE = /^(?:highest|lowest|best|worst|strongest|weakest|largest|smallest|fastest|slowest)$/;
+
+/** Words that hedge a finding ("suggests", "may", "preliminary"), and verbs that assert one as shown. */
+const HEDGE = /^(?:may|might|could|suggests?|suggesting|potentially|perhaps|possibility|hints?|preliminary|posits?|hypothes[ie]s|hypothesi[sz]e|hopefully|likely|appears?|seems?)$/i;
+const ASSERTS = /^(?:proves?|proven|demonstrates?|confirms?|establish(?:es)?|shows?|shown)$/i;
+
+/** The claim asserts as shown ("shows", "proves") what its supporting sentence only hedges ("suggests", "may"). */
+function overstatesHedge(claim: Claim, support: IndexedSentence): boolean {
+  return claim.toks.some((t) => ASSERTS.test(t)) && !claim.toks.some((t) => HEDGE.test(t)) && support.toks.some((t) => HEDGE.test(t)) && !support.toks.some((t) => ASSERTS.test(t));
 }
 
 function sameNumber(x: StatedNumber, y: StatedNumber): boolean {
