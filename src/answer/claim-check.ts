@@ -1,4 +1,4 @@
-import { claimTerms, isName, nameKey, statedNumbers, tokens, type StatedNumber } from '../text/claim-terms.ts';
+import { claimTerms, isName, NAME_SUFFIX, nameKey, statedNumbers, tokens, type StatedNumber } from '../text/claim-terms.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { contentTerms, isStopword } from '../text/tokenize.ts';
 import { citedNumbers, withoutMarkers } from './citation-markers.ts';
@@ -398,8 +398,6 @@ function inRange(i: number, j: number, toks: string[]): boolean {
   return true;
 }
 
-/** Generic endings a writer adds to a name ("GPT-style", "BERT-based"), which do not change what it names. */
-const NAME_SUFFIX = /(?:style|like|based|sized|only|family|series|type)$/;
 
 function hasName(source: IndexedSource, name: string): boolean {
   if (source.names.has(name)) return true;

@@ -1,4 +1,4 @@
-import { claimTerms, isName, nameKey, tokens } from '../text/claim-terms.ts';
+import { claimTerms, isName, NAME_SUFFIX, nameKey, tokens } from '../text/claim-terms.ts';
 import { isStopword } from '../text/tokenize.ts';
 
 /**
@@ -55,7 +55,7 @@ export function selfNames(title: string, abstract: string): Set<string> {
 
 const cache = new Map<string, Comparison[]>();
 
-export function comparisonsIn(text: string, self: Set<string>, inPaper: boolean): Comparison[] {
+function comparisonsIn(text: string, self: Set<string>, inPaper: boolean): Comparison[] {
   const key = `${inPaper ? 'p' : 'c'}${[...self].join(',')}\n${text}`;
   const hit = cache.get(key);
   if (hit) return hit;
@@ -162,8 +162,6 @@ const NOT_ADVERB = new Set(['early', 'family', 'apply', 'rely', 'supply', 'reply
 const COMPARATIVE = new Set(['outperform', 'underperform', 'than', 'advantage', 'compar']);
 /** Words any party may have ("models", "methods"), which tell none apart. */
 const GENERIC = new Set(['model', 'method', 'task', 'dataset', 'performance', 'result']);
-/** Generic endings a writer adds to a name ("Mistral-based"). */
-const NAME_SUFFIX = /(?:style|like|based|sized|only|family|series|type)$/;
 
 /** A word on both sides ("models … models") names neither party. */
 function distinct(c: Comparison): Comparison {
