@@ -73,6 +73,129 @@ describe('claim check', () => {
     expect(checkPruning('The pruned models are as accurate as the dense baselines on every task [1].').reason).toContain('absolute "all"');
   });
 
+  it('reads who wins a comparison through the paper\'s "it", "compared to", appositives and the clause it is about', () => {
+    const vlm = {
+      n: 1,
+      title: 'Unveiling Pure VLMs',
+      abstract:
+        'We present PureVL, an encoder-free vision-language model. ' +
+        'It significantly outperforms the counterpart Fuyu-8B with undisclosed training data. ' +
+        'Compared to encoder-based LLaVA, our PureVL is 3 times faster for inference. ' +
+        'Older models, such as FLAN-T5, continue to outperform decoder-based LLMs, such as VICUNA, on reasoning. ' +
+        'In human evaluation, PureVL achieved a better fluency score over LLaVA, while LLaVA achieved a better faithfulness score over PureVL.',
+    };
+    const checkVlm = createClaimChecker([vlm]);
+    expect(checkVlm('PureVL significantly outperforms Fuyu-8B [1].').kept).toBe(true);
+    expect(checkVlm('Fuyu-8B significantly outperforms PureVL [1].').reason).toContain('comparison reversed');
+    expect(checkVlm('Encoder-based LLaVA is faster at inference than PureVL [1].').reason).toContain('comparison reversed');
+    expect(checkVlm('VICUNA and other decoder-based LLMs outperform FLAN-T5 on reasoning [1].').reason).toContain('comparison reversed');
+    expect(checkVlm('PureVL scored better on fluency than LLaVA in human evaluation [1].').kept).toBe(true);
+    expect(checkVlm('PureVL scored better on faithfulness than LLaVA in human evaluation [1].').reason).toContain('comparison reversed');
+  });
+
+  it('reads a negation as negating what follows it, and a negating verb of the paper as a negation', () => {
+    const paper = {
+      n: 1,
+      title: 'Frozen Video Transfer',
+      abstract:
+        'Results across the small models are not conclusive, while large models fare better than small models. ' +
+        'FrozenViT is efficient because it avoids the back-propagation of massive pre-trained parameters.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('Large models fare better than small models [1].').kept).toBe(true);
+    expect(checkPaper('FrozenViT back-propagates through the massive pre-trained parameters [1].').reason).toContain('negation reversed');
+    expect(checkPaper('FrozenViT avoids back-propagating through the pre-trained parameters [1].').kept).toBe(true);
+  });
+
+  it('rejects an overstated comparison, an added booster, the other end of a scale and a prefixed opposite', () => {
+    const audio = {
+      n: 1,
+      title: 'Audio Without Attention',
+      abstract:
+        'We present BagAudio, a bag-of-words audio classifier. ' +
+        'We show how it surpasses convolutional networks, and comes strikingly close to outperforming Transformer architectures. ' +
+        'Split computing has barely outperformed naive compression baselines. ' +
+        'The network operates under this bottleneck with only modest degradation in performance. ' +
+        'The original index has a very high memory footprint. ' +
+        'The naive bilevel gradient is biased due to augmentation noise.',
+    };
+    const checkAudio = createClaimChecker([audio]);
+    expect(checkAudio('BagAudio surpasses convolutional networks [1].').kept).toBe(true);
+    expect(checkAudio('BagAudio outperforms Transformer architectures [1].').reason).toContain('comparison overstated');
+    expect(checkAudio('Split computing has clearly outperformed naive compression baselines [1].').kept).toBe(false);
+    expect(checkAudio('The network shows severe degradation in performance under the bottleneck [1].').reason).toContain('says "severe"');
+    expect(checkAudio('The original index has a very small memory footprint [1].').reason).toContain('says "small"');
+    expect(checkAudio('The naive bilevel gradient is unbiased [1].').reason).toContain('says "unbiased"');
+  });
+
+  it('rejects a figure told of what the paper tells another figure, and figures crosswise to a "respectively" list', () => {
+    const rl = {
+      n: 1,
+      title: 'Reinforced Readers',
+      abstract:
+        'PPO exceeds zero-shot prompting by 38.7 points and few-shot prompting by 26.1 points on GLUE. ' +
+        'The accuracy rises to 84.54% on synthetic data vs. 81.49% on original data by Flan-T5. ' +
+        'The model reaches 55.0%, 50.92%, and 42.7% on the classification, captioning, and VQA tasks, respectively.',
+    };
+    const checkRl = createClaimChecker([rl]);
+    expect(checkRl('PPO beats zero-shot prompting by 38.7 points and few-shot by 26.1 points [1].').kept).toBe(true);
+    expect(checkRl('PPO beats zero-shot prompting by 26.1 points and few-shot by 38.7 points [1].').reason).toContain('belongs to something else');
+    expect(checkRl('Flan-T5 reaches 84.54% on original data versus 81.49% on synthetic data [1].').reason).toContain('belongs to something else');
+    expect(checkRl('The model reaches 55.0% on classification and 50.92% on captioning [1].').kept).toBe(true);
+    expect(checkRl('The model reaches 50.92% on classification and 55.0% on captioning [1].').reason).toContain('belongs to something else');
+  });
+
+  it('needs each clause of a claim covered by a sentence of its own', () => {
+    const paper = {
+      n: 1,
+      title: 'Latent Quantization',
+      abstract:
+        'We propose InfoMEC, a new set of metrics for disentanglement grounded in information theory. ' +
+        'We add latent quantization to vanilla autoencoders and to InfoGAN generative models.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('InfoMEC is a new set of disentanglement metrics, and latent quantization is added to autoencoders and InfoGAN [1].').kept).toBe(true);
+    expect(checkPaper('InfoMEC is a new set of metrics for disentanglement grounded in information theory, and it is tuned on speech [1].').reason).toContain('clause coverage');
+  });
+
+  it('rejects a clause the paper negates in the clause that matches it best, not a clause coordinated after a negating verb', () => {
+    const paper = {
+      n: 1,
+      title: 'Exact Term Reranking',
+      abstract:
+        'The matching also improves ranking effectiveness by 24%, without adding to the query latency. ' +
+        'Our 3D model is able to remove the encoder and enable the language model to act as the 3D encoder.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('It improves ranking effectiveness by 24% without adding query latency [1].').kept).toBe(true);
+    expect(checkPaper('It improves ranking effectiveness by 24%, while raising the query latency [1].').reason).toContain('negation reversed');
+    expect(checkPaper('The language model acts as the 3D encoder [1].').kept).toBe(true);
+  });
+
+  it('reads a figure of a list by the words around the list, "all three papers" as framing and the paper\'s "each" as "every"', () => {
+    const codegen = { n: 1, title: 'CodeGen Sizes', abstract: 'We release CodeGen models in size 1B, 3.7B, 7B, and, 16B parameters. Bottlenecks are added at each layer.' };
+    const other = { n: 2, title: 'CodeMix', abstract: 'CodeMix is a code model with 220M parameters.' };
+    const checkCode = createClaimChecker([codegen, other]);
+    expect(checkCode('CodeGen models are released in 1B, 3.7B, 7B and 16B sizes [1].').kept).toBe(true);
+    expect(checkCode('Bottlenecks are added at every layer of CodeGen [1].').kept).toBe(true);
+    expect(checkCode('Both papers release code models [1][2].').kept).toBe(true);
+  });
+
+  it('rejects a finding asserted as shown that the paper only hedges, and a superlative given to another name', () => {
+    const paper = {
+      n: 1,
+      title: 'Readable Abstracts',
+      abstract:
+        'These results suggest that learners may rediscover standard estimation algorithms. ' +
+        'BART-Large with Control Token (BART-L-w-CT) reported the highest SARI score of 46.54 and T5-base reported the highest BERTscore 72.62.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('The results suggest learners may rediscover standard estimation algorithms [1].').kept).toBe(true);
+    expect(checkPaper('The results show that learners rediscover standard estimation algorithms [1].').reason).toContain('hedge dropped');
+    expect(checkPaper('BART-Large with Control Token got the highest SARI score [1].').kept).toBe(true);
+    expect(checkPaper('T5-base got the highest SARI score [1].').reason).toContain('"highest" is said of another');
+  });
+
   it('rejects figures given crosswise to two names the paper lists in parallel', () => {
     const parallel = { n: 1, title: 'Small Readers', abstract: 'On GLUE and SQuAD, TinyReader achieves absolute improvements of 2.1 and 3.4 points.' };
     const checkParallel = createClaimChecker([parallel]);

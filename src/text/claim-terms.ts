@@ -77,11 +77,14 @@ export function isName(token: string, sentenceInitial: boolean): boolean {
 /** Capitalised words a writer uses mid-sentence that name nothing. */
 const COMMON_CAPITALISED = new Set(['i', 'english', 'yes', 'no', 'however']);
 
+/** Generic endings a writer adds to a name ("GPT-style", "BERT-based", "Mistral-based"), which do not change what it names. */
+export const NAME_SUFFIX = /(?:style|like|based|sized|only|family|series|type)$/;
+
 /** A name compared without case, punctuation, possessive or plural: "Llama3-1B's" ~ "llama31b". */
 export function nameKey(token: string): string {
   const body = token.replace(/['’]s$/, '');
   const key = body.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
-  return /^\p{Lu}{2,}s$/u.test(body) ? key.slice(0, -1) : key;
+  return /\p{Lu}{2,}s$/u.test(body) ? key.slice(0, -1) : key;
 }
 
 /**
