@@ -5,6 +5,7 @@ import { createExtractiveComposer } from './answer/extractive-composer.ts';
 import type { Condenser } from './llm/condense.ts';
 import type { Logger } from './logger.ts';
 import { createHybridRetriever, type RetrievedPaper, type Retriever } from './retrieve/hybrid-retriever.ts';
+import { asksForSeveral } from './retrieve/asks-for-several.ts';
 import { papersCitedLast, pointsBack, retrievalQuery } from './retrieve/conversation.ts';
 import { SHIPPED_MODELS, answerabilityOf, type RelevanceModels } from './retrieve/relevance.ts';
 import type { PaperStore } from './store/lance-store.ts';
@@ -85,8 +86,10 @@ export function createEngine({
       const retrieved = await retriever.retrieve(query, { k: ANSWER_CANDIDATES, paperIds: scope });
       const retrievedMs = performance.now() - started;
       const [best, runnerUp] = retrieved;
-      // The best paper is always cited when answering; others only if relevant in their own right.
-      const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= models.paper.floor);
+      // The best paper is always cited when answering; others only if relevant in their own right
+      // (at a lower bar when the question asks for the papers on a topic).
+      const citeFloor = asksForSeveral(standalone) ? models.paper.severalFloor : models.paper.floor;
+      const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= citeFloor);
       let answer: Omit<Answer, 'timingsMs'>;
       if (!best || (earlier.length === 0 && answerabilityOf(best, runnerUp, models.answerability) < relevanceFloor)) {
         answer = abstain(retrieved, options.paperIds !== undefined);

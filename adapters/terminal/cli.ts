@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,7 +20,11 @@ import { renderAnswer, renderHits } from './render-answer.ts';
 
 /** Our own question sets, found from the package wherever the command runs. */
 const OWN_SETS_DIR = packagePath('eval');
-const DEFAULT_EVAL_SETS = ['questions.jsonl', 'questions-paraphrased.jsonl', 'questions-chat.jsonl'].map((f) => packagePath('eval', f)).join(',');
+const DEFAULT_EVAL_SETS = readdirSync(OWN_SETS_DIR)
+  .filter((f) => /^questions.*\.jsonl$/.test(f))
+  .sort()
+  .map((f) => packagePath('eval', f))
+  .join(',');
 
 const USAGE = `Usage:
   npm run ask -- [--json] "question"

@@ -1,5 +1,6 @@
 import type { Retriever } from '../retrieve/hybrid-retriever.ts';
 import { ANSWERABILITY_FEATURE_NAMES, FEATURE_NAMES, logistic, type LogisticModel } from '../retrieve/relevance.ts';
+import { asksForSeveral } from '../retrieve/asks-for-several.ts';
 import type { EvalQuestion } from './question-set.ts';
 
 interface Example {
@@ -9,30 +10,35 @@ interface Example {
 
 /**
  * Fits both models of relevance.ts on question sets:
- * - paper relevance on (question, retrieved paper) pairs labelled by the set, floor at best F1;
+ * - paper relevance on (question, retrieved paper) pairs labelled by the set, floor at best F1, and
+ *   a second floor at best F1 over the pairs of questions that ask for several papers;
  * - answerability on questions (answerable vs `none`, the two classes weighted equally), from
  *   the best paper's features and its lead, floor at the best balanced accuracy (a floor forced to
  *   catch nearly every training `none` question overfits the few there are).
  */
 export async function calibrate(questions: EvalQuestion[], retriever: Retriever, { k = 10 } = {}) {
-  const pairs: Example[] = [];
+  const pairs: (Example & { several: boolean })[] = [];
   const asked: Example[] = [];
   // A follow-up means nothing without its conversation, so it teaches neither model.
   for (const q of questions.filter((x) => x.after === undefined)) {
     const gold = new Set(q.relevant);
     const hits = await retriever.retrieve(q.question, { k });
-    for (const h of hits) pairs.push({ x: FEATURE_NAMES.map((n) => h.features[n]), y: gold.has(h.paper.title) ? 1 : 0 });
+    const several = asksForSeveral(q.question);
+    for (const h of hits) pairs.push({ x: FEATURE_NAMES.map((n) => h.features[n]), y: gold.has(h.paper.title) ? 1 : 0, several });
     const [best, runnerUp] = hits;
     if (best) {
       const features = { ...best.features, lead: best.score - (runnerUp?.score ?? 0) };
       asked.push({ x: ANSWERABILITY_FEATURE_NAMES.map((n) => features[n]), y: q.kind === 'none' ? 0 : 1 });
     }
   }
-  const paper = toModel(FEATURE_NAMES, fitLogistic(pairs));
+  const paper = { ...toModel(FEATURE_NAMES, fitLogistic(pairs)), severalFloor: 0.5 };
   const answerability = toModel(ANSWERABILITY_FEATURE_NAMES, fitLogistic(asked, { balanced: true }));
 
-  const pairScores = pairs.map((p) => ({ s: score(paper, FEATURE_NAMES, p.x), y: p.y }));
+  const pairScores = pairs.map((p) => ({ s: score(paper, FEATURE_NAMES, p.x), y: p.y, several: p.several }));
   paper.floor = bestF1Floor(pairScores);
+  // Questions asking for the papers on a topic want every relevant one: their own floor, else the general one.
+  const severalScores = pairScores.filter((p) => p.several);
+  paper.severalFloor = severalScores.some((p) => p.y === 1) ? bestF1Floor(severalScores) : paper.floor;
 
   const questionScores = asked.map((a) => ({ s: score(answerability, ANSWERABILITY_FEATURE_NAMES, a.x), y: a.y }));
   answerability.floor = bestBalancedFloor(questionScores);
