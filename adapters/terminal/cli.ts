@@ -19,7 +19,7 @@ import { renderAnswer, renderHits } from './render-answer.ts';
 
 /** Our own question sets, found from the package wherever the command runs. */
 const OWN_SETS_DIR = packagePath('eval');
-const DEFAULT_EVAL_SETS = ['questions.jsonl', 'questions-paraphrased.jsonl', 'questions-chat.jsonl'].map((f) => packagePath('eval', f)).join(',');
+const DEFAULT_EVAL_SETS = ['questions.jsonl', 'questions-paraphrased.jsonl', 'questions-chat.jsonl', 'questions-chat-more.jsonl'].map((f) => packagePath('eval', f)).join(',');
 
 const USAGE = `Usage:
   npm run ask -- [--json] "question"
