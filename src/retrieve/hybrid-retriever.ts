@@ -107,6 +107,7 @@ export function createHybridRetriever({
             specificMatch: Math.max(0, ...matched.map((t) => idf(stats, t))) / Math.log(1 + stats.docs + 0.5),
             sentenceTerms: Math.min(3, best.terms) / Math.min(3, core.size),
             sentenceEvidence: Math.min(3, best.idf / Math.log(1 + stats.docs + 0.5)),
+            pairEvidence: Math.min(3, best.pairIdf / Math.log(1 + stats.docs + 0.5)),
             knownTermShare: core.size / (core.size + analysis.unknown.length),
             relativeScore: 1, // set once the fused scores are known
             similarity: dense.get(paper.id),
@@ -210,19 +211,29 @@ export function bm25Score(query: Map<string, number>, docTerms: string[], stats:
   return score;
 }
 
-/** The sentence (or the title) holding the largest idf mass of query terms together: a proximity signal. */
-function bestSentence(paper: Pick<Paper, 'title' | 'abstract'>, query: Map<string, number>, stats: TermStats): { idf: number; terms: number } {
+/**
+ * The sentence (or the title) holding the largest idf mass of query terms together: a proximity
+ * signal. `pairIdf` is the same for the best two sentences together, which an answer can quote
+ * side by side: a question may be answered by two neighbouring statements, never by scattered words.
+ */
+function bestSentence(paper: Pick<Paper, 'title' | 'abstract'>, query: Map<string, number>, stats: TermStats): { idf: number; terms: number; pairIdf: number } {
   let best = { idf: 0, terms: 0 };
+  const matchedSets: Set<string>[] = [];
   for (const s of [paper.title, ...splitSentences(paper.abstract)]) {
     const present = new Set(contentTerms(s));
+    const matched = new Set([...query.keys()].filter((t) => present.has(t)));
     let mass = 0;
-    let terms = 0;
-    for (const [t, w] of query) {
-      if (!present.has(t)) continue;
-      mass += w * idf(stats, t);
-      terms++;
-    }
-    if (mass > best.idf) best = { idf: mass, terms };
+    for (const t of matched) mass += query.get(t)! * idf(stats, t);
+    if (matched.size > 0) matchedSets.push(matched);
+    if (mass > best.idf) best = { idf: mass, terms: matched.size };
   }
-  return best;
+  let pairIdf = best.idf;
+  for (let i = 0; i < matchedSets.length; i++) {
+    for (let j = i + 1; j < matchedSets.length; j++) {
+      let mass = 0;
+      for (const t of new Set([...matchedSets[i]!, ...matchedSets[j]!])) mass += query.get(t)! * idf(stats, t);
+      pairIdf = Math.max(pairIdf, mass);
+    }
+  }
+  return { ...best, pairIdf };
 }

@@ -23,6 +23,8 @@ export interface RelevanceFeatures {
    * capped at 3: unlike the shares above it grows with each further rare word that matches.
    */
   sentenceEvidence: number;
+  /** The same for the best two sentences together (title included): evidence an answer can quote. */
+  pairEvidence: number;
   /** Share of the question's words some paper contains (after corrections): off-topic words lower it. */
   knownTermShare: number;
   /** Fused score over the best paper's for the same question: relevance relative to the best match. */
@@ -38,8 +40,13 @@ export interface AnswerabilityFeatures extends RelevanceFeatures {
   lead: number;
 }
 
-/** Shares of the question's idf mass, not absolute masses: topical questions in common words are answerable too. */
-export const ANSWERABILITY_FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'knownTermShare', 'similarity', 'lead'] as const;
+/**
+ * Shares of the question's idf mass (topical questions in common words are answerable too) and
+ * absolute masses met in one or two sentences: one matched word in one sentence is weak evidence
+ * however large its share of a short question, and a long paraphrase matched sentence by sentence
+ * is strong evidence however small its share.
+ */
+export const ANSWERABILITY_FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'sentenceEvidence', 'pairEvidence', 'knownTermShare', 'similarity', 'lead'] as const;
 
 export interface LogisticModel<Name extends string> {
   intercept: number;
@@ -56,7 +63,7 @@ export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
   intercept: -8.024,
-  weights: { bm25PerQueryIdf: 0.895, coverage: 1.127, sentenceCoverage: 0, specificMatch: 1.685, knownTermShare: 3.198, similarity: 6.625, lead: 3.629 },
+  weights: { bm25PerQueryIdf: 0.895, coverage: 1.127, sentenceCoverage: 0, specificMatch: 1.685, sentenceEvidence: 0, pairEvidence: 0, knownTermShare: 3.198, similarity: 6.625, lead: 3.629 },
   floor: 0.48,
 };
 
