@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mineAbbreviations } from '../src/retrieve/abbreviations.ts';
 import { papersCitedLast, pointsBack } from '../src/retrieve/conversation.ts';
-import { analyzeQuery, editDistance, nearestKnownTerm } from '../src/retrieve/query-terms.ts';
+import { analyzeQuery, correctWord, editDistance, nearestKnownTerm } from '../src/retrieve/query-terms.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import { isSmallTalk, stripChatNoise } from '../src/text/chat-noise.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
@@ -38,6 +38,14 @@ describe('question terms', () => {
     expect(q.unknown).toEqual(['zebra']);
     expect([...q.core.keys()]).toEqual(['select', 'mamba']);
     expect(q.core.get('mamba')).toBeLessThan(1);
+  });
+
+  it('corrects the typed word when a typo in its ending defeats the stemmer, never by changing a letter', () => {
+    expect(correctWord('prunning', stats)).toBe('prune'); // stems to "prun", which no paper has
+    expect(analyzeQuery('prunning networks', stats, abbreviations).corrected).toEqual([['prun', 'prune']]);
+    expect(correctWord('recogniton', stats)).toBe('recognit');
+    expect(correctWord('speach', stats)).toBeUndefined(); // a changed letter: left to the stem-level rules
+    expect(correctWord('zebras', stats)).toBeUndefined();
   });
 
   it('measures edit distance with transpositions', () => {
