@@ -39,6 +39,8 @@ const BM25_B = 0.75;
 const FEEDBACK_DOCS = 3;
 const FEEDBACK_TERMS = 10;
 const FEEDBACK_WEIGHT = 0.3;
+/** How many rare words' worth of a question two sentences must hold to count as fully met. */
+const PAIR_EVIDENCE_ENOUGH = 2;
 /** Weight of a word no paper contains in the idf mass a question asks for. */
 const UNKNOWN_WEIGHT = 0.5;
 
@@ -90,6 +92,8 @@ export function createHybridRetriever({
       const searchWeights = new Map([...core, ...analysis.expansions]);
       const scoreSentence = sentenceScorer(cleaned, searchWeights, stats);
       // Words no paper has still count in what the question asks for, at half weight (they may be unrecognised typos).
+      // Evidence enough to answer: the whole question, or two rare words' worth of it met together.
+      const enough = PAIR_EVIDENCE_ENOUGH * Math.log(1 + stats.docs + 0.5);
       const totalIdf = [...core].reduce((a, [t, w]) => a + w * idf(stats, t), 0) + analysis.unknown.reduce((a, t) => a + UNKNOWN_WEIGHT * idf(stats, t), 0);
       const candidates = candidateIds
         .map((id) => known.get(id))
@@ -107,7 +111,7 @@ export function createHybridRetriever({
             specificMatch: Math.max(0, ...matched.map((t) => idf(stats, t))) / Math.log(1 + stats.docs + 0.5),
             sentenceTerms: Math.min(3, best.terms) / Math.min(3, core.size),
             sentenceEvidence: Math.min(3, best.idf / Math.log(1 + stats.docs + 0.5)),
-            pairEvidence: Math.min(3, best.pairIdf / Math.log(1 + stats.docs + 0.5)),
+            pairEvidence: totalIdf > 0 ? Math.min(best.pairIdf, enough) / Math.min(totalIdf, enough) : 0,
             knownTermShare: core.size / (core.size + analysis.unknown.length),
             relativeScore: 1, // set once the fused scores are known
             similarity: dense.get(paper.id),

@@ -23,7 +23,11 @@ export interface RelevanceFeatures {
    * capped at 3: unlike the shares above it grows with each further rare word that matches.
    */
   sentenceEvidence: number;
-  /** The same for the best two sentences together (title included): evidence an answer can quote. */
+  /**
+   * idf mass of question terms met in the paper's best two sentences (title included) over the
+   * question's, both capped at two rare words' worth: a short question must be met whole, a long
+   * paraphrase by two rare words together; scattered single words never suffice.
+   */
   pairEvidence: number;
   /** Share of the question's words some paper contains (after corrections): off-topic words lower it. */
   knownTermShare: number;
@@ -41,12 +45,11 @@ export interface AnswerabilityFeatures extends RelevanceFeatures {
 }
 
 /**
- * Shares of the question's idf mass (topical questions in common words are answerable too) and
- * absolute masses met in one or two sentences: one matched word in one sentence is weak evidence
- * however large its share of a short question, and a long paraphrase matched sentence by sentence
- * is strong evidence however small its share.
+ * Shares of the question's idf mass (topical questions in common words are answerable too), with
+ * the two-sentence evidence capped so that neither a short question's one word nor a long
+ * paraphrase's many scattered words decide alone.
  */
-export const ANSWERABILITY_FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'sentenceEvidence', 'pairEvidence', 'knownTermShare', 'similarity', 'lead'] as const;
+export const ANSWERABILITY_FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'pairEvidence', 'knownTermShare', 'similarity', 'lead'] as const;
 
 export interface LogisticModel<Name extends string> {
   intercept: number;
@@ -56,15 +59,15 @@ export interface LogisticModel<Name extends string> {
 }
 
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> = {
-  intercept: -9.79,
-  weights: { bm25PerQueryIdf: 2.522, coverage: 0.824, sentenceCoverage: 0.089, specificMatch: 0.587, sentenceTerms: 1.476, sentenceEvidence: 1.412, knownTermShare: 0.536, relativeScore: 3.016, similarity: 1.179 },
-  floor: 0.38,
+  intercept: -9.762,
+  weights: { bm25PerQueryIdf: 2.455, coverage: 0.841, sentenceCoverage: 0.055, specificMatch: 0.614, sentenceTerms: 1.71, sentenceEvidence: 1.553, knownTermShare: 0.211, relativeScore: 2.6, similarity: 1.208 },
+  floor: 0.32,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -8.024,
-  weights: { bm25PerQueryIdf: 0.895, coverage: 1.127, sentenceCoverage: 0, specificMatch: 1.685, sentenceEvidence: 0, pairEvidence: 0, knownTermShare: 3.198, similarity: 6.625, lead: 3.629 },
-  floor: 0.48,
+  intercept: -8.6,
+  weights: { bm25PerQueryIdf: 0.537, coverage: 0, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 7.002, knownTermShare: 0.199, similarity: 5.337, lead: 2.9 },
+  floor: 0.47,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
