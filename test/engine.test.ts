@@ -88,6 +88,19 @@ describe('engine over the bundled corpus', () => {
     expect(answer.citations[0]?.title).toMatch(/^Mamba/);
   });
 
+  it('answers despite typos in word endings the stemmer cannot undo', async () => {
+    const answer = await t.engine.ask('interpretabilty with codebok features');
+    expect(answer.abstained).toBe(false);
+    expect(answer.citations[0]?.title).toMatch(/^Codebook Features/);
+  });
+
+  it('abstains on a near miss: a topic no paper covers, though its words meet a paper here and there', async () => {
+    // "speech … recognition" and "vision transformers" are topics of several papers; emotion and satellites are not.
+    for (const question of ['speech emotion recognition in call centers', 'vision transformers for satellite imagery']) {
+      expect((await t.engine.ask(question)).abstained).toBe(true);
+    }
+  });
+
   it('restricts retrieval to the given papers', async () => {
     const [only] = await t.engine.suggestTitles('mamba', 1);
     const hits = await t.engine.search('speech recognition', { k: 5, paperIds: [only!.id] });
