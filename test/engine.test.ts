@@ -62,6 +62,20 @@ describe('engine over the bundled corpus', () => {
     for (const c of followUp.citations) expect(earlier).toContain(c.title);
   });
 
+  it('answers a follow-up from the paper the previous answer missed when none it cited has what the follow-up asks', async () => {
+    const cited = 'Unveiling Encoder-Free Vision-Language Models';
+    const history = [
+      { role: 'user' as const, text: 'which papers study encoder-free multimodal models?' },
+      { role: 'assistant' as const, text: `*${cited}* [1]: …` },
+    ];
+    const followUp = await t.engine.ask('does any of them work on point clouds?', { history });
+    expect(followUp.abstained).toBe(false);
+    expect(followUp.citations[0]?.title).toBe('Exploring the Potential of Encoder-free Architectures in 3D LMMs');
+    // What the cited paper does have keeps the follow-up on it.
+    const onCited = await t.engine.ask('which of those bridges vision-language representation in one decoder?', { history });
+    expect(onCited.citations.map((c) => c.title)).toEqual([cited]);
+  });
+
   it('meets greetings and "what can you do" with what it does and two example questions, not a refusal', async () => {
     for (const message of ['hi', 'hello hello', '<@U0123ABCD> what can you do?', 'help']) {
       const answer = await t.engine.ask(message);
