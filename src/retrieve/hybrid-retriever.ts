@@ -7,7 +7,7 @@ import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
 import { rankSentences, sentenceScorer } from './evidence.ts';
 import { mineAbbreviations, type Abbreviations } from './abbreviations.ts';
-import { analyzeQuery } from './query-terms.ts';
+import { analyzeQuery, termsMet, type QueryTerms } from './query-terms.ts';
 import { relevanceOf, SHIPPED_MODELS, type RelevanceFeatures, type RelevanceModels } from './relevance.ts';
 
 export interface RetrievedPaper {
@@ -101,9 +101,9 @@ export function createHybridRetriever({
         .map((paper) => {
           const docTerms = contentTerms(`${paper.title} ${paper.title} ${topicalText(paper.abstract)}`);
           const present = new Set(docTerms);
-          const matched = [...core.keys()].filter((t) => present.has(t));
+          const matched = termsMet(analysis, present);
           const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
-          const best = bestSentence(paper, core, stats);
+          const best = bestSentence(paper, analysis, stats);
           const features: RelevanceFeatures = {
             bm25PerQueryIdf: totalIdf > 0 ? bm25Score(core, docTerms, stats) / totalIdf : 0,
             coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
@@ -220,12 +220,12 @@ export function bm25Score(query: Map<string, number>, docTerms: string[], stats:
  * signal. `pairIdf` is the same for the best two sentences together, which an answer can quote
  * side by side: a question may be answered by two neighbouring statements, never by scattered words.
  */
-function bestSentence(paper: Pick<Paper, 'title' | 'abstract'>, query: Map<string, number>, stats: TermStats): { idf: number; terms: number; pairIdf: number } {
+function bestSentence(paper: Pick<Paper, 'title' | 'abstract'>, analysis: QueryTerms, stats: TermStats): { idf: number; terms: number; pairIdf: number } {
+  const query = analysis.core;
   let best = { idf: 0, terms: 0 };
   const matchedSets: Set<string>[] = [];
   for (const s of [paper.title, ...splitSentences(paper.abstract)]) {
-    const present = new Set(contentTerms(s));
-    const matched = new Set([...query.keys()].filter((t) => present.has(t)));
+    const matched = new Set(termsMet(analysis, new Set(contentTerms(s))));
     let mass = 0;
     for (const t of matched) mass += query.get(t)! * idf(stats, t);
     if (matched.size > 0) matchedSets.push(matched);

@@ -71,6 +71,19 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
 }
 
 /**
+ * The question's terms a text meets, in the question's own form or through a synonym the query
+ * analysis added (an abbreviation's other form, a compound joined or split), all of whose words the
+ * text has: "KD" is met by "knowledge distillation", "finetuning" by "fine-tuning".
+ */
+export function termsMet(q: Pick<QueryTerms, 'core' | 'expansionOf'>, present: Set<string>): string[] {
+  const groups = new Map<string, string[]>();
+  for (const [term, sources] of q.expansionOf) groups.set(sources.join(' '), [...(groups.get(sources.join(' ')) ?? []), term]);
+  const viaSynonym = new Set<string>();
+  for (const [sources, terms] of groups) if (terms.every((t) => present.has(t))) for (const s of sources.split(' ')) viaSynonym.add(s);
+  return [...q.core.keys()].filter((t) => present.has(t) || viaSynonym.has(t));
+}
+
+/**
  * The index term closest to an unknown one, with the same first letter (typos rarely touch it):
  * one letter dropped, doubled or swapped, or for long words one substituted or two edits; the
  * more frequent wins among equally close terms. Short words and single substitutions in

@@ -59,15 +59,15 @@ export interface LogisticModel<Name extends string> {
 }
 
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> = {
-  intercept: -9.762,
-  weights: { bm25PerQueryIdf: 2.455, coverage: 0.841, sentenceCoverage: 0.055, specificMatch: 0.614, sentenceTerms: 1.71, sentenceEvidence: 1.553, knownTermShare: 0.211, relativeScore: 2.6, similarity: 1.208 },
+  intercept: -10.231,
+  weights: { bm25PerQueryIdf: 2.079, coverage: 1.335, sentenceCoverage: 0.464, specificMatch: 0.657, sentenceTerms: 2.077, sentenceEvidence: 1.583, knownTermShare: 0.139, relativeScore: 2.581, similarity: 1.161 },
   floor: 0.32,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -8.6,
-  weights: { bm25PerQueryIdf: 0.537, coverage: 0, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 7.002, knownTermShare: 0.199, similarity: 5.337, lead: 2.9 },
-  floor: 0.47,
+  intercept: -8.737,
+  weights: { bm25PerQueryIdf: 0.561, coverage: 0, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 7.351, knownTermShare: 0.037, similarity: 5.273, lead: 2.732 },
+  floor: 0.46,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
