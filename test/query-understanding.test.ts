@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mineAbbreviations } from '../src/retrieve/abbreviations.ts';
 import { papersCitedLast, pointsBack } from '../src/retrieve/conversation.ts';
-import { analyzeQuery, correctWord, editDistance, nearestKnownTerm } from '../src/retrieve/query-terms.ts';
+import { analyzeQuery, correctWord, editDistance, nearestKnownTerm, termsMet } from '../src/retrieve/query-terms.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import { isSmallTalk, stripChatNoise } from '../src/text/chat-noise.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
@@ -26,6 +26,12 @@ describe('question terms', () => {
     expect(abbreviations.longForms.get('llm')).toEqual([['larg', 'languag', 'model']]);
     expect([...analyzeQuery('ASR papers', stats, abbreviations).expansions.keys()]).toEqual(['automat', 'speech', 'recognit']);
     expect([...analyzeQuery('automatic speech recognition', stats, abbreviations).expansions.keys()]).toEqual(['asr']);
+  });
+
+  it('counts a question term as met by its synonym form only when the text has all of that form', () => {
+    const q = analyzeQuery('ASR benchmarks', stats, abbreviations);
+    expect(termsMet(q, new Set(contentTerms('automatic speech recognition benchmarks')))).toEqual(['asr', 'benchmark']);
+    expect(termsMet(q, new Set(contentTerms('speech benchmarks')))).toEqual(['benchmark']);
   });
 
   it('corrects a typo against the index vocabulary, leaves real words alone, and drops words nothing resembles', () => {
