@@ -6,7 +6,7 @@ import type { Condenser } from './llm/condense.ts';
 import type { Logger } from './logger.ts';
 import { createHybridRetriever, type RetrievedPaper, type Retriever } from './retrieve/hybrid-retriever.ts';
 import { answersWhatCitedLack, papersCitedLast, pointsBack, retrievalQuery } from './retrieve/conversation.ts';
-import { SHIPPED_MODELS, answerabilityOf, type RelevanceModels } from './retrieve/relevance.ts';
+import { SHIPPED_MODELS, answerability, type RelevanceModels } from './retrieve/relevance.ts';
 import type { PaperStore } from './store/lance-store.ts';
 import { titleKey } from './text/normalize.ts';
 import { isSmallTalk } from './text/chat-noise.ts';
@@ -85,11 +85,11 @@ export function createEngine({
       const condensedMs = performance.now() - started;
       const retrieved = await retriever.retrieve(query, { k: ANSWER_CANDIDATES, paperIds: scope });
       const retrievedMs = performance.now() - started;
-      const [best, runnerUp] = retrieved;
+      const [best] = retrieved;
       // The best paper is always cited when answering; others only if relevant in their own right.
       const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= models.paper.floor);
       let answer: Omit<Answer, 'timingsMs'>;
-      if (!best || (earlier.length === 0 && answerabilityOf(best, runnerUp, models.answerability) < relevanceFloor)) {
+      if (!best || (earlier.length === 0 && answerability(retrieved, models.answerability) < relevanceFloor)) {
         answer = abstain(retrieved, options.paperIds !== undefined);
       } else {
         answer = await composer.compose(standalone, relevant, { ...options, deadline: budget(), asked: question });

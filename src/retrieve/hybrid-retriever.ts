@@ -94,7 +94,8 @@ export function createHybridRetriever({
       // Words no paper has still count in what the question asks for, at half weight (they may be unrecognised typos).
       // Evidence enough to answer: the whole question, or two rare words' worth of it met together.
       const enough = PAIR_EVIDENCE_ENOUGH * Math.log(1 + stats.docs + 0.5);
-      const totalIdf = [...core].reduce((a, [t, w]) => a + w * idf(stats, t), 0) + analysis.unknown.reduce((a, t) => a + UNKNOWN_WEIGHT * idf(stats, t), 0);
+      // A corrected word is asked for whole but met only at its guess's weight: a guess alone is never full evidence.
+      const totalIdf = [...core.keys()].reduce((a, t) => a + idf(stats, t), 0) + analysis.unknown.reduce((a, t) => a + UNKNOWN_WEIGHT * idf(stats, t), 0);
       const candidates = candidateIds
         .map((id) => known.get(id))
         .filter((p): p is Paper => p !== undefined)

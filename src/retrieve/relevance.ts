@@ -59,15 +59,15 @@ export interface LogisticModel<Name extends string> {
 }
 
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> = {
-  intercept: -10.231,
-  weights: { bm25PerQueryIdf: 2.079, coverage: 1.335, sentenceCoverage: 0.464, specificMatch: 0.657, sentenceTerms: 2.077, sentenceEvidence: 1.583, knownTermShare: 0.139, relativeScore: 2.581, similarity: 1.161 },
+  intercept: -10.246,
+  weights: { bm25PerQueryIdf: 2.083, coverage: 1.334, sentenceCoverage: 0.48, specificMatch: 0.669, sentenceTerms: 2.078, sentenceEvidence: 1.591, knownTermShare: 0.144, relativeScore: 2.584, similarity: 1.152 },
   floor: 0.32,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -8.737,
-  weights: { bm25PerQueryIdf: 0.561, coverage: 0, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 7.351, knownTermShare: 0.037, similarity: 5.273, lead: 2.732 },
-  floor: 0.46,
+  intercept: -8.742,
+  weights: { bm25PerQueryIdf: 0.606, coverage: 0, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 7.277, knownTermShare: 0.073, similarity: 5.249, lead: 2.819 },
+  floor: 0.47,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
@@ -86,6 +86,20 @@ export const SHIPPED_MODELS: RelevanceModels = { paper: PAPER_RELEVANCE_MODEL, a
 
 export function relevanceOf(f: RelevanceFeatures, model = PAPER_RELEVANCE_MODEL): number {
   return logistic(model, f);
+}
+
+/** Papers whose evidence may show a question answerable: ranking is fused, and the full answer may sit just below the top. */
+const ANSWERABILITY_CANDIDATES = 3;
+
+/**
+ * Answerability of a question: the most answerable of its best few papers (best first), each with
+ * its lead over the best of the others (negative below the top).
+ */
+export function answerability(ranked: { features: RelevanceFeatures; score: number }[], model = ANSWERABILITY_MODEL): number {
+  return Math.max(
+    0,
+    ...ranked.slice(0, ANSWERABILITY_CANDIDATES).map((r, i) => answerabilityOf(r, { score: Math.max(0, ...ranked.filter((_, j) => j !== i).map((o) => o.score)) }, model)),
+  );
 }
 
 /** Answerability of a question from its two best papers (best first). */
