@@ -14,8 +14,8 @@ const evalDir = [resolve('../shared/eval'), resolve('../../shared/eval')].find((
 if (!evalDir) console.warn('eval guard skipped: ../shared/eval (the outside question sets) is not here');
 
 const FLOORS: Record<string, { singleR1: number; multiR10: number; noneAbstained: number; answerableAbstainedAtMost: number; multiCitationPrecision: number; followUps?: number }> = {
-  'dev.jsonl': { singleR1: 0.93, multiR10: 0.8, noneAbstained: 0.85, answerableAbstainedAtMost: 0.2, multiCitationPrecision: 0.75 },
-  'dev-chat.jsonl': { singleR1: 0.95, multiR10: 0.82, noneAbstained: 0.85, answerableAbstainedAtMost: 0.2, multiCitationPrecision: 0.75, followUps: 0.6 },
+  'dev.jsonl': { singleR1: 0.93, multiR10: 0.8, noneAbstained: 0.85, answerableAbstainedAtMost: 0.15, multiCitationPrecision: 0.75 },
+  'dev-chat.jsonl': { singleR1: 0.95, multiR10: 0.82, noneAbstained: 0.85, answerableAbstainedAtMost: 0.15, multiCitationPrecision: 0.75, followUps: 0.6 },
 };
 
 describe.skipIf(!evalDir)('quality on the outside question sets', () => {
