@@ -6,8 +6,8 @@ import type { Condenser } from './llm/condense.ts';
 import type { Logger } from './logger.ts';
 import { createHybridRetriever, type RetrievedPaper, type Retriever } from './retrieve/hybrid-retriever.ts';
 import { asksForSeveral } from './retrieve/asks-for-several.ts';
-import { papersCitedLast, pointsBack, retrievalQuery } from './retrieve/conversation.ts';
-import { SHIPPED_MODELS, answerabilityOf, type RelevanceModels } from './retrieve/relevance.ts';
+import { answersWhatCitedLack, papersCitedLast, pointsBack, retrievalQuery } from './retrieve/conversation.ts';
+import { SHIPPED_MODELS, answerability, type RelevanceModels } from './retrieve/relevance.ts';
 import type { PaperStore } from './store/lance-store.ts';
 import { titleKey } from './text/normalize.ts';
 import { isSmallTalk } from './text/chat-noise.ts';
@@ -77,21 +77,22 @@ export function createEngine({
       }
       // "Which of those…" is asked of the papers the previous answer cited, and always answered from them.
       const earlier = pointsBack(question) ? papersCitedLast(options.history ?? [], await store.listTitles()) : [];
-      const scope = earlier.length > 0 ? earlier.map((p) => p.id).filter((id) => !options.paperIds || options.paperIds.includes(id)) : options.paperIds;
+      let scope = earlier.length > 0 ? earlier.map((p) => p.id).filter((id) => !options.paperIds || options.paperIds.includes(id)) : options.paperIds;
       // The model budget starts with the first model step (retrieval is local and quick).
       let deadline: number | undefined;
       const budget = () => (deadline ??= modelBudgetMs === undefined ? undefined : now() + modelBudgetMs);
       const { query, standalone } = await searchQuery(question, options, budget);
+      if (earlier.length > 0 && scope) scope = await withPaperMissedEarlier(question, query, scope, options.paperIds);
       const condensedMs = performance.now() - started;
       const retrieved = await retriever.retrieve(query, { k: ANSWER_CANDIDATES, paperIds: scope });
       const retrievedMs = performance.now() - started;
-      const [best, runnerUp] = retrieved;
+      const [best] = retrieved;
       // The best paper is always cited when answering; others only if relevant in their own right
       // (at a lower bar when the question asks for the papers on a topic).
       const citeFloor = asksForSeveral(standalone) ? models.paper.severalFloor : models.paper.floor;
       const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= citeFloor);
       let answer: Omit<Answer, 'timingsMs'>;
-      if (!best || (earlier.length === 0 && answerabilityOf(best, runnerUp, models.answerability) < relevanceFloor)) {
+      if (!best || (earlier.length === 0 && answerability(retrieved, models.answerability) < relevanceFloor)) {
         answer = abstain(retrieved, options.paperIds !== undefined);
       } else {
         answer = await composer.compose(standalone, relevant, { ...options, deadline: budget(), asked: question });
@@ -146,6 +147,13 @@ export function createEngine({
       logger?.warn({ err }, 'could not condense the follow-up; retrieving with the previous question too');
       return heuristic;
     }
+  }
+
+  /** The cited papers, and the best paper for the conversation if it has what the follow-up asks and they lack. */
+  async function withPaperMissedEarlier(question: string, query: string, cited: string[], allowed?: string[]): Promise<string[]> {
+    const [best] = await retriever.retrieve(query, { k: 1, paperIds: allowed });
+    if (!best || cited.includes(best.paper.id)) return cited;
+    return answersWhatCitedLack(question, await store.getPapers(cited), best.paper) ? [...cited, best.paper.id] : cited;
   }
 
   /** The papers an answer cites, as stored: usually among those retrieved, but an agent may have found others. */

@@ -400,7 +400,8 @@ describe('Discord digests', () => {
   });
 
   describe('questions in a digest thread are answered from that digest’s papers', () => {
-    const QUESTION = 'Which approach improves speech recognition?';
+    // A digest paper is about speech translation; none is about speech recognition (one shared word is no answer).
+    const QUESTION = 'Which approach improves speech translation?';
 
     async function postedDigest(options: Parameters<typeof start>[0] = {}) {
       const started = await start(options);

@@ -62,6 +62,20 @@ describe('engine over the bundled corpus', () => {
     for (const c of followUp.citations) expect(earlier).toContain(c.title);
   });
 
+  it('answers a follow-up from the paper the previous answer missed when none it cited has what the follow-up asks', async () => {
+    const cited = 'Unveiling Encoder-Free Vision-Language Models';
+    const history = [
+      { role: 'user' as const, text: 'which papers study encoder-free multimodal models?' },
+      { role: 'assistant' as const, text: `*${cited}* [1]: …` },
+    ];
+    const followUp = await t.engine.ask('does any of them work on point clouds?', { history });
+    expect(followUp.abstained).toBe(false);
+    expect(followUp.citations[0]?.title).toBe('Exploring the Potential of Encoder-free Architectures in 3D LMMs');
+    // What the cited paper does have keeps the follow-up on it.
+    const onCited = await t.engine.ask('which of those bridges vision-language representation in one decoder?', { history });
+    expect(onCited.citations.map((c) => c.title)).toEqual([cited]);
+  });
+
   it('meets greetings and "what can you do" with what it does and two example questions, not a refusal', async () => {
     for (const message of ['hi', 'hello hello', '<@U0123ABCD> what can you do?', 'help']) {
       const answer = await t.engine.ask(message);
@@ -86,6 +100,19 @@ describe('engine over the bundled corpus', () => {
     const answer = await t.engine.ask('does the mamba paper use selective state spaces, fwiw?');
     expect(answer.abstained).toBe(false);
     expect(answer.citations[0]?.title).toMatch(/^Mamba/);
+  });
+
+  it('answers despite typos in word endings the stemmer cannot undo', async () => {
+    const answer = await t.engine.ask('interpretabilty with codebok features');
+    expect(answer.abstained).toBe(false);
+    expect(answer.citations[0]?.title).toMatch(/^Codebook Features/);
+  });
+
+  it('abstains on a near miss: a topic no paper covers, though its words meet a paper here and there', async () => {
+    // "speech … recognition" and "vision transformers" are topics of several papers; emotion and satellites are not.
+    for (const question of ['speech emotion recognition in call centers', 'vision transformers for satellite imagery']) {
+      expect((await t.engine.ask(question)).abstained).toBe(true);
+    }
   });
 
   it('restricts retrieval to the given papers', async () => {

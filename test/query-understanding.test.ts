@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mineAbbreviations } from '../src/retrieve/abbreviations.ts';
 import { papersCitedLast, pointsBack } from '../src/retrieve/conversation.ts';
-import { analyzeQuery, editDistance, nearestKnownTerm } from '../src/retrieve/query-terms.ts';
+import { analyzeQuery, correctWord, editDistance, nearestKnownTerm, termsMet } from '../src/retrieve/query-terms.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import { isSmallTalk, stripChatNoise } from '../src/text/chat-noise.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
@@ -28,6 +28,12 @@ describe('question terms', () => {
     expect([...analyzeQuery('automatic speech recognition', stats, abbreviations).expansions.keys()]).toEqual(['asr']);
   });
 
+  it('counts a question term as met by its synonym form only when the text has all of that form', () => {
+    const q = analyzeQuery('ASR benchmarks', stats, abbreviations);
+    expect(termsMet(q, new Set(contentTerms('automatic speech recognition benchmarks')))).toEqual(['asr', 'benchmark']);
+    expect(termsMet(q, new Set(contentTerms('speech benchmarks')))).toEqual(['benchmark']);
+  });
+
   it('corrects a typo against the index vocabulary, leaves real words alone, and drops words nothing resembles', () => {
     expect(nearestKnownTerm('mamaba', stats)).toBe('mamba');
     expect(analyzeQuery('languge models', stats, abbreviations).corrected).toEqual([['langug', 'languag']]);
@@ -38,6 +44,14 @@ describe('question terms', () => {
     expect(q.unknown).toEqual(['zebra']);
     expect([...q.core.keys()]).toEqual(['select', 'mamba']);
     expect(q.core.get('mamba')).toBeLessThan(1);
+  });
+
+  it('corrects the typed word when a typo in its ending defeats the stemmer, never by changing a letter', () => {
+    expect(correctWord('prunning', stats)).toBe('prune'); // stems to "prun", which no paper has
+    expect(analyzeQuery('prunning networks', stats, abbreviations).corrected).toEqual([['prun', 'prune']]);
+    expect(correctWord('recogniton', stats)).toBe('recognit');
+    expect(correctWord('speach', stats)).toBeUndefined(); // a changed letter: left to the stem-level rules
+    expect(correctWord('zebras', stats)).toBeUndefined();
   });
 
   it('measures edit distance with transpositions', () => {

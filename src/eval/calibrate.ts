@@ -3,6 +3,11 @@ import { ANSWERABILITY_FEATURE_NAMES, FEATURE_NAMES, logistic, type LogisticMode
 import { asksForSeveral } from '../retrieve/asks-for-several.ts';
 import type { EvalQuestion } from './question-set.ts';
 
+/** Share of unanswerable training questions the answerability floor may answer (out of fold). */
+const FALSE_ANSWER_TARGET = 0.1;
+/** Folds of the training questions that give the out-of-fold scores the floor is chosen on. */
+const FLOOR_FOLDS = 5;
+
 interface Example {
   x: number[];
   y: 0 | 1;
@@ -13,8 +18,10 @@ interface Example {
  * - paper relevance on (question, retrieved paper) pairs labelled by the set, floor at best F1, and
  *   a second floor at best F1 over the pairs of questions that ask for several papers;
  * - answerability on questions (answerable vs `none`, the two classes weighted equally), from
- *   the best paper's features and its lead, floor at the best balanced accuracy (a floor forced to
- *   catch nearly every training `none` question overfits the few there are).
+ *   the best paper's features and its lead. Its floor is chosen on out-of-fold scores of the
+ *   training questions (each scored by a model fitted without it): in-sample scores are
+ *   over-confident, and a floor set on them answers too many unseen `none` questions. The floor
+ *   is the lowest that answers at most FALSE_ANSWER_TARGET of those `none` questions.
  */
 export async function calibrate(questions: EvalQuestion[], retriever: Retriever, { k = 10 } = {}) {
   const pairs: (Example & { several: boolean })[] = [];
@@ -40,8 +47,8 @@ export async function calibrate(questions: EvalQuestion[], retriever: Retriever,
   const severalScores = pairScores.filter((p) => p.several);
   paper.severalFloor = severalScores.some((p) => p.y === 1) ? bestF1Floor(severalScores) : paper.floor;
 
+  answerability.floor = floorForFalseAnswers(outOfFoldScores(asked, ANSWERABILITY_FEATURE_NAMES), FALSE_ANSWER_TARGET);
   const questionScores = asked.map((a) => ({ s: score(answerability, ANSWERABILITY_FEATURE_NAMES, a.x), y: a.y }));
-  answerability.floor = bestBalancedFloor(questionScores);
   const none = questionScores.filter((q) => q.y === 0).map((q) => q.s);
   const answerable = questionScores.filter((q) => q.y === 1);
   return {
@@ -100,16 +107,18 @@ function bestF1Floor(scores: { s: number; y: number }[]): number {
   return best.floor;
 }
 
-/** The floor with the best mean of the two classes' accuracies; the middle of the best run of floors. */
-function bestBalancedFloor(scores: { s: number; y: number }[]): number {
-  const positives = Math.max(1, scores.filter((p) => p.y === 1).length);
-  const negatives = Math.max(1, scores.length - positives);
-  const accuracy = (floor: number) =>
-    (scores.filter((p) => p.y === 1 && p.s >= floor).length / positives + scores.filter((p) => p.y === 0 && p.s < floor).length / negatives) / 2;
+/** Each example scored by a balanced model fitted on the other folds (round-robin, so folds mix the sets' kinds). */
+function outOfFoldScores<N extends string>(examples: Example[], names: readonly N[]): { s: number; y: number }[] {
+  const models = Array.from({ length: FLOOR_FOLDS }, (_, fold) => toModel(names, fitLogistic(examples.filter((_, j) => j % FLOOR_FOLDS !== fold), { balanced: true })));
+  return examples.map((e, i) => ({ s: score(models[i % FLOOR_FOLDS]!, names, e.x), y: e.y }));
+}
+
+/** The lowest floor (fewest answerable questions refused) that answers at most `target` of the unanswerable ones. */
+function floorForFalseAnswers(scores: { s: number; y: number }[], target: number): number {
+  const negatives = scores.filter((p) => p.y === 0).map((p) => p.s);
   const floors = Array.from({ length: 97 }, (_, i) => (i + 2) / 100);
-  const best = Math.max(...floors.map(accuracy));
-  const run = floors.filter((f) => accuracy(f) === best);
-  return round(run[Math.floor(run.length / 2)]!);
+  const floor = floors.find((f) => negatives.filter((s) => s >= f).length <= target * negatives.length) ?? floors.at(-1)!;
+  return round(floor);
 }
 
 function round(x: number) {

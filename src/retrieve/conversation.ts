@@ -1,6 +1,6 @@
 import { titleKey } from '../text/normalize.ts';
 import { contentTerms } from '../text/tokenize.ts';
-import type { PaperRef, Turn } from '../types.ts';
+import type { Paper, PaperRef, Turn } from '../types.ts';
 
 /** Words that point back into the conversation ("those", "the first one", "does it…"). */
 const POINTS_BACK = /\b(?:th(?:ose|ese|em|ey|eir|at one|is one|at paper|is paper|e paper|e papers|e authors)|its?|the (?:first|second|third|last|former|latter|same|above)|which one|above|mentioned|earlier|previous)\b/i;
@@ -36,4 +36,16 @@ export function papersCitedLast(history: Turn[], titles: PaperRef[]): PaperRef[]
     .filter(({ key }) => key.length >= 8 && text.includes(` ${key} `))
     .sort((a, b) => text.indexOf(` ${a.key} `) - text.indexOf(` ${b.key} `))
     .map(({ p }) => p);
+}
+
+/**
+ * True when `candidate` has words of the follow-up that none of the papers cited before has: the
+ * earlier answer missed the paper the follow-up is after ("does any of them handle video?" when
+ * no cited paper is about video, but the best paper for the conversation is).
+ */
+export function answersWhatCitedLack(question: string, cited: Pick<Paper, 'title' | 'abstract'>[], candidate: Pick<Paper, 'title' | 'abstract'>): boolean {
+  const asked = new Set(contentTerms(question));
+  const termsOf = (p: Pick<Paper, 'title' | 'abstract'>) => new Set(contentTerms(`${p.title} ${p.abstract}`));
+  const citedTerms = cited.map(termsOf);
+  return [...termsOf(candidate)].some((t) => asked.has(t) && !citedTerms.some((c) => c.has(t)));
 }

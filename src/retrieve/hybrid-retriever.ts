@@ -7,7 +7,7 @@ import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
 import { rankSentences, sentenceScorer } from './evidence.ts';
 import { mineAbbreviations, type Abbreviations } from './abbreviations.ts';
-import { analyzeQuery } from './query-terms.ts';
+import { analyzeQuery, termsMet, type QueryTerms } from './query-terms.ts';
 import { relevanceOf, SHIPPED_MODELS, type RelevanceFeatures, type RelevanceModels } from './relevance.ts';
 
 export interface RetrievedPaper {
@@ -39,6 +39,8 @@ const BM25_B = 0.75;
 const FEEDBACK_DOCS = 3;
 const FEEDBACK_TERMS = 10;
 const FEEDBACK_WEIGHT = 0.3;
+/** How many rare words' worth of a question two sentences must hold to count as fully met. */
+const PAIR_EVIDENCE_ENOUGH = 2;
 /** Weight of a word no paper contains in the idf mass a question asks for. */
 const UNKNOWN_WEIGHT = 0.5;
 
@@ -90,16 +92,19 @@ export function createHybridRetriever({
       const searchWeights = new Map([...core, ...analysis.expansions]);
       const scoreSentence = sentenceScorer(cleaned, searchWeights, stats);
       // Words no paper has still count in what the question asks for, at half weight (they may be unrecognised typos).
-      const totalIdf = [...core].reduce((a, [t, w]) => a + w * idf(stats, t), 0) + analysis.unknown.reduce((a, t) => a + UNKNOWN_WEIGHT * idf(stats, t), 0);
+      // Evidence enough to answer: the whole question, or two rare words' worth of it met together.
+      const enough = PAIR_EVIDENCE_ENOUGH * Math.log(1 + stats.docs + 0.5);
+      // A corrected word is asked for whole but met only at its guess's weight: a guess alone is never full evidence.
+      const totalIdf = [...core.keys()].reduce((a, t) => a + idf(stats, t), 0) + analysis.unknown.reduce((a, t) => a + UNKNOWN_WEIGHT * idf(stats, t), 0);
       const candidates = candidateIds
         .map((id) => known.get(id))
         .filter((p): p is Paper => p !== undefined)
         .map((paper) => {
           const docTerms = contentTerms(`${paper.title} ${paper.title} ${topicalText(paper.abstract)}`);
           const present = new Set(docTerms);
-          const matched = [...core.keys()].filter((t) => present.has(t));
+          const matched = termsMet(analysis, present);
           const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
-          const best = bestSentence(paper, core, stats);
+          const best = bestSentence(paper, analysis, stats);
           const features: RelevanceFeatures = {
             bm25PerQueryIdf: totalIdf > 0 ? bm25Score(core, docTerms, stats) / totalIdf : 0,
             coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
@@ -107,6 +112,7 @@ export function createHybridRetriever({
             specificMatch: Math.max(0, ...matched.map((t) => idf(stats, t))) / Math.log(1 + stats.docs + 0.5),
             sentenceTerms: Math.min(3, best.terms) / Math.min(3, core.size),
             sentenceEvidence: Math.min(3, best.idf / Math.log(1 + stats.docs + 0.5)),
+            pairEvidence: totalIdf > 0 ? Math.min(best.pairIdf, enough) / Math.min(totalIdf, enough) : 0,
             knownTermShare: core.size / (core.size + analysis.unknown.length),
             relativeScore: 1, // set once the fused scores are known
             similarity: dense.get(paper.id),
@@ -210,19 +216,29 @@ export function bm25Score(query: Map<string, number>, docTerms: string[], stats:
   return score;
 }
 
-/** The sentence (or the title) holding the largest idf mass of query terms together: a proximity signal. */
-function bestSentence(paper: Pick<Paper, 'title' | 'abstract'>, query: Map<string, number>, stats: TermStats): { idf: number; terms: number } {
+/**
+ * The sentence (or the title) holding the largest idf mass of query terms together: a proximity
+ * signal. `pairIdf` is the same for the best two sentences together, which an answer can quote
+ * side by side: a question may be answered by two neighbouring statements, never by scattered words.
+ */
+function bestSentence(paper: Pick<Paper, 'title' | 'abstract'>, analysis: QueryTerms, stats: TermStats): { idf: number; terms: number; pairIdf: number } {
+  const query = analysis.core;
   let best = { idf: 0, terms: 0 };
+  const matchedSets: Set<string>[] = [];
   for (const s of [paper.title, ...splitSentences(paper.abstract)]) {
-    const present = new Set(contentTerms(s));
+    const matched = new Set(termsMet(analysis, new Set(contentTerms(s))));
     let mass = 0;
-    let terms = 0;
-    for (const [t, w] of query) {
-      if (!present.has(t)) continue;
-      mass += w * idf(stats, t);
-      terms++;
-    }
-    if (mass > best.idf) best = { idf: mass, terms };
+    for (const t of matched) mass += query.get(t)! * idf(stats, t);
+    if (matched.size > 0) matchedSets.push(matched);
+    if (mass > best.idf) best = { idf: mass, terms: matched.size };
   }
-  return best;
+  let pairIdf = best.idf;
+  for (let i = 0; i < matchedSets.length; i++) {
+    for (let j = i + 1; j < matchedSets.length; j++) {
+      let mass = 0;
+      for (const t of new Set([...matchedSets[i]!, ...matchedSets[j]!])) mass += query.get(t)! * idf(stats, t);
+      pairIdf = Math.max(pairIdf, mass);
+    }
+  }
+  return { ...best, pairIdf };
 }

@@ -1,5 +1,5 @@
 import type { TermStats } from '../store/term-stats.ts';
-import { contentTerms, stem, words } from '../text/tokenize.ts';
+import { contentTerms, isStopword, stem, words } from '../text/tokenize.ts';
 import type { Abbreviations } from './abbreviations.ts';
 
 /** A question's search terms after correction and abbreviation expansion. */
@@ -36,8 +36,12 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
   // No statistics yet (a first ingest still running, or interrupted before its recount): every word counts.
   const known = (t: string) => stats.docs === 0 || stats.df.has(t);
   for (const t of terms) if (known(t)) core.set(t, 1);
+  // A typo in a word's ending defeats the stemmer ("prunning" → "prun", "interpretabilty"): correct the
+  // word the question typed first, its stem only then.
+  const typed = new Map(words(text).map((w) => [stem(w), w]));
   for (const t of terms.filter((x) => !known(x))) {
-    const fix = nearestKnownTerm(t, stats);
+    const word = typed.get(t);
+    const fix = (word !== undefined ? correctWord(word, stats) : undefined) ?? nearestKnownTerm(t, stats);
     if (!fix) unknown.push(t);
     else {
       corrected.push([t, fix]);
@@ -67,6 +71,19 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
 }
 
 /**
+ * The question's terms a text meets, in the question's own form or through a synonym the query
+ * analysis added (an abbreviation's other form, a compound joined or split), all of whose words the
+ * text has: "KD" is met by "knowledge distillation", "finetuning" by "fine-tuning".
+ */
+export function termsMet(q: Pick<QueryTerms, 'core' | 'expansionOf'>, present: Set<string>): string[] {
+  const groups = new Map<string, string[]>();
+  for (const [term, sources] of q.expansionOf) groups.set(sources.join(' '), [...(groups.get(sources.join(' ')) ?? []), term]);
+  const viaSynonym = new Set<string>();
+  for (const [sources, terms] of groups) if (terms.every((t) => present.has(t))) for (const s of sources.split(' ')) viaSynonym.add(s);
+  return [...q.core.keys()].filter((t) => present.has(t) || viaSynonym.has(t));
+}
+
+/**
  * The index term closest to an unknown one, with the same first letter (typos rarely touch it):
  * one letter dropped, doubled or swapped, or for long words one substituted or two edits; the
  * more frequent wins among equally close terms. Short words and single substitutions in
@@ -81,6 +98,30 @@ export function nearestKnownTerm(term: string, stats: TermStats): string | undef
     const cost = editDistance(term, t, maxEdits);
     if (cost > maxEdits || (cost === 1 && term.length < 8 && isSubstitution(term, t))) continue;
     if (!best || cost < best.cost || (cost === best.cost && df > best.df)) best = { t, cost, df };
+  }
+  return best?.t;
+}
+
+/**
+ * The stem of the most frequent index term one edit away from a typed word: a letter dropped,
+ * added or two swapped, first letter kept. No changed letters: the stemmer turns those into
+ * other words ("federated" → "fewerated" → "fewer"); nearestKnownTerm covers them on stems.
+ */
+export function correctWord(word: string, stats: TermStats): string | undefined {
+  if (word.length < 5 || /\d/.test(word)) return undefined;
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const variants = new Set<string>();
+  for (let i = 1; i <= word.length; i++) {
+    if (i < word.length) variants.add(word.slice(0, i) + word.slice(i + 1));
+    if (i < word.length - 1) variants.add(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+    for (const c of letters) variants.add(word.slice(0, i) + c + word.slice(i));
+  }
+  let best: { t: string; df: number } | undefined;
+  for (const v of variants) {
+    if (v === word || isStopword(v)) continue;
+    const t = stem(v);
+    const df = stats.df.get(t) ?? 0;
+    if (df > 0 && (!best || df > best.df)) best = { t, df };
   }
   return best?.t;
 }

@@ -23,6 +23,12 @@ export interface RelevanceFeatures {
    * capped at 3: unlike the shares above it grows with each further rare word that matches.
    */
   sentenceEvidence: number;
+  /**
+   * idf mass of question terms met in the paper's best two sentences (title included) over the
+   * question's, both capped at two rare words' worth: a short question must be met whole, a long
+   * paraphrase by two rare words together; scattered single words never suffice.
+   */
+  pairEvidence: number;
   /** Share of the question's words some paper contains (after corrections): off-topic words lower it. */
   knownTermShare: number;
   /** Fused score over the best paper's for the same question: relevance relative to the best match. */
@@ -38,8 +44,12 @@ export interface AnswerabilityFeatures extends RelevanceFeatures {
   lead: number;
 }
 
-/** Shares of the question's idf mass, not absolute masses: topical questions in common words are answerable too. */
-export const ANSWERABILITY_FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'knownTermShare', 'similarity', 'lead'] as const;
+/**
+ * Shares of the question's idf mass (topical questions in common words are answerable too), with
+ * the two-sentence evidence capped so that neither a short question's one word nor a long
+ * paraphrase's many scattered words decide alone.
+ */
+export const ANSWERABILITY_FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'pairEvidence', 'knownTermShare', 'similarity', 'lead'] as const;
 
 export interface LogisticModel<Name extends string> {
   intercept: number;
@@ -54,16 +64,16 @@ export interface LogisticModel<Name extends string> {
  * so it sits lower than `floor`, which also guards single-answer questions from a second citation.
  */
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> & { severalFloor: number } = {
-  intercept: -8.94,
-  weights: { bm25PerQueryIdf: 1.254, coverage: 1.114, sentenceCoverage: 1.284, specificMatch: 0.246, sentenceTerms: 1.377, sentenceEvidence: 1.328, knownTermShare: 0.996, relativeScore: 2.866, similarity: 0.737 },
-  floor: 0.36,
-  severalFloor: 0.25,
+  intercept: -9.232,
+  weights: { bm25PerQueryIdf: 1.336, coverage: 1.379, sentenceCoverage: 1.238, specificMatch: 0.445, sentenceTerms: 1.82, sentenceEvidence: 1.411, knownTermShare: 0.486, relativeScore: 2.522, similarity: 0.8 },
+  floor: 0.37,
+  severalFloor: 0.18,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -7.452,
-  weights: { bm25PerQueryIdf: 0.949, coverage: 2.358, sentenceCoverage: 0, specificMatch: 0.957, knownTermShare: 3.173, similarity: 5.344, lead: 2.891 },
-  floor: 0.41,
+  intercept: -7.974,
+  weights: { bm25PerQueryIdf: 0.963, coverage: 0.064, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 6.313, knownTermShare: 0.36, similarity: 4.604, lead: 2.259 },
+  floor: 0.53,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
@@ -82,6 +92,20 @@ export const SHIPPED_MODELS: RelevanceModels = { paper: PAPER_RELEVANCE_MODEL, a
 
 export function relevanceOf(f: RelevanceFeatures, model = PAPER_RELEVANCE_MODEL): number {
   return logistic(model, f);
+}
+
+/** Papers whose evidence may show a question answerable: ranking is fused, and the full answer may sit just below the top. */
+const ANSWERABILITY_CANDIDATES = 3;
+
+/**
+ * Answerability of a question: the most answerable of its best few papers (best first), each with
+ * its lead over the best of the others (negative below the top).
+ */
+export function answerability(ranked: { features: RelevanceFeatures; score: number }[], model = ANSWERABILITY_MODEL): number {
+  return Math.max(
+    0,
+    ...ranked.slice(0, ANSWERABILITY_CANDIDATES).map((r, i) => answerabilityOf(r, { score: Math.max(0, ...ranked.filter((_, j) => j !== i).map((o) => o.score)) }, model)),
+  );
 }
 
 /** Answerability of a question from its two best papers (best first). */

@@ -14,7 +14,7 @@ const STOPWORDS = new Set(
     'with would you your yours yourself yourselves also s t via vs versus etc e g ie eg i.e e.g ' +
     'paper papers work works study studies article articles approach approaches method methods propose proposes proposed ' +
     'present presents introduce introduces introduced show shows shown use uses used using any anything there way ways ' +
-    'tell know find something someone one ones whether much many kind kinds get gets like well is there let lets'
+    'tell know find something someone one ones whether much many kind kinds get gets got gotten done like well is there let lets'
   ).split(/\s+/),
 );
 
