@@ -2,6 +2,7 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PaperStore } from '../src/store/lance-store.ts';
 import type { ChunkRow } from '../src/store/schema.ts';
+import { isCurrentChunk } from '../src/store/chunk-versions.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
 import { PAPER_EXTRA_KEYS, type Paper, type PaperInput } from '../src/types.ts';
@@ -124,8 +125,7 @@ async function reconcileChunks(store: PaperStore, embedder: EmbeddingsInterface,
   for (let todo = ids; todo.length > 0; ) {
     const stored = hashes(await store.getPapers(todo));
     const versions = await store.chunkVersions(todo);
-    // '' marks chunks written before chunks carried their text's hash: taken as cut from the stored text.
-    const current = (c: { paperId: string; contentHash: string }) => stored.has(c.paperId) && (c.contentHash === '' || c.contentHash === stored.get(c.paperId));
+    const current = isCurrentChunk(stored, versions);
     await store.deleteChunks(versions.filter((c) => !current(c)).map((c) => c.id));
     const chunked = new Set(versions.filter(current).map((c) => c.paperId));
     const missing = [...stored.keys()].filter((id) => !chunked.has(id));

@@ -174,6 +174,19 @@ describe('writes that converge', () => {
     await expectChunksMatchText(store, papers.map((p) => p.id));
   }, 120_000);
 
+  it('keeps serving a store whose chunks predate text hashes, and replaces them when a text changes', async () => {
+    const papers = (await bundled()).slice(0, 10);
+    const before = await open();
+    await ingestPapers(papers, { store: before, embedder });
+    await (await before.connection.openTable('chunks')).dropColumns(['contentHash']);
+    const store = await open();
+    await expectExact(store, 10);
+    const revised = { ...papers[0]!, abstract: 'A revised abstract about speech recognition with sparse experts. It has two sentences.' };
+    await ingestPapers([revised], { store, embedder });
+    await expectExact(store, 10);
+    await expectChunksMatchText(store, papers.map((p) => p.id));
+  });
+
   it('lets a long-running reader see papers and statistics another process added', async () => {
     const papers = await bundled();
     const reader = await open();

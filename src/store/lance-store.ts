@@ -7,6 +7,7 @@ import { firstLayout, nextLayout, readLayout, readMetaValue, sqlString, writeLay
 import { storageError } from './storage-errors.ts';
 import { META, chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from './schema.ts';
 import { emptyTermStats, parseTermStats, serializeTermStats, type TermStats } from './term-stats.ts';
+import { isCurrentChunk, type ChunkVersion } from './chunk-versions.ts';
 import { openOrCreateTable } from './open-table.ts';
 
 export type { EmbedderIdentity } from './layout.ts';
@@ -95,7 +96,7 @@ export interface PaperStore {
   upsertChunks(rows: ChunkRow[]): Promise<void>;
   upsertPapers(papers: Paper[]): Promise<void>;
   /** Id, paper and text hash of every chunk of these papers. */
-  chunkVersions(paperIds: string[]): Promise<{ id: string; paperId: string; contentHash: string }[]>;
+  chunkVersions(paperIds: string[]): Promise<(ChunkVersion & { id: string })[]>;
   deleteChunks(ids: string[]): Promise<void>;
   searchPapersText(query: string, k: number, paperIds?: string[]): Promise<PaperHit[]>;
   searchChunksText(query: string, k: number, paperIds?: string[]): Promise<ChunkHit[]>;
@@ -232,7 +233,8 @@ async function bindStore(
   let layout = initial;
   const openTables = async (l: StoreLayout) => ({
     papers: await db.createEmptyTable(l.papers, papersSchema, { existOk: true }),
-    chunks: await withChunkHashes(await db.createEmptyTable(l.chunks, chunksSchema(l.embedder.dimensions), { existOk: true })),
+    // Opened rather than created when present: a chunks table without text hashes has another schema.
+    chunks: await withChunkHashes(await openOrCreateTable(db, l.chunks, chunksSchema(l.embedder.dimensions))),
   });
   let { papers, chunks } = await openTables(layout);
   const key = (k: string) => `${layout.prefix}${k}`;
@@ -355,7 +357,7 @@ async function bindStore(
       if (rows.length > 0) await merge(papers, rows.map(paperToRow) as unknown as Record<string, unknown>[]);
     },
     async chunkVersions(paperIds) {
-      const out: { id: string; paperId: string; contentHash: string }[] = [];
+      const out: (ChunkVersion & { id: string })[] = [];
       for (const batch of batches(paperIds, 500)) {
         const rows = await chunks.query().where(idFilter('paperId', batch)!).select(['id', 'paperId', 'contentHash']).toArray();
         for (const r of rows) out.push({ id: r.id as string, paperId: r.paperId as string, contentHash: (r.contentHash as string | null) ?? '' });
@@ -446,16 +448,16 @@ async function bindStore(
       const paperRows = await papers.query().select(['id', 'contentHash']).toArray();
       const chunkRows = await chunks.query().select(['id', 'paperId', 'contentHash']).toArray();
       const textOf = new Map(paperRows.map((r) => [r.id as string, r.contentHash as string]));
-      // Chunks written before chunks carried their text's hash ('') count as cut from the stored text.
-      const current = (r: Record<string, unknown>) => !r.contentHash || r.contentHash === textOf.get(r.paperId as string);
-      const chunked = new Set(chunkRows.filter(current).map((r) => r.paperId as string));
+      const versions = chunkRows.map((r) => ({ paperId: r.paperId as string, contentHash: (r.contentHash as string | null) ?? '' }));
+      const current = isCurrentChunk(textOf, versions);
+      const chunked = new Set(versions.filter(current).map((c) => c.paperId));
       return {
         papers: paperRows.length,
         duplicatePapers: paperRows.length - textOf.size,
         chunks: chunkRows.length,
         duplicateChunks: chunkRows.length - new Set(chunkRows.map((r) => r.id as string)).size,
-        orphanChunks: chunkRows.filter((r) => !textOf.has(r.paperId as string)).length,
-        staleChunks: chunkRows.filter((r) => textOf.has(r.paperId as string) && !current(r)).length,
+        orphanChunks: versions.filter((c) => !textOf.has(c.paperId)).length,
+        staleChunks: versions.filter((c) => textOf.has(c.paperId) && !current(c)).length,
         papersWithoutChunks: [...textOf.keys()].filter((id) => !chunked.has(id)).length,
         indexes: await indexedColumns(),
       };
