@@ -2,13 +2,14 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PaperStore } from '../src/store/lance-store.ts';
 import type { ChunkRow } from '../src/store/schema.ts';
+import { isCurrentChunk } from '../src/store/chunk-versions.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
 import { PAPER_EXTRA_KEYS, type Paper, type PaperInput } from '../src/types.ts';
 import { chunkAbstract } from './chunk.ts';
 import { lengthProblem } from './limits.ts';
 import { contentHashOf } from './paper-id.ts';
-import { deadRuns, papersInFlight, startRun } from './run-marker.ts';
+import { deadRuns, startRun } from './run-marker.ts';
 
 export interface IngestCounts {
   added: number;
@@ -103,43 +104,58 @@ function metadataOf(p: IngestInput | Paper): string {
   return JSON.stringify([p.authors, p.url, p.publishedAt, p.upvotes, ...PAPER_EXTRA_KEYS.map((k) => p[k])]);
 }
 
-/** Chunks and embeds papers' texts and replaces their stored chunks. */
-async function writeChunks(store: PaperStore, embedder: EmbeddingsInterface, papers: Paper[]) {
-  const pieces = papers.flatMap((p) => chunkAbstract(p.title, p.abstract).map((c) => ({ paperId: p.id, ...c })));
+/** Chunks and embeds papers' texts. A chunk's id names the text it was cut from, so two texts of one paper never share a row. */
+async function chunkRows(embedder: EmbeddingsInterface, papers: Paper[]): Promise<ChunkRow[]> {
+  const pieces = papers.flatMap((p) => chunkAbstract(p.title, p.abstract).map((c) => ({ paperId: p.id, contentHash: p.contentHash, ...c })));
   const vectors = pieces.length > 0 ? await embedder.embedDocuments(pieces.map((c) => c.text)) : [];
-  const rows: ChunkRow[] = pieces.map((c, j) => ({ id: `${c.paperId}#${c.ord}`, paperId: c.paperId, ord: c.ord, text: c.text, vector: vectors[j]! }));
-  await store.upsertChunks(papers.map((p) => p.id), rows);
+  return pieces.map((c, j) => ({ id: `${c.paperId}#${c.contentHash.slice(0, 16)}#${c.ord}`, ...c, vector: vectors[j]! }));
 }
 
-/** Chunks first, then the paper rows: until the papers commit, the run marker names these papers for repair. */
-async function writePapers(store: PaperStore, embedder: EmbeddingsInterface, rechunk: Paper[], metadataOnly: Paper[]) {
-  await writeChunks(store, embedder, rechunk);
-  await store.upsertPapers([...rechunk, ...metadataOnly]);
-}
+const hashes = (papers: Paper[]) => new Map(papers.map((p) => [p.id, p.contentHash]));
 
 /**
- * Completes what interrupted runs left: papers named by a dead run's marker get their chunks
- * rebuilt from their stored text (the paper row is the truth), and chunks of papers that never
- * got written are deleted. A live writer may be writing one of those papers at the same moment;
- * such papers are redone once that writer has moved past them, so its text is the one chunked.
+ * Makes the chunks of papers `ids` exactly those of each paper's stored text (the paper row is
+ * the truth): chunks of another text (a crashed run's, or the losing writer's when two write one
+ * paper at once) or of a paper never stored are deleted, and missing ones are written, from
+ * `fresh` when cut from that text, else chunked and embedded from the store. Rounds repeat while
+ * another writer changed one of the papers meanwhile; every writer reconciles after its own paper
+ * commit, so whichever text is stored last ends with its chunks alone.
  */
+async function reconcileChunks(store: PaperStore, embedder: EmbeddingsInterface, ids: string[], fresh: ChunkRow[] = []) {
+  for (let todo = ids; todo.length > 0; ) {
+    const stored = hashes(await store.getPapers(todo));
+    const versions = await store.chunkVersions(todo);
+    const current = isCurrentChunk(stored, versions);
+    await store.deleteChunks(versions.filter((c) => !current(c)).map((c) => c.id));
+    const chunked = new Set(versions.filter(current).map((c) => c.paperId));
+    const missing = [...stored.keys()].filter((id) => !chunked.has(id));
+    if (missing.length > 0) {
+      const ready = fresh.filter((r) => !chunked.has(r.paperId) && stored.get(r.paperId) === r.contentHash);
+      const readyIds = new Set(ready.map((r) => r.paperId));
+      const rest = await store.getPapers(missing.filter((id) => !readyIds.has(id)));
+      await store.upsertChunks(ready);
+      for (let i = 0; i < rest.length; i += 256) await store.upsertChunks(await chunkRows(embedder, rest.slice(i, i + 256)));
+    }
+    const now = hashes(await store.getPapers(todo));
+    todo = todo.filter((id) => now.get(id) !== stored.get(id));
+  }
+}
+
+/** Chunks first, then the paper rows, then the reconcile: until it is done, the run marker names these papers for repair. */
+async function writePapers(store: PaperStore, embedder: EmbeddingsInterface, rechunk: Paper[], metadataOnly: Paper[]) {
+  const rows = await chunkRows(embedder, rechunk);
+  await store.upsertChunks(rows);
+  await store.upsertPapers([...rechunk, ...metadataOnly]);
+  await reconcileChunks(store, embedder, rechunk.map((p) => p.id), rows);
+}
+
+/** Completes what interrupted runs left: the chunks of papers named by a dead run's marker are reconciled with their stored text. */
 async function repairDeadRuns(store: PaperStore, embedder: EmbeddingsInterface, beforeRepair: () => Promise<void>): Promise<boolean> {
   const dead = await deadRuns(store);
   if (dead.length === 0) return false;
   await beforeRepair();
-  let pending = [...new Set(dead.flatMap((d) => d.marker.pending))];
-  for (let round = 0; pending.length > 0; round++) {
-    if (round > 0) await sleep(Math.min(2_000, 100 * round));
-    const busyBefore = await papersInFlight(store);
-    const ready = pending.filter((id) => !busyBefore.has(id));
-    const stored = await store.getPapers(ready);
-    const present = new Set(stored.map((p) => p.id));
-    await store.deleteChunksOf(ready.filter((id) => !present.has(id)));
-    for (let i = 0; i < stored.length; i += 256) await writeChunks(store, embedder, stored.slice(i, i + 256));
-    // A writer that named one of these papers meanwhile may have written its chunks before ours.
-    const busyAfter = await papersInFlight(store);
-    pending = pending.filter((id) => busyBefore.has(id) || busyAfter.has(id));
-  }
+  const pending = [...new Set(dead.flatMap((d) => d.marker.pending))];
+  for (let i = 0; i < pending.length; i += 256) await reconcileChunks(store, embedder, pending.slice(i, i + 256));
   for (const d of dead) await store.deleteMeta(d.key);
   return true;
 }

@@ -12,7 +12,7 @@ export interface RunMarker {
   pid: number;
   startedAt: string;
   heartbeatAt: string;
-  /** Papers whose chunks may be written without their paper row (the batch in flight). */
+  /** Papers whose chunks may not match their paper row yet (the batch in flight, until reconciled). */
   pending: string[];
 }
 
@@ -53,11 +53,6 @@ export function startRun(store: PaperStore, now = () => new Date()): Run {
 /** Markers of runs whose writer is gone (killed, crashed, or failed in this process). */
 export async function deadRuns(store: PaperStore, now = () => new Date()): Promise<{ key: string; marker: RunMarker }[]> {
   return (await readRuns(store, now)).filter((r) => !r.alive);
-}
-
-/** Papers that live runs are writing right now (named by their markers). */
-export async function papersInFlight(store: PaperStore, now = () => new Date()): Promise<Set<string>> {
-  return new Set((await readRuns(store, now)).filter((r) => r.alive).flatMap((r) => r.marker.pending));
 }
 
 async function readRuns(store: PaperStore, now: () => Date) {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
-import { parseSourceSpec, type SourceSpec } from '../ingest/sources/source-spec-syntax.ts';
+import { parseSourceSpec, type SourceSpec } from './source-spec.ts';
 import { ConfigError } from './errors.ts';
 import { packagePath } from './package-root.ts';
 

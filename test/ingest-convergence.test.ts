@@ -1,7 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chunkAbstract } from '../ingest/chunk.ts';
 import { ingestPapers, indexedTerms, type IdConflict } from '../ingest/pipeline.ts';
 import { rebuildStore } from '../ingest/rebuild.ts';
 import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
@@ -10,6 +13,7 @@ import { openStore, type PaperStore } from '../src/store/lance-store.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import type { PaperInput } from '../src/types.ts';
 
+const run = promisify(execFile);
 let dir: string;
 const embedder = new HashedEmbedder();
 const identity = { name: embedder.name, dimensions: embedder.dimensions };
@@ -40,7 +44,7 @@ async function recounted(store: PaperStore) {
 /** The invariants every run must leave: one row per id, no orphans, exact statistics, every index. */
 async function expectExact(store: PaperStore, papers: number) {
   const audit = await store.audit();
-  expect(audit).toMatchObject({ papers, duplicatePapers: 0, duplicateChunks: 0, orphanChunks: 0, papersWithoutChunks: 0 });
+  expect(audit).toMatchObject({ papers, duplicatePapers: 0, duplicateChunks: 0, orphanChunks: 0, staleChunks: 0, papersWithoutChunks: 0 });
   expect(await store.indexesComplete()).toBe(true);
   const stats = await store.termStats();
   const exact = await recounted(store);
@@ -61,6 +65,35 @@ function dyingAt(store: PaperStore, method: 'upsertChunks' | 'upsertPapers' | 'r
       };
     },
   });
+}
+
+/** A store whose first call of `method` waits for `before`, and that calls `after` once that call is done. */
+function hooked(store: PaperStore, method: 'upsertChunks' | 'upsertPapers', { before = Promise.resolve(), after = () => {} }: { before?: Promise<unknown>; after?: () => void }): PaperStore {
+  let first = true;
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== method || typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const hook = first;
+        first = false;
+        if (hook) await before;
+        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        if (hook) after();
+        return result;
+      };
+    },
+  });
+}
+
+/** The stored chunks of every paper are exactly those cut from its stored text. */
+async function expectChunksMatchText(store: PaperStore, ids: string[]) {
+  const stored = await store.getPapers(ids);
+  const chunks = await store.chunksOf(ids);
+  for (const p of stored) {
+    const texts = chunks.filter((c) => c.paperId === p.id).sort((a, b) => a.ord - b.ord).map((c) => c.text);
+    expect(texts).toEqual(chunkAbstract(p.title, p.abstract).map((c) => c.text));
+  }
 }
 
 describe('writes that converge', () => {
@@ -107,6 +140,51 @@ describe('writes that converge', () => {
     ]);
     await ingestPapers([], { store: a, embedder });
     await expectExact(a, 98);
+  });
+
+  it('leaves one text\'s chunks, matching the paper row, when two writers store different texts of the same papers at once', async () => {
+    const papers = (await bundled()).slice(0, 12);
+    const ids = papers.map((p) => p.id);
+    // Different texts with different chunk counts: A's abstracts doubled, B's cut to their first sentence.
+    const textA = papers.map((p) => ({ ...p, abstract: `${p.abstract} ${p.abstract}`, source: 'file:a.jsonl' }));
+    const textB = papers.map((p) => ({ ...p, abstract: `${p.abstract.split('. ')[0]}.`, source: 'file:b.jsonl' }));
+    // The interleaving that mixed them: A's chunks, B's chunks, B's papers, then A's papers.
+    let aChunked!: () => void;
+    let bStored!: () => void;
+    const aChunkedP = new Promise<void>((r) => (aChunked = r));
+    const bStoredP = new Promise<void>((r) => (bStored = r));
+    const a = hooked(hooked(await open(), 'upsertChunks', { after: aChunked }), 'upsertPapers', { before: bStoredP });
+    const b = hooked(hooked(await open(), 'upsertChunks', { before: aChunkedP }), 'upsertPapers', { after: bStored });
+    await Promise.all([ingestPapers(textA, { store: a, embedder }), ingestPapers(textB, { store: b, embedder })]);
+    const store = await open();
+    await expectExact(store, 12);
+    expect((await store.getPapers(ids)).map((p) => p.abstract)).toEqual(textA.map((p) => p.abstract));
+    await expectChunksMatchText(store, ids);
+  });
+
+  it('converges when two writer processes race different texts of the same papers', async () => {
+    const papers = (await bundled()).slice(0, 40);
+    const files = ['a', 'b'].map((name) => join(dir, `${name}.jsonl`));
+    await writeFile(files[0]!, papers.map((p) => JSON.stringify({ id: p.id, title: p.title, abstract: `${p.abstract} ${p.abstract}` })).join('\n'));
+    await writeFile(files[1]!, papers.map((p) => JSON.stringify({ id: p.id, title: p.title, abstract: `${p.abstract.split('. ')[0]}.` })).join('\n'));
+    // Batches of one paper make the two processes interleave paper by paper.
+    await Promise.all(files.map((f) => run(process.execPath, ['--import', 'tsx', 'test/helpers/ingest-writer.ts', join(dir, 'db'), f, '1'])));
+    const store = await open();
+    await expectExact(store, 40);
+    await expectChunksMatchText(store, papers.map((p) => p.id));
+  }, 120_000);
+
+  it('keeps serving a store whose chunks predate text hashes, and replaces them when a text changes', async () => {
+    const papers = (await bundled()).slice(0, 10);
+    const before = await open();
+    await ingestPapers(papers, { store: before, embedder });
+    await (await before.connection.openTable('chunks')).dropColumns(['contentHash']);
+    const store = await open();
+    await expectExact(store, 10);
+    const revised = { ...papers[0]!, abstract: 'A revised abstract about speech recognition with sparse experts. It has two sentences.' };
+    await ingestPapers([revised], { store, embedder });
+    await expectExact(store, 10);
+    await expectChunksMatchText(store, papers.map((p) => p.id));
   });
 
   it('lets a long-running reader see papers and statistics another process added', async () => {

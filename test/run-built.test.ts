@@ -44,6 +44,16 @@ describe('the launcher of the built runtime', () => {
     expect(JSON.parse(result.stdout)).toEqual([entry, 'ask', '--json', 'a question']);
   });
 
+  it.runIf(process.platform === 'linux')('runs an ingest with two malloc arenas (LanceDB threads keep less memory), passing its exit code on', async () => {
+    const entry = await build();
+    await writeFile(entry, 'console.log(process.env.MALLOC_ARENA_MAX ?? "unset"); process.exitCode = process.argv[2] === "ingest" ? 3 : 0;\n');
+    const later = new Date(Date.now() + 60_000);
+    await utimes(entry, later, later);
+    delete process.env.MALLOC_ARENA_MAX;
+    expect(await launch('src/main', 'ingest', 'papers.jsonl')).toMatchObject({ code: 3, stdout: '2\n' });
+    expect(await launch('src/main', 'ask', 'a question')).toMatchObject({ code: 0, stdout: 'unset\n' });
+  });
+
   it('names a missing build and the command that makes it', async () => {
     const result = await launch('src/main');
     expect(result.code).toBe(1);

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRateGate } from '../ingest/sources/arxiv-rate-gate.ts';
-import { decodeEntities, fetchArxiv, normalizeArxivId, parseAtomEntries, type FetchArxivOptions } from '../ingest/sources/arxiv.ts';
+import { decodeEntities, fetchArxiv, parseAtomEntries, type FetchArxivOptions } from '../ingest/sources/arxiv.ts';
 import { createHttpClient, SourceError } from '../ingest/sources/http-client.ts';
+import { normalizeArxivId } from '../src/text/paper-refs.ts';
 import {
   closedPortUrl,
   createCapturingLogger,

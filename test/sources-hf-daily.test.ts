@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fetchHfDaily, isDailyDate, type FetchHfDailyOptions } from '../ingest/sources/hf-daily.ts';
+import { fetchHfDaily, type FetchHfDailyOptions } from '../ingest/sources/hf-daily.ts';
+import { isDailyDate } from '../src/text/paper-refs.ts';
 import { createHttpClient, SourceError } from '../ingest/sources/http-client.ts';
 import {
   closedPortUrl,

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestPapers } from '../ingest/pipeline.ts';
 import { createRateGate } from '../ingest/sources/arxiv-rate-gate.ts';
 import { createHttpClient } from '../ingest/sources/http-client.ts';
-import { fetchSourceSpec, parseSourceSpec } from '../ingest/sources/source-spec.ts';
+import { fetchSourceSpec } from '../ingest/sources/source-spec.ts';
+import { parseSourceSpec } from '../src/source-spec.ts';
 import { createCapturingLogger, loadFixture, startFakePaperSources, type FakePaperSources } from './fakes/fake-paper-sources.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 

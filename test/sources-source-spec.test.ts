@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRateGate } from '../ingest/sources/arxiv-rate-gate.ts';
 import { createHttpClient } from '../ingest/sources/http-client.ts';
-import { fetchSourceSpec, parseSourceSpec } from '../ingest/sources/source-spec.ts';
+import { fetchSourceSpec } from '../ingest/sources/source-spec.ts';
+import { parseSourceSpec } from '../src/source-spec.ts';
 import { createCapturingLogger, loadFixture, startFakePaperSources, type FakePaperSources } from './fakes/fake-paper-sources.ts';
 
 describe('parseSourceSpec', () => {

@@ -3,6 +3,7 @@
  * hard-wrapped titles and abstracts, versioned ids, an HTTP 200 feed whose only entry is titled
  * "Error", a bare "Rate exceeded." body when throttled, and one request per 3 s.
  */
+import { normalizeArxivId } from '../../src/text/paper-refs.ts';
 import type { PaperInput } from '../../src/types.ts';
 import { createRateGate, type RateGate } from './arxiv-rate-gate.ts';
 import { snippet, SourceError, type HttpClient } from './http-client.ts';
@@ -162,27 +163,6 @@ function toPaper(entry: AtomEntry): ArxivPaper | string {
     source: 'arxiv',
     categories: entry.categories,
   };
-}
-
-const NEW_STYLE_ID = /^(\d{4}\.\d{4,5})(?:v\d+)?$/;
-// Pre-2007 ids: archive[.SUBJECT]/YYMMNNN, e.g. hep-th/9901001 or math.AG/0601001.
-const OLD_STYLE_ID = /^([a-z]+(?:-[a-z]+)*(?:\.[A-Za-z-]+)?\/\d{7})(?:v\d+)?$/;
-
-/**
- * The bare arXiv id of an id, `arXiv:` reference or abs/pdf URL, without its version suffix;
- * undefined when it is not an arXiv id.
- *
- * @example
- * normalizeArxivId('http://arxiv.org/abs/2501.12345v2') // '2501.12345'
- * normalizeArxivId('hep-th/9901001v1')                  // 'hep-th/9901001'
- */
-export function normalizeArxivId(raw: string): string | undefined {
-  const bare = raw
-    .trim()
-    .replace(/^https?:\/\/(?:export\.|www\.)?arxiv\.org\/(?:abs|pdf)\//i, '')
-    .replace(/^arxiv:/i, '')
-    .replace(/\.pdf$/i, '');
-  return (NEW_STYLE_ID.exec(bare) ?? OLD_STYLE_ID.exec(bare))?.[1];
 }
 
 /** Joins hard-wrapped lines: every run of whitespace becomes one space. */

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { PaperInput } from '../../src/types.ts';
-import { normalizeArxivId, unwrapText } from './arxiv.ts';
+import { isDailyDate, normalizeArxivId } from '../../src/text/paper-refs.ts';
+import { unwrapText } from './arxiv.ts';
 import { snippet, SourceError, type HttpClient } from './http-client.ts';
 
 /** A paper from the daily list, with the extras the digest can use (`aiSummary` as a ready-made gist). */
@@ -97,13 +98,6 @@ export async function fetchHfDaily({
     // A caller that aborted knows why; that is not a source failure to log.
     throw signal?.aborted ? err : http.failure('hf-daily', err);
   }
-}
-
-/** True for a real calendar date written `YYYY-MM-DD`. */
-export function isDailyDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
 }
 
 function parseBody(body: string, url: string): unknown[] {

@@ -4,11 +4,11 @@
  * and exactly one warn line per source failure.
  */
 import type { Logger } from '../../src/logger.ts';
-import { SourceError, type SourceName } from './source-error.ts';
+import { SourceError, type SourceName } from '../../src/source-error.ts';
 
 export const USER_AGENT = 'Paperboy/0.1 (+https://github.com/paperboy-bot/paperboy)';
 
-export { SourceError, type SourceErrorKind, type SourceName } from './source-error.ts';
+export { SourceError, type SourceErrorKind, type SourceName } from '../../src/source-error.ts';
 
 export interface GetTextOptions {
   source: SourceName;

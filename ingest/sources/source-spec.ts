@@ -1,11 +1,9 @@
-/** The one place that turns a remote source spec (see source-spec-syntax.ts) into a fetch. */
+/** The one place that turns a remote source spec (parsed by src/source-spec.ts) into a fetch. */
 import type { RateGate } from './arxiv-rate-gate.ts';
 import { fetchArxiv, type ArxivPaper } from './arxiv.ts';
 import { fetchHfDaily, type HfDailyPaper } from './hf-daily.ts';
 import type { HttpClient } from './http-client.ts';
-import type { SourceSpec } from './source-spec-syntax.ts';
-
-export { parseSourceSpec, type SourceSpec } from './source-spec-syntax.ts';
+import type { SourceSpec } from '../../src/source-spec.ts';
 
 export interface FetchSourceDeps {
   http: HttpClient;

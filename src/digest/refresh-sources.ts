@@ -6,7 +6,8 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { ingestPapers } from '../../ingest/pipeline.ts';
 import type { ArxivPaper } from '../../ingest/sources/arxiv.ts';
 import type { HfDailyPaper } from '../../ingest/sources/hf-daily.ts';
-import { fetchSourceSpec, type FetchSourceDeps, type SourceSpec } from '../../ingest/sources/source-spec.ts';
+import { fetchSourceSpec, type FetchSourceDeps } from '../../ingest/sources/source-spec.ts';
+import type { SourceSpec } from '../source-spec.ts';
 import type { Logger } from '../logger.ts';
 import type { PaperStore } from '../store/lance-store.ts';
 

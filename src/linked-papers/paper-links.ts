@@ -1,4 +1,4 @@
-import { normalizeArxivId } from '../../ingest/sources/arxiv.ts';
+import { normalizeArxivId } from '../text/paper-refs.ts';
 
 /**
  * arXiv abs/pdf and Hugging Face paper URLs, `arXiv:` references (new- or old-style ids), and bare

@@ -7,6 +7,7 @@ import { firstLayout, nextLayout, readLayout, readMetaValue, sqlString, writeLay
 import { storageError } from './storage-errors.ts';
 import { META, chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from './schema.ts';
 import { emptyTermStats, parseTermStats, serializeTermStats, type TermStats } from './term-stats.ts';
+import { isCurrentChunk, type ChunkVersion } from './chunk-versions.ts';
 import { openOrCreateTable } from './open-table.ts';
 
 export type { EmbedderIdentity } from './layout.ts';
@@ -42,6 +43,9 @@ export interface StoreAudit {
   duplicateChunks: number;
   /** Chunks whose paper is not stored. */
   orphanChunks: number;
+  /** Chunks cut from another text than their paper's stored one (e.g. the losing writer's of two). */
+  staleChunks: number;
+  /** Papers with no chunk of their stored text. */
   papersWithoutChunks: number;
   /** Indexed columns, `table.column`. */
   indexes: string[];
@@ -57,6 +61,16 @@ const VECTOR_INDEX_MIN_ROWS = 20_000;
 const VECTOR_PROBES = 8;
 const FTS_OPTIONS = { stem: true, removeStopWords: true, language: 'English', asciiFolding: true, withPosition: false };
 const TERM_STATS = 'term_stats';
+/**
+ * Lance's metadata cache (manifests, file footers) defaults to 1 GB and keeps the manifest of every
+ * version a process has seen: an ingest commits hundreds, and its memory grew with the file.
+ */
+const METADATA_CACHE_BYTES = 64n * 2n ** 20n;
+/**
+ * Rows a vector-index build sorts into partitions at a time before writing them out; Lance's
+ * default held most of the vectors at once (a 207k-chunk build peaked at 580 MB, 280 MB with this).
+ */
+const SHUFFLE_BATCH_BYTES = String(8 * 2 ** 20);
 /** Papers kept in memory between questions (a few MB). */
 const PAPER_CACHE_MAX = 5_000;
 
@@ -75,12 +89,15 @@ export interface PaperStore {
   /** Papers added at or after `sinceIso`, newest first. */
   papersAddedSince(sinceIso: string, limit?: number): Promise<Paper[]>;
   /**
-   * Keyed upserts: `rows` replace every chunk of the papers in `paperIds` in one commit (leftovers
-   * of a longer old abstract included). Writing the same rows again after a crash changes nothing.
+   * Keyed upsert of chunk rows. Chunk ids name the text they were cut from, so chunks of another
+   * text of the same paper stay until deleted (see `chunkVersions`); writing the same rows again
+   * after a crash changes nothing.
    */
-  upsertChunks(paperIds: string[], rows: ChunkRow[]): Promise<void>;
+  upsertChunks(rows: ChunkRow[]): Promise<void>;
   upsertPapers(papers: Paper[]): Promise<void>;
-  deleteChunksOf(paperIds: string[]): Promise<void>;
+  /** Id, paper and text hash of every chunk of these papers. */
+  chunkVersions(paperIds: string[]): Promise<(ChunkVersion & { id: string })[]>;
+  deleteChunks(ids: string[]): Promise<void>;
   searchPapersText(query: string, k: number, paperIds?: string[]): Promise<PaperHit[]>;
   searchChunksText(query: string, k: number, paperIds?: string[]): Promise<ChunkHit[]>;
   searchChunksVector(vector: number[], k: number, paperIds?: string[]): Promise<ChunkHit[]>;
@@ -173,7 +190,8 @@ async function connectMeta({ uri, apiKey, region }: Omit<StoreOptions, 'embedder
   try {
     // Read consistency 0: every read sees what other processes (a second bot, the digest
     // scheduler, a CLI ingest) committed, at the cost of one version check per query.
-    const db = await lancedb.connect(uri, apiKey ? { apiKey, region } : { readConsistencyInterval: 0 });
+    const session = new lancedb.Session(undefined, METADATA_CACHE_BYTES);
+    const db = await lancedb.connect(uri, apiKey ? { apiKey, region } : { readConsistencyInterval: 0, session });
     // Object storage is first touched here: its mistakes surface now, named as settings.
     const meta = await openOrCreateTable(db, META, metaSchema);
     return { db, meta };
@@ -185,11 +203,12 @@ async function connectMeta({ uri, apiKey, region }: Omit<StoreOptions, 'embedder
 /**
  * Lance sizes its compute pool from the CPU count; on a 2-core machine full-text index builds
  * and merges of ~100k rows then stall for good (measured: FTS over 100k papers never finished,
- * and finished in 8 s with 4 threads). The native side reads it at its first table operation,
- * so it is set here, before connecting; an operator's own value wins.
+ * and finished in 8 s with 4 threads). The native side reads it (and SHUFFLE_BATCH_BYTES) at
+ * its first use, so both are set here, before connecting; an operator's own values win.
  */
 function configureLanceThreads() {
   if (process.env.LANCE_CPU_THREADS === undefined) process.env.LANCE_CPU_THREADS = String(Math.max(4, availableParallelism()));
+  if (process.env.LANCE_SHUFFLE_BATCH_BYTES === undefined) process.env.LANCE_SHUFFLE_BATCH_BYTES = SHUFFLE_BATCH_BYTES;
 }
 
 function sameEmbedder(a: EmbedderIdentity, b: EmbedderIdentity) {
@@ -214,7 +233,8 @@ async function bindStore(
   let layout = initial;
   const openTables = async (l: StoreLayout) => ({
     papers: await db.createEmptyTable(l.papers, papersSchema, { existOk: true }),
-    chunks: await db.createEmptyTable(l.chunks, chunksSchema(l.embedder.dimensions), { existOk: true }),
+    // Opened rather than created when present: a chunks table without text hashes has another schema.
+    chunks: await withChunkHashes(await openOrCreateTable(db, l.chunks, chunksSchema(l.embedder.dimensions))),
   });
   let { papers, chunks } = await openTables(layout);
   const key = (k: string) => `${layout.prefix}${k}`;
@@ -260,11 +280,8 @@ async function bindStore(
   });
 
   /** Keyed upsert through a full-scan merge: see writeMetaValue for why the index is bypassed. */
-  const merge = (table: lancedb.Table, rows: Record<string, unknown>[], replacing?: string) => {
-    let builder = table.mergeInsert('id').useIndex(false).whenMatchedUpdateAll().whenNotMatchedInsertAll();
-    if (replacing) builder = builder.whenNotMatchedBySourceDelete({ where: replacing });
-    return retryConflicts(() => builder.execute(rows));
-  };
+  const merge = (table: lancedb.Table, rows: Record<string, unknown>[]) =>
+    retryConflicts(() => table.mergeInsert('id').useIndex(false).whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows));
 
   const indexedColumns = async () => {
     const out: string[] = [];
@@ -332,14 +349,23 @@ async function bindStore(
         .sort((a, b) => b.addedAt.localeCompare(a.addedAt))
         .slice(0, limit);
     },
-    async upsertChunks(paperIds, rows) {
-      if (paperIds.length > 0) await merge(chunks, rows as unknown as Record<string, unknown>[], idFilter('paperId', paperIds));
+    async upsertChunks(rows) {
+      // No delete-by-source clause: with one, Lance reads the whole table into the merge (memory grew with the store).
+      if (rows.length > 0) await merge(chunks, rows as unknown as Record<string, unknown>[]);
     },
     async upsertPapers(rows) {
       if (rows.length > 0) await merge(papers, rows.map(paperToRow) as unknown as Record<string, unknown>[]);
     },
-    async deleteChunksOf(paperIds) {
-      for (const batch of batches(paperIds, 500)) await retryConflicts(() => chunks.delete(idFilter('paperId', batch)!));
+    async chunkVersions(paperIds) {
+      const out: (ChunkVersion & { id: string })[] = [];
+      for (const batch of batches(paperIds, 500)) {
+        const rows = await chunks.query().where(idFilter('paperId', batch)!).select(['id', 'paperId', 'contentHash']).toArray();
+        for (const r of rows) out.push({ id: r.id as string, paperId: r.paperId as string, contentHash: (r.contentHash as string | null) ?? '' });
+      }
+      return out;
+    },
+    async deleteChunks(ids) {
+      for (const batch of batches(ids, 500)) await retryConflicts(() => chunks.delete(idFilter('id', batch)!));
     },
     async searchPapersText(query, k, paperIds) {
       if (!query.trim()) return [];
@@ -419,17 +445,20 @@ async function bindStore(
       return (await wantedIndexes()).every((c) => present.has(c));
     },
     async audit() {
-      const paperIds = (await papers.query().select(['id']).toArray()).map((r) => r.id as string);
-      const chunkRows = await chunks.query().select(['id', 'paperId']).toArray();
-      const stored = new Set(paperIds);
-      const chunked = new Set(chunkRows.map((r) => r.paperId as string));
+      const paperRows = await papers.query().select(['id', 'contentHash']).toArray();
+      const chunkRows = await chunks.query().select(['id', 'paperId', 'contentHash']).toArray();
+      const textOf = new Map(paperRows.map((r) => [r.id as string, r.contentHash as string]));
+      const versions = chunkRows.map((r) => ({ paperId: r.paperId as string, contentHash: (r.contentHash as string | null) ?? '' }));
+      const current = isCurrentChunk(textOf, versions);
+      const chunked = new Set(versions.filter(current).map((c) => c.paperId));
       return {
-        papers: paperIds.length,
-        duplicatePapers: paperIds.length - stored.size,
+        papers: paperRows.length,
+        duplicatePapers: paperRows.length - textOf.size,
         chunks: chunkRows.length,
         duplicateChunks: chunkRows.length - new Set(chunkRows.map((r) => r.id as string)).size,
-        orphanChunks: chunkRows.filter((r) => !stored.has(r.paperId as string)).length,
-        papersWithoutChunks: [...stored].filter((id) => !chunked.has(id)).length,
+        orphanChunks: versions.filter((c) => !textOf.has(c.paperId)).length,
+        staleChunks: versions.filter((c) => textOf.has(c.paperId) && !current(c)).length,
+        papersWithoutChunks: [...textOf.keys()].filter((id) => !chunked.has(id)).length,
         indexes: await indexedColumns(),
       };
     },
@@ -450,6 +479,20 @@ async function bindStore(
     },
   };
   return store;
+}
+
+const hasChunkHashes = async (chunks: lancedb.Table) => (await chunks.schema()).fields.some((f) => f.name === 'contentHash');
+
+/** Chunk tables of stores written before chunks carried their text's hash get the column, empty. */
+async function withChunkHashes(chunks: lancedb.Table): Promise<lancedb.Table> {
+  if (await hasChunkHashes(chunks)) return chunks;
+  try {
+    await retryConflicts(() => chunks.addColumns([{ name: 'contentHash', valueSql: "''" }]));
+  } catch (e) {
+    // Another process added it first.
+    if (!(await hasChunkHashes(chunks))) throw e;
+  }
+  return chunks;
 }
 
 function batches<T>(items: T[], size: number): T[][] {

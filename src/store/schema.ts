@@ -38,6 +38,8 @@ export function chunksSchema(dimensions: number): Schema {
     new Field('ord', new Int32(), false),
     new Field('text', new Utf8(), false),
     new Field('vector', new FixedSizeList(dimensions, new Field('item', new Float32(), true)), false),
+    // The paper text the chunk was cut from (its contentHash); '' in stores written before chunks carried it.
+    new Field('contentHash', new Utf8(), false),
   ]);
 }
 
@@ -64,4 +66,5 @@ export interface ChunkRow {
   ord: number;
   text: string;
   vector: number[] | Float32Array;
+  contentHash: string;
 }

@@ -2,9 +2,8 @@
  * Remote source specs as typed on the command line (`npm run ingest -- hf-daily:2026-11-27`) and
  * in DIGEST_SOURCES. Parsing only: config validation imports this without the fetching code.
  */
-import { normalizeArxivId } from './arxiv.ts';
-import { isDailyDate } from './hf-daily.ts';
 import { SourceError } from './source-error.ts';
+import { isDailyDate, normalizeArxivId } from './text/paper-refs.ts';
 
 export type SourceSpec =
   /** The daily list of `date`, or the latest list when no date is given. */

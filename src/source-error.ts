@@ -1,4 +1,4 @@
-import { PaperboyError } from '../../src/errors.ts';
+import { PaperboyError } from './errors.ts';
 
 export type SourceName = 'hf-daily' | 'arxiv';
 
