@@ -130,7 +130,7 @@ export async function checkStore(uri: string, expected: Map<string, string>, { s
     const problems: string[] = [];
     const audit = await store.audit();
     if (audit.papers !== expected.size) problems.push(`${audit.papers} papers stored, ${expected.size} expected`);
-    for (const k of ['duplicatePapers', 'duplicateChunks', 'orphanChunks', 'papersWithoutChunks'] as const) if (audit[k] > 0) problems.push(`${audit[k]} ${k}`);
+    for (const k of ['duplicatePapers', 'duplicateChunks', 'orphanChunks', 'papersWithoutChunks', 'staleChunks'] as const) if (audit[k] > 0) problems.push(`${audit[k]} ${k}`);
     if (!(await store.indexesComplete())) problems.push(`indexes missing (have ${audit.indexes.join(', ')})`);
     const markers = await store.listMeta('run:');
     if (markers.size > 0 && !serving) problems.push(`${markers.size} run markers left`);
