@@ -7,6 +7,7 @@ import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
 import { rankSentences, sentenceScorer } from './evidence.ts';
 import { mineAbbreviations, type Abbreviations } from './abbreviations.ts';
+import { createPaperMemo } from './paper-memo.ts';
 import { analyzeQuery } from './query-terms.ts';
 import { relevanceOf, SHIPPED_MODELS, type RelevanceFeatures, type RelevanceModels } from './relevance.ts';
 
@@ -65,6 +66,7 @@ export function createHybridRetriever({
   models?: RelevanceModels;
 }): Retriever {
   const abbreviationsOf = corpusAbbreviations(store);
+  const analysed = createPaperMemo(analysePaper);
   return {
     async retrieve(query, { k = 10, paperIds } = {}) {
       const cleaned = stripChatNoise(query);
@@ -95,13 +97,12 @@ export function createHybridRetriever({
         .map((id) => known.get(id))
         .filter((p): p is Paper => p !== undefined)
         .map((paper) => {
-          const docTerms = contentTerms(`${paper.title} ${paper.title} ${topicalText(paper.abstract)}`);
-          const present = new Set(docTerms);
+          const { docTerms, counts: present, sentences } = analysed(paper);
           const matched = [...core.keys()].filter((t) => present.has(t));
           const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
-          const best = bestSentence(paper, core, stats);
+          const best = bestSentence(sentences, core, stats);
           const features: RelevanceFeatures = {
-            bm25PerQueryIdf: totalIdf > 0 ? bm25Score(core, docTerms, stats) / totalIdf : 0,
+            bm25PerQueryIdf: totalIdf > 0 ? bm25OfCounts(core, present, docTerms.length, stats) / totalIdf : 0,
             coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
             sentenceCoverage: totalIdf > 0 ? best.idf / totalIdf : 0,
             specificMatch: Math.max(0, ...matched.map((t) => idf(stats, t))) / Math.log(1 + stats.docs + 0.5),
@@ -113,7 +114,7 @@ export function createHybridRetriever({
           };
           // An expansion counts only for a paper that lacks what it stands for: a synonym, not extra evidence.
           const weights = new Map([...searchWeights].filter(([t]) => !(analysis.expansionOf.get(t) ?? []).every((x) => present.has(x)) || core.has(t)));
-          return { paper, docTerms, bm25: bm25Score(weights, docTerms, stats), features };
+          return { paper, docTerms, counts: present, bm25: bm25OfCounts(weights, present, docTerms.length, stats), features };
         });
       const fuse = (lexical: (c: (typeof candidates)[number]) => number) => {
         const maxLexical = Math.max(1e-9, ...candidates.map(lexical));
@@ -124,7 +125,7 @@ export function createHybridRetriever({
       let ranked = candidates.map((c) => ({ c, score: firstPass(c) })).sort((a, b) => b.score - a.score);
       const feedback = feedbackTerms(ranked.slice(0, FEEDBACK_DOCS).map((r) => r.c.docTerms), searchWeights, stats);
       if (feedbackWeight > 0 && feedback.size > 0) {
-        const withFeedback = fuse((c) => c.bm25 + feedbackWeight * bm25Score(feedback, c.docTerms, stats));
+        const withFeedback = fuse((c) => c.bm25 + feedbackWeight * bm25OfCounts(feedback, c.counts, c.docTerms.length, stats));
         ranked = candidates.map((c) => ({ c, score: withFeedback(c) })).sort((a, b) => b.score - a.score);
       }
       const top = Math.max(1e-9, ranked[0]?.score ?? 0);
@@ -134,6 +135,12 @@ export function createHybridRetriever({
       });
     },
   };
+}
+
+/** What re-scoring reads of a paper, tokenised once per paper (not per question): see paper-memo.ts. */
+function analysePaper(paper: Paper): { docTerms: string[]; counts: Map<string, number>; sentences: Set<string>[] } {
+  const docTerms = contentTerms(`${paper.title} ${paper.title} ${topicalText(paper.abstract)}`);
+  return { docTerms, counts: countTerms(docTerms), sentences: [paper.title, ...splitSentences(paper.abstract)].map((s) => new Set(contentTerms(s))) };
 }
 
 /** "Code is available at https://…": says where to download, not what a paper is about. */
@@ -198,23 +205,31 @@ function bestSimilarityByPaper(hits: ChunkHit[]): { get(id: string): number } {
 }
 
 export function bm25Score(query: Map<string, number>, docTerms: string[], stats: TermStats): number {
-  const tf = new Map<string, number>();
-  for (const t of docTerms) tf.set(t, (tf.get(t) ?? 0) + 1);
-  const avgLength = stats.docs > 0 ? stats.totalLength / stats.docs : docTerms.length || 1;
+  return bm25OfCounts(query, countTerms(docTerms), docTerms.length, stats);
+}
+
+/** BM25 of a document given as term counts and its length in terms. */
+function bm25OfCounts(query: Map<string, number>, tf: Map<string, number>, length: number, stats: TermStats): number {
+  const avgLength = stats.docs > 0 ? stats.totalLength / stats.docs : length || 1;
   let score = 0;
   for (const [t, w] of query) {
     const f = tf.get(t);
     if (!f) continue;
-    score += (w * idf(stats, t) * (f * (BM25_K1 + 1))) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * docTerms.length) / avgLength));
+    score += (w * idf(stats, t) * (f * (BM25_K1 + 1))) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * length) / avgLength));
   }
   return score;
 }
 
+function countTerms(terms: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return counts;
+}
+
 /** The sentence (or the title) holding the largest idf mass of query terms together: a proximity signal. */
-function bestSentence(paper: Pick<Paper, 'title' | 'abstract'>, query: Map<string, number>, stats: TermStats): { idf: number; terms: number } {
+function bestSentence(sentences: Set<string>[], query: Map<string, number>, stats: TermStats): { idf: number; terms: number } {
   let best = { idf: 0, terms: 0 };
-  for (const s of [paper.title, ...splitSentences(paper.abstract)]) {
-    const present = new Set(contentTerms(s));
+  for (const present of sentences) {
     let mass = 0;
     let terms = 0;
     for (const [t, w] of query) {
