@@ -7,6 +7,7 @@ import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
 import { rankSentences, sentenceScorer } from './evidence.ts';
 import { mineAbbreviations, type Abbreviations } from './abbreviations.ts';
+import { createSearchSource } from './in-memory-index.ts';
 import { createPaperMemo } from './paper-memo.ts';
 import { analyzeQuery } from './query-terms.ts';
 import { relevanceOf, SHIPPED_MODELS, type RelevanceFeatures, type RelevanceModels } from './relevance.ts';
@@ -58,34 +59,39 @@ export function createHybridRetriever({
   denseWeight = DENSE_WEIGHT,
   feedbackWeight = FEEDBACK_WEIGHT,
   models = SHIPPED_MODELS,
+  inMemoryMaxChunks,
 }: {
   store: PaperStore;
   embedder: EmbeddingsInterface;
   denseWeight?: number;
   feedbackWeight?: number;
   models?: RelevanceModels;
+  /** Stores up to this many chunks are searched in memory (default IN_MEMORY_MAX_CHUNKS; 0: always LanceDB). */
+  inMemoryMaxChunks?: number;
 }): Retriever {
   const abbreviationsOf = corpusAbbreviations(store);
+  const searchOf = createSearchSource(store, { maxChunks: inMemoryMaxChunks });
   const analysed = createPaperMemo(analysePaper);
   return {
     async retrieve(query, { k = 10, paperIds } = {}) {
       const cleaned = stripChatNoise(query);
-      const [stats, abbreviations] = await Promise.all([store.termStats(), abbreviationsOf()]);
+      const [stats, search] = await Promise.all([store.termStats(), searchOf()]);
+      const abbreviations = await abbreviationsOf(stats.docs);
       const analysis = analyzeQuery(cleaned, stats, abbreviations);
       if (analysis.core.size === 0) return [];
       // LanceDB's own analyser stems again; corrected and expanded terms are added as words.
       const ftsQuery = [cleaned.replace(/[^\p{L}\p{N}\s-]/gu, ' '), ...analysis.corrected.map(([, to]) => to), ...analysis.expansions.keys()].join(' ');
       const queryVector = await embedder.embedQuery(cleaned);
       const [byPaperText, byChunkText, byVector] = await Promise.all([
-        store.searchPapersText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
-        store.searchChunksText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
-        store.searchChunksVector(queryVector, CANDIDATES_PER_LIST, paperIds),
+        search.searchPapersText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
+        search.searchChunksText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
+        search.searchChunksVector(queryVector, CANDIDATES_PER_LIST, paperIds),
       ]);
       const candidateIds = unique([...byPaperText.map((h) => h.paper.id), ...byChunkText.map((c) => c.paperId), ...byVector.map((c) => c.paperId)]);
       if (candidateIds.length === 0) return [];
       const known = new Map(byPaperText.map((h) => [h.paper.id, h.paper]));
       const missing = candidateIds.filter((id) => !known.has(id));
-      for (const p of await store.getPapers(missing)) known.set(p.id, p);
+      for (const p of await search.getPapers(missing)) known.set(p.id, p);
       const dense = bestSimilarityByPaper(byVector);
 
       const core = analysis.core;
@@ -157,10 +163,9 @@ function topicalText(abstract: string): string {
  * The corpus's own abbreviations, mined once and again whenever the store's paper count changes
  * (ingest keeps the term statistics, and so their count, current).
  */
-function corpusAbbreviations(store: PaperStore): () => Promise<Abbreviations> {
+function corpusAbbreviations(store: PaperStore): (docs: number) => Promise<Abbreviations> {
   let cached: { docs: number; abbreviations: Promise<Abbreviations> } | undefined;
-  return async () => {
-    const { docs } = await store.termStats();
+  return async (docs) => {
     if (cached?.docs !== docs) {
       cached = { docs, abbreviations: store.allTexts().then((texts) => mineAbbreviations(texts.map((t) => `${t.title}. ${t.abstract}`))) };
     }

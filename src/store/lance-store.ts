@@ -85,11 +85,16 @@ export interface PaperStore {
   searchChunksText(query: string, k: number, paperIds?: string[]): Promise<ChunkHit[]>;
   searchChunksVector(vector: number[], k: number, paperIds?: string[]): Promise<ChunkHit[]>;
   chunksOf(paperIds: string[]): Promise<(ChunkHit & { vector: Float32Array })[]>;
+  /** Every chunk, streamed in Arrow batches from one snapshot, each batch's vectors packed in one array (row after row). */
+  eachChunkBatch(): AsyncIterable<{ chunks: { paperId: string; ord: number; text: string }[]; vectors: Float32Array }>;
   /** The stored statistics; reread when another process saved newer ones. */
   termStats(): Promise<TermStats>;
   saveTermStats(stats: TermStats): Promise<void>;
   /** Version of the papers table: changes with every commit to it. */
   papersVersion(): Promise<number>;
+  /** Changes with every commit to the papers or the chunks and when a rebuild swaps the tables (for caches of their content). */
+  contentVersion(): Promise<string>;
+  countChunks(): Promise<number>;
   /** Builds missing indexes and folds new rows into existing ones (compacting small files too). */
   refreshIndexes(): Promise<void>;
   /** True when every index `refreshIndexes` would build exists. */
@@ -225,13 +230,12 @@ async function bindStore(
    * rebuild may have swapped the generation, so the tables are reopened. Checked by the calls
    * every question makes once (term statistics, titles), not by each search.
    */
-  const sync = async () => {
-    if (!follow) return;
+  const sync = async (): Promise<number> => {
     const v = await meta.version();
-    if (v === seenMetaVersion) return;
+    if (!follow || v === seenMetaVersion) return v;
     seenMetaVersion = v;
     const live = await readLayout(meta);
-    if (!live || live.papers === layout.papers) return;
+    if (!live || live.papers === layout.papers) return v;
     if (!sameEmbedder(live.embedder, layout.embedder)) throw mismatch(uri, live.embedder, layout.embedder);
     papers.close();
     chunks.close();
@@ -239,6 +243,7 @@ async function bindStore(
     ({ papers, chunks } = await openTables(layout));
     stats = undefined;
     titles = undefined;
+    return v;
   };
 
   let stats: { metaVersion: number; value: TermStats } | undefined;
@@ -375,9 +380,24 @@ async function bindStore(
       }
       return out;
     },
+    async *eachChunkBatch() {
+      const dimensions = layout.embedder.dimensions;
+      for await (const batch of chunks.query().select(['paperId', 'ord', 'text', 'vector'])) {
+        const [paperIds, ords, texts] = (['paperId', 'ord', 'text'] as const).map((c) => [...batch.getChild(c)!] as unknown[]);
+        // Copied column-wise from the Arrow buffers: a row object per vector would be slow and short-lived garbage.
+        const vectors = new Float32Array(batch.numRows * dimensions);
+        let at = 0;
+        for (const data of batch.getChild('vector')!.data) {
+          const values = data.children[0]!;
+          const start = values.offset + data.offset * dimensions;
+          vectors.set((values.values as Float32Array).subarray(start, start + data.length * dimensions), at);
+          at += data.length * dimensions;
+        }
+        yield { chunks: paperIds!.map((id, i) => ({ paperId: id as string, ord: Number(ords![i]), text: texts![i] as string })), vectors };
+      }
+    },
     async termStats() {
-      await sync();
-      const version = await meta.version();
+      const version = await sync();
       if (stats?.metaVersion !== version) {
         const json = await readMetaValue(meta, key(TERM_STATS));
         stats = { metaVersion: version, value: json ? parseTermStats(json) : emptyTermStats() };
@@ -389,6 +409,12 @@ async function bindStore(
       stats = undefined;
     },
     papersVersion: () => papers.version(),
+    async contentVersion() {
+      await sync();
+      const [p, c] = await Promise.all([papers.version(), chunks.version()]);
+      return `${layout.papers}@${p}/${layout.chunks}@${c}`;
+    },
+    countChunks: () => chunks.countRows(),
     async refreshIndexes() {
       const present = new Set(await indexedColumns());
       const hadIndexes = { papers: false, chunks: false };
