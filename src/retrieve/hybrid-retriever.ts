@@ -6,7 +6,7 @@ import { splitSentences } from '../text/sentences.ts';
 import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
 import { rankSentences, sentenceScorer } from './evidence.ts';
-import { mineAbbreviations, type Abbreviations } from './abbreviations.ts';
+import { mineAbbreviationsStreamed, type Abbreviations } from './abbreviations.ts';
 import { createSearchSource } from './in-memory-index.ts';
 import { createPaperMemo } from './paper-memo.ts';
 import { analyzeQuery } from './query-terms.ts';
@@ -167,10 +167,14 @@ function corpusAbbreviations(store: PaperStore): (docs: number) => Promise<Abbre
   let cached: { docs: number; abbreviations: Promise<Abbreviations> } | undefined;
   return async (docs) => {
     if (cached?.docs !== docs) {
-      cached = { docs, abbreviations: store.allTexts().then((texts) => mineAbbreviations(texts.map((t) => `${t.title}. ${t.abstract}`))) };
+      cached = { docs, abbreviations: mineAbbreviationsStreamed(textsOf(store)) };
     }
     return cached.abbreviations;
   };
+}
+
+async function* textsOf(store: PaperStore): AsyncIterable<string[]> {
+  for await (const batch of store.eachText()) yield batch.map((t) => `${t.title}. ${t.abstract}`);
 }
 
 /**

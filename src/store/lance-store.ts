@@ -178,7 +178,7 @@ async function connectMeta({ uri, apiKey, region }: Omit<StoreOptions, 'embedder
   try {
     // Read consistency 0: every read sees what other processes (a second bot, the digest
     // scheduler, a CLI ingest) committed, at the cost of one version check per query.
-    const db = await lancedb.connect(uri, apiKey ? { apiKey, region } : { readConsistencyInterval: 0 });
+    const db = await lancedb.connect(uri, apiKey ? { apiKey, region } : { readConsistencyInterval: 0 }, apiKey ? undefined : boundedCaches());
     // Object storage is first touched here: its mistakes surface now, named as settings.
     const meta = await openOrCreateTable(db, META, metaSchema);
     return { db, meta };
@@ -195,6 +195,19 @@ async function connectMeta({ uri, apiKey, region }: Omit<StoreOptions, 'embedder
  */
 function configureLanceThreads() {
   if (process.env.LANCE_CPU_THREADS === undefined) process.env.LANCE_CPU_THREADS = String(Math.max(4, availableParallelism()));
+}
+
+/**
+ * LanceDB keeps the index parts and file metadata it has read in memory, by default up to 6 GB
+ * and 1 GB: a long-running bot over a large store would grow towards that as questions touch
+ * more of the vector index. Bounded here; what falls out is read again (from the OS page cache
+ * on local disk).
+ */
+const INDEX_CACHE_BYTES = 128n * 2n ** 20n;
+const METADATA_CACHE_BYTES = 64n * 2n ** 20n;
+
+function boundedCaches(): lancedb.Session {
+  return new lancedb.Session(INDEX_CACHE_BYTES, METADATA_CACHE_BYTES);
 }
 
 function sameEmbedder(a: EmbedderIdentity, b: EmbedderIdentity) {
