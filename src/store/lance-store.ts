@@ -339,7 +339,9 @@ async function bindStore(
       }
     },
     async allPapers() {
-      return (await papers.query().toArray()).map((r) => rowToPaper(r as PaperRow));
+      // Not the full-text column: it repeats title and abstract, and would only take memory.
+      const rows = await papers.query().select(PAPER_COLUMNS).toArray();
+      return rows.map((r) => rowToPaper(r as PaperRow));
     },
     async papersAddedSince(sinceIso, limit = 500) {
       await sync();
@@ -490,6 +492,8 @@ async function bindStore(
   };
   return store;
 }
+
+const PAPER_COLUMNS = papersSchema.fields.map((f) => f.name).filter((name) => name !== 'text');
 
 function batches<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
