@@ -7,6 +7,7 @@ import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
 import { rankSentences, sentenceScorer } from './evidence.ts';
 import { mineAbbreviationsStreamed, type Abbreviations } from './abbreviations.ts';
+import { bm25Tf } from './bm25.ts';
 import { createSearchSource } from './in-memory-index.ts';
 import { createPaperMemo } from './paper-memo.ts';
 import { analyzeQuery } from './query-terms.ts';
@@ -35,8 +36,6 @@ export interface Retriever {
 const CANDIDATES_PER_LIST = 40;
 /** Weight of the dense (embedding) signal against lexical BM25 in the fused score. */
 const DENSE_WEIGHT = 0.25;
-const BM25_K1 = 1.2;
-const BM25_B = 0.75;
 /** Pseudo-relevance feedback: terms taken from the best few papers, and their total weight. */
 const FEEDBACK_DOCS = 3;
 const FEEDBACK_TERMS = 10;
@@ -224,7 +223,7 @@ function bm25OfCounts(query: Map<string, number>, tf: Map<string, number>, lengt
   for (const [t, w] of query) {
     const f = tf.get(t);
     if (!f) continue;
-    score += (w * idf(stats, t) * (f * (BM25_K1 + 1))) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * length) / avgLength));
+    score += w * idf(stats, t) * bm25Tf(f, length, avgLength);
   }
   return score;
 }

@@ -1,5 +1,6 @@
 import type { ChunkHit, PaperHit, PaperStore } from '../store/lance-store.ts';
 import { contentTerms } from '../text/tokenize.ts';
+import { bm25Tf } from './bm25.ts';
 
 /** The searches hybrid retrieval runs: LanceDB's, or the same answered from memory for a small store. */
 export type PaperSearch = Pick<PaperStore, 'getPapers' | 'searchPapersText' | 'searchChunksText' | 'searchChunksVector'>;
@@ -12,9 +13,6 @@ export type PaperSearch = Pick<PaperStore, 'getPapers' | 'searchPapersText' | 's
  * near 75 MB. Larger stores are left to LanceDB's indexes, whose memory does not grow with them.
  */
 export const IN_MEMORY_MAX_CHUNKS = 50_000;
-
-const BM25_K1 = 1.2;
-const BM25_B = 0.75;
 
 /**
  * The search to use for the next question: a copy of a small store held in memory (loaded once,
@@ -128,9 +126,7 @@ function buildTextIndex(texts: string[]) {
         const idf = Math.log(1 + (texts.length - list.docs.length + 0.5) / (list.docs.length + 0.5));
         list.docs.forEach((doc, j) => {
           if (allowed && !allowed(doc)) return;
-          const f = list.counts[j]!;
-          const s = (idf * f * (BM25_K1 + 1)) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * lengths[doc]!) / avgLength));
-          scores.set(doc, (scores.get(doc) ?? 0) + s);
+          scores.set(doc, (scores.get(doc) ?? 0) + idf * bm25Tf(list.counts[j]!, lengths[doc]!, avgLength));
         });
       }
       const top = new TopK(k);
