@@ -50,11 +50,14 @@ export interface StoreAudit {
 /** Chunk count above which a vector index beats a flat scan (below it LanceDB's flat search is exact and fast). */
 const VECTOR_INDEX_MIN_ROWS = 20_000;
 /**
- * IVF partitions searched per query (of ~rows/4096). The vector signal only proposes candidates
- * and nudges the fused score, so a tenth of the partitions is plenty; without an index (small
- * stores) the search is exact anyway.
+ * IVF partitions searched per query (of ~rows/4096), and how many times `k` candidates are then
+ * re-ranked by exact distance. Measured on 285k chunks (100k synthetic papers, 20 questions):
+ * IVF-PQ with 32 probes and refine 5 finds 86% of the exact top 40 in ~40 ms, where IVF-flat
+ * with 8 probes found 72% in ~270 ms and held ~250 MB more. Without an index (small stores)
+ * the search is exact anyway.
  */
-const VECTOR_PROBES = 8;
+const VECTOR_PROBES = 32;
+const VECTOR_REFINE = 5;
 const FTS_OPTIONS = { stem: true, removeStopWords: true, language: 'English', asciiFolding: true, withPosition: false };
 const TERM_STATS = 'term_stats';
 /** Papers kept in memory between questions (a few MB). */
@@ -267,6 +270,19 @@ async function bindStore(
   let cached: { papersVersion: number; byId: Map<string, Paper> } = { papersVersion: -1, byId: new Map() };
   let titles: { papersVersion: number; value: { id: string; title: string; url?: string }[] } | undefined;
 
+  /** The papers read at the papers table's current version (emptied when it moved, or when full). */
+  const paperCache = async () => {
+    const version = await papers.version();
+    if (cached.papersVersion !== version || cached.byId.size > PAPER_CACHE_MAX) cached = { papersVersion: version, byId: new Map() };
+    return cached.byId;
+  };
+  /** One Paper object per row while the version stands: retrieval memoises its analysis of a paper by object. */
+  const cachedPaper = (byId: Map<string, Paper>, row: PaperRow) => {
+    let paper = byId.get(row.id);
+    if (!paper) byId.set(row.id, (paper = rowToPaper(row)));
+    return paper;
+  };
+
   const idFilter = (column: string, ids: string[] | undefined) =>
     ids === undefined ? undefined : ids.length === 0 ? 'false' : `${column} IN (${ids.map(sqlString).join(', ')})`;
 
@@ -306,14 +322,12 @@ async function bindStore(
     connection: db,
     countPapers: async () => (await sync(), papers.countRows()),
     async getPapers(ids) {
-      const version = await papers.version();
-      if (cached.papersVersion !== version || cached.byId.size > PAPER_CACHE_MAX) cached = { papersVersion: version, byId: new Map() };
-      const missing = [...new Set(ids)].filter((id) => !cached.byId.has(id));
+      const byId = await paperCache();
+      const missing = [...new Set(ids)].filter((id) => !byId.has(id));
       for (const batch of batches(missing, 500)) {
-        const rows = await papers.query().where(idFilter('id', batch)!).toArray();
-        for (const r of rows) cached.byId.set(r.id as string, rowToPaper(r as PaperRow));
+        for (const r of await papers.query().where(idFilter('id', batch)!).select(PAPER_COLUMNS).toArray()) cachedPaper(byId, r as PaperRow);
       }
-      return ids.flatMap((id) => cached.byId.get(id) ?? []);
+      return ids.flatMap((id) => byId.get(id) ?? []);
     },
     async listTitles() {
       await sync();
@@ -363,16 +377,12 @@ async function bindStore(
     },
     async searchPapersText(query, k, paperIds) {
       if (!query.trim()) return [];
-      // Ids and scores only: the rows themselves mostly come from the paper cache.
-      let q = papers.query().fullTextSearch(query, { columns: ['text'] }).select(['id', '_score']).limit(k);
+      // The rows come with the hits: a second lookup by id would be one more round trip per question.
+      let q = papers.query().fullTextSearch(query, { columns: ['text'] }).select([...PAPER_COLUMNS, '_score']).limit(k);
       const f = idFilter('id', paperIds);
       if (f) q = q.where(f);
-      const hits = await q.toArray();
-      const byId = new Map((await store.getPapers(hits.map((r) => r.id as string))).map((p) => [p.id, p]));
-      return hits.flatMap((r) => {
-        const paper = byId.get(r.id as string);
-        return paper ? [{ paper, score: r._score as number }] : [];
-      });
+      const [byId, hits] = await Promise.all([paperCache(), q.toArray()]);
+      return hits.map((r) => ({ paper: cachedPaper(byId, r as PaperRow), score: r._score as number }));
     },
     async searchChunksText(query, k, paperIds) {
       if (!query.trim()) return [];
@@ -382,7 +392,7 @@ async function bindStore(
       return (await q.toArray()).map((r) => toChunkHit(r, Number.NaN));
     },
     async searchChunksVector(vector, k, paperIds) {
-      let q = chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_PROBES).select(['paperId', 'ord', 'text', '_distance']).limit(k);
+      let q = chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_PROBES).refineFactor(VECTOR_REFINE).select(['paperId', 'ord', 'text', '_distance']).limit(k);
       const f = idFilter('paperId', paperIds);
       if (f) q = q.where(f);
       return (await q.toArray()).map((r) => toChunkHit(r, 1 - (r._distance as number)));
@@ -445,9 +455,13 @@ async function bindStore(
       await ensure(chunks, 'chunks', 'paperId', () => lancedb.Index.btree());
       const rows = await chunks.countRows();
       if (rows >= VECTOR_INDEX_MIN_ROWS) {
-        // IVF-flat: exact distances within the probed partitions, and it trains in seconds where
-        // IVF-PQ takes minutes; ~4k vectors a partition keeps each probe cheap.
-        await ensure(chunks, 'chunks', 'vector', () => lancedb.Index.ivfFlat({ distanceType: 'cosine', numPartitions: Math.max(2, Math.round(rows / 4096)) }));
+        // IVF-PQ (8 dimensions a code byte): a probe reads 1/32 of what IVF-flat's does, so queries
+        // are fast and serving memory flat; exact distances come back through the refine step.
+        // Fewer k-means iterations over a smaller sample train it in a third of the default time
+        // (measured: 344 s instead of 835 s for 285k chunks on a loaded 2-core machine; a store that
+        // grows trains once, at 20k chunks, and later ingests add rows to the trained index).
+        const config = { distanceType: 'cosine' as const, numPartitions: Math.max(2, Math.round(rows / 4096)), maxIterations: 20, sampleRate: 64 };
+        await ensure(chunks, 'chunks', 'vector', () => lancedb.Index.ivfPq({ ...config, numSubVectors: subVectors(layout.embedder.dimensions) }));
       }
       if (cloud) return;
       // Indexes that existed before this ingest take in its rows incrementally (small files are compacted too).
@@ -491,6 +505,12 @@ async function bindStore(
     },
   };
   return store;
+}
+
+/** Product-quantisation sub-vectors: about one per 8 dimensions, and they must divide the dimensions. */
+function subVectors(dimensions: number): number {
+  for (let n = Math.floor(dimensions / 8); n > 1; n--) if (dimensions % n === 0) return n;
+  return 1;
 }
 
 const PAPER_COLUMNS = papersSchema.fields.map((f) => f.name).filter((name) => name !== 'text');
