@@ -246,7 +246,7 @@ async function bindStore(
    * rebuild may have swapped the generation, so the tables are reopened. Checked by the calls
    * every question makes once (term statistics, titles), not by each search.
    */
-  const sync = async (): Promise<number> => {
+  const followCommits = async (): Promise<number> => {
     const v = await meta.version();
     if (!follow || v === seenMetaVersion) return v;
     seenMetaVersion = v;
@@ -261,6 +261,9 @@ async function bindStore(
     titles = undefined;
     return v;
   };
+  let syncing: Promise<number> | undefined;
+  /** Calls made together (a question's statistics and content version) share one check. */
+  const sync = () => (syncing ??= followCommits().finally(() => (syncing = undefined)));
 
   let stats: { metaVersion: number; value: TermStats } | undefined;
   /**
