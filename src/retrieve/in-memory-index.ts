@@ -6,11 +6,11 @@ import { bm25Tf } from './bm25.ts';
 export type PaperSearch = Pick<PaperStore, 'getPapers' | 'searchPapersText' | 'searchChunksText' | 'searchChunksVector'>;
 
 /**
- * Chunk count up to which a store is searched in memory. Measured (npm run bench, 2 cores): at
- * 98 papers (~600 chunks) and at 10k papers (~30k chunks) an exact scan of every vector plus
- * in-memory BM25 answers several times faster than three LanceDB queries, which pay a fixed
- * cost each; the copy takes about 1.5 KB a chunk (vector, text, postings), so 50k chunks stay
- * near 75 MB. Larger stores are left to LanceDB's indexes, whose memory does not grow with them.
+ * Chunk count up to which a store is searched in memory. Measured (npm run bench, loaded 2-core
+ * machine): at 98 papers (343 chunks) a warm question takes ~3-5 ms instead of 17-28 ms, at 10k
+ * papers (28k chunks) 85-120 ms instead of 110-240 ms through three LanceDB queries. The price
+ * is memory: at 10k papers the serving process peaks near 490 MB instead of ~340 MB, and the
+ * first question waits for the load (seconds). Larger stores are left to LanceDB's indexes.
  */
 export const IN_MEMORY_MAX_CHUNKS = 50_000;
 
