@@ -58,6 +58,8 @@ const VECTOR_INDEX_MIN_ROWS = 20_000;
  */
 const VECTOR_PROBES = 32;
 const VECTOR_REFINE = 5;
+/** Stores indexed by earlier versions have IVF-flat (exact within a partition, 8x the reads a probe): fewer probes, no re-ranking. */
+const IVF_FLAT_PROBES = 8;
 const FTS_OPTIONS = { stem: true, removeStopWords: true, language: 'English', asciiFolding: true, withPosition: false };
 const TERM_STATS = 'term_stats';
 /** Papers kept in memory between questions (a few MB). */
@@ -259,6 +261,7 @@ async function bindStore(
     ({ papers, chunks } = await openTables(layout));
     stats = undefined;
     titles = undefined;
+    vectorIndex = undefined;
     return v;
   };
   let syncing: Promise<number> | undefined;
@@ -266,6 +269,7 @@ async function bindStore(
   const sync = () => (syncing ??= followCommits().finally(() => (syncing = undefined)));
 
   let stats: { metaVersion: number; value: TermStats } | undefined;
+  let vectorIndex: string | undefined;
   /**
    * Papers read at one table version, reused while the version stands: on object storage every
    * row fetch is several requests, and a question re-reads the same candidates.
@@ -395,7 +399,10 @@ async function bindStore(
       return (await q.toArray()).map((r) => toChunkHit(r, Number.NaN));
     },
     async searchChunksVector(vector, k, paperIds) {
-      let q = chunks.vectorSearch(vector).distanceType('cosine').nprobes(VECTOR_PROBES).refineFactor(VECTOR_REFINE).select(['paperId', 'ord', 'text', '_distance']).limit(k);
+      // Which index it is, looked up once per table: only a rebuild (new tables) changes it.
+      vectorIndex ??= (await chunks.listIndices()).find((i) => i.columns.includes('vector'))?.indexType;
+      let q = chunks.vectorSearch(vector).distanceType('cosine').select(['paperId', 'ord', 'text', '_distance']).limit(k);
+      q = vectorIndex === 'IvfFlat' ? q.nprobes(IVF_FLAT_PROBES) : q.nprobes(VECTOR_PROBES).refineFactor(VECTOR_REFINE);
       const f = idFilter('paperId', paperIds);
       if (f) q = q.where(f);
       return (await q.toArray()).map((r) => toChunkHit(r, 1 - (r._distance as number)));
