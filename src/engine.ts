@@ -76,7 +76,7 @@ export function createEngine({
         return { ...answer, timingsMs: { total: round(performance.now() - started) } };
       }
       // "Which of those…" is asked of the papers the previous answer cited, and always answered from them.
-      const earlier = pointsBack(question) ? papersCitedLast(options.history ?? [], await store.listTitles()) : [];
+      const earlier = pointsBack(question) && options.history?.length ? papersCitedLast(options.history, await store.listTitles()) : [];
       let scope = earlier.length > 0 ? earlier.map((p) => p.id).filter((id) => !options.paperIds || options.paperIds.includes(id)) : options.paperIds;
       // The model budget starts with the first model step (retrieval is local and quick).
       let deadline: number | undefined;

@@ -6,7 +6,10 @@ import { splitSentences } from '../text/sentences.ts';
 import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
 import { rankSentences, sentenceScorer } from './evidence.ts';
-import { mineAbbreviations, type Abbreviations } from './abbreviations.ts';
+import { mineAbbreviationsStreamed, type Abbreviations } from './abbreviations.ts';
+import { bm25Tf } from './bm25.ts';
+import { createSearchSource } from './in-memory-index.ts';
+import { createPaperMemo } from './paper-memo.ts';
 import { analyzeQuery, termsMet, type QueryTerms } from './query-terms.ts';
 import { relevanceOf, SHIPPED_MODELS, type RelevanceFeatures, type RelevanceModels } from './relevance.ts';
 
@@ -33,8 +36,6 @@ export interface Retriever {
 const CANDIDATES_PER_LIST = 40;
 /** Weight of the dense (embedding) signal against lexical BM25 in the fused score. */
 const DENSE_WEIGHT = 0.25;
-const BM25_K1 = 1.2;
-const BM25_B = 0.75;
 /** Pseudo-relevance feedback: terms taken from the best few papers, and their total weight. */
 const FEEDBACK_DOCS = 3;
 const FEEDBACK_TERMS = 10;
@@ -59,33 +60,39 @@ export function createHybridRetriever({
   denseWeight = DENSE_WEIGHT,
   feedbackWeight = FEEDBACK_WEIGHT,
   models = SHIPPED_MODELS,
+  inMemoryMaxChunks,
 }: {
   store: PaperStore;
   embedder: EmbeddingsInterface;
   denseWeight?: number;
   feedbackWeight?: number;
   models?: RelevanceModels;
+  /** Stores up to this many chunks are searched in memory (default IN_MEMORY_MAX_CHUNKS; 0: always LanceDB). */
+  inMemoryMaxChunks?: number;
 }): Retriever {
   const abbreviationsOf = corpusAbbreviations(store);
+  const searchOf = createSearchSource(store, { maxChunks: inMemoryMaxChunks });
+  const analysed = createPaperMemo(analysePaper);
   return {
     async retrieve(query, { k = 10, paperIds } = {}) {
       const cleaned = stripChatNoise(query);
-      const [stats, abbreviations] = await Promise.all([store.termStats(), abbreviationsOf()]);
+      const [stats, search] = await Promise.all([store.termStats(), searchOf()]);
+      const abbreviations = await abbreviationsOf(stats.docs);
       const analysis = analyzeQuery(cleaned, stats, abbreviations);
       if (analysis.core.size === 0) return [];
       // LanceDB's own analyser stems again; corrected and expanded terms are added as words.
       const ftsQuery = [cleaned.replace(/[^\p{L}\p{N}\s-]/gu, ' '), ...analysis.corrected.map(([, to]) => to), ...analysis.expansions.keys()].join(' ');
       const queryVector = await embedder.embedQuery(cleaned);
       const [byPaperText, byChunkText, byVector] = await Promise.all([
-        store.searchPapersText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
-        store.searchChunksText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
-        store.searchChunksVector(queryVector, CANDIDATES_PER_LIST, paperIds),
+        search.searchPapersText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
+        search.searchChunksText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
+        search.searchChunksVector(queryVector, CANDIDATES_PER_LIST, paperIds),
       ]);
       const candidateIds = unique([...byPaperText.map((h) => h.paper.id), ...byChunkText.map((c) => c.paperId), ...byVector.map((c) => c.paperId)]);
       if (candidateIds.length === 0) return [];
       const known = new Map(byPaperText.map((h) => [h.paper.id, h.paper]));
       const missing = candidateIds.filter((id) => !known.has(id));
-      for (const p of await store.getPapers(missing)) known.set(p.id, p);
+      for (const p of await search.getPapers(missing)) known.set(p.id, p);
       const dense = bestSimilarityByPaper(byVector);
 
       const core = analysis.core;
@@ -100,13 +107,12 @@ export function createHybridRetriever({
         .map((id) => known.get(id))
         .filter((p): p is Paper => p !== undefined)
         .map((paper) => {
-          const docTerms = contentTerms(`${paper.title} ${paper.title} ${topicalText(paper.abstract)}`);
-          const present = new Set(docTerms);
+          const { docTerms, counts: present, sentences } = analysed(paper);
           const matched = termsMet(analysis, present);
           const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
-          const best = bestSentence(paper, analysis, stats);
+          const best = bestSentence(sentences, analysis, stats);
           const features: RelevanceFeatures = {
-            bm25PerQueryIdf: totalIdf > 0 ? bm25Score(core, docTerms, stats) / totalIdf : 0,
+            bm25PerQueryIdf: totalIdf > 0 ? bm25OfCounts(core, present, docTerms.length, stats) / totalIdf : 0,
             coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
             sentenceCoverage: totalIdf > 0 ? best.idf / totalIdf : 0,
             specificMatch: Math.max(0, ...matched.map((t) => idf(stats, t))) / Math.log(1 + stats.docs + 0.5),
@@ -119,7 +125,7 @@ export function createHybridRetriever({
           };
           // An expansion counts only for a paper that lacks what it stands for: a synonym, not extra evidence.
           const weights = new Map([...searchWeights].filter(([t]) => !(analysis.expansionOf.get(t) ?? []).every((x) => present.has(x)) || core.has(t)));
-          return { paper, docTerms, bm25: bm25Score(weights, docTerms, stats), features };
+          return { paper, docTerms, counts: present, bm25: bm25OfCounts(weights, present, docTerms.length, stats), features };
         });
       const fuse = (lexical: (c: (typeof candidates)[number]) => number) => {
         const maxLexical = Math.max(1e-9, ...candidates.map(lexical));
@@ -130,7 +136,7 @@ export function createHybridRetriever({
       let ranked = candidates.map((c) => ({ c, score: firstPass(c) })).sort((a, b) => b.score - a.score);
       const feedback = feedbackTerms(ranked.slice(0, FEEDBACK_DOCS).map((r) => r.c.docTerms), searchWeights, stats);
       if (feedbackWeight > 0 && feedback.size > 0) {
-        const withFeedback = fuse((c) => c.bm25 + feedbackWeight * bm25Score(feedback, c.docTerms, stats));
+        const withFeedback = fuse((c) => c.bm25 + feedbackWeight * bm25OfCounts(feedback, c.counts, c.docTerms.length, stats));
         ranked = candidates.map((c) => ({ c, score: withFeedback(c) })).sort((a, b) => b.score - a.score);
       }
       const top = Math.max(1e-9, ranked[0]?.score ?? 0);
@@ -140,6 +146,12 @@ export function createHybridRetriever({
       });
     },
   };
+}
+
+/** What re-scoring reads of a paper, tokenised once per paper (not per question): see paper-memo.ts. */
+function analysePaper(paper: Paper): { docTerms: string[]; counts: Map<string, number>; sentences: Set<string>[] } {
+  const docTerms = contentTerms(`${paper.title} ${paper.title} ${topicalText(paper.abstract)}`);
+  return { docTerms, counts: countTerms(docTerms), sentences: [paper.title, ...splitSentences(paper.abstract)].map((s) => new Set(contentTerms(s))) };
 }
 
 /** "Code is available at https://…": says where to download, not what a paper is about. */
@@ -156,15 +168,18 @@ function topicalText(abstract: string): string {
  * The corpus's own abbreviations, mined once and again whenever the store's paper count changes
  * (ingest keeps the term statistics, and so their count, current).
  */
-function corpusAbbreviations(store: PaperStore): () => Promise<Abbreviations> {
+function corpusAbbreviations(store: PaperStore): (docs: number) => Promise<Abbreviations> {
   let cached: { docs: number; abbreviations: Promise<Abbreviations> } | undefined;
-  return async () => {
-    const { docs } = await store.termStats();
+  return async (docs) => {
     if (cached?.docs !== docs) {
-      cached = { docs, abbreviations: store.allTexts().then((texts) => mineAbbreviations(texts.map((t) => `${t.title}. ${t.abstract}`))) };
+      cached = { docs, abbreviations: mineAbbreviationsStreamed(textsOf(store)) };
     }
     return cached.abbreviations;
   };
+}
+
+async function* textsOf(store: PaperStore): AsyncIterable<string[]> {
+  for await (const batch of store.eachText()) yield batch.map((t) => `${t.title}. ${t.abstract}`);
 }
 
 /**
@@ -204,16 +219,25 @@ function bestSimilarityByPaper(hits: ChunkHit[]): { get(id: string): number } {
 }
 
 export function bm25Score(query: Map<string, number>, docTerms: string[], stats: TermStats): number {
-  const tf = new Map<string, number>();
-  for (const t of docTerms) tf.set(t, (tf.get(t) ?? 0) + 1);
-  const avgLength = stats.docs > 0 ? stats.totalLength / stats.docs : docTerms.length || 1;
+  return bm25OfCounts(query, countTerms(docTerms), docTerms.length, stats);
+}
+
+/** BM25 of a document given as term counts and its length in terms. */
+function bm25OfCounts(query: Map<string, number>, tf: Map<string, number>, length: number, stats: TermStats): number {
+  const avgLength = stats.docs > 0 ? stats.totalLength / stats.docs : length || 1;
   let score = 0;
   for (const [t, w] of query) {
     const f = tf.get(t);
     if (!f) continue;
-    score += (w * idf(stats, t) * (f * (BM25_K1 + 1))) / (f + BM25_K1 * (1 - BM25_B + (BM25_B * docTerms.length) / avgLength));
+    score += w * idf(stats, t) * bm25Tf(f, length, avgLength);
   }
   return score;
+}
+
+function countTerms(terms: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return counts;
 }
 
 /**
@@ -221,12 +245,12 @@ export function bm25Score(query: Map<string, number>, docTerms: string[], stats:
  * signal. `pairIdf` is the same for the best two sentences together, which an answer can quote
  * side by side: a question may be answered by two neighbouring statements, never by scattered words.
  */
-function bestSentence(paper: Pick<Paper, 'title' | 'abstract'>, analysis: QueryTerms, stats: TermStats): { idf: number; terms: number; pairIdf: number } {
+function bestSentence(sentences: Set<string>[], analysis: QueryTerms, stats: TermStats): { idf: number; terms: number; pairIdf: number } {
   const query = analysis.core;
   let best = { idf: 0, terms: 0 };
   const matchedSets: Set<string>[] = [];
-  for (const s of [paper.title, ...splitSentences(paper.abstract)]) {
-    const matched = new Set(termsMet(analysis, new Set(contentTerms(s))));
+  for (const present of sentences) {
+    const matched = new Set(termsMet(analysis, present));
     let mass = 0;
     for (const t of matched) mass += query.get(t)! * idf(stats, t);
     if (matched.size > 0) matchedSets.push(matched);

@@ -75,7 +75,7 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
  * analysis added (an abbreviation's other form, a compound joined or split), all of whose words the
  * text has: "KD" is met by "knowledge distillation", "finetuning" by "fine-tuning".
  */
-export function termsMet(q: Pick<QueryTerms, 'core' | 'expansionOf'>, present: Set<string>): string[] {
+export function termsMet(q: Pick<QueryTerms, 'core' | 'expansionOf'>, present: Pick<ReadonlySet<string>, 'has'>): string[] {
   const groups = new Map<string, string[]>();
   for (const [term, sources] of q.expansionOf) groups.set(sources.join(' '), [...(groups.get(sources.join(' ')) ?? []), term]);
   const viaSynonym = new Set<string>();
