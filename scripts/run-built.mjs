@@ -2,7 +2,7 @@
 // compiler at run time. A missing or stale build is named with the command that fixes it, instead
 // of a module-not-found stack or silently running old code.
 // Usage: node scripts/run-built.mjs <entry under dist/, without .js> [args…]
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
@@ -25,12 +25,18 @@ if (problem) {
 // they freed (ingesting a 100 MB file peaked at 567 MB RSS, 415 MB with two arenas). glibc reads the
 // setting only at start, so an ingest runs itself again with it (an operator's own value wins).
 if (args[0] === 'ingest' && process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined) {
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), entry, ...args], {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), entry, ...args], {
     stdio: 'inherit',
     env: { ...process.env, MALLOC_ARENA_MAX: '2' },
   });
-  if (child.signal) process.kill(process.pid, child.signal);
-  process.exit(child.status ?? 1);
+  // A process manager stops the launcher: the ingest it runs must get the signal too, not run on orphaned.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  const [code, signal] = await new Promise((resolve) => child.once('exit', (...ended) => resolve(ended)));
+  if (signal) {
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  }
+  process.exit(code ?? 1);
 }
 // The entry sees the argv it would get from `node dist/<entry>.js args…`.
 process.argv = [process.argv[0], built, ...args];

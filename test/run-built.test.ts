@@ -71,33 +71,51 @@ describe('the launcher of the built runtime', () => {
   });
 
   it('passes the SIGTERM a process manager sends to `npm start` on to the bot, instead of orphaning it', async () => {
-    const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: { start: string } };
-    // No "type": the probe entry below is CommonJS. The "bot" says when it is up and records the signal it stops on.
-    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'launcher-probe', private: true, scripts: { start: scripts.start } }));
-    const stopped = join(root, 'stopped');
-    await build(`process.on('SIGTERM', () => { require('fs').writeFileSync(${JSON.stringify(stopped)}, 'SIGTERM'); process.exit(0); });
-setInterval(() => {}, 1000);
-console.log('up ' + process.pid);\n`);
+    await expectSigtermReachesEntry('start');
+  });
 
-    const npm = spawn('npm', ['start', '--silent'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    const botPid = await new Promise<number>((resolve, reject) => {
-      npm.stdout.on('data', (d: Buffer) => {
-        const m = /up (\d+)/.exec(d.toString());
-        if (m) resolve(Number(m[1]));
-      });
-      npm.once('exit', (code) => reject(new Error(`npm start exited with ${code} before the bot was up`)));
-    });
-    try {
-      const npmExited = new Promise((resolve) => npm.once('exit', resolve));
-      npm.kill('SIGTERM');
-      await npmExited;
-      await expect.poll(() => readFile(stopped, 'utf8').catch(() => ''), { timeout: 10_000 }).toBe('SIGTERM');
-      await expect.poll(() => alive(botPid), { timeout: 10_000 }).toBe(false);
-    } finally {
-      if (alive(botPid)) process.kill(botPid, 'SIGKILL');
-    }
+  it.runIf(process.platform === 'linux')('passes a SIGTERM sent to `npm run ingest` on to the ingest it runs with two malloc arenas', async () => {
+    delete process.env.MALLOC_ARENA_MAX;
+    await expectSigtermReachesEntry('ingest');
   });
 });
+
+/**
+ * Runs the real package.json's `script` in the probe package with an entry that says when it is
+ * up and records the signal it stops on, sends npm a SIGTERM, and expects the entry to get it.
+ */
+async function expectSigtermReachesEntry(script: 'start' | 'ingest') {
+  const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<typeof script, string> };
+  // No "type": the probe entry below is CommonJS.
+  await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'launcher-probe', private: true, scripts: { [script]: scripts[script] } }));
+  const stopped = join(root, 'stopped');
+  const entry = await build(`process.on('SIGTERM', () => { require('fs').writeFileSync(${JSON.stringify(stopped)}, 'SIGTERM'); process.exit(0); });
+setInterval(() => {}, 1000);
+console.log('up ' + process.pid);\n`);
+  // `npm run ingest` runs the terminal CLI's entry.
+  await mkdir(join(root, 'dist/adapters/terminal'), { recursive: true });
+  await copyFile(entry, join(root, 'dist/adapters/terminal/cli.js'));
+  const later = new Date(Date.now() + 60_000);
+  await utimes(join(root, 'dist/adapters/terminal/cli.js'), later, later);
+
+  const npm = spawn('npm', ['run', script, '--silent'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const entryPid = await new Promise<number>((resolve, reject) => {
+    npm.stdout.on('data', (d: Buffer) => {
+      const m = /up (\d+)/.exec(d.toString());
+      if (m) resolve(Number(m[1]));
+    });
+    npm.once('exit', (code) => reject(new Error(`npm run ${script} exited with ${code} before its entry was up`)));
+  });
+  try {
+    const npmExited = new Promise((resolve) => npm.once('exit', resolve));
+    npm.kill('SIGTERM');
+    await npmExited;
+    await expect.poll(() => readFile(stopped, 'utf8').catch(() => ''), { timeout: 10_000 }).toBe('SIGTERM');
+    await expect.poll(() => alive(entryPid), { timeout: 10_000 }).toBe(false);
+  } finally {
+    if (alive(entryPid)) process.kill(entryPid, 'SIGKILL');
+  }
+}
 
 function alive(pid: number): boolean {
   try {
