@@ -8,7 +8,7 @@ import { contentTerms } from '../src/text/tokenize.ts';
 import { PAPER_EXTRA_KEYS, type Paper, type PaperInput } from '../src/types.ts';
 import { chunkAbstract } from './chunk.ts';
 import { lengthProblem } from './limits.ts';
-import { contentHashOf } from './paper-id.ts';
+import { contentHashOf } from '../src/paper-id.ts';
 import { deadRuns, startRun } from './run-marker.ts';
 
 export interface IngestCounts {

@@ -12,6 +12,7 @@ import { terminalProgress } from '../adapters/terminal/progress-bar.ts';
 import { fetchArxiv } from '../ingest/sources/arxiv.ts';
 import { createHttpClient, type HttpClient } from '../ingest/sources/http-client.ts';
 import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
+import { sourceFetcher } from '../ingest/sources/source-spec.ts';
 import { completeInterruptedRuns, ingestPapers, type IngestProgress } from '../ingest/pipeline.ts';
 import { loadConfig, secretValues, type Config } from './config.ts';
 import type { DigestDeps } from './digest/delivery.ts';
@@ -125,7 +126,8 @@ export async function createDigests(
     digestStore: await openDigestStore(store.connection),
     posters,
     config: config.digest,
-    http,
+    fetchSource: sourceFetcher({ http, hfApiBase: config.digest.hfApiBase, arxivApiBase: config.digest.arxivApiBase }),
+    ingestPapers,
     logger,
     // With a chat model, gists and keyword-theme names are written by it (extractive on failure).
     ...(config.llm && {
@@ -147,7 +149,7 @@ export async function startApp(app: App, { onFatal }: { onFatal?: (error: Error)
   const { store, embedder } = opened;
   // "summarise https://arxiv.org/abs/2501.12345": papers a question names are fetched when missing.
   const fetchPapers = (ids: string[]) => fetchArxiv({ baseUrl: config.digest.arxivApiBase, http: app.http, ids });
-  const engine = withLinkedPapers(opened.engine, { store, embedder, fetchPapers, logger });
+  const engine = withLinkedPapers(opened.engine, { store, embedder, fetchPapers, ingestPapers, logger });
   if (!config.slack && !config.discord) {
     await runTerminalChat(engine);
     await engine.close();

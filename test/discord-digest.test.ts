@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { connect } from '@lancedb/lancedb';
 import { InteractionResponseType, MessageFlags } from 'discord.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { ingestPapers } from '../ingest/pipeline.ts';
 import { createRateGate } from '../ingest/sources/arxiv-rate-gate.ts';
 import { createHttpClient } from '../ingest/sources/http-client.ts';
+import { sourceFetcher } from '../ingest/sources/source-spec.ts';
 import { createDiscordBot } from '../adapters/discord/create-discord-bot.ts';
 import { createDiscordDigestPoster, digestRef } from '../adapters/discord/digest-poster.ts';
 import { registerCommands } from '../adapters/discord/register-commands.ts';
@@ -62,8 +64,8 @@ describe('Discord digests', () => {
     engine = testEngine.engine;
     sources = await startFakePaperSources({ hfDays: { '2026-11-26': HF_DAY } });
     // The day's papers arrive before the first run, so previews see them too; runs re-fetch and find them stored.
-    const fetch = { http: createHttpClient({ logger, retries: 0, timeoutMs: 5_000 }), hfApiBase: sources.baseUrl, arxivApiBase: sources.baseUrl };
-    const { added } = await refreshSources({ ...testEngine, fetch, logger }, [{ kind: 'hf-daily' }], { now: new Date(PAPERS_ARRIVE) });
+    const fetchSource = sourceFetcher({ http: createHttpClient({ logger, retries: 0, timeoutMs: 5_000 }), hfApiBase: sources.baseUrl, arxivApiBase: sources.baseUrl });
+    const { added } = await refreshSources({ ...testEngine, fetchSource, ingestPapers, logger }, [{ kind: 'hf-daily' }], { now: new Date(PAPERS_ARRIVE) });
     expect(added).toBe(HF_DAY.length);
   });
   afterAll(async () => {
@@ -114,10 +116,15 @@ describe('Discord digests', () => {
       digestStore: ledger.digestStore,
       posters: {},
       config,
-      http: createHttpClient({ logger, retries: 0, timeoutMs: 5_000 }),
+      fetchSource: sourceFetcher({
+        http: createHttpClient({ logger, retries: 0, timeoutMs: 5_000 }),
+        hfApiBase: config.hfApiBase,
+        arxivApiBase: config.arxivApiBase,
+        arxivGate: createRateGate({ intervalMs: 0 }),
+      }),
+      ingestPapers,
       logger,
       clock: () => clock.now,
-      arxivGate: createRateGate({ intervalMs: 0 }),
     };
     const digests = createDigestService(deps);
     const bot = createDiscordBot({

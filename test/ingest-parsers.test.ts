@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPaperFile, streamPaperFile } from '../ingest/sources/read-paper-file.ts';
 import { chunkAbstract } from '../ingest/chunk.ts';
-import { paperIdFor } from '../ingest/paper-id.ts';
+import { paperIdFor } from '../src/paper-id.ts';
 import { resolveDuplicates } from '../ingest/pipeline.ts';
 import { IngestError } from '../src/errors.ts';
 import { splitSentences } from '../src/text/sentences.ts';

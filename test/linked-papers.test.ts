@@ -3,6 +3,7 @@
  * fake arXiv API, the real pipeline ingests it, and the real engine answers from it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestPapers } from '../ingest/pipeline.ts';
 import { createRateGate } from '../ingest/sources/arxiv-rate-gate.ts';
 import { fetchArxiv } from '../ingest/sources/arxiv.ts';
 import { createHttpClient } from '../ingest/sources/http-client.ts';
@@ -45,7 +46,7 @@ describe('a question that links a paper', () => {
   });
 
   it('fetches it from arXiv, ingests it, and answers from it; asked again, it is in the store', async () => {
-    const engine = withLinkedPapers(t.engine, { ...t, fetchPapers: fetchFrom(sources.baseUrl), logger });
+    const engine = withLinkedPapers(t.engine, { ...t, ingestPapers, fetchPapers: fetchFrom(sources.baseUrl), logger });
     expect(await t.store.getPapers(['2501.12345'])).toEqual([]);
 
     const answer = await engine.ask('summarise https://arxiv.org/abs/2501.12345');
@@ -61,18 +62,18 @@ describe('a question that links a paper', () => {
   });
 
   it('says it cannot reach arXiv when offline, and says so when arXiv has no such paper', async () => {
-    const offline = withLinkedPapers(t.engine, { ...t, fetchPapers: fetchFrom(await closedPortUrl()), logger });
+    const offline = withLinkedPapers(t.engine, { ...t, ingestPapers, fetchPapers: fetchFrom(await closedPortUrl()), logger });
     expect(await offline.ask('summarise https://arxiv.org/abs/2501.99999')).toMatchObject({
       abstained: true,
       citations: [],
       text: 'I could not reach arXiv to fetch 2501.99999. Try again in a while, or ask without the link.',
     });
-    const online = withLinkedPapers(t.engine, { ...t, fetchPapers: fetchFrom(sources.baseUrl), logger });
+    const online = withLinkedPapers(t.engine, { ...t, ingestPapers, fetchPapers: fetchFrom(sources.baseUrl), logger });
     expect((await online.ask('summarise arXiv:2501.99998')).text).toBe('arXiv has no paper 2501.99998.');
   });
 
   it('leaves questions without a paper link to the engine', async () => {
-    const engine = withLinkedPapers(t.engine, { ...t, fetchPapers: () => Promise.reject(new Error('must not fetch')), logger });
+    const engine = withLinkedPapers(t.engine, { ...t, ingestPapers, fetchPapers: () => Promise.reject(new Error('must not fetch')), logger });
     const question = 'Which model does speech recognition with CTC?';
     expect((await engine.ask(question)).text).toBe((await t.engine.ask(question)).text);
   });

@@ -157,11 +157,11 @@ export async function runCli(argv: string[]): Promise<number> {
       const sizes = (values.sizes ?? '10000,100000').split(',').filter(Boolean).map(Number);
       if (sizes.some((n) => !Number.isInteger(n) || n < 1)) return usageError('--sizes must be whole numbers of papers, e.g. --sizes 10000,100000');
       if (values.json) {
-        const rows = await runBench({ corpusPath: config.corpusPath, sizes });
+        const rows = await runBench({ corpusPath: config.corpusPath, sizes, ingest: { ingestPapers, readPaperFile } });
         console.log(JSON.stringify({ corpora: rows }, null, 2));
       } else {
         console.log(BENCH_HEADER);
-        await runBench({ corpusPath: config.corpusPath, sizes, onRow: (row) => console.log(formatBenchRow(row)) });
+        await runBench({ corpusPath: config.corpusPath, sizes, ingest: { ingestPapers, readPaperFile }, onRow: (row) => console.log(formatBenchRow(row)) });
       }
       return 0;
     }

@@ -3,7 +3,7 @@ import { IngestError } from '../../src/errors.ts';
 import { normalizeText } from '../../src/text/normalize.ts';
 import type { PaperInput } from '../../src/types.ts';
 import { lengthProblem } from '../limits.ts';
-import { paperIdFor } from '../paper-id.ts';
+import { paperIdFor } from '../../src/paper-id.ts';
 import type { NumberedLine } from './read-lines.ts';
 import { baseName } from './papers-txt.ts';
 

@@ -2,7 +2,7 @@ import { IngestError } from '../../src/errors.ts';
 import { normalizeText } from '../../src/text/normalize.ts';
 import type { PaperInput } from '../../src/types.ts';
 import { MAX_TITLE_CHARS, lengthProblem } from '../limits.ts';
-import { paperIdFor } from '../paper-id.ts';
+import { paperIdFor } from '../../src/paper-id.ts';
 
 /** An abstract is a long paragraph; anything shorter is a title or page furniture. */
 const MIN_ABSTRACT_CHARS = 120;

@@ -34,3 +34,12 @@ export function fetchSourceSpec(
       return fetchArxiv({ baseUrl: arxivApiBase, query: spec.query, maxResults: arxivMaxResults, since, http, gate: arxivGate, signal });
   }
 }
+
+/**
+ * `fetchSourceSpec` bound to one set of endpoints: the digest's `fetchSource`.
+ *
+ * @example const fetchSource = sourceFetcher({ http, hfApiBase: config.digest.hfApiBase, arxivApiBase: config.digest.arxivApiBase });
+ */
+export function sourceFetcher(endpoints: Omit<FetchSourceDeps, 'since' | 'signal'>) {
+  return (spec: SourceSpec, options: Pick<FetchSourceDeps, 'since' | 'signal'> = {}) => fetchSourceSpec(spec, { ...endpoints, ...options });
+}

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ingestPapers } from '../../ingest/pipeline.ts';
-import { readPaperFile } from '../../ingest/sources/read-paper-file.ts';
 import { HashedEmbedder } from '../embeddings/hashed-embedder.ts';
 import { createEngine } from '../engine.ts';
 import { percentile } from '../eval/metrics.ts';
+import type { IngestPapers, ReadPaperFile } from '../ingest-ports.ts';
 import { bm25Score } from '../retrieve/hybrid-retriever.ts';
 import { openStore, type PaperStore } from '../store/lance-store.ts';
 import { contentTerms } from '../text/tokenize.ts';
@@ -59,7 +58,18 @@ export function formatBenchRow(r: BenchRow): string {
  * in-memory scan of every chunk vector and every paper's BM25), the memory a process serving the
  * store needs, and the store's size on disk. Each row is reported as soon as it is measured.
  */
-export async function runBench({ corpusPath, sizes, onRow }: { corpusPath: string; sizes: number[]; onRow?: (row: BenchRow) => void }): Promise<BenchRow[]> {
+export async function runBench({
+  corpusPath,
+  sizes,
+  onRow,
+  ingest: { ingestPapers, readPaperFile },
+}: {
+  corpusPath: string;
+  sizes: number[];
+  onRow?: (row: BenchRow) => void;
+  /** ingest/'s own functions (the CLI passes them): what is measured is the real pipeline. */
+  ingest: { ingestPapers: IngestPapers; readPaperFile: ReadPaperFile };
+}): Promise<BenchRow[]> {
   const bundled = await readPaperFile(corpusPath);
   const corpora: [string, PaperInput[]][] = [[`bundled (${bundled.length})`, bundled], ...sizes.map((n) => [`synthetic ${n}`, syntheticPapers(bundled, n)] as [string, PaperInput[]])];
   const queries = queryMix(bundled);

@@ -28,9 +28,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import type { RateGate } from '../../ingest/sources/arxiv-rate-gate.ts';
-import { createHttpClient, type HttpClient } from '../../ingest/sources/http-client.ts';
 import type { Config } from '../config.ts';
+import type { FetchSource, IngestPapers } from '../ingest-ports.ts';
 import type { Logger } from '../logger.ts';
 import type { PaperStore } from '../store/lance-store.ts';
 import type { Engine } from '../types.ts';
@@ -52,12 +51,13 @@ export interface DigestDeps {
   posters: Partial<Record<Platform, DigestPoster>>;
   /** `config.digest` */
   config: Config['digest'];
-  /** For the remote sources; default `createHttpClient({ logger })`. */
-  http?: HttpClient;
+  /** Fetches a source spec from the endpoints in `config` (ingest/, wired by src/app.ts). */
+  fetchSource: FetchSource;
+  /** Stores what the sources return (ingest/, wired by src/app.ts). */
+  ingestPapers: IngestPapers;
   logger: Logger;
   /** Injected so tests drive time; defaults to the wall clock. */
   clock?: () => Date;
-  arxivGate?: RateGate;
   /** Topic relevance floor; default `TOPIC_RELEVANCE_FLOOR`. */
   relevanceFloor?: number;
   /** Writes gists and theme names with a chat model; without it they stay extractive. */
@@ -122,9 +122,9 @@ export function createDelivering(deps: DigestDeps): Delivering {
     posters,
     config,
     logger,
-    http = createHttpClient({ logger }),
+    fetchSource,
+    ingestPapers,
     clock = () => new Date(),
-    arxivGate,
     relevanceFloor,
     writer,
     ownerId = `${hostname()}:${process.pid}`,
@@ -157,7 +157,7 @@ export function createDelivering(deps: DigestDeps): Delivering {
     const lease = hold(claim.delivery);
     try {
       const { notes } = await refreshSources(
-        { store, embedder, fetch: { http, hfApiBase: config.hfApiBase, arxivApiBase: config.arxivApiBase, arxivGate }, logger },
+        { store, embedder, fetchSource, ingestPapers, logger },
         config.sources,
         { now: clock(), since, timeoutMs: sourceTimeoutMs },
       );

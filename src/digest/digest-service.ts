@@ -73,7 +73,7 @@ export function parseTopics(input: string | string[] | undefined): string[] {
 
 /**
  * @example
- * const digests = createDigestService({ engine, store, embedder, digestStore, posters, config: config.digest, http, logger });
+ * const digests = createDigestService({ engine, store, embedder, digestStore, posters, config: config.digest, fetchSource, ingestPapers, logger });
  * await digests.subscribe('slack', 'C123', { topics: ['speech'], userId: 'U1' });
  */
 export function createDigestService(deps: DigestDeps): DigestService {

@@ -3,19 +3,18 @@
  * turn each source that failed into a note for the digest instead of a delay or an error.
  */
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import { ingestPapers } from '../../ingest/pipeline.ts';
-import type { ArxivPaper } from '../../ingest/sources/arxiv.ts';
-import type { HfDailyPaper } from '../../ingest/sources/hf-daily.ts';
-import { fetchSourceSpec, type FetchSourceDeps } from '../../ingest/sources/source-spec.ts';
+import type { FetchSource, IngestPapers } from '../ingest-ports.ts';
 import type { SourceSpec } from '../source-spec.ts';
 import type { Logger } from '../logger.ts';
 import type { PaperStore } from '../store/lance-store.ts';
+import type { PaperInput } from '../types.ts';
 
 export interface RefreshSourcesDeps {
   store: PaperStore;
   embedder: EmbeddingsInterface;
-  /** How to reach the sources: the HTTP client and the base URLs from `config.digest`. */
-  fetch: Omit<FetchSourceDeps, 'signal'>;
+  /** Fetches a spec from the sources `config.digest` names. */
+  fetchSource: FetchSource;
+  ingestPapers: IngestPapers;
   logger: Logger;
 }
 
@@ -60,15 +59,15 @@ export function catchUpSpecs(specs: SourceSpec[], since: Date | undefined, now: 
  * const { notes } = await refreshSources(deps, [{ kind: 'hf-daily' }], { now: new Date(), timeoutMs: 60_000 });
  */
 export async function refreshSources(
-  { store, embedder, fetch, logger }: RefreshSourcesDeps,
+  { store, embedder, fetchSource, ingestPapers, logger }: RefreshSourcesDeps,
   configured: SourceSpec[],
   { now, since, timeoutMs = 60_000 }: { now: Date; /** Start of the window to cover (catch-up); default: the latest lists. */ since?: Date; timeoutMs?: number },
 ): Promise<RefreshResult> {
   const signal = AbortSignal.timeout(timeoutMs);
   const specs = catchUpSpecs(configured, since, now);
-  const results = await Promise.allSettled(specs.map((spec) => fetchSourceSpec(spec, { ...fetch, since, signal })));
+  const results = await Promise.allSettled(specs.map((spec) => fetchSource(spec, { since, signal })));
   const notes: string[] = [];
-  const papers: (HfDailyPaper | ArxivPaper)[] = [];
+  const papers: PaperInput[] = [];
   results.forEach((result, i) => {
     const spec = specs[i]!;
     if (result.status === 'fulfilled') {

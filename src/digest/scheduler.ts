@@ -38,7 +38,7 @@ export interface SchedulerOptions {
 
 /**
  * @example
- * const scheduler = createDigestScheduler({ engine, store, embedder, digestStore, posters, config: config.digest, http, logger });
+ * const scheduler = createDigestScheduler({ engine, store, embedder, digestStore, posters, config: config.digest, fetchSource, ingestPapers, logger });
  * scheduler.start();
  */
 export function createDigestScheduler(

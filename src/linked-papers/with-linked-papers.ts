@@ -3,9 +3,9 @@
  * those papers, fetching and ingesting the ones the store does not have yet.
  */
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import { paperIdFor } from '../../ingest/paper-id.ts';
-import { ingestPapers } from '../../ingest/pipeline.ts';
+import type { IngestPapers } from '../ingest-ports.ts';
 import type { Logger } from '../logger.ts';
+import { paperIdFor } from '../paper-id.ts';
 import type { PaperStore } from '../store/lance-store.ts';
 import type { Answer, Engine, PaperInput } from '../types.ts';
 import { arxivIdsIn, withoutPaperLinks } from './paper-links.ts';
@@ -15,6 +15,7 @@ export interface LinkedPaperDeps {
   embedder: EmbeddingsInterface;
   /** Fetches papers by arXiv id (the arXiv API); throws when arXiv cannot be reached. */
   fetchPapers(ids: string[]): Promise<PaperInput[]>;
+  ingestPapers: IngestPapers;
   logger?: Logger;
 }
 
@@ -25,9 +26,9 @@ const MAX_LINKED = 5;
  * The engine, with `ask` first making sure the papers a question names are in the store, then
  * answering from those papers only.
  *
- * @example const engine = withLinkedPapers(opened.engine, { store, embedder, fetchPapers: (ids) => fetchArxiv({ baseUrl, http, ids }) });
+ * @example const engine = withLinkedPapers(opened.engine, { store, embedder, fetchPapers: (ids) => fetchArxiv({ baseUrl, http, ids }), ingestPapers });
  */
-export function withLinkedPapers(engine: Engine, { store, embedder, fetchPapers, logger }: LinkedPaperDeps): Engine {
+export function withLinkedPapers(engine: Engine, { store, embedder, fetchPapers, ingestPapers, logger }: LinkedPaperDeps): Engine {
   return {
     ...engine,
     async ask(question, options = {}) {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { contentHashOf } from '../../ingest/paper-id.ts';
+import { contentHashOf } from '../../src/paper-id.ts';
 import { indexedTerms } from '../../ingest/pipeline.ts';
 import { readPaperFile } from '../../ingest/sources/read-paper-file.ts';
 import { seededRandom, syntheticPapers } from '../../src/bench/synthetic-corpus.ts';

@@ -1,6 +1,7 @@
+/** A paper's identity, shared by ingest/ and the core (the papers a question links), so it sits below both. */
 import { createHash } from 'node:crypto';
-import { titleKey } from '../src/text/normalize.ts';
-import { normalizeArxivId } from '../src/text/paper-refs.ts';
+import { titleKey } from './text/normalize.ts';
+import { normalizeArxivId } from './text/paper-refs.ts';
 
 /** Hugging Face paper pages are named by arXiv id: https://huggingface.co/papers/2501.12345 */
 const HF_PAPER_PAGE = /^https?:\/\/(?:www\.)?huggingface\.co\/papers\//i;
