@@ -299,6 +299,49 @@ describe('Discord bot over the real engine', () => {
     await vi.waitFor(async () => expect((await claims.get(key))?.state).toBe('answered'));
   });
 
+  /** A question whose claim a dead attempt held until `leaseEnd`; then `before` people's messages, its placeholder (when `placeholder`), `after` more. */
+  async function diedAfterFlood({ before, after, placeholder, leaseEnd }: { before: number; after: number; placeholder: boolean; leaseEnd: Date }) {
+    const { fake, claims } = await startBot(engine, { messageContent: true });
+    const question = 'Which model does speech recognition with CTC?';
+    const messageId = fake.message({ content: `<@${fake.botUser.id}> ${question}`, mentionsBot: true, undelivered: true });
+    const key = `discord:${fake.guildId}:${fake.channelId}:${messageId}`;
+    expect(await claims.claim({ key, owner: 'dead-process:1', now: new Date(leaseEnd.getTime() - 1000), leaseMs: 1000 })).toBeDefined();
+    const chatter = (n: number) => {
+      for (let i = 0; i < n; i++) fake.message({ content: `unrelated chatter ${i}`, undelivered: true });
+    };
+    chatter(before);
+    let placeholderId: string | undefined;
+    if (placeholder) {
+      const posted = await fetch(`${fake.apiUrl}/v10/channels/${fake.channelId}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bot ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ content: 'Looking through 98 papers…', message_reference: { message_id: messageId } }),
+      });
+      placeholderId = ((await posted.json()) as { id: string }).id;
+    }
+    chatter(after);
+    fake.deliver(messageId);
+    const repliesToQuestion = () => fake.channelMessages(fake.channelId).filter((m) => (m.message_reference as { message_id?: string } | undefined)?.message_id === messageId);
+    const reads = () => fake.requests.filter((r) => r.method === 'GET' && r.route === `/channels/${fake.channelId}/messages`);
+    return { fake, claims, key, question, placeholderId, repliesToQuestion, reads };
+  }
+
+  it('takes over a mention whose placeholder came after more than a page of other messages: finds and edits it', async () => {
+    const { fake, claims, key, question, placeholderId, repliesToQuestion } = await diedAfterFlood({ before: 150, after: 150, placeholder: true, leaseEnd: new Date() });
+    const answer = await fake.waitForRequest((r) => r.method === 'PATCH' && r.route === `/channels/${fake.channelId}/messages/${placeholderId}`);
+    expect((answer.body as MessageBody).embeds[0]!.description).toBe((await engine.ask(question)).text);
+    expect(repliesToQuestion().map((m) => m.id)).toEqual([placeholderId]);
+    await vi.waitFor(async () => expect((await claims.get(key))?.state).toBe('answered'));
+  });
+
+  it('looks for a lost placeholder only among messages posted while the dead attempt held the question', async () => {
+    // The lease ended an hour before any of these messages: the first page already lies past it.
+    const { claims, key, repliesToQuestion, reads } = await diedAfterFlood({ before: 250, after: 0, placeholder: false, leaseEnd: new Date(Date.now() - 3_600_000) });
+    await vi.waitFor(async () => expect((await claims.get(key))?.state).toBe('answered'));
+    expect(repliesToQuestion()).toHaveLength(1);
+    expect(reads()).toHaveLength(1);
+  });
+
   it('replaces the placeholder of a mention whose process died mid-answer with a note to ask again, once it starts', async () => {
     const { fake, bot, claims } = await startBot(engine, { messageContent: true, start: false });
     const messageId = fake.message({ content: `<@${fake.botUser.id}> Which model does speech recognition with CTC?`, mentionsBot: true, undelivered: true });

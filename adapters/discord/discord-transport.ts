@@ -2,7 +2,7 @@
  * How a question's messages move on Discord: a slash command's deferred reply and follow-ups, or
  * a mention's reply chain. Rendering is the shared Discord markdown; nothing here decides what is said.
  */
-import { DiscordAPIError, MessageFlags, type APIActionRowComponent, type APIButtonComponent, type ChatInputCommandInteraction, type Message, type ModalSubmitInteraction } from 'discord.js';
+import { DiscordAPIError, MessageFlags, SnowflakeUtil, type APIActionRowComponent, type APIButtonComponent, type ChatInputCommandInteraction, type Message, type ModalSubmitInteraction } from 'discord.js';
 import { ConversationGoneError, type ChatRenderer, type ChatTransport, type ConversationMessage } from '../../src/chat/transport.ts';
 import { COLORS, DISCORD_LIMITS, escapeDiscord, formatAnswer, formatNotice, safeMarkdown, truncate, unescapeDiscord, type DiscordMessage } from '../format/discord-markdown.ts';
 import { digestRef } from './digest-poster.ts';
@@ -13,6 +13,11 @@ import type { DiscordHandlerContext } from './handler-context.ts';
 
 /** A message as sent; `ephemeral` notes are shown to the asker only. */
 export type DiscordOutgoing = DiscordMessage & { ephemeral?: boolean; components?: APIActionRowComponent<APIButtonComponent>[] };
+
+/** Discord's largest page of channel messages. */
+const PAGE_SIZE = 100;
+/** Discord stamps message ids with its own clock; ours may differ by this much. */
+const CLOCK_SKEW_MS = 60_000;
 
 /** Discord's answers when the interaction or message to reply to no longer exists. */
 const GONE_CODES: Record<number, string> = {
@@ -130,10 +135,19 @@ export function mentionTransport(message: Message, ctx: DiscordHandlerContext): 
   };
   return {
     postPlaceholder: (placeholder, key) => send(placeholder, { nonce: digestRef(key), enforceNonce: true }),
-    // Discord does not return nonces when messages are read back: the placeholder is the bot's reply to the question.
-    async findPlaceholder() {
-      const after = await orGone(() => channel.messages.fetch({ after: message.id, limit: 100 }));
-      return after.find((m) => m.author.id === message.client.user.id && m.reference?.messageId === message.id)?.id;
+    // Discord does not return nonces when messages are read back: the placeholder is the bot's reply
+    // to the question. Pages forward from the question through everything posted until the dead
+    // attempt's lease ran out, however busy the channel was meanwhile.
+    async findPlaceholder(_key, { postedBefore }) {
+      const until = postedBefore.getTime() + CLOCK_SKEW_MS;
+      for (let after = message.id; ; ) {
+        const page = await orGone(() => channel.messages.fetch({ after, limit: PAGE_SIZE, cache: false }));
+        const mine = page.find((m) => m.author.id === message.client.user.id && m.reference?.messageId === message.id);
+        if (mine) return mine.id;
+        if (page.size < PAGE_SIZE) return undefined;
+        after = page.reduce((newest, m) => (BigInt(m.id) > BigInt(newest) ? m.id : newest), after);
+        if (SnowflakeUtil.timestampFrom(after) > until) return undefined;
+      }
     },
     post: (part) => send(part),
     async update(ref, { ephemeral: _private, ...body }) {

@@ -87,12 +87,15 @@ export function createChatFlow({
 
       const owner = `${processId}:${++attempts}`;
       let claim: QuestionClaim;
-      let tookOver = false;
+      /** Where the lease of the attempt this one took over ended; undefined when it took none over. */
+      let previousLeaseEnd: Date | undefined;
       try {
         const taken = await claims.claim({ key, owner, now: now(), leaseMs });
         if (!taken) return log.debug('question already answered or being answered; delivery ignored');
-        tookOver = taken.previous !== undefined;
-        if (taken.previous) log.warn({ previous: taken.previous.leaseOwner }, 'an earlier attempt died while answering; taking the question over');
+        if (taken.previous) {
+          previousLeaseEnd = new Date(taken.previous.leaseUntil);
+          log.warn({ previous: taken.previous.leaseOwner }, 'an earlier attempt died while answering; taking the question over');
+        }
         claim = { key, state: 'answering', leaseOwner: owner, leaseUntil: '', updatedAt: '', ...(taken.previous?.placeholderRef !== undefined && { placeholderRef: taken.previous.placeholderRef }) };
       } catch (err) {
         log.error({ err }, 'could not claim the question; not answering it');
@@ -123,8 +126,8 @@ export function createChatFlow({
       let placeholder = claim.placeholderRef;
       try {
         // A dead attempt may have posted its placeholder without living to record it.
-        if (placeholder === undefined && tookOver && transport.findPlaceholder) {
-          placeholder = await transport.findPlaceholder(key).catch((err: unknown) => (log.warn({ err }, 'could not look for an earlier placeholder'), undefined));
+        if (placeholder === undefined && previousLeaseEnd && transport.findPlaceholder) {
+          placeholder = await transport.findPlaceholder(key, { postedBefore: previousLeaseEnd }).catch((err: unknown) => (log.warn({ err }, 'could not look for an earlier placeholder'), undefined));
           if (placeholder !== undefined) await record('answering', placeholder);
         }
         if (placeholder === undefined) {

@@ -45,9 +45,10 @@ export interface ChatTransport<M> {
   postPlaceholder(message: M, questionKey: string): Promise<string>;
   /**
    * The placeholder an earlier attempt posted for this question but died before recording, found
-   * by its mark; undefined when there is none (or the platform cannot say).
+   * by its mark; undefined when there is none (or the platform cannot say). The earlier attempt
+   * could only post it while it held the question: before `postedBefore`, the end of its lease.
    */
-  findPlaceholder?(questionKey: string): Promise<string | undefined>;
+  findPlaceholder?(questionKey: string, options: { postedBefore: Date }): Promise<string | undefined>;
   /** Posts a further part of a long answer after the previous one. */
   post(message: M): Promise<string>;
   update(ref: string, message: M): Promise<void>;

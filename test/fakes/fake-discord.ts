@@ -260,10 +260,11 @@ export async function startFakeDiscord({
     }
     if ((m = path.match(/^\/channels\/(\d+)\/messages$/)) && method === 'GET') {
       const limit = Math.min(Number(request.query.get('limit') ?? 50), 100);
-      const after = BigInt(request.query.get('after') ?? 0);
+      const after = request.query.get('after');
       // Discord keeps a nonce only for the create response and its gateway event, not for reads.
-      const read = channelMessages(m[1]!).filter((x) => BigInt(x.id as string) > after).map(({ nonce: _, ...x }) => x);
-      return json(200, read.reverse().slice(0, limit));
+      const read = channelMessages(m[1]!).filter((x) => after === null || BigInt(x.id as string) > BigInt(after)).map(({ nonce: _, ...x }) => x);
+      // With `after`, the page is the messages right after it (how callers page forward); else the latest. Newest first either way.
+      return json(200, (after === null ? read.slice(-limit) : read.slice(0, limit)).reverse());
     }
     if ((m = path.match(/^\/channels\/(\d+)\/(typing|messages)$/)) && method === 'POST') {
       if (m[2] === 'typing') return { status: 204 };
