@@ -6,7 +6,7 @@ import type { Condenser } from './llm/condense.ts';
 import type { Logger } from './logger.ts';
 import { createHybridRetriever, type RetrievedPaper, type Retriever } from './retrieve/hybrid-retriever.ts';
 import { asksForSeveral } from './retrieve/asks-for-several.ts';
-import { answersWhatCitedLack, meetingFollowUp, papersCitedLast, pointsBack, retrievalQuery } from './retrieve/conversation.ts';
+import { answersWhatCitedLack, papersCitedLast, pointsBack, retrievalQuery } from './retrieve/conversation.ts';
 import { SHIPPED_MODELS, answerability, type RelevanceModels } from './retrieve/relevance.ts';
 import type { PaperStore } from './store/lance-store.ts';
 import { titleKey } from './text/normalize.ts';
@@ -90,9 +90,7 @@ export function createEngine({
       // The best paper is always cited when answering; others only if relevant in their own right
       // (at a lower bar when the question asks for the papers on a topic).
       const citeFloor = asksForSeveral(standalone) ? models.paper.severalFloor : models.paper.floor;
-      const cited = retrieved.filter((r, i) => i === 0 || r.relevance >= citeFloor);
-      // A follow-up about papers cited before is answered by those that have what it adds.
-      const relevant = earlier.length > 0 ? meetingFollowUp(question, options.history ?? [], cited) : cited;
+      const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= citeFloor);
       let answer: Omit<Answer, 'timingsMs'>;
       if (!best || (earlier.length === 0 && answerability(retrieved, models.answerability) < relevanceFloor)) {
         answer = abstain(retrieved, options.paperIds !== undefined);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mineAbbreviations } from '../src/retrieve/abbreviations.ts';
-import { meetingFollowUp, papersCitedLast, pointsBack } from '../src/retrieve/conversation.ts';
+import { papersCitedLast, pointsBack } from '../src/retrieve/conversation.ts';
 import { analyzeQuery, correctWord, editDistance, nearestKnownTerm, termsMet } from '../src/retrieve/query-terms.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import { isSmallTalk, stripChatNoise } from '../src/text/chat-noise.ts';
@@ -97,20 +97,5 @@ describe('conversation', () => {
     expect(pointsBack('which of those is fastest?')).toBe(true);
     expect(pointsBack('does it release code?')).toBe(true);
     expect(pointsBack('which papers study pruning?')).toBe(false);
-  });
-
-  it('answers "which of those…" from the earlier papers that have what the follow-up adds, all of them if none has', () => {
-    const codecs = [
-      { paper: { title: 'Language-Codec', abstract: 'A discrete audio codec for speech language models with masked channel residual vector quantization.' } },
-      { paper: { title: 'HiFi-Codec', abstract: 'An audio codec with group-residual vector quantization that needs only 4 codebooks.' } },
-    ];
-    const history = [
-      { role: 'user' as const, text: 'papers on audio codecs?' },
-      { role: 'assistant' as const, text: '2 papers speak to this: …' },
-    ];
-    expect(meetingFollowUp('which of those uses group-residual quantization?', history, codecs).map((p) => p.paper.title)).toEqual(['HiFi-Codec']);
-    // "audio codec" was the earlier question's: it singles out no paper.
-    expect(meetingFollowUp('which audio codec is it?', history, codecs)).toEqual(codecs);
-    expect(meetingFollowUp('which of them is the best?', history, codecs)).toEqual(codecs);
   });
 });

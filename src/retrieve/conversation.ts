@@ -18,31 +18,9 @@ export function pointsBack(question: string): boolean {
  * the same thread) is left alone.
  */
 export function retrievalQuery(question: string, history: Turn[] = []): string {
-  const previous = previousQuestion(question, history);
+  const previous = [...history].reverse().find((t) => t.role === 'user' && t.text.trim() !== question.trim());
   const followsUp = POINTS_BACK.test(question) || CONTINUES.test(question) || contentTerms(question).length <= 2;
-  return previous !== undefined && followsUp ? `${question}\n${previous}` : question;
-}
-
-/**
- * Of the papers a follow-up is answered from, those that meet the most of what it adds to the
- * conversation (its words the earlier question lacks), in their order: "which of those uses vector
- * quantization?" cites the codec that does, not every codec cited before. All of them if none
- * meets any such word.
- */
-export function meetingFollowUp<P extends { paper: Pick<Paper, 'title' | 'abstract'> }>(question: string, history: Turn[], papers: P[]): P[] {
-  const earlier = new Set(contentTerms(previousQuestion(question, history) ?? ''));
-  const added = [...new Set(contentTerms(question))].filter((t) => !earlier.has(t));
-  const met = papers.map((p) => {
-    const terms = new Set(contentTerms(`${p.paper.title} ${p.paper.abstract}`));
-    return added.filter((t) => terms.has(t)).length;
-  });
-  const most = Math.max(0, ...met);
-  return most === 0 ? papers : papers.filter((_, i) => met[i] === most);
-}
-
-/** The asker's question before this one, if any. */
-function previousQuestion(question: string, history: Turn[]): string | undefined {
-  return [...history].reverse().find((t) => t.role === 'user' && t.text.trim() !== question.trim())?.text;
+  return previous && followsUp ? `${question}\n${previous.text}` : question;
 }
 
 /**
