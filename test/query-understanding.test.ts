@@ -21,6 +21,10 @@ describe('question terms', () => {
     expect(contentTerms('speech recognition')).toEqual(['speech', 'recognit']);
   });
 
+  it('drops chat filler, so "papers dealing with pruning stuff in the collection" asks only about pruning', () => {
+    expect(contentTerms('got any papers dealing with pruning stuff in the collection? trying to find things')).toEqual(['prune']);
+  });
+
   it('mines abbreviations the corpus defines and uses them both ways', () => {
     expect(abbreviations.longForms.get('asr')).toEqual([['automat', 'speech', 'recognit']]);
     expect(abbreviations.longForms.get('llm')).toEqual([['larg', 'languag', 'model']]);

@@ -47,7 +47,8 @@ export async function calibrate(questions: EvalQuestion[], retriever: Retriever,
   const severalScores = pairScores.filter((p) => p.several);
   paper.severalFloor = severalScores.some((p) => p.y === 1) ? bestF1Floor(severalScores) : paper.floor;
 
-  answerability.floor = floorForFalseAnswers(outOfFoldScores(asked, ANSWERABILITY_FEATURE_NAMES), FALSE_ANSWER_TARGET);
+  const outOfFold = outOfFoldScores(asked, ANSWERABILITY_FEATURE_NAMES);
+  answerability.floor = floorForFalseAnswers(outOfFold, FALSE_ANSWER_TARGET);
   const questionScores = asked.map((a) => ({ s: score(answerability, ANSWERABILITY_FEATURE_NAMES, a.x), y: a.y }));
   const none = questionScores.filter((q) => q.y === 0).map((q) => q.s);
   const answerable = questionScores.filter((q) => q.y === 1);
@@ -59,6 +60,8 @@ export async function calibrate(questions: EvalQuestion[], retriever: Retriever,
       questions: asked.length,
       abstainRecall: round(none.filter((s) => s < answerability.floor).length / Math.max(1, none.length)),
       answerableAbstained: round(answerable.filter((q) => q.s < answerability.floor).length / Math.max(1, answerable.length)),
+      /** What other floors would trade, out of fold: the evidence for the chosen one. */
+      tradeOff: tradeOff(outOfFold),
     },
   };
 }
@@ -119,6 +122,12 @@ function floorForFalseAnswers(scores: { s: number; y: number }[], target: number
   const floors = Array.from({ length: 97 }, (_, i) => (i + 2) / 100);
   const floor = floors.find((f) => negatives.filter((s) => s >= f).length <= target * negatives.length) ?? floors.at(-1)!;
   return round(floor);
+}
+
+/** Out-of-fold share of `none` questions abstained on and of answerable ones refused, at floors 0.30 to 0.80. */
+function tradeOff(scores: { s: number; y: number }[]): { floor: number; noneAbstained: number; answerableAbstained: number }[] {
+  const share = (y: number, floor: number) => round(scores.filter((p) => p.y === y && p.s < floor).length / Math.max(1, scores.filter((p) => p.y === y).length));
+  return Array.from({ length: 11 }, (_, i) => round(0.3 + i * 0.05)).map((floor) => ({ floor, noneAbstained: share(0, floor), answerableAbstained: share(1, floor) }));
 }
 
 function round(x: number) {

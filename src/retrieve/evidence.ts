@@ -17,7 +17,7 @@ export interface SentenceScorer {
   (sentence: string): number;
 }
 
-/** Scores sentences for a question: share of its idf mass they contain, nudged by cue phrases. */
+/** Scores sentences for a question: share of its idf mass they contain, nudged by cue phrases when they hold some of it. */
 export function sentenceScorer(question: string, queryTerms: Map<string, number>, stats: TermStats): SentenceScorer {
   const total = [...queryTerms.keys()].reduce((a, t) => a + idf(stats, t), 0) || 1;
   const wantsQuantity = QUANTITY_QUESTION.test(question);
@@ -26,8 +26,9 @@ export function sentenceScorer(question: string, queryTerms: Map<string, number>
     let mass = 0;
     for (const t of queryTerms.keys()) if (present.has(t)) mass += idf(stats, t);
     let score = mass / total;
-    if (CONTRIBUTION.test(sentence)) score += 0.15;
-    if (RESULT.test(sentence)) score += wantsQuantity ? 0.3 : 0.1;
+    // Cue phrases rank sentences that speak to the question, never one that shares none of its words.
+    if (mass > 0 && CONTRIBUTION.test(sentence)) score += 0.15;
+    if (mass > 0 && RESULT.test(sentence)) score += wantsQuantity ? 0.3 : 0.1;
     if (BACKGROUND.test(sentence)) score -= 0.15;
     return score;
   };

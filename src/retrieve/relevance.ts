@@ -64,16 +64,16 @@ export interface LogisticModel<Name extends string> {
  * so it sits lower than `floor`, which also guards single-answer questions from a second citation.
  */
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> & { severalFloor: number } = {
-  intercept: -9.232,
-  weights: { bm25PerQueryIdf: 1.336, coverage: 1.379, sentenceCoverage: 1.238, specificMatch: 0.445, sentenceTerms: 1.82, sentenceEvidence: 1.411, knownTermShare: 0.486, relativeScore: 2.522, similarity: 0.8 },
+  intercept: -9.399,
+  weights: { bm25PerQueryIdf: 1.387, coverage: 1.403, sentenceCoverage: 1.077, specificMatch: 0.649, sentenceTerms: 1.825, sentenceEvidence: 1.416, knownTermShare: 0.665, relativeScore: 2.2, similarity: 0.687 },
   floor: 0.37,
-  severalFloor: 0.18,
+  severalFloor: 0.15,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -7.974,
-  weights: { bm25PerQueryIdf: 0.963, coverage: 0.064, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 6.313, knownTermShare: 0.36, similarity: 4.604, lead: 2.259 },
-  floor: 0.53,
+  intercept: -8.301,
+  weights: { bm25PerQueryIdf: 0.644, coverage: 0, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 6.294, knownTermShare: 1.148, similarity: 3.506, lead: 2.501 },
+  floor: 0.55,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
