@@ -96,8 +96,9 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
 
 /**
  * The question's terms a text meets, in the question's own form or through a synonym the query
- * analysis added (an abbreviation's other form, a compound joined or split), all of whose words the
- * text has: "KD" is met by "knowledge distillation", "finetuning" by "fine-tuning".
+ * analysis added (an abbreviation's other form, a compound joined or split, a glossary concept's
+ * paper words), all of whose words the text has: "KD" is met by "knowledge distillation",
+ * "finetuning" by "fine-tuning", "fewer bits" by "quantization".
  */
 export function termsMet(q: Pick<QueryTerms, 'core' | 'synonyms'>, present: Pick<ReadonlySet<string>, 'has'>): string[] {
   const viaSynonym = new Set<string>();
