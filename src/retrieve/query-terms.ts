@@ -82,10 +82,7 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
   }
   for (const [, a, b] of text.toLowerCase().matchAll(/\b([a-z]{2,})-([a-z]{2,})\b/g)) addForm([stem(a! + b!)], EXPANSION_WEIGHT, [stem(a!), stem(b!)]);
   // Jargon the question names in plain words or by another of its names: "fewer bits" → "quantization".
-  const sequence = contentTerms(text);
-  for (const entry of GLOSSARY_STEMS) {
-    const named = [...entry.papers, ...entry.readers].filter((phrase) => phrase.length > 0 && containsRun(sequence, phrase));
-    if (named.length === 0) continue;
+  for (const [entry, named] of glossaryNamed(contentTerms(text))) {
     const stands = [...new Set(named.flat())];
     for (const form of entry.papers) if (!named.includes(form)) addForm(form, EXPANSION_WEIGHT / form.length, stands);
   }
@@ -188,11 +185,29 @@ export function editDistance(a: string, b: string, limit: number): number {
   return rows[a.length]![b.length]!;
 }
 
-/** The glossary's phrases as content-term stems, as questions are analysed. */
-const GLOSSARY_STEMS = ML_GLOSSARY.map(({ papers, readers = [] }) => ({ papers: papers.map((p) => contentTerms(p)), readers: readers.map((p) => contentTerms(p)) }));
+/** A glossary entry's phrases as content-term stems, as questions are analysed. */
+interface GlossaryStems {
+  papers: string[][];
+  readers: string[][];
+}
 
-/** Whether `run` occurs in `sequence` as consecutive terms. */
-function containsRun(sequence: string[], run: string[]): boolean {
-  for (let i = 0; i + run.length <= sequence.length; i++) if (run.every((t, j) => sequence[i + j] === t)) return true;
-  return false;
+/** Every glossary phrase by its first stem: a question looks up only the phrases that start with one of its words. */
+const GLOSSARY_BY_FIRST_TERM = new Map<string, { entry: GlossaryStems; phrase: string[] }[]>();
+for (const { papers, readers = [] } of ML_GLOSSARY) {
+  const entry = { papers: papers.map((p) => contentTerms(p)), readers: readers.map((p) => contentTerms(p)) };
+  for (const phrase of [...entry.papers, ...entry.readers]) {
+    if (phrase.length === 0) continue;
+    GLOSSARY_BY_FIRST_TERM.set(phrase[0]!, [...(GLOSSARY_BY_FIRST_TERM.get(phrase[0]!) ?? []), { entry, phrase }]);
+  }
+}
+
+/** The glossary entries a question names, each with the phrases it used (as consecutive terms). */
+function glossaryNamed(sequence: string[]): Map<GlossaryStems, string[][]> {
+  const named = new Map<GlossaryStems, string[][]>();
+  sequence.forEach((term, i) => {
+    for (const { entry, phrase } of GLOSSARY_BY_FIRST_TERM.get(term) ?? []) {
+      if (phrase.every((t, j) => sequence[i + j] === t)) named.set(entry, [...(named.get(entry) ?? []), phrase]);
+    }
+  });
+  return named;
 }
