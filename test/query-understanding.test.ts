@@ -38,6 +38,20 @@ describe('question terms', () => {
     expect(termsMet(q, new Set(contentTerms('speech benchmarks')))).toEqual(['benchmark']);
   });
 
+  it('searches the papers\' word for a concept a question names in plain words, and counts it as met only there', () => {
+    const wider = emptyTermStats();
+    for (const t of [...texts, 'A network with fewer bits per weight is smaller.']) applyDocument(wider, contentTerms(t), 1);
+    const q = analyzeQuery('which papers store fewer bits per weight?', wider, abbreviations);
+    expect(q.expansions.get('quantiz')).toBeLessThan(1);
+    expect(termsMet(q, new Set(contentTerms('quantization of large language models')))).toEqual(['fewer', 'bit']);
+    expect(termsMet(q, new Set(contentTerms('pruning networks')))).toEqual([]);
+    // "cut connections" is pruning, but the index has no "sparsity": only forms the papers use are searched.
+    const cut = analyzeQuery('papers that cut connections out of a network', stats, abbreviations);
+    expect([...cut.expansions.keys()]).toEqual(['prune']);
+    // A phrase counts only as consecutive words: "fewer" here and "bits" there are no paraphrase.
+    expect(analyzeQuery('fewer networks with bits', wider, abbreviations).expansions.has('quantiz')).toBe(false);
+  });
+
   it('corrects a typo against the index vocabulary, leaves real words alone, and drops words nothing resembles', () => {
     expect(nearestKnownTerm('mamaba', stats)).toBe('mamba');
     expect(analyzeQuery('languge models', stats, abbreviations).corrected).toEqual([['langug', 'languag']]);

@@ -1,8 +1,9 @@
 import type { TermStats } from '../store/term-stats.ts';
 import { contentTerms, isStopword, stem, words } from '../text/tokenize.ts';
 import type { Abbreviations } from './abbreviations.ts';
+import { ML_GLOSSARY } from './ml-glossary.ts';
 
-/** A question's search terms after correction and abbreviation expansion. */
+/** A question's search terms after correction and expansion (abbreviations, compounds, glossary). */
 export interface QueryTerms {
   /** Stems the question asks about with their weights: 1, or less for a guessed correction. */
   core: Map<string, number>;
@@ -13,10 +14,18 @@ export interface QueryTerms {
    * the question's own form, and the other form must not count twice (a synonym, not more evidence).
    */
   expansionOf: Map<string, string[]>;
+  /** Each other form the question was expanded with, and the question's terms it stands for. */
+  synonyms: Synonym[];
   /** Words no paper contains and nothing in the index resembles: left out of the search. */
   unknown: string[];
   /** Words replaced by their nearest index term: "mamaba" → "mamba". */
   corrected: [from: string, to: string][];
+}
+
+/** Another name for some of a question's terms: a text with all of `terms` meets all of `stands`. */
+export interface Synonym {
+  terms: string[];
+  stands: string[];
 }
 
 /** Weight of an abbreviation's other form (shared by its words) against a word the question typed. */
@@ -26,7 +35,8 @@ const CORRECTION_WEIGHT = 0.6;
 
 /**
  * Stems the question, corrects stems the index does not know against the index's own
- * vocabulary, and adds the corpus's own abbreviations of what it names (both ways).
+ * vocabulary, and adds the corpus's own abbreviations of what it names (both ways) and the
+ * papers' words for ML concepts it names in plain words (ml-glossary.ts).
  */
 export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbreviations): QueryTerms {
   const core = new Map<string, number>();
@@ -50,36 +60,46 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
   }
   const expansions = new Map<string, number>();
   const expansionOf = new Map<string, string[]>();
+  const synonyms: Synonym[] = [];
   const add = (t: string, w: number, source: string[]) => {
     if (core.has(t) || !stats.df.has(t)) return;
     expansions.set(t, Math.max(expansions.get(t) ?? 0, w));
     expansionOf.set(t, source);
   };
+  /** A synonym of several words (all of them known to the index), met only where all of them are. */
+  const addForm = (form: string[], w: number, source: string[]) => {
+    if (form.length === 0 || !form.every((t) => stats.df.has(t)) || form.every((t) => core.has(t))) return;
+    for (const t of form) add(t, w, source);
+    synonyms.push({ terms: form, stands: source });
+  };
   for (const t of core.keys()) {
     const [long] = abbreviations.longForms.get(t) ?? [];
-    for (const l of long ?? []) add(l, EXPANSION_WEIGHT / long!.length, [t]);
+    if (long) addForm(long, EXPANSION_WEIGHT / long.length, [t]);
   }
   // "pretrained" and "pre-trained" are the same word to a reader, not to a tokenizer: bridge both ways.
   for (const w of words(text)) {
-    const parts = splitCompound(w, stats);
-    for (const part of parts) add(part, EXPANSION_WEIGHT, [stem(w)]);
+    addForm(splitCompound(w, stats), EXPANSION_WEIGHT, [stem(w)]);
   }
-  for (const [, a, b] of text.toLowerCase().matchAll(/\b([a-z]{2,})-([a-z]{2,})\b/g)) add(stem(a! + b!), EXPANSION_WEIGHT, [stem(a!), stem(b!)]);
+  for (const [, a, b] of text.toLowerCase().matchAll(/\b([a-z]{2,})-([a-z]{2,})\b/g)) addForm([stem(a! + b!)], EXPANSION_WEIGHT, [stem(a!), stem(b!)]);
+  // Jargon the question names in plain words or by another of its names: "fewer bits" → "quantization".
+  for (const [entry, named] of glossaryNamed(contentTerms(text))) {
+    const stands = [...new Set(named.flat())];
+    for (const form of entry.papers) if (!named.includes(form)) addForm(form, EXPANSION_WEIGHT / form.length, stands);
+  }
   const joined = ` ${[...core.keys()].join(' ')} `;
-  for (const [long, acronym] of abbreviations.acronyms) if (joined.includes(` ${long} `)) add(acronym, EXPANSION_WEIGHT, long.split(' '));
-  return { core, expansions, expansionOf, unknown, corrected };
+  for (const [long, acronym] of abbreviations.acronyms) if (joined.includes(` ${long} `)) addForm([acronym], EXPANSION_WEIGHT, long.split(' '));
+  return { core, expansions, expansionOf, synonyms, unknown, corrected };
 }
 
 /**
  * The question's terms a text meets, in the question's own form or through a synonym the query
- * analysis added (an abbreviation's other form, a compound joined or split), all of whose words the
- * text has: "KD" is met by "knowledge distillation", "finetuning" by "fine-tuning".
+ * analysis added (an abbreviation's other form, a compound joined or split, a glossary concept's
+ * paper words), all of whose words the text has: "KD" is met by "knowledge distillation",
+ * "finetuning" by "fine-tuning", "fewer bits" by "quantization".
  */
-export function termsMet(q: Pick<QueryTerms, 'core' | 'expansionOf'>, present: Pick<ReadonlySet<string>, 'has'>): string[] {
-  const groups = new Map<string, string[]>();
-  for (const [term, sources] of q.expansionOf) groups.set(sources.join(' '), [...(groups.get(sources.join(' ')) ?? []), term]);
+export function termsMet(q: Pick<QueryTerms, 'core' | 'synonyms'>, present: Pick<ReadonlySet<string>, 'has'>): string[] {
   const viaSynonym = new Set<string>();
-  for (const [sources, terms] of groups) if (terms.every((t) => present.has(t))) for (const s of sources.split(' ')) viaSynonym.add(s);
+  for (const { terms, stands } of q.synonyms) if (terms.every((t) => present.has(t))) for (const s of stands) viaSynonym.add(s);
   return [...q.core.keys()].filter((t) => present.has(t) || viaSynonym.has(t));
 }
 
@@ -163,4 +183,31 @@ export function editDistance(a: string, b: string, limit: number): number {
     rows.push(row);
   }
   return rows[a.length]![b.length]!;
+}
+
+/** A glossary entry's phrases as content-term stems, as questions are analysed. */
+interface GlossaryStems {
+  papers: string[][];
+  readers: string[][];
+}
+
+/** Every glossary phrase by its first stem: a question looks up only the phrases that start with one of its words. */
+const GLOSSARY_BY_FIRST_TERM = new Map<string, { entry: GlossaryStems; phrase: string[] }[]>();
+for (const { papers, readers = [] } of ML_GLOSSARY) {
+  const entry = { papers: papers.map((p) => contentTerms(p)), readers: readers.map((p) => contentTerms(p)) };
+  for (const phrase of [...entry.papers, ...entry.readers]) {
+    if (phrase.length === 0) continue;
+    GLOSSARY_BY_FIRST_TERM.set(phrase[0]!, [...(GLOSSARY_BY_FIRST_TERM.get(phrase[0]!) ?? []), { entry, phrase }]);
+  }
+}
+
+/** The glossary entries a question names, each with the phrases it used (as consecutive terms). */
+function glossaryNamed(sequence: string[]): Map<GlossaryStems, string[][]> {
+  const named = new Map<GlossaryStems, string[][]>();
+  sequence.forEach((term, i) => {
+    for (const { entry, phrase } of GLOSSARY_BY_FIRST_TERM.get(term) ?? []) {
+      if (phrase.every((t, j) => sequence[i + j] === t)) named.set(entry, [...(named.get(entry) ?? []), phrase]);
+    }
+  });
+  return named;
 }
