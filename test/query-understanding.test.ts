@@ -45,8 +45,8 @@ describe('question terms', () => {
     expect(q.expansions.get('quantiz')).toBeLessThan(1);
     expect(termsMet(q, new Set(contentTerms('quantization of large language models')))).toEqual(['fewer', 'bit']);
     expect(termsMet(q, new Set(contentTerms('pruning networks')))).toEqual([]);
-    // "cut connections" is pruning, but the index has no "sparsity": only forms the papers use are searched.
-    const cut = analyzeQuery('papers that cut connections out of a network', stats, abbreviations);
+    // "remove weights" is pruning, but the index has no "sparsity": only forms the papers use are searched.
+    const cut = analyzeQuery('papers that remove weights from a network', stats, abbreviations);
     expect([...cut.expansions.keys()]).toEqual(['prune']);
     // A phrase counts only as consecutive words: "fewer" here and "bits" there are no paraphrase.
     expect(analyzeQuery('fewer networks with bits', wider, abbreviations).expansions.has('quantiz')).toBe(false);
