@@ -5,6 +5,7 @@ import { citedNumbers, withoutMarkers } from './citation-markers.ts';
 import { readerDirected } from './reader-directed.ts';
 import { comparisonAgainst, selfNames } from './comparison-roles.ts';
 import { figureGivenAnother, ownerOf, pairedFigures } from './paired-figures.ts';
+import { acronymsOf, suffixVariant } from './term-forms.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -81,6 +82,7 @@ export function createClaimChecker(
 ) {
   const indexed = new Map(sources.map((s) => [s.n, indexSource(s)]));
   const questionTerms = new Set(claimTerms(question));
+  const vocabulary = new Set([...indexed.values()].flatMap((s) => [...s.terms]));
 
   return function checkClaim(sentence: string): CheckedClaim {
     const cites = citedNumbers(sentence);
@@ -90,7 +92,7 @@ export function createClaimChecker(
     const directed = readerDirected(body, citedText);
     if (directed) return reject('injected', directed);
     if (cited.some((s) => s === undefined)) return reject('invalid-citation', `cites [${cites.filter((n) => !indexed.has(n)).join('], [')}]`);
-    const claim = analyse(body);
+    const claim = inVocabulary(analyse(body), vocabulary);
     if (cites.length === 0) {
       // Framing counts sources ("2 papers speak to this") but states no figure or name of its own.
       const figures = /\d/.test(body.replace(/\b\d+ (?:papers?|sources?|studies|works)\b/gi, ''));
@@ -205,7 +207,10 @@ const ABSOLUTES = new Map(
 const paperAbsolute = (w: string) => (w === 'each' ? 'all' : ABSOLUTES.get(w));
 
 function absolutesIn(toks: string[], inPaper = false): string[] {
-  return [...new Set(toks.map((t) => (inPaper ? paperAbsolute : (w: string) => ABSOLUTES.get(w))(t.toLowerCase())).filter((a): a is string => a !== undefined))];
+  // "Not always", "not the first": a negated absolute claims less, not more.
+  const negated = (i: number) => toks.slice(Math.max(0, i - 2), i).some((t) => NEGATION.test(t));
+  const found = toks.map((t, i) => (negated(i) ? undefined : (inPaper ? paperAbsolute : (w: string) => ABSOLUTES.get(w))(t.toLowerCase())));
+  return [...new Set(found.filter((a): a is string => a !== undefined))];
 }
 
 /** Share of the claim's content terms a sentence of the paper has. */
@@ -238,13 +243,20 @@ function analyse(sentence: string): Claim {
   return { text: body, clauses: parts.length > 1 ? parts : [[...new Set(claimTerms(body))]], toks, numbers: statedNumbers(toks), names, terms: new Set(claimTerms(body)), absolutes: absolutesIn(toks) };
 }
 
+/** The claim with each term the sources lack replaced by the sources' form of it, if they have one. */
+function inVocabulary(claim: Claim, vocabulary: Set<string>): Claim {
+  const known = (t: string) => (vocabulary.has(t) ? t : (suffixVariant(t, vocabulary) ?? t));
+  return { ...claim, terms: new Set([...claim.terms].map(known)), clauses: claim.clauses.map((part) => [...new Set(part.map(known))]) };
+}
+
 function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
   // The title last: on a tie, a sentence of the abstract is the better quote.
   const sentences = [...splitSentences(abstract), title].map((text, i, all) => {
     const toks = tokens(text);
-    return { text, toks, terms: new Set(claimTerms(text)), absolutes: absolutesIn(toks, true), title: i === all.length - 1 };
+    // An answer may shorten the paper's "language model" to "LM".
+    return { text, toks, terms: new Set([...claimTerms(text), ...acronymsOf(toks)]), absolutes: absolutesIn(toks, true), title: i === all.length - 1 };
   });
-  const names = new Set<string>();
+  const names = new Set<string>(sentences.flatMap((s) => acronymsOf(s.toks)));
   for (const { toks } of sentences) {
     const keys = toks.map((t) => (t.startsWith('#') ? t.slice(1).replace(/[^\d.]/g, '') : nameKey(t)));
     // Names written with spaces or hyphens ("Llama 2", "MS-COCO") match their joined form.
@@ -337,8 +349,13 @@ function reversed(claim: Claim, support: IndexedSentence, paper: IndexedSentence
   };
   const negators = (toks: string[]) => [...negationsIn(toks), ...toks.flatMap((t, i) => (NEGATING_VERB.test(t) ? [i] : []))];
   const claimNegators = negators(claim.toks);
-  const claimNegated = negationsIn(claim.toks).some((i) => scopeOf(claim.toks, i).some((t) => support.terms.has(t)));
-  if (claimNegated) return negationsIn(support.toks).length === 0 && !support.toks.some((t) => NEGATIVE_CUE.test(t));
+  const negatedTerms = negationsIn(claim.toks).flatMap((i) => scopeOf(claim.toks, i));
+  // A sentence of the paper that negates the same matter ("does not have any convolutions") supports a negated claim.
+  const wanted = Math.min(2, new Set(negatedTerms).size);
+  const negatesSame = (s: IndexedSentence) =>
+    s.toks.some((t, i) => (NEGATION.test(t) || NEGATIVE_CUE.test(t)) && new Set(scopeOf(s.toks, i).filter((u) => negatedTerms.includes(u))).size >= wanted);
+  if (wanted > 0 && paper.some(negatesSame)) return false;
+  if (negatedTerms.some((t) => support.terms.has(t))) return negationsIn(support.toks).length === 0 && !support.toks.some((t) => NEGATIVE_CUE.test(t));
   // "Avoids overfitting" where the paper says it "results in overfitting" reverses it just as "not"
   // would, unless some sentence of the paper negates the same matter too.
   const cued = claimNegators.some((i) => negates(claim.toks, i, support.terms));
@@ -378,7 +395,8 @@ function negatedClause(claim: Claim, paper: IndexedSentence[]): boolean {
   return claim.text.split(CLAUSE_SPLIT).some((part) => {
     const toks = tokens(part);
     const terms = new Set(claimTerms(part));
-    if (terms.size < MIN_CLAUSE_TERMS || negatorsIn(toks).length > 0) return false;
+    // A clause that contrasts on its own ("spread over a set rather than in one place") matches a negation.
+    if (terms.size < MIN_CLAUSE_TERMS || negatorsIn(toks).length > 0 || toks.some((t) => NEGATIVE_CUE.test(t))) return false;
     let best = { shared: 0, negated: 0 };
     for (const seg of segments) {
       const shared = claimTerms(seg.join(' ')).filter((t, i, all) => terms.has(t) && all.indexOf(t) === i);
