@@ -6,6 +6,7 @@ import { readerDirected } from './reader-directed.ts';
 import { comparisonAgainst, selfNames } from './comparison-roles.ts';
 import { figureGivenAnother, ownerOf, pairedFigures } from './paired-figures.ts';
 import { acronymsOf, suffixVariant } from './term-forms.ts';
+import { swappedParty } from './bound-pairs.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -78,7 +79,11 @@ interface IndexedSource {
  */
 export function createClaimChecker(
   sources: ClaimSource[],
-  { question = '', minCoverage = CLAIM_CHECK_DEFAULTS.minCoverage, minClauseCoverage = CLAIM_CHECK_DEFAULTS.minClauseCoverage }: ClaimCheckOptions = {},
+  {
+    question = '',
+    minCoverage = CLAIM_CHECK_DEFAULTS.minCoverage,
+    minClauseCoverage = CLAIM_CHECK_DEFAULTS.minClauseCoverage,
+  }: ClaimCheckOptions = {},
 ) {
   const indexed = new Map(sources.map((s) => [s.n, indexSource(s)]));
   const questionTerms = new Set(claimTerms(question));
@@ -126,6 +131,8 @@ export function createClaimChecker(
       const comparison = comparisonAgainst(claim.text, s.sentences.map((x) => x.text), s.self);
       if (comparison) problems.push(`comparison ${comparison}`);
     }
+    const swapped = swappedParty(claim.toks, sentences.map(({ sentence }) => sentence.toks));
+    if (swapped) problems.push(`"${swapped[0]}" is said of ${swapped[2]}, not ${swapped[1]}`);
     const opposite = best && oppositeOf(claim, best);
     if (opposite) problems.push(`says "${opposite[0]}" where the paper says "${opposite[1]}"`);
     // A scope word ("every", "always") must scope the claim's matter: be in a sentence covering much of

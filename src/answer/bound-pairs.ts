@@ -1,0 +1,95 @@
+import { claimTerms } from '../text/claim-terms.ts';
+import { isStopword, stem } from '../text/tokenize.ts';
+
+/**
+ * Which party goes with which. "A decoder-only T5 and an encoder-decoder Llama2" shares every word
+ * with "an encoder-decoder T5 model and a decoder-only LLM, Llama2"; what differs is which words
+ * stand together. When an answer binds a word to a party (a name, or a compound such as
+ * "decoder-only") and the paper binds that word to another party of the same kind that the answer
+ * names in another phrase, the answer has swapped them.
+ */
+
+/** How many tokens apart the paper's words may stand and still be said together. */
+const PAPER_REACH = 4;
+/** How many function words may stand between two words of one phrase of the answer. */
+const CLAIM_GAP = 2;
+/** Words that join two phrases rather than bind words in one: "X and Y", "X than Y". */
+const JOINS = new Set('and or nor but than versus vs while whereas unlike like as then'.split(' '));
+
+interface Unit {
+  /** A compound keeps its parts together ("decod-onli" is not "decod"); a plain word is its content term. */
+  unit: string;
+  at: number;
+  /** A party: a name or a compound. */
+  party: boolean;
+}
+
+function unitsOf(toks: string[]): Unit[] {
+  return toks.flatMap((t, at) => {
+    if (t === '|' || t.startsWith('#')) return [];
+    const body = t.replace(/['’]s$/, '');
+    const compound = /[-'’]/.test(body);
+    const unit = compound ? body.toLowerCase().split(/[-'’]/).map(stem).join('-') : claimTerms(body)[0];
+    return unit ? [{ unit, at, party: compound || STRONG_NAME.test(body) }] : [];
+  });
+}
+
+/** A name no common word looks like: digits, inner capitals or all capitals ("T5", "OpenChat", "MIM"). */
+const STRONG_NAME = /^(?=.*\p{L})(?:.*\d.*|\p{L}.*\p{Lu}.*)$/u;
+
+/** The answer's phrases: runs of units with at most `CLAIM_GAP` function words between, none joining. */
+function phrasesOf(toks: string[]): Unit[][] {
+  const phrases: Unit[][] = [];
+  let last: Unit | undefined;
+  for (const u of unitsOf(toks)) {
+    const between = last ? toks.slice(last.at + 1, u.at) : [];
+    const bound = last && between.length <= CLAIM_GAP && between.every((t) => isStopword(t.toLowerCase()) && !JOINS.has(t.toLowerCase()));
+    if (bound) phrases[phrases.length - 1]!.push(u);
+    else phrases.push([u]);
+    last = u;
+  }
+  return phrases;
+}
+
+/** Two parties of one kind: both names, or compounds sharing a part ("encoder-decoder", "decoder-only"). */
+function alike(a: Unit, b: Unit): boolean {
+  const parts = (u: Unit) => u.unit.split('-');
+  if (a.unit.includes('-') && b.unit.includes('-')) return parts(a).some((p) => parts(b).includes(p));
+  return a.party && b.party && !a.unit.includes('-') && !b.unit.includes('-');
+}
+
+/**
+ * A word the answer binds to one party where the paper binds it to another party that the answer
+ * binds to another word: `[word, answer's party, paper's party]`, or undefined.
+ */
+export function swappedParty(claimToks: string[], paperSentences: string[][]): [string, string, string] | undefined {
+  const paper = paperSentences.map(unitsOf);
+  const distance = (a: string, b: string) => {
+    let best = Infinity;
+    for (const s of paper) for (const x of s) if (x.unit === a) for (const y of s) if (y.unit === b) best = Math.min(best, Math.abs(x.at - y.at));
+    return best;
+  };
+  const has = (u: string) => paper.some((s) => s.some((x) => x.unit === u));
+  // Each party with the word right after it, which it modifies or names: "decoder-only T5", "MIM teacher".
+  const bound = phrasesOf(claimToks).flatMap((phrase) =>
+    phrase.flatMap((party, k) => {
+      const word = phrase[k + 1];
+      return party.party && word && word.at === party.at + 1 && word.unit !== party.unit && !alike(party, word) ? [{ party: party.unit, word: word.unit, kind: party }] : [];
+    }),
+  );
+  for (const a of bound) {
+    if (!has(a.party) || distance(a.party, a.word) <= PAPER_REACH) continue;
+    // Another such pair with a party of the same kind, crosswise in the paper: it has this word with that party (and that word, if it has it, with this party).
+    const b = bound.find(
+      (b) =>
+        b.party !== a.party &&
+        b.word !== a.word &&
+        alike(a.kind, b.kind) &&
+        distance(b.party, a.word) <= PAPER_REACH &&
+        distance(b.party, a.party) > 1 &&
+        (!has(b.word) || distance(a.party, b.word) <= PAPER_REACH),
+    );
+    if (b) return [a.word, a.party, b.party];
+  }
+  return undefined;
+}
