@@ -301,7 +301,8 @@ function measuresAlike(claim: Claim, x: StatedNumber, sentence: IndexedSentence)
     .some((y) => {
       // A figure in a list ("in size 1B, 3.7B, 7B, and 16B parameters") is measured by the words around the whole list.
       const [from, to] = [listEdge(sentence.toks, y.at, -1), listEdge(sentence.toks, y.at, 1)];
-      const near = claimTerms(sentence.toks.slice(Math.max(0, from - MEASURE_REACH - 1), to + MEASURE_REACH + 2).join(' '));
+      const around = sentence.toks.slice(Math.max(0, from - MEASURE_REACH - 1), to + MEASURE_REACH + 2);
+      const near = [...claimTerms(around.join(' ')), ...acronymsOf(around)];
       return measured.some((t) => near.includes(t));
     });
 }

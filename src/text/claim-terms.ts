@@ -101,7 +101,7 @@ const SYNONYM_GROUPS = [
   'propose introduce present develop design build',
   'show demonstrate find found observe reveal indicate confirm',
   'achieve reach attain obtain yield deliver',
-  'large big bigger huge',
+  'large big bigger',
   'small tiny compact lightweight',
   'dataset benchmark corpus',
   'model network architecture',
@@ -117,6 +117,23 @@ const SYNONYM_GROUPS = [
   'remove eliminate',
   'analysis analyse analyze analyses analysed analyzed',
   'additional extra further',
+  'label annotate',
+  'validate verify check',
+  'human people annotator',
+  'previous prior earlier existing',
+  'focus target concentrate',
+  'release publish',
+  'jointly collaboratively together',
+  'fail struggle',
+  'strong powerful',
+  'spread distribute',
+  'replace substitute swap',
+  'enable allow let',
+  'new novel',
+  'capability ability',
+  'massive vast huge',
+  'pick select choose',
+  'cheap inexpensive low-cost',
 ];
 const CANONICAL = new Map<string, string>();
 for (const group of SYNONYM_GROUPS) {
@@ -131,9 +148,13 @@ const ANSWER_FRAMING = new Set(
     .map(stem),
 );
 
+/** Prefixes writers attach with or without a hyphen. */
+const JOINED_PREFIX = /\b(pre|post|re|co|fine|multi|non|semi|sub)-(?=\p{L})/giu;
+
 /** Content terms folded onto the shared vocabulary, answer framing left out. */
 export function claimTerms(text: string): string[] {
-  return contentTerms(text)
+  // "pre-training" and "pretraining" are one word written two ways.
+  return contentTerms(text.replace(JOINED_PREFIX, '$1'))
     .filter((t) => !ANSWER_FRAMING.has(t) && !/^\d/.test(t))
     .map((t) => CANONICAL.get(t) ?? t);
 }
