@@ -15,6 +15,8 @@ const PAPER_REACH = 4;
 const CLAIM_GAP = 2;
 /** Words that join two phrases rather than bind words in one: "X and Y", "X than Y". */
 const JOINS = new Set('and or nor but than versus vs while whereas unlike like as then'.split(' '));
+/** Words that start another clause of the paper's sentence. */
+const CLAUSE_BREAK = new Set('while whereas but although though however'.split(' '));
 
 interface Unit {
   /** A compound keeps its parts together ("decod-onli" is not "decod"); a plain word is its content term. */
@@ -22,6 +24,7 @@ interface Unit {
   at: number;
   /** A party: a name or a compound. */
   party: boolean;
+  name: boolean;
 }
 
 function unitsOf(toks: string[]): Unit[] {
@@ -30,7 +33,8 @@ function unitsOf(toks: string[]): Unit[] {
     const body = t.replace(/['’]s$/, '');
     const compound = /[-'’]/.test(body);
     const unit = compound ? body.toLowerCase().split(/[-'’]/).map(stem).join('-') : claimTerms(body)[0];
-    return unit ? [{ unit, at, party: compound || STRONG_NAME.test(body) }] : [];
+    const name = STRONG_NAME.test(body);
+    return unit ? [{ unit, at, party: compound || name, name }] : [];
   });
 }
 
@@ -92,4 +96,42 @@ export function swappedParty(claimToks: string[], paperSentences: string[][]): [
     if (b) return [a.word, a.party, b.party];
   }
   return undefined;
+}
+
+/** How far from a word of a scale its neighbours in the answer may stand. */
+const SIDE_REACH = 6;
+
+/**
+ * Whether the answer says one end of a scale ("global") of what the paper's sentence, which has
+ * both ends, says the other end ("local") of: the parties beside the word in the answer (or, with
+ * none, its other neighbours) stand nearer the other end there.
+ */
+export function saidOfOtherEnd(claimToks: string[], support: string[], mine: ReadonlySet<string>, other: ReadonlySet<string>): boolean {
+  const on = (toks: string[], side: ReadonlySet<string>) => toks.flatMap((t, i) => (t.toLowerCase().split(/[-'’]/).some((w) => side.has(w)) ? [i] : []));
+  const [said, mineAt, otherAt] = [on(claimToks, mine), on(support, mine), on(support, other)];
+  if (said.length === 0 || mineAt.length === 0 || otherAt.length === 0) return false;
+  const saysOther = on(claimToks, other);
+  const scaleWord = new Set([...said, ...saysOther]);
+  // Its neighbours within its clause ("X and Y", "while", a comma end it), and nearer it than the
+  // other end if the answer says that too: "large-sparse models outperform small-dense" binds the verb to neither.
+  const neighbours = unitsOf(claimToks).filter((u) => {
+    const d = Math.abs(u.at - said[0]!);
+    if (scaleWord.has(u.at) || d > SIDE_REACH || saysOther.some((o) => Math.abs(u.at - o) <= d)) return false;
+    const [from, to] = [Math.min(u.at, said[0]!), Math.max(u.at, said[0]!)];
+    return !claimToks.slice(from + 1, to).some((t) => t === '|' || JOINS.has(t.toLowerCase()));
+  });
+  // Each place the paper has a neighbour, and how far it stands from either end there (a clause break counts as far).
+  const far = (i: number, j: number) =>
+    Math.abs(i - j) + PAPER_REACH * support.slice(Math.min(i, j) + 1, Math.max(i, j)).filter((t) => t === '|' || CLAUSE_BREAK.has(t.toLowerCase())).length;
+  const places = (u: Unit) =>
+    unitsOf(support)
+      .filter((x) => x.unit === u.unit)
+      .map((x) => ({ mine: Math.min(...mineAt.map((a) => far(a, x.at))), other: Math.min(...otherAt.map((a) => far(a, x.at))) }));
+  const placed = neighbours.map((u) => ({ u, at: places(u) })).filter((p) => p.at.length > 0);
+  // Names say who; a compound ("longer-range") may just describe.
+  const parties = placed.filter(({ u }) => u.name);
+  const judged = parties.length > 0 ? parties : placed;
+  const toOther = judged.filter((p) => p.at.every((x) => x.other < x.mine && x.other <= PAPER_REACH)).length;
+  const toMine = judged.filter((p) => p.at.some((x) => x.mine <= x.other && x.mine <= PAPER_REACH)).length;
+  return toOther > 0 && toMine === 0 && (parties.length > 0 ? toOther === parties.length : toOther >= 2);
 }

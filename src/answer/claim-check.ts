@@ -6,7 +6,7 @@ import { readerDirected } from './reader-directed.ts';
 import { comparisonAgainst, selfNames } from './comparison-roles.ts';
 import { figureGivenAnother, ownerOf, pairedFigures } from './paired-figures.ts';
 import { acronymsOf, suffixVariant } from './term-forms.ts';
-import { swappedParty } from './bound-pairs.ts';
+import { saidOfOtherEnd, swappedParty } from './bound-pairs.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -206,7 +206,7 @@ const ABSOLUTES = new Map(
     entirely: 'entirely', completely: 'entirely', fully: 'entirely', perfectly: 'entirely', solve: 'solve', solves: 'solve', solved: 'solve',
     eliminates: 'eliminate', eliminate: 'eliminate', sota: 'best', 'state-of-the-art': 'best', optimal: 'best', universally: 'always',
     clearly: 'clearly', decisive: 'decisive', decisively: 'decisive', definitive: 'conclusive', definitively: 'conclusive', conclusively: 'conclusive',
-    undoubtedly: 'clearly', unequivocally: 'clearly',
+    undoubtedly: 'clearly', unequivocally: 'clearly', whole: 'entirely', entire: 'entirely', ideal: 'best',
   }),
 );
 
@@ -446,6 +446,20 @@ const SCALES = [
   ['long longer longest', 'short shorter shortest'],
   ['early earlier', 'late later'],
   ['strong stronger strongest', 'weak weaker weakest'],
+  ['raise raises raised raising', 'lower lowers lowered lowering'],
+  ['separately separate independently independent', 'jointly joint together'],
+  ['monolingual', 'multilingual'],
+  ['homogeneous', 'heterogeneous'],
+  ['local locally', 'global globally'],
+  ['masked', 'visible unmasked'],
+  ['sparse', 'dense'],
+  ['static', 'dynamic'],
+  ['explicit explicitly', 'implicit implicitly'],
+  ['discrete', 'continuous'],
+  ['lossy', 'lossless'],
+  ['online', 'offline'],
+  ['coarse coarse-grained', 'fine-grained'],
+  ['frozen freeze freezes freezing', 'finetuned fine-tuned updated update updates unfrozen'],
 ].map((pair) => pair.map((side) => new Set(side.split(' '))) as [Set<string>, Set<string>]);
 
 /** Prefixes that turn a word into its opposite ("unbiased", "sub-optimal", "non-causal"). */
@@ -469,6 +483,8 @@ function oppositeOf(claim: Claim, support: IndexedSentence): [string, string] | 
       const said = [...mine].find((w) => claimWords.has(w));
       const against = [...other].find((w) => supportWords.has(w));
       if (said && against && ![...mine].some((w) => supportWords.has(w))) return [said, against];
+      // With both ends in the sentence, the end the claim's word is said of.
+      if (said && against && saidOfOtherEnd(claim.toks, support.toks, mine, other)) return [said, against];
     }
   }
   return undefined;
