@@ -98,7 +98,7 @@ const SYNONYM_GROUPS = [
   'reduce cut decrease lower shrink smaller fewer less',
   'fast faster speed speedup quick quicker accelerate',
   'use employ leverage adopt utilize rely apply',
-  'propose introduce present develop design build',
+  'propose introduce present develop design build construct',
   'show demonstrate find found observe reveal indicate confirm',
   'achieve reach attain obtain yield deliver',
   'large big bigger',
@@ -112,7 +112,7 @@ const SYNONYM_GROUPS = [
   'combine fuse integrate merge',
   'require need',
   'evaluate test assess measure',
-  'generate produce create synthesize',
+  'generate produce create synthesize write',
   'keep maintain preserve retain',
   'remove eliminate',
   'analysis analyse analyze analyses analysed analyzed',
@@ -134,6 +134,7 @@ const SYNONYM_GROUPS = [
   'massive vast huge',
   'pick select choose',
   'cheap inexpensive low-cost',
+  'replicate reproduce mimic imitate',
 ];
 const CANONICAL = new Map<string, string>();
 for (const group of SYNONYM_GROUPS) {
@@ -151,10 +152,14 @@ const ANSWER_FRAMING = new Set(
 /** Prefixes writers attach with or without a hyphen. */
 const JOINED_PREFIX = /\b(pre|post|re|co|fine|multi|non|semi|sub)-(?=\p{L})/giu;
 
+/** British spellings, folded onto the American ones: "behaviour", "utilise", "analyse". */
+const BRITISH_OUR = /(?<=\p{L}{3})our(?=s?\b|ed\b|ing\b)/gu;
+const BRITISH_ISE = /(?<=\p{L}{3}[iy])s(?=e[sd]?\b|ing\b|ation)/gu;
+
 /** Content terms folded onto the shared vocabulary, answer framing left out. */
 export function claimTerms(text: string): string[] {
-  // "pre-training" and "pretraining" are one word written two ways.
-  return contentTerms(text.replace(JOINED_PREFIX, '$1'))
+  // "pre-training" and "pretraining", "behaviour" and "behavior" are one word written two ways.
+  return contentTerms(text.replace(JOINED_PREFIX, '$1').replace(BRITISH_OUR, 'or').replace(BRITISH_ISE, 'z'))
     .filter((t) => !ANSWER_FRAMING.has(t) && !/^\d/.test(t))
     .map((t) => CANONICAL.get(t) ?? t);
 }
