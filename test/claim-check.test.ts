@@ -222,6 +222,8 @@ describe('claim check', () => {
     expect(checkPaper('A stronger teacher does not always lead to a stronger student [1].').kept).toBe(true);
     expect(checkPaper('A powerful teacher always leads to a powerful student [1].').kept).toBe(false);
     expect(checkPaper('The bag-of-words audio classifier uses no convolutions [1].').kept).toBe(true);
+    const based = createClaimChecker([{ n: 1, title: 'Long Context', abstract: 'M2-BERT outperforms competitive Transformer-based models by at least 23.3 points.' }]);
+    expect(based('M2-BERT beats competitive Transformer models by at least 23.3 points [1].').kept).toBe(true);
   });
 
   it('rejects parties swapped between the words they qualify, and keeps the pairing the paper makes', () => {

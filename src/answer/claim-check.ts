@@ -270,6 +270,8 @@ function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
     keys.forEach((_k, i) => {
       for (let len = 1; len <= 3 && i + len <= keys.length; len++) names.add(keys.slice(i, i + len).join('').replace(/\./g, ''));
     });
+    // "Transformer-based models" names Transformers as much as an answer's "Transformer-style" does.
+    for (const k of keys) if (NAME_SUFFIX.test(k) && k.replace(NAME_SUFFIX, '').length >= 2) names.add(k.replace(NAME_SUFFIX, ''));
   }
   const terms = new Set<string>();
   for (const s of sentences) for (const t of s.terms) terms.add(t);
