@@ -222,6 +222,21 @@ describe('claim check', () => {
     expect(checkPaper('A stronger teacher does not always lead to a stronger student [1].').kept).toBe(true);
     expect(checkPaper('A powerful teacher always leads to a powerful student [1].').kept).toBe(false);
     expect(checkPaper('The bag-of-words audio classifier uses no convolutions [1].').kept).toBe(true);
+    const speech = {
+      n: 1,
+      title: 'Faster Speech Models',
+      abstract:
+        'Moving parameters from the decoder to the encoder gives a 3x inference speedup while preserving the accuracy. ' +
+        'We integrate LoRA layers, limiting updates to these layers during both SFT and PPO. ' +
+        'Sketchy reading yields an initial judgment. QLAE outperforms prior work without compromising data reconstruction.',
+    };
+    const checkSpeech = createClaimChecker([speech]);
+    expect(checkSpeech('Moving parameters from the decoder into the encoder makes inference 3x faster without hurting accuracy [1].').kept).toBe(true);
+    expect(checkSpeech('Moving parameters from the decoder into the encoder makes inference 3x faster but hurts accuracy [1].').kept).toBe(false);
+    expect(checkSpeech('QLAE outperforms prior work at the cost of worse data reconstruction [1].').kept).toBe(false);
+    expect(checkSpeech('Only the LoRA layers are updated during SFT and PPO [1].').kept).toBe(true);
+    expect(checkSpeech('Sketchy reading gives a first judgment [1].').kept).toBe(true);
+    expect(checkSpeech('Sketchy reading was the first to give a judgment [1].').kept).toBe(false);
     const based = createClaimChecker([{ n: 1, title: 'Long Context', abstract: 'M2-BERT outperforms competitive Transformer-based models by at least 23.3 points.' }]);
     expect(based('M2-BERT beats competitive Transformer models by at least 23.3 points [1].').kept).toBe(true);
   });

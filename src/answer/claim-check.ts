@@ -1,4 +1,4 @@
-import { claimTerms, isName, NAME_SUFFIX, nameKey, statedNumbers, tokens, type StatedNumber } from '../text/claim-terms.ts';
+import { claimTerms, isName, NAME_SUFFIX, nameKey, paperTerms, statedNumbers, tokens, type StatedNumber } from '../text/claim-terms.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { contentTerms, isStopword } from '../text/tokenize.ts';
 import { citedNumbers, withoutMarkers } from './citation-markers.ts';
@@ -211,12 +211,14 @@ const ABSOLUTES = new Map(
 );
 
 /** "Each" scopes over all in the paper ("at each layer" supports "at every layer"), but an answer's "each" is not a claim of its own. */
-const paperAbsolute = (w: string) => (w === 'each' ? 'all' : ABSOLUTES.get(w));
+const paperAbsolute = (w: string) => (w === 'each' ? 'all' : /^(?:limit(?:s|ed|ing)?|merely|exclusively)$/.test(w) ? 'only' : ABSOLUTES.get(w));
 
 function absolutesIn(toks: string[], inPaper = false): string[] {
   // "Not always", "not the first": a negated absolute claims less, not more.
   const negated = (i: number) => toks.slice(Math.max(0, i - 2), i).some((t) => NEGATION.test(t));
-  const found = toks.map((t, i) => (negated(i) ? undefined : (inPaper ? paperAbsolute : (w: string) => ABSOLUTES.get(w))(t.toLowerCase())));
+  // "A first judgment" is an initial one, not a claim to be the first.
+  const indefinite = (i: number) => /^first$/i.test(toks[i]!) && /^an?$/i.test(toks[i - 1] ?? '');
+  const found = toks.map((t, i) => (negated(i) || indefinite(i) ? undefined : (inPaper ? paperAbsolute : (w: string) => ABSOLUTES.get(w))(t.toLowerCase())));
   return [...new Set(found.filter((a): a is string => a !== undefined))];
 }
 
@@ -237,7 +239,7 @@ const SOURCE_COUNT = /\b(?:all|both|each of the|the)\s+(?:(?:two|three|four|five
 const REPLY_LEAD = /^(?:yes|no|not (?:quite|really|exactly)|partly|roughly|mostly|in short|short answer)\b[^,:;—–]{0,20}[,:;—–]\s*/i;
 
 /** Where one claim ends and another starts: "; ", ", and ", ", but ", " while ", " whereas ", ", which ". */
-const CLAUSE_SPLIT = /\s*;\s*|,\s+(?:and|but|which|although|though)\s+|\s+(?:but|while|whereas)\s+/i;
+const CLAUSE_SPLIT = /\s*;\s*|,\s+(?:and|but|which|although|though|so|thus|hence)\s+|\s+(?:but|while|whereas)\s+/i;
 /** A clause with fewer content terms is a modifier, not a claim of its own. */
 const MIN_CLAUSE_TERMS = 2;
 
@@ -261,7 +263,7 @@ function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
   const sentences = [...splitSentences(abstract), title].map((text, i, all) => {
     const toks = tokens(text);
     // An answer may shorten the paper's "language model" to "LM".
-    return { text, toks, terms: new Set([...claimTerms(text), ...acronymsOf(toks)]), absolutes: absolutesIn(toks, true), title: i === all.length - 1 };
+    return { text, toks, terms: new Set([...paperTerms(text), ...acronymsOf(toks)]), absolutes: absolutesIn(toks, true), title: i === all.length - 1 };
   });
   const names = new Set<string>(sentences.flatMap((s) => acronymsOf(s.toks)));
   for (const { toks } of sentences) {
@@ -329,8 +331,11 @@ const NEGATING_VERB = /^(?:avoid(?:s|ed|ing)?|eliminat(?:es?|ed|ing)|remov(?:es?
 
 /** "Not only" is not a negation. */
 function negationsIn(toks: string[]): number[] {
-  return toks.flatMap((t, i) => (NEGATION.test(t) && !(/^not$/i.test(t) && /^only$/i.test(toks[i + 1] ?? '')) ? [i] : []));
+  return toks.flatMap((t, i) => (NEGATION.test(t) && !(/^not$/i.test(t) && /^only$/i.test(toks[i + 1] ?? '')) && !HARM.test(toks[i + 1] ?? '') ? [i] : []));
 }
+
+/** What a negation turns into keeping: "without hurting accuracy" says it preserves accuracy. */
+const HARM = /^(?:hurt|harm|degrad|los[ei]|sacrific|compromis|affect)\w*$/i;
 
 /** How far after a negation what it negates reaches, within its clause. */
 const SCOPE_REACH = 6;
@@ -439,7 +444,7 @@ const SCALES = [
   ['fast faster fastest quickly', 'slow slower slowest slowly'],
   ['severe severely drastic drastically dramatic dramatically', 'modest modestly slight slightly minor marginal marginally'],
   ['linear linearly', 'quadratic quadratically exponential exponentially'],
-  ['preserve preserves preserving preserved maintain maintains maintaining maintained retain retains retaining', 'hurt hurts harm harms degrade degrades degrading lose loses losing sacrifice sacrifices compromise compromises compromising'],
+  ['preserve preserves preserving preserved maintain maintains maintaining maintained retain retains retaining', 'hurt hurts harm harms degrade degrades degrading lose loses losing sacrifice sacrifices compromise compromises compromising worse'],
   ['help helps enhance enhances enhancing benefit benefits', 'hurt hurts harm harms worsen worsens'],
   ['more', 'less fewer'],
   ['increase increases increased', 'decrease decreases decreased reduce reduces reduced'],
@@ -460,8 +465,7 @@ const SCALES = [
   ['discrete', 'continuous'],
   ['lossy', 'lossless'],
   ['online', 'offline'],
-  ['coarse coarse-grained', 'fine-grained'],
-  ['frozen freeze freezes freezing', 'finetuned fine-tuned updated update updates unfrozen'],
+  ['frozen freeze freezes freezing', 'finetuned tuned updated update updates unfrozen'],
 ].map((pair) => pair.map((side) => new Set(side.split(' '))) as [Set<string>, Set<string>]);
 
 /** Prefixes that turn a word into its opposite ("unbiased", "sub-optimal", "non-causal"). */
@@ -469,8 +473,10 @@ const NEGATING_PREFIX = /^(?:un|non|sub|in|im|ir|dis)-?(?=[a-z]{6})/;
 
 function oppositeOf(claim: Claim, support: IndexedSentence): [string, string] | undefined {
   const words = (toks: string[]) => new Set(toks.flatMap((t) => t.toLowerCase().split(/[-'’]/)));
-  const claimWords = words(claim.toks);
-  const supportWords = words(support.toks);
+  // A harm negated ("without hurting X") is the other end of the scale: it keeps X.
+  const negatedHarm = (toks: string[]) => toks.map((t, i) => (HARM.test(t) && NEGATION.test(toks[i - 1] ?? '') ? 'preserves' : t));
+  const claimWords = words(negatedHarm(claim.toks));
+  const supportWords = words(negatedHarm(support.toks));
   // "unbiased" where the paper says "biased", "optimal" where it says "sub-optimal", and the other way round.
   const whole = (toks: string[]) => new Set(toks.map((t) => t.toLowerCase()));
   const [claimWhole, supportWhole] = [whole(claim.toks), whole(support.toks)];

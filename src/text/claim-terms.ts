@@ -98,7 +98,7 @@ const SYNONYM_GROUPS = [
   'reduce cut decrease lower shrink smaller fewer less',
   'fast faster speed speedup quick quicker accelerate',
   'use employ leverage adopt utilize rely apply',
-  'propose introduce present develop design build construct',
+  'propose introduce present develop design build built construct',
   'show demonstrate find found observe reveal indicate confirm',
   'achieve reach attain obtain yield deliver',
   'large big bigger',
@@ -135,6 +135,7 @@ const SYNONYM_GROUPS = [
   'pick select choose',
   'cheap inexpensive low-cost',
   'replicate reproduce mimic imitate',
+  'fix correct rectify repair',
 ];
 const CANONICAL = new Map<string, string>();
 for (const group of SYNONYM_GROUPS) {
@@ -159,7 +160,19 @@ const BRITISH_ISE = /(?<=\p{L}{3}[iy])s(?=e[sd]?\b|ing\b|ation)/gu;
 /** Content terms folded onto the shared vocabulary, answer framing left out. */
 export function claimTerms(text: string): string[] {
   // "pre-training" and "pretraining", "behaviour" and "behavior" are one word written two ways.
-  return contentTerms(text.replace(JOINED_PREFIX, '$1').replace(BRITISH_OUR, 'or').replace(BRITISH_ISE, 'z'))
+  return folded(text.replace(JOINED_PREFIX, '$1'));
+}
+
+/**
+ * A paper's terms: its prefixed compounds both joined and apart, so an answer's "pretraining" and
+ * its "several steps" both meet the paper's "pre-training" and "multi-step".
+ */
+export function paperTerms(text: string): string[] {
+  return [...new Set([...claimTerms(text), ...folded(text)])];
+}
+
+function folded(text: string): string[] {
+  return contentTerms(text.replace(BRITISH_OUR, 'or').replace(BRITISH_ISE, 'z'))
     .filter((t) => !ANSWER_FRAMING.has(t) && !/^\d/.test(t))
     .map((t) => CANONICAL.get(t) ?? t);
 }
