@@ -7,6 +7,7 @@ import { comparisonAgainst, selfNames } from './comparison-roles.ts';
 import { figureGivenAnother, ownerOf, pairedFigures } from './paired-figures.ts';
 import { acronymsOf, suffixVariant } from './term-forms.ts';
 import { saidOfOtherEnd, swappedParty } from './bound-pairs.ts';
+import { otherStage } from './stages.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -140,6 +141,8 @@ export function createClaimChecker(
     // facts about the paper it may state anywhere.
     const near = sentences.filter(({ sentence }) => sentence === best || sentence.title || shareOf(claim, sentence) >= ABSOLUTE_COVER);
     const scoped = new Set(near.flatMap(({ sentence }) => sentence.absolutes));
+    const stage = otherStage(claim.text, near.filter(({ sentence }) => !sentence.title).map(({ sentence }) => sentence.text));
+    if (stage) problems.push(`stage "${stage[0]}" where the paper says "${stage[1]}"`);
     const citedTerms = new Set(cited.flatMap((s) => [...s.terms]));
     for (const a of claim.absolutes) if (!(SCOPE_WORDS.has(a) ? scoped : citedTerms).has(a)) problems.push(`absolute "${a}"`);
     const crowned = superlativeOwner(claim, sentences.map(({ sentence }) => sentence));
