@@ -135,3 +135,26 @@ export function saidOfOtherEnd(claimToks: string[], support: string[], mine: Rea
   const toMine = judged.filter((p) => p.at.some((x) => x.mine <= x.other && x.mine <= PAPER_REACH)).length;
   return toOther > 0 && toMine === 0 && (parties.length > 0 ? toOther === parties.length : toOther >= 2);
 }
+
+/** How far after "from" its "to" may come. */
+const DIRECTION_REACH = 6;
+
+/** "from A to B" (or "into B"): the first content units after "from" and after its "to". */
+function directionsIn(toks: string[]): [string, string][] {
+  const units = unitsOf(toks);
+  const after = (i: number) => units.find((u) => u.at > i)?.unit;
+  const out: [string, string][] = [];
+  toks.forEach((t, i) => {
+    if (t.toLowerCase() !== 'from') return;
+    const to = toks.slice(i + 2, i + 2 + DIRECTION_REACH).findIndex((u) => /^(?:to|into)$/i.test(u));
+    const [a, b] = [after(i), to < 0 ? undefined : after(i + 2 + to)];
+    if (a && b && a !== b) out.push([a, b]);
+  });
+  return out;
+}
+
+/** A move the answer says goes "from A to B" where the paper says it goes from B to A (and never from A to B). */
+export function reversedDirection(claimToks: string[], paperSentences: string[][]): [string, string] | undefined {
+  const paper = paperSentences.flatMap(directionsIn);
+  return directionsIn(claimToks).find(([a, b]) => paper.some(([x, y]) => x === b && y === a) && !paper.some(([x, y]) => x === a && y === b));
+}

@@ -6,7 +6,7 @@ import { readerDirected } from './reader-directed.ts';
 import { comparisonAgainst, selfNames } from './comparison-roles.ts';
 import { figureGivenAnother, ownerOf, pairedFigures } from './paired-figures.ts';
 import { acronymsOf, suffixVariant } from './term-forms.ts';
-import { saidOfOtherEnd, swappedParty } from './bound-pairs.ts';
+import { reversedDirection, saidOfOtherEnd, swappedParty } from './bound-pairs.ts';
 import { otherStage } from './stages.ts';
 
 /** A numbered source as the answer cites it. */
@@ -134,6 +134,8 @@ export function createClaimChecker(
     }
     const swapped = swappedParty(claim.toks, sentences.map(({ sentence }) => sentence.toks));
     if (swapped) problems.push(`"${swapped[0]}" is said of ${swapped[2]}, not ${swapped[1]}`);
+    const direction = reversedDirection(claim.toks, sentences.map(({ sentence }) => sentence.toks));
+    if (direction) problems.push(`from ${direction[0]} to ${direction[1]}, where the paper goes the other way`);
     const opposite = best && oppositeOf(claim, best);
     if (opposite) problems.push(`says "${opposite[0]}" where the paper says "${opposite[1]}"`);
     // A scope word ("every", "always") must scope the claim's matter: be in a sentence covering much of
