@@ -367,6 +367,8 @@ function reversed(claim: Claim, support: IndexedSentence, paper: IndexedSentence
     while (from > Math.max(0, i - 3) && toks[from - 1] !== '|') from--;
     return claimTerms([...toks.slice(from, i), ...toks.slice(i + 1, i + 7)].join(' ')).filter((t) => terms.has(t)).length >= 2;
   };
+  // "Instead of X", "rather than X" negate X as much as "not X" does.
+  const contrasts = (toks: string[]) => toks.flatMap((t, i) => (/^(?:instead|rather)$/i.test(t) && /^(?:of|than)$/i.test(toks[i + 1] ?? '') ? [i + 1] : []));
   const negators = (toks: string[]) => [...negationsIn(toks), ...toks.flatMap((t, i) => (NEGATING_VERB.test(t) ? [i] : []))];
   const claimNegators = negators(claim.toks);
   const negatedTerms = negationsIn(claim.toks).flatMap((i) => scopeOf(claim.toks, i));
@@ -381,10 +383,11 @@ function reversed(claim: Claim, support: IndexedSentence, paper: IndexedSentence
   const cued = claimNegators.some((i) => negates(claim.toks, i, support.terms));
   if (cued) return !paper.some((s) => s.toks.some((t, i) => (NEGATION.test(t) || NEGATIVE_CUE.test(t)) && negates(s.toks, i, claim.terms)));
   // An affirmed claim is reversed when what it shares with the sentence is mostly what the sentence negates.
-  const scopes = negators(support.toks).map((i) => new Set(scopeOf(support.toks, i)));
+  const at = [...negators(support.toks), ...contrasts(support.toks)];
+  const scopes = at.map((i) => new Set(scopeOf(support.toks, i)));
   if (scopes.length === 0) return false;
   const inScope = new Set(scopes.flatMap((sc) => [...sc]));
-  const outside = new Set(claimTerms(support.toks.filter((_t, j) => !scopes.some((_sc, k) => inRange(negators(support.toks)[k]!, j, support.toks))).join(' ')));
+  const outside = new Set(claimTerms(support.toks.filter((_t, j) => !scopes.some((_sc, k) => inRange(at[k]!, j, support.toks))).join(' ')));
   const shared = [...claim.terms].filter((t) => support.terms.has(t));
   const negated = shared.filter((t) => inScope.has(t) && !outside.has(t));
   return negated.length >= 2 && negated.length * 2 >= shared.length;
