@@ -235,9 +235,9 @@ describe('claim check', () => {
     expect(checkSpeech('Moving parameters from the decoder into the encoder makes inference 3x faster but hurts accuracy [1].').kept).toBe(false);
     expect(checkSpeech('QLAE outperforms prior work at the cost of worse data reconstruction [1].').kept).toBe(false);
     expect(checkSpeech('Moving parameters from the encoder to the decoder gives a 3x inference speedup [1].').reason).toContain('the other way');
-    const metric = createClaimChecker([{ n: 1, title: 'Code Scores', abstract: 'Instead of exact token matching, the metric compares contextual embeddings of code tokens.' }]);
-    expect(metric('The metric compares contextual embeddings of code tokens [1].').kept).toBe(true);
-    expect(metric('The metric relies on exact token matching of code tokens [1].').reason).toContain('negation reversed');
+    const metric = createClaimChecker([{ n: 1, title: 'Code Scores', abstract: 'Instead of exact token matching, the metric computes a soft similarity of contextual embeddings.' }]);
+    expect(metric('The metric computes a soft similarity of contextual embeddings [1].').kept).toBe(true);
+    expect(metric('The metric relies on exact token matching [1].').reason).toContain('negation reversed');
     expect(checkSpeech('Only the LoRA layers are updated during SFT and PPO [1].').kept).toBe(true);
     expect(checkSpeech('Sketchy reading gives a first judgment [1].').kept).toBe(true);
     expect(checkSpeech('Sketchy reading was the first to give a judgment [1].').kept).toBe(false);
