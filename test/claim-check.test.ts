@@ -275,6 +275,17 @@ describe('claim check', () => {
     expect(checkPaper('The whole image model is fine-tuned on videos [1].').reason).toContain('absolute');
   });
 
+  it('rejects an affirmed claim resting on words the paper says only under a negation', () => {
+    const paper = {
+      n: 1,
+      title: 'Decoding Tricks',
+      abstract: 'We introduce two new finetuning methods. Conditional beam search improves the predictions of any transformer decoder without additional finetuning.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('Conditional beam search improves the decoder without additional finetuning [1].').kept).toBe(true);
+    expect(checkPaper('Conditional beam search improves the decoder but requires additional finetuning [1].').reason).toContain('negation reversed');
+  });
+
   it('rejects a stage the paper does not place the method in', () => {
     const paper = {
       n: 1,
