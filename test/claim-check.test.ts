@@ -284,6 +284,7 @@ describe('claim check', () => {
     const checkPaper = createClaimChecker([paper]);
     expect(checkPaper('Conditional beam search improves the decoder without additional finetuning [1].').kept).toBe(true);
     expect(checkPaper('Conditional beam search improves the decoder but requires additional finetuning [1].').reason).toContain('negation reversed');
+    expect(checkPaper('Conditional beam search improves the predictions of any decoder-only transformer [1].').reason).toContain('name decoderonly');
   });
 
   it('rejects a stage the paper does not place the method in', () => {

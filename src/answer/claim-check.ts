@@ -253,7 +253,9 @@ function analyse(sentence: string): Claim {
   // "All three papers …" counts the sources it cites; it states no figure or scope of its own.
   const body = sentence.replace(REPLY_LEAD, '').replace(SOURCE_COUNT, '$1');
   const toks = tokens(body);
-  const names = [...new Set(toks.filter((t, i) => isName(t, i === 0 || toks[i - 1] === '|')).map(nameKey))].filter((k) => k.length >= 2);
+  // "Decoder-only", "encoder-free" name a kind of model as much as a name does.
+  const kind = (t: string) => /^\p{L}+-(?:only|free)$/iu.test(t);
+  const names = [...new Set(toks.filter((t, i) => kind(t) || isName(t, i === 0 || toks[i - 1] === '|')).map(nameKey))].filter((k) => k.length >= 2);
   const parts = body.split(CLAUSE_SPLIT).map((part) => [...new Set(claimTerms(part))]).filter((part) => part.length >= MIN_CLAUSE_TERMS);
   return { text: body, clauses: parts.length > 1 ? parts : [[...new Set(claimTerms(body))]], toks, numbers: statedNumbers(toks), names, terms: new Set(claimTerms(body)), absolutes: absolutesIn(toks) };
 }

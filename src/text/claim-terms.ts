@@ -136,6 +136,7 @@ const SYNONYM_GROUPS = [
   'cheap inexpensive low-cost',
   'replicate reproduce mimic imitate',
   'fix correct rectify repair',
+  'add adding added',
 ];
 const CANONICAL = new Map<string, string>();
 for (const group of SYNONYM_GROUPS) {
