@@ -123,6 +123,7 @@ export function createClaimChecker(
       else if (!holders.some(({ sentence }) => boundAlike(claim, x, sentence)) || figureGivenAnother(claim.toks, x.at, paperToks)) problems.push(`number ${x.value}${x.unit} belongs to something else`);
     }
     for (const name of claim.names) if (!cited.some((s) => hasName(s, name))) problems.push(`name ${name}`);
+    for (const kind of claim.kinds) if (!cited.some((s) => s.names.has(kind))) problems.push(`name ${kind}`);
     const { coverage, clause, best } = bestCover(claim, sentences);
     if (coverage < minCoverage) problems.push(`coverage ${coverage.toFixed(2)}`);
     else if (clause < minClauseCoverage) problems.push(`clause coverage ${clause.toFixed(2)}`);
@@ -200,6 +201,8 @@ interface Claim {
   numbers: StatedNumber[];
   /** Name keys. */
   names: string[];
+  /** Kinds of model it names ("decoderonly"), which the paper must name the same way. */
+  kinds: string[];
   terms: Set<string>;
   absolutes: string[];
 }
@@ -249,15 +252,18 @@ const CLAUSE_SPLIT = /\s*;\s*|,\s+(?:and|but|which|although|though|so|thus|hence
 /** A clause with fewer content terms is a modifier, not a claim of its own. */
 const MIN_CLAUSE_TERMS = 2;
 
+/** Kinds of model named by what they have only or lack: "decoder-only", "encoder-free", "weight-only". */
+const MODEL_KIND = /^(?:encoder|decoder|text|image|vision|audio|speech|weight|attention|convolution|tokenizer|ocr|label|data|tuning|training)-(?:only|free)$/i;
+
 function analyse(sentence: string): Claim {
   // "All three papers …" counts the sources it cites; it states no figure or scope of its own.
   const body = sentence.replace(REPLY_LEAD, '').replace(SOURCE_COUNT, '$1');
   const toks = tokens(body);
-  // "Decoder-only", "encoder-free" name a kind of model as much as a name does.
-  const kind = (t: string) => /^\p{L}+-(?:only|free)$/iu.test(t);
-  const names = [...new Set(toks.filter((t, i) => kind(t) || isName(t, i === 0 || toks[i - 1] === '|')).map(nameKey))].filter((k) => k.length >= 2);
+  const names = [...new Set(toks.filter((t, i) => isName(t, i === 0 || toks[i - 1] === '|')).map(nameKey))].filter((k) => k.length >= 2);
+  // "Decoder-only", "encoder-free" name a kind of model as much as a name does, suffix and all.
+  const kinds = [...new Set(toks.filter((t) => MODEL_KIND.test(t)).map(nameKey))];
   const parts = body.split(CLAUSE_SPLIT).map((part) => [...new Set(claimTerms(part))]).filter((part) => part.length >= MIN_CLAUSE_TERMS);
-  return { text: body, clauses: parts.length > 1 ? parts : [[...new Set(claimTerms(body))]], toks, numbers: statedNumbers(toks), names, terms: new Set(claimTerms(body)), absolutes: absolutesIn(toks) };
+  return { text: body, clauses: parts.length > 1 ? parts : [[...new Set(claimTerms(body))]], toks, numbers: statedNumbers(toks), names, kinds, terms: new Set(claimTerms(body)), absolutes: absolutesIn(toks) };
 }
 
 /** The claim with each term the sources lack replaced by the sources' form of it, if they have one. */
