@@ -287,6 +287,20 @@ describe('claim check', () => {
     expect(checkPaper('Conditional beam search improves the predictions of any decoder-only transformer [1].').reason).toContain('name decoderonly');
   });
 
+  it('rejects a negated claim the paper affirms elsewhere, and a "whenever" the paper does not scope', () => {
+    const paper = {
+      n: 1,
+      title: 'Scaling and Backdoors',
+      abstract:
+        'We vary parameter counts and dataset sizes. Model architecture plays a significant role in scaling. ' +
+        'The backdoor is triggered only when the backdoor text encoder is combined with the backdoor diffusion model.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('Model architecture plays a significant role in scaling [1].').kept).toBe(true);
+    expect(checkPaper('Model architecture barely matters for scaling [1].').reason).toContain('negation reversed');
+    expect(checkPaper('The backdoor is triggered whenever the backdoor text encoder is used [1].').reason).toContain('absolute');
+  });
+
   it('rejects a stage the paper does not place the method in', () => {
     const paper = {
       n: 1,

@@ -216,6 +216,7 @@ const ABSOLUTES = new Map(
     eliminates: 'eliminate', eliminate: 'eliminate', sota: 'best', 'state-of-the-art': 'best', optimal: 'best', universally: 'always',
     clearly: 'clearly', decisive: 'decisive', decisively: 'decisive', definitive: 'conclusive', definitively: 'conclusive', conclusively: 'conclusive',
     undoubtedly: 'clearly', unequivocally: 'clearly', whole: 'entirely', entire: 'entirely', ideal: 'best',
+    whenever: 'always', whatever: 'all', regardless: 'all', universal: 'always',
   }),
 );
 
@@ -336,7 +337,7 @@ function listEdge(toks: string[], at: number, step: 1 | -1): number {
 }
 
 const MEASURE_REACH = 3;
-const NEGATION = /^(?:not|no|nor|never|without|cannot|can't|don't|doesn't|isn't|aren't|fails?|neither|none|unnecessary|needless|prevents?|prevented|hampers?|hinders?|precludes?)$/i;
+const NEGATION = /^(?:not|no|nor|never|without|cannot|can't|don't|doesn't|isn't|aren't|fails?|neither|none|unnecessary|needless|prevents?|prevented|hampers?|hinders?|precludes?|barely|hardly|scarcely)$/i;
 /** Words that carry a negation without saying "not": enough for a negated claim to rest on. */
 const NEGATIVE_CUE = /^(?:bypass\w*|avoid\w*|eliminat\w*|remov\w*|lack\w*|absen\w*|free|skip\w*|instead|rather|unlike|underperform\w*|alleviat\w*|mitigat\w*|suppress\w*)$/i;
 
@@ -386,7 +387,11 @@ function reversed(claim: Claim, support: IndexedSentence, paper: IndexedSentence
   const negatesSame = (s: IndexedSentence) =>
     s.toks.some((t, i) => (NEGATION.test(t) || NEGATIVE_CUE.test(t)) && new Set(scopeOf(s.toks, i).filter((u) => negatedTerms.includes(u))).size >= wanted);
   if (wanted > 0 && paper.some(negatesSame)) return false;
-  if (negatedTerms.some((t) => support.terms.has(t))) return negationsIn(support.toks).length === 0 && !support.toks.some((t) => NEGATIVE_CUE.test(t));
+  const negating = (s: IndexedSentence) => negationsIn(s.toks).length > 0 || s.toks.some((t) => NEGATIVE_CUE.test(t));
+  if (negatedTerms.some((t) => support.terms.has(t))) return !negating(support);
+  // "Architecture barely matters for scaling" where a sentence of the paper, negating nothing, says architecture plays a role in scaling.
+  const negatedWith = negationsIn(claim.toks).flatMap((i) => [...claimTerms(claim.toks.slice(Math.max(0, i - 2), i).filter((t) => t !== '|').join(' ')), ...scopeOf(claim.toks, i)]);
+  if (negatedTerms.length > 0 && paper.some((s) => !s.title && !negating(s) && negatedTerms.some((t) => s.terms.has(t)) && new Set(negatedWith.filter((t) => s.terms.has(t))).size >= 2)) return true;
   // "Avoids overfitting" where the paper says it "results in overfitting" reverses it just as "not"
   // would, unless some sentence of the paper negates the same matter too.
   const cued = claimNegators.some((i) => negates(claim.toks, i, support.terms));
