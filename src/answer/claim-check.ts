@@ -221,7 +221,8 @@ const ABSOLUTES = new Map(
 );
 
 /** "Each" scopes over all in the paper ("at each layer" supports "at every layer"), but an answer's "each" is not a claim of its own. */
-const paperAbsolute = (w: string) => (w === 'each' ? 'all' : /^(?:limit(?:s|ed|ing)?|merely|exclusively)$/.test(w) ? 'only' : ABSOLUTES.get(w));
+const paperAbsolute = (w: string) =>
+  w === 'each' ? 'all' : /^(?:limit(?:s|ed|ing)?|merely|exclusively)$/.test(w) ? 'only' : /^solutions?$/.test(w) ? 'solve' : ABSOLUTES.get(w);
 
 function absolutesIn(toks: string[], inPaper = false): string[] {
   // "Not always", "not the first": a negated absolute claims less, not more.
