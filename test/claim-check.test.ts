@@ -301,6 +301,14 @@ describe('claim check', () => {
     expect(checkPaper('The backdoor is triggered whenever the backdoor text encoder is used [1].').reason).toContain('absolute');
   });
 
+  it('needs a claim about "both" cited papers covered by each of them', () => {
+    const uni = { n: 1, title: 'UniXcoder', abstract: 'UniXcoder uses mask attention matrices with prefix adapters to control the behavior of the model.' };
+    const plus = { n: 2, title: 'CodeT5+', abstract: 'CodeT5+ is a family of encoder-decoder models whose modules can be flexibly combined.' };
+    const checkBoth = createClaimChecker([uni, plus]);
+    expect(checkBoth('UniXcoder uses mask attention matrices with prefix adapters, and CodeT5+ has modules that can be combined [1][2].').kept).toBe(true);
+    expect(checkBoth('UniXcoder and CodeT5+ both use mask attention matrices with prefix adapters [1][2].').reason).toContain('alone');
+  });
+
   it('rejects a stage the paper does not place the method in', () => {
     const paper = {
       n: 1,

@@ -126,6 +126,13 @@ export function createClaimChecker(
     for (const kind of claim.kinds) if (!cited.some((s) => s.names.has(kind))) problems.push(`name ${kind}`);
     const { coverage, clause, best } = bestCover(claim, sentences);
     if (coverage < minCoverage) problems.push(`coverage ${coverage.toFixed(2)}`);
+    // "Both", "each" and "all" over several citations say it of every one of them.
+    if (cited.length > 1 && EVERY_SOURCE.test(claim.text)) {
+      for (const s of cited) {
+        const own = bestCover(claim, sentences.filter(({ n }) => n === s.n)).coverage;
+        if (own < minCoverage) problems.push(`coverage ${own.toFixed(2)} by [${s.n}] alone`);
+      }
+    }
     else if (clause < minClauseCoverage) problems.push(`clause coverage ${clause.toFixed(2)}`);
     const paperSentences = sentences.map(({ sentence }) => sentence);
     if (best && (reversed(claim, best, paperSentences) || negatedClause(claim, paperSentences) || onlyNegated(claim, paperSentences))) problems.push('negation reversed');
@@ -245,6 +252,9 @@ const ABSOLUTE_COVER = 0.4;
 const SCOPE_WORDS = new Set(['all', 'always', 'never', 'only', 'entirely']);
 
 const SOURCE_COUNT = /\b(?:all|both|each of the|the)\s+(?:(?:two|three|four|five|\d+)\s+)?(papers|sources|studies|works|abstracts)\b/gi;
+
+/** Words that say a claim holds for every source it cites. */
+const EVERY_SOURCE = /\b(?:both|each|all)\b/i;
 
 /** A reply to the question before the claim ("No,", "Not quite:", "Yes —") states nothing the paper must. */
 const REPLY_LEAD = /^(?:yes|no|not (?:quite|really|exactly)|partly|roughly|mostly|in short|short answer)\b[^,:;—–]{0,20}[,:;—–]\s*/i;
