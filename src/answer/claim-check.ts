@@ -326,6 +326,8 @@ function measuresAlike(claim: Claim, x: StatedNumber, sentence: IndexedSentence)
   // A version number belongs to the name before it ("OpenChat 3.5", "Llama 2"), not to what follows.
   const before = claim.toks[x.at - 1];
   if (measured.length === 0 || (before && isName(before, false))) return true;
+  // "A 7B model" is a size whatever the paper calls the model ("a 7B LVLM").
+  if ((x.unit === 'b' || x.unit === 'm') && measured[0] === 'model') return true;
   return statedNumbers(sentence.toks)
     .filter((y) => sameNumber(x, y))
     .some((y) => {
