@@ -243,8 +243,8 @@ describe('claim check', () => {
     expect(checkSpeech('Sketchy reading was the first to give a judgment [1].').kept).toBe(false);
     const based = createClaimChecker([{ n: 1, title: 'Long Context', abstract: 'M2-BERT outperforms competitive Transformer-based models by at least 23.3 points.' }]);
     expect(based('M2-BERT beats competitive Transformer models by at least 23.3 points [1].').kept).toBe(true);
-    const sized = createClaimChecker([{ n: 1, title: 'SOLO', abstract: 'We present SOLO, an open-source 7B LVLM trained on 40M images.' }]);
-    expect(sized('SOLO is a 7B model [1].').kept).toBe(true);
+    const sized = createClaimChecker([{ n: 1, title: 'SOLO', abstract: 'We present SOLO, an open-source 7B LVLM. It is trained on 40M images.' }]);
+    expect(sized('SOLO is an open-source 7B model [1].').kept).toBe(true);
     expect(sized('SOLO is trained on 7B images [1].').kept).toBe(false);
   });
 
