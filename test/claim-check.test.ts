@@ -219,6 +219,8 @@ describe('claim check', () => {
     expect(checkPaper('The classifier beats CNNs on contextual audio tagging [1].').kept).toBe(true);
     expect(checkPaper('The classifier beats RNNs on contextual audio tagging [1].').reason).toContain('name rnn');
     expect(checkPaper('It beats convolutional neural network architectures on audio tagging in context [1].').kept).toBe(true);
+    const seq = createClaimChecker([{ n: 1, title: 'MLM Init', abstract: 'MLMs initialize a non-autoregressive sequence-to-sequence transformer.' }]);
+    expect(seq('MLMs initialize a non-autoregressive seq2seq transformer [1].').kept).toBe(true);
     expect(checkPaper('A stronger teacher does not always lead to a stronger student [1].').kept).toBe(true);
     expect(checkPaper('A powerful teacher always leads to a powerful student [1].').kept).toBe(false);
     expect(checkPaper('The bag-of-words audio classifier uses no convolutions [1].').kept).toBe(true);

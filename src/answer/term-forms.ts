@@ -15,6 +15,11 @@ export function acronymsOf(toks: string[]): string[] {
     if (t === '|' || t.startsWith('#') || isStopword(t.toLowerCase())) runs.push([]);
     else runs[runs.length - 1]!.push(...t.toLowerCase().split(/[-'’]/).filter((w) => /^\p{L}/u.test(w)));
   }
+  // "sequence-to-sequence" is written "seq2seq", "text-to-image" "t2i".
+  for (const t of toks) {
+    const m = /^(\p{L}+)-to-(\p{L}+)$/iu.exec(t);
+    if (m) for (const len of [1, 3]) out.add(`${m[1]!.slice(0, len)}2${m[2]!.slice(0, len)}`.toLowerCase());
+  }
   for (const run of runs) {
     for (let i = 0; i < run.length; i++) {
       for (let len = MIN_WORDS; len <= MAX_WORDS && i + len <= run.length; len++) out.add(stem(run.slice(i, i + len).map((w) => w[0]).join('')));
