@@ -221,6 +221,8 @@ describe('claim check', () => {
     expect(checkPaper('It beats convolutional neural network architectures on audio tagging in context [1].').kept).toBe(true);
     const seq = createClaimChecker([{ n: 1, title: 'MLM Init', abstract: 'MLMs initialize a non-autoregressive sequence-to-sequence transformer.' }]);
     expect(seq('MLMs initialize a non-autoregressive seq2seq transformer [1].').kept).toBe(true);
+    const sizes = createClaimChecker([{ n: 1, title: 'Redundancy', abstract: 'The redundancy also shows in MLLMs such as Qwen2-VL-7B and InternVL-2.0-4B/8B/26B.' }]);
+    expect(sizes('Not necessarily: the redundancy also shows in Qwen2-VL and InternVL-2.0 [1].').kept).toBe(true);
     expect(checkPaper('A stronger teacher does not always lead to a stronger student [1].').kept).toBe(true);
     expect(checkPaper('A powerful teacher always leads to a powerful student [1].').kept).toBe(false);
     expect(checkPaper('The bag-of-words audio classifier uses no convolutions [1].').kept).toBe(true);

@@ -257,12 +257,15 @@ const SOURCE_COUNT = /\b(?:all|both|each of the|the)\s+(?:(?:two|three|four|five
 const EVERY_SOURCE = /\b(?:both|each|all)\b/i;
 
 /** A reply to the question before the claim ("No,", "Not quite:", "Yes —") states nothing the paper must. */
-const REPLY_LEAD = /^(?:yes|no|not (?:quite|really|exactly)|partly|roughly|mostly|in short|short answer)\b[^,:;—–]{0,20}[,:;—–]\s*/i;
+const REPLY_LEAD = /^(?:yes|no|not (?:quite|really|exactly|necessarily)|partly|roughly|mostly|in short|short answer)\b[^,:;—–]{0,20}[,:;—–]\s*/i;
 
 /** Where one claim ends and another starts: "; ", ", and ", ", but ", " while ", " whereas ", ", which ". */
 const CLAUSE_SPLIT = /\s*;\s*|,\s+(?:and|but|which|although|though|so|thus|hence)\s+|\s+(?:but|while|whereas)\s+/i;
 /** A clause with fewer content terms is a modifier, not a claim of its own. */
 const MIN_CLAUSE_TERMS = 2;
+
+/** A model size ending a name: "-7B", "-4B". */
+const SIZE_SUFFIX = /-\d+(?:\.\d+)?[bm]$/i;
 
 /** Kinds of model named by what they have only or lack: "decoder-only", "encoder-free", "weight-only". */
 const MODEL_KIND = /^(?:encoder|decoder|text|image|vision|audio|speech|weight|attention|convolution|tokenizer|ocr|label|data|tuning|training)-(?:only|free)$/i;
@@ -298,6 +301,8 @@ function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
     keys.forEach((_k, i) => {
       for (let len = 1; len <= 3 && i + len <= keys.length; len++) names.add(keys.slice(i, i + len).join('').replace(/\./g, ''));
     });
+    // "InternVL-2.0-4B" and "Llama-2-7B" name InternVL-2.0 and Llama-2 too.
+    for (const t of toks) if (SIZE_SUFFIX.test(t)) names.add(nameKey(t.replace(SIZE_SUFFIX, '')));
     // "Transformer-based models" names Transformers as much as an answer's "Transformer-style" does.
     for (const k of keys) if (NAME_SUFFIX.test(k) && k.replace(NAME_SUFFIX, '').length >= 2) names.add(k.replace(NAME_SUFFIX, ''));
   }
@@ -519,6 +524,7 @@ const SCALES = [
   ['explicit explicitly', 'implicit implicitly'],
   ['discrete', 'continuous'],
   ['lossy', 'lossless'],
+  ['deep deeper deepest', 'shallow shallower shallowest'],
   ['online', 'offline'],
   ['frozen freeze freezes freezing', 'finetuned tuned updated update updates unfrozen'],
 ].map((pair) => pair.map((side) => new Set(side.split(' '))) as [Set<string>, Set<string>]);

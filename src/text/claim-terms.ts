@@ -137,6 +137,7 @@ const SYNONYM_GROUPS = [
   'replicate reproduce mimic imitate',
   'fix correct rectify repair',
   'add adding added',
+  'change modify alter',
 ];
 const CANONICAL = new Map<string, string>();
 for (const group of SYNONYM_GROUPS) {
