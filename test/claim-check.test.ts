@@ -238,6 +238,7 @@ describe('claim check', () => {
     expect(checkSpeech('Moving parameters from the decoder into the encoder makes inference 3x faster without hurting accuracy [1].').kept).toBe(true);
     expect(checkSpeech('Moving parameters from the decoder into the encoder makes inference 3x faster but hurts accuracy [1].').kept).toBe(false);
     expect(checkSpeech('QLAE outperforms prior work at the cost of worse data reconstruction [1].').kept).toBe(false);
+    expect(checkSpeech('Moving parameters from the decoder into the encoder makes inference 3x faster but costs accuracy [1].').kept).toBe(false);
     expect(checkSpeech('Moving parameters from the encoder to the decoder gives a 3x inference speedup [1].').reason).toContain('the other way');
     const metric = createClaimChecker([{ n: 1, title: 'Code Scores', abstract: 'Instead of exact token matching, the metric computes a soft similarity of contextual embeddings.' }]);
     expect(metric('The metric computes a soft similarity of contextual embeddings [1].').kept).toBe(true);

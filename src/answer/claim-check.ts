@@ -535,7 +535,9 @@ const NEGATING_PREFIX = /^(?:un|non|sub|in|im|ir|dis)-?(?=[a-z]{6})/;
 function oppositeOf(claim: Claim, support: IndexedSentence): [string, string] | undefined {
   const words = (toks: string[]) => new Set(toks.flatMap((t) => t.toLowerCase().split(/[-'’]/)));
   // A harm negated ("without hurting X") is the other end of the scale: it keeps X.
-  const negatedHarm = (toks: string[]) => toks.map((t, i) => (HARM.test(t) && NEGATION.test(toks[i - 1] ?? '') ? 'preserves' : t));
+  // And a trade-off ("at the cost of X", "but costs X") is a harm to X.
+  const negatedHarm = (toks: string[]) =>
+    toks.map((t, i) => (HARM.test(t) && NEGATION.test(toks[i - 1] ?? '') ? 'preserves' : /^costs?$/i.test(t) && (/^(?:but|the)$/i.test(toks[i - 1] ?? '') || /^of$/i.test(toks[i + 1] ?? '')) ? 'hurts' : t));
   const claimWords = words(negatedHarm(claim.toks));
   const supportWords = words(negatedHarm(support.toks));
   // "unbiased" where the paper says "biased", "optimal" where it says "sub-optimal", and the other way round.
