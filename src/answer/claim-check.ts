@@ -41,7 +41,7 @@ export interface ClaimCheckOptions {
 }
 
 /**
- * Claim-check tuning, fitted on our own labelled set (eval/grounding-train.jsonl, 125 items): a 5-fold
+ * Claim-check tuning, fitted on our own labelled set (eval/grounding-train.jsonl, 131 items): a 5-fold
  * cross-validation over its items (each fold's floors chosen on the other four by supported kept minus
  * unsupported shown) picks a whole-claim floor of 0.6 (0.55 in one fold) and a per-clause floor of 0.5
  * (0.45 and 0.55 in one fold each).
