@@ -98,10 +98,10 @@ const SYNONYM_GROUPS = [
   'reduce cut decrease lower shrink smaller fewer less',
   'fast faster speed speedup quick quicker accelerate',
   'use employ leverage adopt utilize rely apply',
-  'propose introduce present develop design build',
+  'propose introduce present develop design build built construct',
   'show demonstrate find found observe reveal indicate confirm',
   'achieve reach attain obtain yield deliver',
-  'large big bigger huge',
+  'large big bigger',
   'small tiny compact lightweight',
   'dataset benchmark corpus',
   'model network architecture',
@@ -112,11 +112,32 @@ const SYNONYM_GROUPS = [
   'combine fuse integrate merge',
   'require need',
   'evaluate test assess measure',
-  'generate produce create synthesize',
+  'generate produce create synthesize write',
   'keep maintain preserve retain',
   'remove eliminate',
   'analysis analyse analyze analyses analysed analyzed',
   'additional extra further',
+  'label annotate',
+  'validate verify check',
+  'human people annotator',
+  'previous prior earlier existing',
+  'focus target concentrate',
+  'release publish',
+  'jointly collaboratively together',
+  'fail struggle',
+  'strong powerful',
+  'spread distribute',
+  'replace substitute swap',
+  'enable allow let',
+  'new novel',
+  'capability ability',
+  'massive vast huge',
+  'pick select choose',
+  'cheap inexpensive low-cost',
+  'replicate reproduce mimic imitate',
+  'fix correct rectify repair',
+  'add adding added',
+  'change modify alter',
 ];
 const CANONICAL = new Map<string, string>();
 for (const group of SYNONYM_GROUPS) {
@@ -131,9 +152,29 @@ const ANSWER_FRAMING = new Set(
     .map(stem),
 );
 
+/** Prefixes writers attach with or without a hyphen. */
+const JOINED_PREFIX = /\b(pre|post|re|co|fine|multi|non|semi|sub)-(?=\p{L})/giu;
+
+/** British spellings, folded onto the American ones: "behaviour", "utilise", "analyse". */
+const BRITISH_OUR = /(?<=\p{L}{3})our(?=s?\b|ed\b|ing\b)/gu;
+const BRITISH_ISE = /(?<=\p{L}{3}[iy])s(?=e[sd]?\b|ing\b|ation)/gu;
+
 /** Content terms folded onto the shared vocabulary, answer framing left out. */
 export function claimTerms(text: string): string[] {
-  return contentTerms(text)
+  // "pre-training" and "pretraining", "behaviour" and "behavior" are one word written two ways.
+  return folded(text.replace(JOINED_PREFIX, '$1'));
+}
+
+/**
+ * A paper's terms: its prefixed compounds both joined and apart, so an answer's "pretraining" and
+ * its "several steps" both meet the paper's "pre-training" and "multi-step".
+ */
+export function paperTerms(text: string): string[] {
+  return [...new Set([...claimTerms(text), ...folded(text)])];
+}
+
+function folded(text: string): string[] {
+  return contentTerms(text.replace(BRITISH_OUR, 'or').replace(BRITISH_ISE, 'z'))
     .filter((t) => !ANSWER_FRAMING.has(t) && !/^\d/.test(t))
     .map((t) => CANONICAL.get(t) ?? t);
 }
