@@ -64,16 +64,16 @@ export interface LogisticModel<Name extends string> {
  * so it sits lower than `floor`, which also guards single-answer questions from a second citation.
  */
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> & { severalFloor: number } = {
-  intercept: -9.399,
-  weights: { bm25PerQueryIdf: 1.387, coverage: 1.403, sentenceCoverage: 1.077, specificMatch: 0.649, sentenceTerms: 1.825, sentenceEvidence: 1.416, knownTermShare: 0.665, relativeScore: 2.2, similarity: 0.687 },
-  floor: 0.37,
-  severalFloor: 0.15,
+  intercept: -8.994,
+  weights: { bm25PerQueryIdf: 0.946, coverage: 1.561, sentenceCoverage: 1.511, specificMatch: 0.613, sentenceTerms: 1.582, sentenceEvidence: 1.307, knownTermShare: 0.337, relativeScore: 2.483, similarity: 0.67 },
+  floor: 0.34,
+  severalFloor: 0.14,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -8.301,
-  weights: { bm25PerQueryIdf: 0.644, coverage: 0, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 6.294, knownTermShare: 1.148, similarity: 3.506, lead: 2.501 },
-  floor: 0.55,
+  intercept: -7.94,
+  weights: { bm25PerQueryIdf: 0.42, coverage: 0.543, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 6.111, knownTermShare: 1.056, similarity: 3.05, lead: 2.277 },
+  floor: 0.6,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
