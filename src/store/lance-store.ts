@@ -84,8 +84,10 @@ export interface PaperStore {
   allTexts(): Promise<{ id: string; title: string; abstract: string }[]>;
   /** The same, streamed in Arrow batches from one snapshot (memory bounded by a batch, for recounting statistics). */
   eachText(): AsyncIterable<{ id: string; title: string; abstract: string }[]>;
-  /** Every stored paper (for rebuilding from the store's own text). */
+  /** Every stored paper. */
   allPapers(): Promise<Paper[]>;
+  /** The same, streamed in Arrow batches from one snapshot (a rebuild re-embeds a store of any size in bounded memory). */
+  eachPaper(): AsyncIterable<Paper>;
   /** Papers added at or after `sinceIso`, newest first. */
   papersAddedSince(sinceIso: string, limit?: number): Promise<Paper[]>;
   /**
@@ -372,9 +374,13 @@ async function bindStore(
       }
     },
     async allPapers() {
+      const out: Paper[] = [];
+      for await (const p of store.eachPaper()) out.push(p);
+      return out;
+    },
+    async *eachPaper() {
       // Not the full-text column: it repeats title and abstract, and would only take memory.
-      const rows = await papers.query().select(PAPER_COLUMNS).toArray();
-      return rows.map((r) => rowToPaper(r as PaperRow));
+      for await (const batch of papers.query().select(PAPER_COLUMNS)) for (const r of batch.toArray()) yield rowToPaper(r as PaperRow);
     },
     async papersAddedSince(sinceIso, limit = 500) {
       await sync();
