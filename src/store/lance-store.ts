@@ -380,7 +380,7 @@ async function bindStore(
     },
     async *eachPaper() {
       // Not the full-text column: it repeats title and abstract, and would only take memory.
-      for await (const batch of papers.query().select(PAPER_COLUMNS)) for (const r of batch.toArray()) yield rowToPaper(r as PaperRow);
+      for await (const batch of papers.query().select(PAPER_COLUMNS)) for (const r of batch.toArray()) yield rowToPaper(r as unknown as PaperRow);
     },
     async papersAddedSince(sinceIso, limit = 500) {
       await sync();
