@@ -71,6 +71,20 @@ const TERM_STATS = 'term_stats';
  * default held most of the vectors at once (a 207k-chunk build peaked at 580 MB, 280 MB with this).
  */
 const SHUFFLE_BATCH_BYTES = String(8 * 2 ** 20);
+/**
+ * How long a replaced table version stays on disk. Every read here asks for the latest version
+ * first (read consistency 0), so an old version is read only by a read already under way when it
+ * was replaced: a question (under a second), a scan of one snapshot (term statistics, the
+ * in-memory index of a small store), or another writer's index build, which reads one version for
+ * minutes at 100k papers; a concurrent writer also commits against the version it read. An hour
+ * covers them with a wide margin; what one run replaces is deleted by a later run (or digest refresh).
+ */
+const KEEP_REPLACED_MS = 60 * 60_000;
+/**
+ * LanceDB turns the cut-off into an age that its native side subtracts from its own clock after
+ * the call's compaction and index merge (a no-op here unless another writer just added rows).
+ */
+const CUTOFF_SLACK_MS = 60_000;
 /** Papers kept in memory between questions (a few MB). */
 const PAPER_CACHE_MAX = 5_000;
 
@@ -114,8 +128,11 @@ export interface PaperStore {
   /** Changes with every commit to the papers or the chunks and when a rebuild swaps the tables (for caches of their content). */
   contentVersion(): Promise<string>;
   countChunks(): Promise<number>;
-  /** Builds missing indexes and folds new rows into existing ones (compacting small files too). */
-  refreshIndexes(): Promise<void>;
+  /**
+   * Compacts small files, folds new rows into existing indexes, builds missing indexes, and deletes
+   * table versions replaced more than an hour before `now` (see KEEP_REPLACED_MS).
+   */
+  refreshIndexes(now?: number): Promise<void>;
   /** True when every index `refreshIndexes` would build exists. */
   indexesComplete(): Promise<boolean>;
   audit(): Promise<StoreAudit>;
@@ -477,13 +494,14 @@ async function bindStore(
       return `${layout.papers}@${p}/${layout.chunks}@${c}`;
     },
     countChunks: () => chunks.countRows(),
-    async refreshIndexes() {
+    async refreshIndexes(now = Date.now()) {
+      // Compacted first, the first ingest into an empty store too: its hundreds of one-batch files
+      // become a few (faster scans, smaller index builds), and existing indexes take in the new rows.
+      if (!cloud) for (const table of [papers, chunks]) await retryConflicts(() => table.optimize());
       const present = new Set(await indexedColumns());
-      const hadIndexes = { papers: false, chunks: false };
       const ensure = async (table: lancedb.Table, name: 'papers' | 'chunks', column: string, config: () => lancedb.Index) => {
-        if (present.has(`${name}.${column}`)) hadIndexes[name] = true;
         // Two writers may both find it missing: the second create replaces the first (same config).
-        else await retryConflicts(() => table.createIndex(column, { config: config(), replace: true }));
+        if (!present.has(`${name}.${column}`)) await retryConflicts(() => table.createIndex(column, { config: config(), replace: true }));
       };
       await ensure(papers, 'papers', 'text', () => lancedb.Index.fts(FTS_OPTIONS));
       // B-tree indexes make the `id IN (…)` lookups of retrieval and ingest cheap at any size.
@@ -501,10 +519,10 @@ async function bindStore(
         await ensure(chunks, 'chunks', 'vector', () => lancedb.Index.ivfPq({ ...config, numSubVectors: subVectors(layout.embedder.dimensions) }));
       }
       if (cloud) return;
-      // Indexes that existed before this ingest take in its rows incrementally (small files are compacted too).
-      if (hadIndexes.papers) await retryConflicts(() => papers.optimize());
-      if (hadIndexes.chunks) await retryConflicts(() => chunks.optimize());
-      await retryConflicts(() => meta.optimize());
+      for (const table of [papers, chunks, meta]) {
+        const cutoff = replacedBefore(await table.listVersions(), now);
+        await retryConflicts(() => table.optimize(cutoff ? { cleanupOlderThan: cutoff } : {}));
+      }
     },
     async indexesComplete() {
       const present = new Set(await indexedColumns());
@@ -561,6 +579,19 @@ async function withChunkHashes(chunks: lancedb.Table): Promise<lancedb.Table> {
   return chunks;
 }
 
+
+/**
+ * The `cleanupOlderThan` that deletes only versions replaced more than `keepMs` before `now`: the
+ * versions older than the newest one that was already current then (undefined: none to delete).
+ * Lance's own rule (by a version's age, not by when it was replaced) would delete a long-current
+ * version the moment a new one lands, under a reader that has just started on it.
+ */
+export function replacedBefore(versions: { timestamp: Date }[], now: number, keepMs = KEEP_REPLACED_MS): Date | undefined {
+  const horizon = now - keepMs;
+  let anchor = Number.NEGATIVE_INFINITY;
+  for (const v of versions) if (v.timestamp.getTime() <= horizon) anchor = Math.max(anchor, v.timestamp.getTime());
+  return Number.isFinite(anchor) ? new Date(anchor - CUTOFF_SLACK_MS) : undefined;
+}
 
 /** Product-quantisation sub-vectors: about one per 8 dimensions, and they must divide the dimensions. */
 function subVectors(dimensions: number): number {
