@@ -510,13 +510,12 @@ async function bindStore(
       await ensure(chunks, 'chunks', 'paperId', () => lancedb.Index.btree());
       const rows = await chunks.countRows();
       if (rows >= VECTOR_INDEX_MIN_ROWS) {
-        // IVF-PQ (8 dimensions a code byte): a probe reads 1/32 of what IVF-flat's does, so queries
-        // are fast and serving memory flat; exact distances come back through the refine step.
-        // Fewer k-means iterations over a smaller sample train it in a third of the default time
-        // (measured: 344 s instead of 835 s for 285k chunks on a loaded 2-core machine; a store that
-        // grows trains once, at 20k chunks, and later ingests add rows to the trained index).
-        const config = { distanceType: 'cosine' as const, numPartitions: Math.max(2, Math.round(rows / 4096)), maxIterations: 20, sampleRate: 64 };
-        await ensure(chunks, 'chunks', 'vector', () => lancedb.Index.ivfPq({ ...config, numSubVectors: subVectors(layout.embedder.dimensions) }));
+        // IVF-RQ (RaBitQ, one bit a dimension): a probe reads 1/32 of what IVF-flat's does, so
+        // queries are fast and serving memory flat; exact distances come back through the refine
+        // step. Unlike IVF-PQ it trains no codebooks (measured on 52k chunks: built in 3 s holding
+        // 59 MB more, where IVF-PQ took 120-220 s and 190 MB, with the same recall of the exact top 40).
+        const numPartitions = Math.max(2, Math.round(rows / 4096));
+        await ensure(chunks, 'chunks', 'vector', () => lancedb.Index.ivfRq({ distanceType: 'cosine', numPartitions }));
       }
       if (cloud) return;
       for (const table of [papers, chunks, meta]) {
@@ -591,12 +590,6 @@ export function replacedBefore(versions: { timestamp: Date }[], now: number, kee
   let anchor = Number.NEGATIVE_INFINITY;
   for (const v of versions) if (v.timestamp.getTime() <= horizon) anchor = Math.max(anchor, v.timestamp.getTime());
   return Number.isFinite(anchor) ? new Date(anchor - CUTOFF_SLACK_MS) : undefined;
-}
-
-/** Product-quantisation sub-vectors: about one per 8 dimensions, and they must divide the dimensions. */
-function subVectors(dimensions: number): number {
-  for (let n = Math.floor(dimensions / 8); n > 1; n--) if (dimensions % n === 0) return n;
-  return 1;
 }
 
 const PAPER_COLUMNS = papersSchema.fields.map((f) => f.name).filter((name) => name !== 'text');
