@@ -20,10 +20,12 @@ export async function rebuildStore(
   }
   const rebuild = await openRebuild({ ...options, embedder: identity });
   try {
-    const papers = (await rebuild.source?.allPapers()) ?? [];
-    await ingestPapers(papers, { store: rebuild.target, embedder, progress });
+    // Streamed from the old tables in batches: memory stays bounded by a batch, whatever the store's size.
+    const source = rebuild.source;
+    const expected = source ? await source.countPapers() : 0;
+    const counts = await ingestPapers(source ? source.eachPaper() : [], { store: rebuild.target, embedder, progress, expected });
     await rebuild.swap();
-    return { papers: papers.length };
+    return { papers: counts.added + counts.updated + counts.unchanged };
   } finally {
     rebuild.close();
   }

@@ -7,7 +7,7 @@ import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
 import { HashedEmbedder } from '../src/embeddings/hashed-embedder.ts';
 import { createEngine } from '../src/engine.ts';
 import { StoreError } from '../src/errors.ts';
-import { openStore, type PaperStore } from '../src/store/lance-store.ts';
+import { openStore, replacedBefore, type PaperStore } from '../src/store/lance-store.ts';
 import type { PaperInput } from '../src/types.ts';
 
 /** The built-in embedder, counting what it is asked to embed and able to fail on cue. */
@@ -112,5 +112,41 @@ describe('ingest pipeline', () => {
     expect(error).toBeInstanceOf(StoreError);
     expect((error as Error).message).toMatch(/built with the embedder "hashed-ngram-v2-256".*npm run ingest -- --rebuild/);
     store = await open();
+  });
+});
+
+describe('store disk hygiene', () => {
+  it('compacts the files of a first ingest into an empty store', async () => {
+    await ingestPapers(await bundled(), { store, embedder, batchSize: 10 });
+    const chunks = await store.connection.openTable('chunks');
+    // Ten batches wrote ten files; the run ends with them compacted into one.
+    expect((await chunks.stats()).fragmentStats.numFragments).toBe(1);
+    chunks.close();
+  });
+
+  it('keeps every table version replaced within the hour, so a reader that started on one still reads it', async () => {
+    const papers = await bundled();
+    await ingestPapers(papers.slice(0, 50), { store, embedder });
+    const reader = await store.connection.openTable('chunks');
+    const version = await reader.version();
+    await reader.checkout(version);
+    const rows = await reader.countRows();
+    await ingestPapers(papers.slice(50), { store, embedder });
+    expect(await store.countChunks()).toBeGreaterThan(rows);
+    expect(await reader.countRows()).toBe(rows);
+    expect((await reader.query().select(['text']).toArray()).length).toBe(rows);
+    reader.close();
+  });
+
+  it('deletes only versions replaced more than an hour ago: those older than the newest version already current then', () => {
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    const at = (minutesAgo: number) => ({ timestamp: new Date(now - minutesAgo * 60_000) });
+    // Current from 90 until 30 minutes ago: replaced within the hour, so kept; the one before it goes.
+    const cutoff = replacedBefore([at(120), at(90), at(30), at(0)], now)!;
+    expect(cutoff.getTime()).toBeLessThan(at(90).timestamp.getTime());
+    expect(cutoff.getTime()).toBeGreaterThan(at(120).timestamp.getTime());
+    expect(replacedBefore([at(59), at(1)], now)).toBeUndefined();
+    // A version that stayed current for days is kept until an hour after it was replaced.
+    expect(replacedBefore([at(3 * 24 * 60), at(10)], now)!.getTime()).toBeLessThan(at(3 * 24 * 60).timestamp.getTime());
   });
 });

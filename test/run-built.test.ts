@@ -46,12 +46,13 @@ describe('the launcher of the built runtime', () => {
 
   it.runIf(process.platform === 'linux')('runs an ingest with two malloc arenas (LanceDB threads keep less memory), passing its exit code on', async () => {
     const entry = await build();
-    await writeFile(entry, 'console.log(process.env.MALLOC_ARENA_MAX ?? "unset"); process.exitCode = process.argv[2] === "ingest" ? 3 : 0;\n');
+    await writeFile(entry, 'console.log(process.env.MALLOC_ARENA_MAX ?? "unset", process.env.MALLOC_MMAP_THRESHOLD_ ?? "unset"); process.exitCode = process.argv[2] === "ingest" ? 3 : 0;\n');
     const later = new Date(Date.now() + 60_000);
     await utimes(entry, later, later);
     delete process.env.MALLOC_ARENA_MAX;
-    expect(await launch('src/main', 'ingest', 'papers.jsonl')).toMatchObject({ code: 3, stdout: '2\n' });
-    expect(await launch('src/main', 'ask', 'a question')).toMatchObject({ code: 0, stdout: 'unset\n' });
+    delete process.env.MALLOC_MMAP_THRESHOLD_;
+    expect(await launch('src/main', 'ingest', 'papers.jsonl')).toMatchObject({ code: 3, stdout: '2 131072\n' });
+    expect(await launch('src/main', 'ask', 'a question')).toMatchObject({ code: 0, stdout: 'unset unset\n' });
   });
 
   it('names a missing build and the command that makes it', async () => {
