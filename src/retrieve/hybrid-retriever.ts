@@ -1,5 +1,5 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import type { ChunkHit, PaperStore } from '../store/lance-store.ts';
+import type { ChunkMatch, PaperStore } from '../store/lance-store.ts';
 import { idf, type TermStats } from '../store/term-stats.ts';
 import { stripChatNoise } from '../text/chat-noise.ts';
 import { splitSentences } from '../text/sentences.ts';
@@ -211,7 +211,7 @@ function unique<T>(items: T[]): T[] {
  * Best chunk similarity per paper from the vector search. A candidate the vector search did not
  * return scores at most as high as its last hit, so that bound stands in for it (no extra query).
  */
-function bestSimilarityByPaper(hits: ChunkHit[]): { get(id: string): number } {
+function bestSimilarityByPaper(hits: ChunkMatch[]): { get(id: string): number } {
   const best = new Map<string, number>();
   for (const h of hits) best.set(h.paperId, Math.max(best.get(h.paperId) ?? -1, h.similarity));
   const bound = hits.length > 0 ? Math.min(...hits.map((h) => h.similarity)) : 0;

@@ -1,4 +1,5 @@
 import * as lancedb from '@lancedb/lancedb';
+import type { RecordBatch } from 'apache-arrow';
 import { availableParallelism } from 'node:os';
 import { StoreError } from '../errors.ts';
 import { PAPER_EXTRA_KEYS, type Paper, type PaperExtras } from '../types.ts';
@@ -28,6 +29,9 @@ export interface ChunkHit {
   /** Cosine similarity (1 - cosine distance). */
   similarity: number;
 }
+
+/** What retrieval reads of a chunk hit: its paper and similarity (not its text, which a search therefore does not fetch). */
+export type ChunkMatch = Omit<ChunkHit, 'text'>;
 
 export interface PaperHit {
   paper: Paper;
@@ -72,7 +76,7 @@ const TERM_STATS = 'term_stats';
  */
 const SHUFFLE_BATCH_BYTES = String(8 * 2 ** 20);
 /** Papers kept in memory between questions (a few MB). */
-const PAPER_CACHE_MAX = 5_000;
+const PAPER_CACHE_MAX = Number(process.env.PC ?? 5000);
 
 export interface PaperStore {
   readonly embedder: EmbedderIdentity;
@@ -99,8 +103,8 @@ export interface PaperStore {
   chunkVersions(paperIds: string[]): Promise<(ChunkVersion & { id: string })[]>;
   deleteChunks(ids: string[]): Promise<void>;
   searchPapersText(query: string, k: number, paperIds?: string[]): Promise<PaperHit[]>;
-  searchChunksText(query: string, k: number, paperIds?: string[]): Promise<ChunkHit[]>;
-  searchChunksVector(vector: number[], k: number, paperIds?: string[]): Promise<ChunkHit[]>;
+  searchChunksText(query: string, k: number, paperIds?: string[]): Promise<ChunkMatch[]>;
+  searchChunksVector(vector: number[], k: number, paperIds?: string[]): Promise<ChunkMatch[]>;
   chunksOf(paperIds: string[]): Promise<(ChunkHit & { vector: Float32Array })[]>;
   /** Every chunk, streamed in Arrow batches from one snapshot, each batch's vectors packed in one array (row after row). */
   eachChunkBatch(): AsyncIterable<{ chunks: { paperId: string; ord: number; text: string }[]; vectors: Float32Array }>;
@@ -308,12 +312,7 @@ async function bindStore(
   const idFilter = (column: string, ids: string[] | undefined) =>
     ids === undefined ? undefined : ids.length === 0 ? 'false' : `${column} IN (${ids.map(sqlString).join(', ')})`;
 
-  const toChunkHit = (r: Record<string, unknown>, similarity: number): ChunkHit => ({
-    paperId: r.paperId as string,
-    ord: r.ord as number,
-    text: r.text as string,
-    similarity,
-  });
+  const toChunkMatch = (r: Record<string, unknown>, similarity: number): ChunkMatch => ({ paperId: r.paperId as string, ord: r.ord as number, similarity });
 
   /** Keyed upsert through a full-scan merge: see writeMetaValue for why the index is bypassed. */
   const merge = (table: lancedb.Table, rows: Record<string, unknown>[]) =>
@@ -367,14 +366,15 @@ async function bindStore(
       return out;
     },
     async *eachText() {
-      for await (const batch of papers.query().select(['id', 'title', 'abstract'])) {
+      for await (const batch of scan(papers.query().select(['id', 'title', 'abstract']))) {
         yield batch.toArray().map((r) => ({ id: r.id as string, title: r.title as string, abstract: r.abstract as string }));
       }
     },
     async allPapers() {
       // Not the full-text column: it repeats title and abstract, and would only take memory.
-      const rows = await papers.query().select(PAPER_COLUMNS).toArray();
-      return rows.map((r) => rowToPaper(r as PaperRow));
+      const out: Paper[] = [];
+      for await (const batch of scan(papers.query().select(PAPER_COLUMNS))) for (const r of batch.toArray()) out.push(rowToPaper(r as unknown as PaperRow));
+      return out;
     },
     async papersAddedSince(sinceIso, limit = 500) {
       await sync();
@@ -414,31 +414,31 @@ async function bindStore(
     },
     async searchChunksText(query, k, paperIds) {
       if (!query.trim()) return [];
-      let q = chunks.query().fullTextSearch(query, { columns: ['text'] }).select(['paperId', 'ord', 'text', '_score']).limit(k);
+      let q = chunks.query().fullTextSearch(query, { columns: ['text'] }).select(['paperId', 'ord', '_score']).limit(k);
       const f = idFilter('paperId', paperIds);
       if (f) q = q.where(f);
-      return (await q.toArray()).map((r) => toChunkHit(r, Number.NaN));
+      return (await q.toArray()).map((r) => toChunkMatch(r, Number.NaN));
     },
     async searchChunksVector(vector, k, paperIds) {
       // Which index it is, looked up once per table: only a rebuild (new tables) changes it.
       vectorIndex ??= (await chunks.listIndices()).find((i) => i.columns.includes('vector'))?.indexType;
-      let q = chunks.vectorSearch(vector).distanceType('cosine').select(['paperId', 'ord', 'text', '_distance']).limit(k);
+      let q = chunks.vectorSearch(vector).distanceType('cosine').select(['paperId', 'ord', '_distance']).limit(k);
       q = vectorIndex === 'IvfFlat' ? q.nprobes(IVF_FLAT_PROBES) : q.nprobes(VECTOR_PROBES).refineFactor(VECTOR_REFINE);
       const f = idFilter('paperId', paperIds);
       if (f) q = q.where(f);
-      return (await q.toArray()).map((r) => toChunkHit(r, 1 - (r._distance as number)));
+      return (await q.toArray()).map((r) => toChunkMatch(r, 1 - (r._distance as number)));
     },
     async chunksOf(paperIds) {
       const out: (ChunkHit & { vector: Float32Array })[] = [];
       for (const batch of batches(paperIds, 500)) {
         const rows = await chunks.query().where(idFilter('paperId', batch)!).select(['paperId', 'ord', 'text', 'vector']).toArray();
-        for (const r of rows) out.push({ ...toChunkHit(r, Number.NaN), vector: Float32Array.from(r.vector as Iterable<number>) });
+        for (const r of rows) out.push({ ...toChunkMatch(r, Number.NaN), text: r.text as string, vector: Float32Array.from(r.vector as Iterable<number>) });
       }
       return out;
     },
     async *eachChunkBatch() {
       const dimensions = layout.embedder.dimensions;
-      for await (const batch of chunks.query().select(['paperId', 'ord', 'text', 'vector'])) {
+      for await (const batch of scan(chunks.query().select(['paperId', 'ord', 'text', 'vector']))) {
         const [paperIds, ords, texts] = (['paperId', 'ord', 'text'] as const).map((c) => [...batch.getChild(c)!] as unknown[]);
         // Copied column-wise from the Arrow buffers: a row object per vector would be slow and short-lived garbage.
         const vectors = new Float32Array(batch.numRows * dimensions);
@@ -560,6 +560,18 @@ async function withChunkHashes(chunks: lancedb.Table): Promise<lancedb.Table> {
 function subVectors(dimensions: number): number {
   for (let n = Math.floor(dimensions / 8); n > 1; n--) if (dimensions % n === 0) return n;
   return 1;
+}
+
+/**
+ * Whole-table reads (statistics, abbreviation mining, the in-memory copy of a small store) stream
+ * small batches: reading the 100k abstracts of a store left 145-180 MB more resident in the
+ * process with Lance's default batches (native buffers glibc keeps), 100-160 MB with these. The
+ * batch size is an execution option the package's types keep protected.
+ */
+const SCAN_BATCH_ROWS = 256;
+
+function scan(query: lancedb.Query): AsyncIterable<RecordBatch> {
+  return (query as unknown as { execute(options: Partial<lancedb.QueryExecutionOptions>): AsyncIterable<RecordBatch> }).execute({ maxBatchLength: SCAN_BATCH_ROWS });
 }
 
 const PAPER_COLUMNS = papersSchema.fields.map((f) => f.name).filter((name) => name !== 'text');
