@@ -9,8 +9,9 @@ export type PaperSearch = Pick<PaperStore, 'getPapers' | 'searchPapersText' | 's
  * Chunk count up to which a store is searched in memory. Measured (npm run bench, loaded 2-core
  * machine): at 98 papers (343 chunks) a warm question takes ~3-5 ms instead of 17-28 ms, at 10k
  * papers (28k chunks) 85-120 ms instead of 110-240 ms through three LanceDB queries. The price
- * is memory: at 10k papers the serving process peaks near 490 MB instead of ~340 MB, and the
- * first question waits for the load (seconds). Larger stores are left to LanceDB's indexes.
+ * is memory: at 10k papers the serving process peaked near 490 MB instead of ~340 MB (421 MB
+ * since chunks are held as typed columns), and the first question waits for the load (seconds).
+ * Larger stores are left to LanceDB's indexes.
  */
 export const IN_MEMORY_MAX_CHUNKS = 50_000;
 
