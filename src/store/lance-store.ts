@@ -78,8 +78,11 @@ const TERM_STATS = 'term_stats';
  * default held most of the vectors at once (a 207k-chunk build peaked at 580 MB, 280 MB with this).
  */
 const SHUFFLE_BATCH_BYTES = String(8 * 2 ** 20);
-/** Papers kept in memory between questions (a few MB). */
-const PAPER_CACHE_MAX = 5_000;
+/**
+ * Papers kept in memory between questions (~2 MB), as many as retrieval keeps analyses of (its
+ * memo is keyed by these objects). With 5,000 the same 100k measurement peaked 17 MB higher.
+ */
+const PAPER_CACHE_MAX = 1_000;
 
 export interface PaperStore {
   readonly embedder: EmbedderIdentity;
