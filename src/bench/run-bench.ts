@@ -129,15 +129,15 @@ async function serveRssMb(uri: string, queries: string[]): Promise<number> {
   return (JSON.parse(stdout) as { maxRssMb: number }).maxRssMb;
 }
 
-async function directoryBytes(dir: string): Promise<number> {
+export async function directoryBytes(dir: string): Promise<number> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const sizes = await Promise.all(entries.filter((e) => e.isFile()).map(async (e) => (await stat(join(e.parentPath ?? e.path, e.name))).size));
   return sizes.reduce((a, b) => a + b, 0);
 }
 
 /** Realistic queries: spans of the bundled abstracts' sentences, shuffled with a fixed seed. */
-export function queryMix(papers: PaperInput[]): string[] {
-  const random = seededRandom(7);
+export function queryMix(papers: PaperInput[], seed = 7): string[] {
+  const random = seededRandom(seed);
   return Array.from({ length: QUERIES }, () => {
     const p = papers[Math.floor(random() * papers.length)]!;
     const w = p.abstract.split(' ');

@@ -1,15 +1,27 @@
 /**
  * What a bot needs in memory to serve a store: opens it as `npm start` does, answers the given
- * questions, and prints its own peak resident memory as JSON. The bench runs it as a separate
- * process so that neither the ingest nor the brute-force baseline counts.
+ * questions (the first few twice, to warm up), and prints its own peak resident memory and the
+ * warm questions' latency as JSON. The bench runs it as a separate process so that neither the
+ * ingest nor the brute-force baseline counts.
  *
  * Usage: node serve-probe.js <store uri> <questions as a JSON array>
  */
 import { openEngine } from '../app.ts';
+import { percentile } from '../eval/metrics.ts';
+
+const WARM_UP = 3;
 
 const [uri, questions] = process.argv.slice(2);
 if (!uri || !questions) throw new Error('usage: serve-probe <store uri> <questions as a JSON array>');
+const asked = JSON.parse(questions) as string[];
 const { engine } = await openEngine({ store: { uri }, embeddings: { kind: 'builtin' }, corpusPath: '' }, { seed: false });
-for (const question of JSON.parse(questions) as string[]) await engine.ask(question);
+for (const question of asked.slice(0, WARM_UP)) await engine.ask(question);
+const ms: number[] = [];
+for (const question of asked) {
+  const t = performance.now();
+  await engine.ask(question);
+  ms.push(performance.now() - t);
+}
 await engine.close();
-process.stdout.write(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+const usage = process.resourceUsage();
+process.stdout.write(JSON.stringify({ maxRssMb: usage.maxRSS / 1024, askP50Ms: percentile(ms, 50), askP95Ms: percentile(ms, 95) }));

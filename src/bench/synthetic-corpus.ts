@@ -19,17 +19,20 @@ export function seededRandom(seed: number): () => number {
  * the texts are distinct but index and search like real ones.
  */
 export function syntheticPapers(seedPapers: PaperInput[], count: number, seed = 42): PaperInput[] {
+  return [...eachSyntheticPaper(seedPapers, count, seed)];
+}
+
+/** The same papers one at a time, for corpora too large to hold (a million abstracts take gigabytes). */
+export function* eachSyntheticPaper(seedPapers: PaperInput[], count: number, seed = 42): Generator<PaperInput> {
   const random = seededRandom(seed);
   const sentences = seedPapers.flatMap((p) => splitSentences(p.abstract));
   const vocabulary = [...new Set(seedPapers.flatMap((p) => p.abstract.split(/\s+/)))];
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
   const mutate = (s: string) => s.split(' ').map((w) => (random() < 0.2 ? pick(vocabulary) : w)).join(' ');
-  const out: PaperInput[] = [];
   for (let i = 0; i < count; i++) {
     const n = 5 + Math.floor(random() * 5);
     const abstract = Array.from({ length: n }, () => mutate(pick(sentences))).join(' ');
     const title = Array.from({ length: 6 + Math.floor(random() * 6) }, () => pick(vocabulary)).join(' ');
-    out.push({ id: `synthetic-${i}`, title: `${title} ${i}`, abstract, authors: [], source: 'synthetic' });
+    yield { id: `synthetic-${i}`, title: `${title} ${i}`, abstract, authors: [], source: 'synthetic' };
   }
-  return out;
 }

@@ -1,5 +1,5 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import type { ChunkHit, PaperStore } from '../store/lance-store.ts';
+import type { ChunkMatch, PaperStore } from '../store/lance-store.ts';
 import { idf, type TermStats } from '../store/term-stats.ts';
 import { stripChatNoise } from '../text/chat-noise.ts';
 import { splitSentences } from '../text/sentences.ts';
@@ -83,16 +83,19 @@ export function createHybridRetriever({
       // LanceDB's own analyser stems again; corrected and expanded terms are added as words.
       const ftsQuery = [cleaned.replace(/[^\p{L}\p{N}\s-]/gu, ' '), ...analysis.corrected.map(([, to]) => to), ...analysis.expansions.keys()].join(' ');
       const queryVector = await embedder.embedQuery(cleaned);
+      // The papers of a chunk search's hits are looked up as soon as it returns, while the other searches still run.
+      const known = new Map<string, Paper>();
+      const withPapers = async (hits: ChunkMatch[]) => {
+        for (const p of await search.getPapers(unique(hits.map((c) => c.paperId)).filter((id) => !known.has(id)))) known.set(p.id, p);
+        return hits;
+      };
       const [byPaperText, byChunkText, byVector] = await Promise.all([
-        search.searchPapersText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
-        search.searchChunksText(ftsQuery, CANDIDATES_PER_LIST, paperIds),
-        search.searchChunksVector(queryVector, CANDIDATES_PER_LIST, paperIds),
+        search.searchPapersText(ftsQuery, CANDIDATES_PER_LIST, paperIds).then((hits) => (hits.forEach((h) => known.set(h.paper.id, h.paper)), hits)),
+        search.searchChunksText(ftsQuery, CANDIDATES_PER_LIST, paperIds).then(withPapers),
+        search.searchChunksVector(queryVector, CANDIDATES_PER_LIST, paperIds).then(withPapers),
       ]);
       const candidateIds = unique([...byPaperText.map((h) => h.paper.id), ...byChunkText.map((c) => c.paperId), ...byVector.map((c) => c.paperId)]);
       if (candidateIds.length === 0) return [];
-      const known = new Map(byPaperText.map((h) => [h.paper.id, h.paper]));
-      const missing = candidateIds.filter((id) => !known.has(id));
-      for (const p of await search.getPapers(missing)) known.set(p.id, p);
       const dense = bestSimilarityByPaper(byVector);
 
       const core = analysis.core;
@@ -150,19 +153,17 @@ export function createHybridRetriever({
 
 /** What re-scoring reads of a paper, tokenised once per paper (not per question): see paper-memo.ts. */
 function analysePaper(paper: Paper): { docTerms: string[]; counts: Map<string, number>; sentences: Set<string>[] } {
-  const docTerms = contentTerms(`${paper.title} ${paper.title} ${topicalText(paper.abstract)}`);
-  return { docTerms, counts: countTerms(docTerms), sentences: [paper.title, ...splitSentences(paper.abstract)].map((s) => new Set(contentTerms(s))) };
+  // Each sentence is tokenised once (words never span the spaces that join them): the document's
+  // terms are the title's twice and those of the sentences that are not about availability, so
+  // "source code" matches papers about code.
+  const title = contentTerms(paper.title);
+  const sentences = splitSentences(paper.abstract).map((s) => ({ terms: contentTerms(s), topical: !AVAILABILITY.test(s) }));
+  const docTerms = [...title, ...title, ...sentences.flatMap((s) => (s.topical ? s.terms : []))];
+  return { docTerms, counts: countTerms(docTerms), sentences: [title, ...sentences.map((s) => s.terms)].map((terms) => new Set(terms)) };
 }
 
 /** "Code is available at https://…": says where to download, not what a paper is about. */
 const AVAILABILITY = /https?:\/\/|\b(?:code|models?|data(?:sets?)?|weights|checkpoints|toolkit)\b[^.]{0,80}\b(?:(?:is|are|will be|been) (?:publicly |freely )?(?:available|released)|open-?sourced?)\b/i;
-
-/** An abstract without its availability sentences, so "source code" matches papers about code. */
-function topicalText(abstract: string): string {
-  return splitSentences(abstract)
-    .filter((s) => !AVAILABILITY.test(s))
-    .join(' ');
-}
 
 /**
  * The corpus's own abbreviations, mined once and again whenever the store's paper count changes
@@ -211,7 +212,7 @@ function unique<T>(items: T[]): T[] {
  * Best chunk similarity per paper from the vector search. A candidate the vector search did not
  * return scores at most as high as its last hit, so that bound stands in for it (no extra query).
  */
-function bestSimilarityByPaper(hits: ChunkHit[]): { get(id: string): number } {
+function bestSimilarityByPaper(hits: ChunkMatch[]): { get(id: string): number } {
   const best = new Map<string, number>();
   for (const h of hits) best.set(h.paperId, Math.max(best.get(h.paperId) ?? -1, h.similarity));
   const bound = hits.length > 0 ? Math.min(...hits.map((h) => h.similarity)) : 0;

@@ -1,4 +1,4 @@
-import type { ChunkHit, PaperHit, PaperStore } from '../store/lance-store.ts';
+import type { ChunkMatch, PaperHit, PaperStore } from '../store/lance-store.ts';
 import { contentTerms } from '../text/tokenize.ts';
 import { bm25Tf } from './bm25.ts';
 
@@ -9,8 +9,9 @@ export type PaperSearch = Pick<PaperStore, 'getPapers' | 'searchPapersText' | 's
  * Chunk count up to which a store is searched in memory. Measured (npm run bench, loaded 2-core
  * machine): at 98 papers (343 chunks) a warm question takes ~3-5 ms instead of 17-28 ms, at 10k
  * papers (28k chunks) 85-120 ms instead of 110-240 ms through three LanceDB queries. The price
- * is memory: at 10k papers the serving process peaks near 490 MB instead of ~340 MB, and the
- * first question waits for the load (seconds). Larger stores are left to LanceDB's indexes.
+ * is memory: at 10k papers the serving process peaked near 490 MB instead of ~340 MB (421 MB
+ * since chunks are held as typed columns), and the first question waits for the load (seconds).
+ * Larger stores are left to LanceDB's indexes.
  */
 export const IN_MEMORY_MAX_CHUNKS = 50_000;
 
@@ -41,49 +42,77 @@ export function createSearchSource(store: PaperStore, { maxChunks = IN_MEMORY_MA
   };
 }
 
-/** Every paper, chunk vector and term of the store, searched by exact scans and BM25 over postings. */
-export async function loadInMemory(store: Pick<PaperStore, 'allPapers' | 'eachChunkBatch' | 'embedder'>): Promise<PaperSearch> {
+/**
+ * Every paper, chunk vector and term of the store, searched by exact scans and BM25 over postings.
+ * Chunks are held as columns (their paper, ordinal and vector in typed arrays) and their texts only
+ * as postings: retrieval reads a chunk hit's paper and similarity, never its text.
+ */
+export async function loadInMemory(store: Pick<PaperStore, 'allPapers' | 'eachChunkBatch' | 'countChunks' | 'embedder'>): Promise<PaperSearch> {
   const papers = await store.allPapers();
   const byId = new Map(papers.map((p) => [p.id, p]));
-  const chunks: { paperId: string; ord: number; text: string }[] = [];
-  const batches: Float32Array[] = [];
-  for await (const batch of store.eachChunkBatch()) {
-    chunks.push(...batch.chunks);
-    batches.push(batch.vectors);
-  }
+  // Paper ids by number; chunks of a paper not (yet) stored keep theirs, as LanceDB would return them.
+  const ids = papers.map((p) => p.id);
+  const numberOf = new Map(ids.map((id, i) => [id, i]));
   const { dimensions } = store.embedder;
-  // One contiguous buffer: a scan reads memory in order, and no object per vector is kept.
-  const vectors = new Float32Array(chunks.length * dimensions);
-  let at = 0;
-  for (const b of batches.splice(0)) vectors.set(b, (at += b.length) - b.length);
-  const norms = new Float32Array(chunks.length);
-  for (let i = 0; i < chunks.length; i++) norms[i] = Math.hypot(...vectors.subarray(i * dimensions, (i + 1) * dimensions));
-  const paperText = buildTextIndex(papers.map((p) => `${p.title}\n${p.abstract}`));
-  const chunkText = buildTextIndex(chunks.map((c) => c.text));
-  const hit = (i: number, similarity: number): ChunkHit => ({ paperId: chunks[i]!.paperId, ord: chunks[i]!.ord, text: chunks[i]!.text, similarity });
-  /** Which documents a paper-id filter admits (undefined: all). */
-  const admits = <T>(items: T[], idOf: (item: T) => string, paperIds: string[] | undefined) => {
+  // Sized from the row count, grown if a commit landed meanwhile: one contiguous buffer, read in order by a scan.
+  let vectors = new Float32Array((await store.countChunks()) * dimensions);
+  const paperOf: number[] = [];
+  const ordOf: number[] = [];
+  const chunkText = new TextIndexBuilder();
+  for await (const batch of store.eachChunkBatch()) {
+    const at = paperOf.length * dimensions;
+    if (at + batch.vectors.length > vectors.length) {
+      const grown = new Float32Array(Math.max(vectors.length * 2, at + batch.vectors.length));
+      grown.set(vectors.subarray(0, at));
+      vectors = grown;
+    }
+    vectors.set(batch.vectors, at);
+    for (const c of batch.chunks) {
+      let n = numberOf.get(c.paperId);
+      if (n === undefined) numberOf.set(c.paperId, (n = ids.push(c.paperId) - 1));
+      paperOf.push(n);
+      ordOf.push(c.ord);
+      chunkText.add(c.text);
+    }
+  }
+  const count = paperOf.length;
+  const chunkPaper = Int32Array.from(paperOf);
+  const chunkOrd = Int32Array.from(ordOf);
+  if (vectors.length > count * dimensions) vectors = vectors.slice(0, count * dimensions);
+  const norms = new Float32Array(count);
+  for (let i = 0; i < count; i++) norms[i] = Math.hypot(...vectors.subarray(i * dimensions, (i + 1) * dimensions));
+  const paperTextBuilder = new TextIndexBuilder();
+  for (const p of papers) paperTextBuilder.add(`${p.title}\n${p.abstract}`);
+  const paperText = paperTextBuilder.build();
+  const chunkIndex = chunkText.build();
+  const hit = (i: number, similarity: number): ChunkMatch => ({ paperId: ids[chunkPaper[i]!]!, ord: chunkOrd[i]!, similarity });
+  /** Which papers (by number) a paper-id filter admits (undefined: all). */
+  const admitted = (paperIds: string[] | undefined) => {
     if (paperIds === undefined) return undefined;
-    const wanted = new Set(paperIds);
-    return (i: number) => wanted.has(idOf(items[i]!));
+    const wanted = new Set(paperIds.flatMap((id) => numberOf.get(id) ?? []));
+    return (paper: number) => wanted.has(paper);
+  };
+  const chunkFilter = (paperIds: string[] | undefined) => {
+    const admits = admitted(paperIds);
+    return admits && ((i: number) => admits(chunkPaper[i]!));
   };
   return {
-    async getPapers(ids) {
-      return ids.flatMap((id) => byId.get(id) ?? []);
+    async getPapers(wanted) {
+      return wanted.flatMap((id) => byId.get(id) ?? []);
     },
     async searchPapersText(query, k, paperIds) {
-      return paperText.search(query, k, admits(papers, (p) => p.id, paperIds)).map(([i, score]): PaperHit => ({ paper: papers[i]!, score }));
+      return paperText.search(query, k, admitted(paperIds)).map(([i, score]): PaperHit => ({ paper: papers[i]!, score }));
     },
     async searchChunksText(query, k, paperIds) {
       // As from LanceDB's full-text search: chunk hits carry no similarity.
-      return chunkText.search(query, k, admits(chunks, (c) => c.paperId, paperIds)).map(([i]) => hit(i, Number.NaN));
+      return chunkIndex.search(query, k, chunkFilter(paperIds)).map(([i]) => hit(i, Number.NaN));
     },
     async searchChunksVector(query, k, paperIds) {
-      const allowed = admits(chunks, (c) => c.paperId, paperIds);
+      const allowed = chunkFilter(paperIds);
       const vector = Float64Array.from(query);
       const queryNorm = Math.hypot(...vector);
       const top = new TopK(k);
-      for (let i = 0; i < chunks.length; i++) {
+      for (let i = 0; i < count; i++) {
         if (allowed && !allowed(i)) continue;
         let dot = 0;
         const offset = i * dimensions;
@@ -96,44 +125,54 @@ export async function loadInMemory(store: Pick<PaperStore, 'allPapers' | 'eachCh
   };
 }
 
-/** BM25 over an inverted index of content terms, with the index's own statistics (as a full-text index keeps them). */
-function buildTextIndex(texts: string[]) {
-  const growing = new Map<string, { docs: number[]; counts: number[] }>();
-  const lengths = new Float64Array(texts.length);
-  texts.forEach((text, doc) => {
+/**
+ * BM25 over an inverted index of content terms, with the index's own statistics (as a full-text
+ * index keeps them). Texts are added one at a time and not kept: only their postings are.
+ */
+class TextIndexBuilder {
+  private readonly growing = new Map<string, { docs: number[]; counts: number[] }>();
+  private readonly lengths: number[] = [];
+
+  add(text: string) {
+    const doc = this.lengths.length;
     const terms = contentTerms(text);
-    lengths[doc] = terms.length;
+    this.lengths.push(terms.length);
     const counts = new Map<string, number>();
     for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
     for (const [t, n] of counts) {
-      let list = growing.get(t);
-      if (!list) growing.set(t, (list = { docs: [], counts: [] }));
+      let list = this.growing.get(t);
+      if (!list) this.growing.set(t, (list = { docs: [], counts: [] }));
       list.docs.push(doc);
       list.counts.push(n);
     }
-  });
-  // Typed arrays hold the postings in a third of the memory of growable JS arrays.
-  const postings = new Map([...growing].map(([t, { docs, counts }]) => [t, { docs: Int32Array.from(docs), counts: Uint16Array.from(counts) }]));
-  growing.clear();
-  const avgLength = texts.length > 0 ? lengths.reduce((a, b) => a + b, 0) / texts.length : 1;
-  return {
-    /** Best `k` documents matching any of the query's terms, best first, as [document, score]. */
-    search(query: string, k: number, allowed?: (doc: number) => boolean): [number, number][] {
-      const scores = new Map<number, number>();
-      for (const term of new Set(contentTerms(query))) {
-        const list = postings.get(term);
-        if (!list) continue;
-        const idf = Math.log(1 + (texts.length - list.docs.length + 0.5) / (list.docs.length + 0.5));
-        list.docs.forEach((doc, j) => {
-          if (allowed && !allowed(doc)) return;
-          scores.set(doc, (scores.get(doc) ?? 0) + idf * bm25Tf(list.counts[j]!, lengths[doc]!, avgLength));
-        });
-      }
-      const top = new TopK(k);
-      for (const [doc, s] of scores) top.offer(doc, s);
-      return top.best();
-    },
-  };
+  }
+
+  build() {
+    // Typed arrays hold the postings in a third of the memory of growable JS arrays.
+    const postings = new Map([...this.growing].map(([t, { docs, counts }]) => [t, { docs: Int32Array.from(docs), counts: Uint16Array.from(counts) }]));
+    this.growing.clear();
+    const lengths = Float64Array.from(this.lengths);
+    const documents = lengths.length;
+    const avgLength = documents > 0 ? lengths.reduce((a, b) => a + b, 0) / documents : 1;
+    return {
+      /** Best `k` documents matching any of the query's terms, best first, as [document, score]. */
+      search(query: string, k: number, allowed?: (doc: number) => boolean): [number, number][] {
+        const scores = new Map<number, number>();
+        for (const term of new Set(contentTerms(query))) {
+          const list = postings.get(term);
+          if (!list) continue;
+          const idf = Math.log(1 + (documents - list.docs.length + 0.5) / (list.docs.length + 0.5));
+          list.docs.forEach((doc, j) => {
+            if (allowed && !allowed(doc)) return;
+            scores.set(doc, (scores.get(doc) ?? 0) + idf * bm25Tf(list.counts[j]!, lengths[doc]!, avgLength));
+          });
+        }
+        const top = new TopK(k);
+        for (const [doc, s] of scores) top.offer(doc, s);
+        return top.best();
+      },
+    };
+  }
 }
 
 /** The `k` highest-scoring items seen, kept sorted (k is small: a few dozen). */

@@ -1,4 +1,5 @@
 import * as lancedb from '@lancedb/lancedb';
+import type { RecordBatch } from 'apache-arrow';
 import { availableParallelism } from 'node:os';
 import { StoreError } from '../errors.ts';
 import { PAPER_EXTRA_KEYS, type Paper, type PaperExtras } from '../types.ts';
@@ -29,6 +30,9 @@ export interface ChunkHit {
   similarity: number;
 }
 
+/** What retrieval reads of a chunk hit: its paper and similarity (not its text, which a search therefore does not fetch). */
+export type ChunkMatch = Omit<ChunkHit, 'text'>;
+
 export interface PaperHit {
   paper: Paper;
   /** LanceDB's BM25 score. */
@@ -55,10 +59,13 @@ export interface StoreAudit {
 const VECTOR_INDEX_MIN_ROWS = 20_000;
 /**
  * IVF partitions searched per query (of ~rows/4096), and how many times `k` candidates are then
- * re-ranked by exact distance. Measured on 285k chunks (100k synthetic papers, 20 questions):
- * IVF-PQ with 32 probes and refine 5 finds 86% of the exact top 40 in ~40 ms, where IVF-flat
- * with 8 probes found 72% in ~270 ms and held ~250 MB more. Without an index (small stores)
- * the search is exact anyway.
+ * re-ranked by exact distance; the same for IVF-RQ (new stores) and IVF-PQ (stores indexed before).
+ * Measured with IVF-PQ on 285k chunks (100k synthetic papers, 20 questions): 32 probes and refine 5
+ * find 86% of the exact top 40 in ~40 ms, where IVF-flat with 8 probes found 72% in ~270 ms and held
+ * ~250 MB more; on our own 308 questions 68% (refine 10: 78%, +4 ms; 48 or 64 probes: 70%): the
+ * codes, not the probes, bound it. IVF-RQ with the same settings, own questions: 80% at 52k chunks,
+ * 74% at 207k. Retrieval's top 10 still finds a relevant paper as often as the exhaustive path
+ * does (tools/rank-agreement.ts). Without an index (small stores) the search is exact anyway.
  */
 const VECTOR_PROBES = 32;
 const VECTOR_REFINE = 5;
@@ -85,8 +92,11 @@ const KEEP_REPLACED_MS = 60 * 60_000;
  * the call's compaction and index merge (a no-op here unless another writer just added rows).
  */
 const CUTOFF_SLACK_MS = 60_000;
-/** Papers kept in memory between questions (a few MB). */
-const PAPER_CACHE_MAX = 5_000;
+/**
+ * Papers kept in memory between questions (~2 MB), as many as retrieval keeps analyses of (its
+ * memo is keyed by these objects). With 5,000 the same 100k measurement peaked 17 MB higher.
+ */
+const PAPER_CACHE_MAX = 1_000;
 
 export interface PaperStore {
   readonly embedder: EmbedderIdentity;
@@ -115,8 +125,8 @@ export interface PaperStore {
   chunkVersions(paperIds: string[]): Promise<(ChunkVersion & { id: string })[]>;
   deleteChunks(ids: string[]): Promise<void>;
   searchPapersText(query: string, k: number, paperIds?: string[]): Promise<PaperHit[]>;
-  searchChunksText(query: string, k: number, paperIds?: string[]): Promise<ChunkHit[]>;
-  searchChunksVector(vector: number[], k: number, paperIds?: string[]): Promise<ChunkHit[]>;
+  searchChunksText(query: string, k: number, paperIds?: string[]): Promise<ChunkMatch[]>;
+  searchChunksVector(vector: number[], k: number, paperIds?: string[]): Promise<ChunkMatch[]>;
   chunksOf(paperIds: string[]): Promise<(ChunkHit & { vector: Float32Array })[]>;
   /** Every chunk, streamed in Arrow batches from one snapshot, each batch's vectors packed in one array (row after row). */
   eachChunkBatch(): AsyncIterable<{ chunks: { paperId: string; ord: number; text: string }[]; vectors: Float32Array }>;
@@ -327,12 +337,7 @@ async function bindStore(
   const idFilter = (column: string, ids: string[] | undefined) =>
     ids === undefined ? undefined : ids.length === 0 ? 'false' : `${column} IN (${ids.map(sqlString).join(', ')})`;
 
-  const toChunkHit = (r: Record<string, unknown>, similarity: number): ChunkHit => ({
-    paperId: r.paperId as string,
-    ord: r.ord as number,
-    text: r.text as string,
-    similarity,
-  });
+  const toChunkMatch = (r: Record<string, unknown>, similarity: number): ChunkMatch => ({ paperId: r.paperId as string, ord: r.ord as number, similarity });
 
   /** Keyed upsert through a full-scan merge: see writeMetaValue for why the index is bypassed. */
   const merge = (table: lancedb.Table, rows: Record<string, unknown>[]) =>
@@ -386,7 +391,7 @@ async function bindStore(
       return out;
     },
     async *eachText() {
-      for await (const batch of papers.query().select(['id', 'title', 'abstract'])) {
+      for await (const batch of scan(papers.query().select(['id', 'title', 'abstract']))) {
         yield batch.toArray().map((r) => ({ id: r.id as string, title: r.title as string, abstract: r.abstract as string }));
       }
     },
@@ -397,7 +402,7 @@ async function bindStore(
     },
     async *eachPaper() {
       // Not the full-text column: it repeats title and abstract, and would only take memory.
-      for await (const batch of papers.query().select(PAPER_COLUMNS)) for (const r of batch.toArray()) yield rowToPaper(r as unknown as PaperRow);
+      for await (const batch of scan(papers.query().select(PAPER_COLUMNS))) for (const r of batch.toArray()) yield rowToPaper(r as unknown as PaperRow);
     },
     async papersAddedSince(sinceIso, limit = 500) {
       await sync();
@@ -437,31 +442,31 @@ async function bindStore(
     },
     async searchChunksText(query, k, paperIds) {
       if (!query.trim()) return [];
-      let q = chunks.query().fullTextSearch(query, { columns: ['text'] }).select(['paperId', 'ord', 'text', '_score']).limit(k);
+      let q = chunks.query().fullTextSearch(query, { columns: ['text'] }).select(['paperId', 'ord', '_score']).limit(k);
       const f = idFilter('paperId', paperIds);
       if (f) q = q.where(f);
-      return (await q.toArray()).map((r) => toChunkHit(r, Number.NaN));
+      return (await q.toArray()).map((r) => toChunkMatch(r, Number.NaN));
     },
     async searchChunksVector(vector, k, paperIds) {
       // Which index it is, looked up once per table: only a rebuild (new tables) changes it.
       vectorIndex ??= (await chunks.listIndices()).find((i) => i.columns.includes('vector'))?.indexType;
-      let q = chunks.vectorSearch(vector).distanceType('cosine').select(['paperId', 'ord', 'text', '_distance']).limit(k);
+      let q = chunks.vectorSearch(vector).distanceType('cosine').select(['paperId', 'ord', '_distance']).limit(k);
       q = vectorIndex === 'IvfFlat' ? q.nprobes(IVF_FLAT_PROBES) : q.nprobes(VECTOR_PROBES).refineFactor(VECTOR_REFINE);
       const f = idFilter('paperId', paperIds);
       if (f) q = q.where(f);
-      return (await q.toArray()).map((r) => toChunkHit(r, 1 - (r._distance as number)));
+      return (await q.toArray()).map((r) => toChunkMatch(r, 1 - (r._distance as number)));
     },
     async chunksOf(paperIds) {
       const out: (ChunkHit & { vector: Float32Array })[] = [];
       for (const batch of batches(paperIds, 500)) {
         const rows = await chunks.query().where(idFilter('paperId', batch)!).select(['paperId', 'ord', 'text', 'vector']).toArray();
-        for (const r of rows) out.push({ ...toChunkHit(r, Number.NaN), vector: Float32Array.from(r.vector as Iterable<number>) });
+        for (const r of rows) out.push({ ...toChunkMatch(r, Number.NaN), text: r.text as string, vector: Float32Array.from(r.vector as Iterable<number>) });
       }
       return out;
     },
     async *eachChunkBatch() {
       const dimensions = layout.embedder.dimensions;
-      for await (const batch of chunks.query().select(['paperId', 'ord', 'text', 'vector'])) {
+      for await (const batch of scan(chunks.query().select(['paperId', 'ord', 'text', 'vector']))) {
         const [paperIds, ords, texts] = (['paperId', 'ord', 'text'] as const).map((c) => [...batch.getChild(c)!] as unknown[]);
         // Copied column-wise from the Arrow buffers: a row object per vector would be slow and short-lived garbage.
         const vectors = new Float32Array(batch.numRows * dimensions);
@@ -590,6 +595,18 @@ export function replacedBefore(versions: { timestamp: Date }[], now: number, kee
   let anchor = Number.NEGATIVE_INFINITY;
   for (const v of versions) if (v.timestamp.getTime() <= horizon) anchor = Math.max(anchor, v.timestamp.getTime());
   return Number.isFinite(anchor) ? new Date(anchor - CUTOFF_SLACK_MS) : undefined;
+}
+
+/**
+ * Whole-table reads (statistics, abbreviation mining, the in-memory copy of a small store) stream
+ * small batches: reading the 100k abstracts of a store left 145-180 MB more resident in the
+ * process with Lance's default batches (native buffers glibc keeps), 100-160 MB with these. The
+ * batch size is an execution option the package's types keep protected.
+ */
+const SCAN_BATCH_ROWS = 256;
+
+function scan(query: lancedb.Query): AsyncIterable<RecordBatch> {
+  return (query as unknown as { execute(options: Partial<lancedb.QueryExecutionOptions>): AsyncIterable<RecordBatch> }).execute({ maxBatchLength: SCAN_BATCH_ROWS });
 }
 
 const PAPER_COLUMNS = papersSchema.fields.map((f) => f.name).filter((name) => name !== 'text');
