@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../src/app.ts';
 import { openQuestionClaims } from '../src/store/question-claims.ts';
 import type { Engine } from '../src/types.ts';
-import { BOT_USER_ID, startFakeSlackApi, type FakeSlackApi, type SlackApiCall } from './fakes/fake-slack-api.ts';
-import { appMention } from './fakes/slack-payloads.ts';
+import { BOT_ID, BOT_USER_ID, startFakeSlackApi, type FakeSlackApi, type SlackApiCall } from './fakes/fake-slack-api.ts';
+import { USER_ID, appMention, directMessage } from './fakes/slack-payloads.ts';
 import { startSlackHarness } from './helpers/slack-harness.ts';
 import { BUNDLED_CORPUS, makeTestEngine } from './helpers/test-engine.ts';
 
@@ -104,6 +104,55 @@ describe('a question whose first attempt died right after posting its placeholde
       await slack.close();
       await restarted.close();
     }
+  });
+});
+
+/**
+ * A first attempt posts its placeholder and dies before recording it; `busy` then fills the
+ * conversation around it. The redelivered question must be finished into that placeholder.
+ */
+async function redeliveredIntoBusyConversation(question: Record<string, unknown> & { channel: string; ts: string }, busy: (placeholderTs: string) => StoredMessageInput[]) {
+  const slack = await startFakeSlackApi();
+  slack.failNext('chat.postMessage', 'no-response');
+  const dying = await startSlackHarness(slack, { engine: first.engine, claims: first.claims, claimLeaseMs: 300 });
+  await dying.sendEvent(question);
+  const placeholder = await slack.waitFor((c) => c.method === 'chat.postMessage');
+  for (const message of busy(String(placeholder.response?.ts))) slack.addMessage(message);
+  await new Promise((r) => setTimeout(r, 400));
+
+  const restarted = await sameStore();
+  const next = await startSlackHarness(slack, { engine: restarted.engine, claims: restarted.claims, claimLeaseMs: 300 });
+  try {
+    await next.sendEvent(question, { retryNum: 1 });
+    await next.slack.stop();
+    const fromBot = slack.messages.filter((m) => m.channel === question.channel && m.bot_id === BOT_ID);
+    expect(fromBot.map((m) => m.ts)).toEqual([placeholder.response?.ts]);
+    expect(fromBot[0]!.text).toContain('Mistral-SPLADE');
+    expect(slack.callsTo('chat.update').map((c) => c.params.ts)).toEqual([placeholder.response?.ts]);
+  } finally {
+    await dying.slack.app.stop();
+    await slack.close();
+    await restarted.close();
+  }
+}
+
+type StoredMessageInput = Parameters<FakeSlackApi['addMessage']>[0];
+
+/** `count` messages from the asker within the second `second`. */
+const chatter = (count: number, second: number, where: { channel: string; thread_ts?: string }): StoredMessageInput[] =>
+  Array.from({ length: count }, (_, i) => ({ ...where, ts: `${second}.${String(i + 1).padStart(6, '0')}`, user: USER_ID, text: `unrelated message ${i}` }));
+
+describe('a redelivered question whose placeholder is more than a page away', () => {
+  it('in a busy DM (history pages from the newest) is finished into it once', async () => {
+    const dm = directMessage({ text: 'what is new on learned sparse retrieval?', channel: 'D0BUSY' });
+    // 250 later messages: more than a page of history stands between now and the placeholder.
+    await redeliveredIntoBusyConversation(dm, (placeholderTs) => chatter(250, Number(placeholderTs.split('.')[0]) + 1, { channel: 'D0BUSY' }));
+  });
+
+  it('in a long thread (replies page from the oldest) is finished into it once', async () => {
+    const mention = appMention({ text: `<@${BOT_USER_ID}> what is new on learned sparse retrieval?`, channel: 'C0LONG' });
+    // 250 replies between the question and its placeholder: more than a page of the thread.
+    await redeliveredIntoBusyConversation(mention, () => chatter(250, Number(mention.ts.split('.')[0]) + 1, { channel: 'C0LONG', thread_ts: mention.ts }));
   });
 });
 

@@ -10,6 +10,14 @@ import { digestPaperIds } from './digest-thread.ts';
 /** `metadata.event_type` of a placeholder; `event_payload.key` is its question's key, so a takeover can find it. */
 export const QUESTION_EVENT_TYPE = 'paperboy_question';
 
+/** Messages per page while looking for a placeholder (Slack's advised most). */
+const PAGE_SIZE = 200;
+/** Slack stamps messages with its own clock; ours may differ by this much. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** A Slack timestamp (seconds.micro) for a moment in epoch milliseconds. */
+const slackTs = (ms: number) => (ms / 1000).toFixed(6);
+
 export const slackRenderer: ChatRenderer<SlackMessage> = {
   placeholder: plainMessage,
   partial: (soFar) => mrkdwnMessage(`${markdownToMrkdwn(soFar)} …`),
@@ -40,15 +48,22 @@ export function slackTransport(client: webApi.WebClient, asked: SlackAsked, { di
   return {
     postPlaceholder: (message, key) => post(message, { event_type: QUESTION_EVENT_TYPE, event_payload: { key } }),
     post: (message) => post(message),
-    async findPlaceholder(key) {
-      // Only the first page after the question: a placeholder follows its question at once.
-      const recent = replyThread === undefined
-        ? await client.conversations.history({ channel, oldest: ts, include_all_metadata: true, limit: 100 })
-        : await client.conversations.replies({ channel, ts: replyThread, oldest: ts, include_all_metadata: true, limit: 200 });
-      const mine = (recent.messages ?? []).find(
-        (m) => m.metadata?.event_type === QUESTION_EVENT_TYPE && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
-      );
-      return mine?.ts;
+    // Every message after the question until the dead attempt's lease ran out, page by page,
+    // however busy the DM or thread was meanwhile (a DM's history pages from the newest).
+    async findPlaceholder(key, { postedBefore }) {
+      const window = { channel, oldest: ts, latest: slackTs(postedBefore.getTime() + CLOCK_SKEW_MS), include_all_metadata: true, limit: PAGE_SIZE };
+      let cursor: string | undefined;
+      do {
+        const page = replyThread === undefined
+          ? await client.conversations.history({ ...window, ...(cursor && { cursor }) })
+          : await client.conversations.replies({ ...window, ts: replyThread, ...(cursor && { cursor }) });
+        const mine = (page.messages ?? []).find(
+          (m) => m.metadata?.event_type === QUESTION_EVENT_TYPE && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
+        );
+        if (mine) return mine.ts;
+        cursor = page.has_more ? page.response_metadata?.next_cursor : undefined;
+      } while (cursor);
+      return undefined;
     },
     async update(ref, message) {
       await client.chat.update({ channel, ts: ref, ...message });

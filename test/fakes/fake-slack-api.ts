@@ -218,11 +218,9 @@ export async function startFakeSlackApi({
 
   /** A thread, oldest first and paged from the oldest as Slack does (`limit`, `cursor`, `oldest`, `latest`, `inclusive`). */
   function replies(channel: string, p: Record<string, unknown>): Record<string, unknown> {
-    const [oldest, latest] = [Number(p.oldest ?? 0), Number(p.latest ?? Infinity)];
-    const inclusive = String(p.inclusive) === 'true';
     const thread = messages
       .filter((m) => m.channel === channel && (m.ts === p.ts || m.thread_ts === p.ts))
-      .filter((m) => (Number(m.ts) > oldest && Number(m.ts) < latest) || (inclusive && [oldest, latest].includes(Number(m.ts))))
+      .filter(inWindow(p))
       .sort((a, b) => Number(a.ts) - Number(b.ts));
     const start = Number(p.cursor ?? 0);
     const limit = Number(p.limit ?? 1000);
@@ -230,13 +228,12 @@ export async function startFakeSlackApi({
     return { ok: true, messages: thread.slice(start, start + limit), has_more: hasMore, response_metadata: { next_cursor: hasMore ? String(start + limit) : '' } };
   }
 
-  /** Top-level messages, newest first, paged like Slack (`limit`, `cursor`, `oldest`, `latest`); metadata only when asked for. */
+  /** Top-level messages, newest first, paged like Slack (`limit`, `cursor`, `oldest`, `latest`, `inclusive`); metadata only when asked for. */
   function history(channel: string, p: Record<string, unknown>): Record<string, unknown> {
-    const [oldest, latest] = [Number(p.oldest ?? 0), Number(p.latest ?? Infinity)];
     const withMetadata = String(p.include_all_metadata) === 'true';
     const all = messages
       .filter((m) => m.channel === channel && (m.thread_ts === undefined || m.thread_ts === m.ts))
-      .filter((m) => Number(m.ts) > oldest && Number(m.ts) <= latest)
+      .filter(inWindow(p))
       .sort((a, b) => Number(b.ts) - Number(a.ts))
       .map(({ metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata !== undefined && { metadata }) }));
     const start = Number(p.cursor ?? 0);
@@ -286,6 +283,13 @@ export async function startFakeSlackApi({
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
     },
   };
+}
+
+/** Slack's time range: between `oldest` and `latest`, both ends left out unless `inclusive`. */
+function inWindow(p: Record<string, unknown>): (m: StoredMessage) => boolean {
+  const [oldest, latest] = [Number(p.oldest ?? 0), Number(p.latest ?? Infinity)];
+  const inclusive = String(p.inclusive) === 'true';
+  return (m) => (Number(m.ts) > oldest && Number(m.ts) < latest) || (inclusive && [oldest, latest].includes(Number(m.ts)));
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
