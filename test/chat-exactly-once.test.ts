@@ -154,6 +154,27 @@ describe('a redelivered question whose placeholder is more than a page away', ()
     // 250 replies between the question and its placeholder: more than a page of the thread.
     await redeliveredIntoBusyConversation(mention, () => chatter(250, Number(mention.ts.split('.')[0]) + 1, { channel: 'C0LONG', thread_ts: mention.ts }));
   });
+
+  it('stops looking at the end of the dead attempt’s lease, however much came after', async () => {
+    const slack = await startFakeSlackApi();
+    const asked = Date.now() - 5_000;
+    const dm = directMessage({ text: 'what is new on learned sparse retrieval?', channel: 'D0LATE', ts: (asked / 1000).toFixed(6) });
+    // The dead attempt claimed the question and died before posting anything; its lease ended a second ago.
+    expect(await first.claims.claim({ key: `slack:T0PAPERS:D0LATE:${dm.ts}`, owner: 'dead-process:1', now: new Date(asked), leaseMs: 4_000 })).toBeDefined();
+    // Ten minutes on, more than a page of messages that the dead attempt cannot have posted.
+    for (const message of chatter(250, Math.floor(Date.now() / 1000) + 600, { channel: 'D0LATE' })) slack.addMessage(message);
+
+    const next = await startSlackHarness(slack, { engine: first.engine, claims: first.claims });
+    try {
+      await next.sendEvent(dm, { retryNum: 1 });
+      await next.slack.stop();
+      expect(slack.callsTo('conversations.history').filter((c) => c.params.include_all_metadata === 'true')).toHaveLength(1);
+      expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+      expect(slack.callsTo('chat.update').at(-1)?.params.text).toContain('Mistral-SPLADE');
+    } finally {
+      await slack.close();
+    }
+  });
 });
 
 describe('a question abandoned by a crash and never redelivered', () => {
