@@ -77,41 +77,13 @@ describe('a question redelivered after the first attempt died', () => {
   });
 });
 
-describe('a question whose first attempt died right after posting its placeholder', () => {
-  it('is finished into that placeholder, found by the question key in its metadata', async () => {
-    // Slack carries the post out but the answer never comes back: the attempt is stuck there, as if dead.
-    const slack = await startFakeSlackApi();
-    slack.failNext('chat.postMessage', 'no-response');
-    const dying = await startSlackHarness(slack, { engine: first.engine, claims: first.claims, claimLeaseMs: 300 });
-    const mention = appMention({ text: `<@${BOT_USER_ID}> what is new on learned sparse retrieval?`, channel: 'C0STUCK' });
-    await dying.sendEvent(mention);
-    const placeholder = await slack.waitFor((c) => c.method === 'chat.postMessage');
-    await new Promise((r) => setTimeout(r, 400));
-
-    const restarted = await sameStore();
-    const next = await startSlackHarness(slack, { engine: restarted.engine, claims: restarted.claims, claimLeaseMs: 300 });
-    try {
-      await next.sendEvent(mention, { retryNum: 1 });
-      await next.slack.stop();
-      const stored = slack.messages.filter((m) => m.channel === 'C0STUCK');
-      expect(stored).toHaveLength(1);
-      expect(stored[0]!.text).toContain('Mistral-SPLADE');
-      expect(slack.callsTo('chat.update').map((c) => c.params.ts)).toEqual([stored[0]!.ts]);
-      expect(placeholder.params.metadata).toEqual({ event_type: 'paperboy_question', event_payload: { key: `slack:T0PAPERS:C0STUCK:${mention.ts}` } });
-    } finally {
-      // The stuck attempt stands for a dead process: its receiver stops, its request is never answered.
-      await dying.slack.app.stop();
-      await slack.close();
-      await restarted.close();
-    }
-  });
-});
-
 /**
  * A first attempt posts its placeholder and dies before recording it; `busy` then fills the
  * conversation around it. The redelivered question must be finished into that placeholder.
+ * Resolves with the placeholder's post.
  */
-async function redeliveredIntoBusyConversation(question: Record<string, unknown> & { channel: string; ts: string }, busy: (placeholderTs: string) => StoredMessageInput[]) {
+async function finishedIntoLostPlaceholder(question: Record<string, unknown> & { channel: string; ts: string }, busy: (placeholderTs: string) => StoredMessageInput[] = () => []) {
+  // Slack carries the post out but the answer never comes back: the attempt is stuck there, as if dead.
   const slack = await startFakeSlackApi();
   slack.failNext('chat.postMessage', 'no-response');
   const dying = await startSlackHarness(slack, { engine: first.engine, claims: first.claims, claimLeaseMs: 300 });
@@ -129,7 +101,9 @@ async function redeliveredIntoBusyConversation(question: Record<string, unknown>
     expect(fromBot.map((m) => m.ts)).toEqual([placeholder.response?.ts]);
     expect(fromBot[0]!.text).toContain('Mistral-SPLADE');
     expect(slack.callsTo('chat.update').map((c) => c.params.ts)).toEqual([placeholder.response?.ts]);
+    return placeholder;
   } finally {
+    // The stuck attempt stands for a dead process: its receiver stops, its request is never answered.
     await dying.slack.app.stop();
     await slack.close();
     await restarted.close();
@@ -142,17 +116,25 @@ type StoredMessageInput = Parameters<FakeSlackApi['addMessage']>[0];
 const chatter = (count: number, second: number, where: { channel: string; thread_ts?: string }): StoredMessageInput[] =>
   Array.from({ length: count }, (_, i) => ({ ...where, ts: `${second}.${String(i + 1).padStart(6, '0')}`, user: USER_ID, text: `unrelated message ${i}` }));
 
+describe('a question whose first attempt died right after posting its placeholder', () => {
+  it('is finished into that placeholder, found by the question key in its metadata', async () => {
+    const mention = appMention({ text: `<@${BOT_USER_ID}> what is new on learned sparse retrieval?`, channel: 'C0STUCK' });
+    const placeholder = await finishedIntoLostPlaceholder(mention);
+    expect(placeholder.params.metadata).toEqual({ event_type: 'paperboy_question', event_payload: { key: `slack:T0PAPERS:C0STUCK:${mention.ts}` } });
+  });
+});
+
 describe('a redelivered question whose placeholder is more than a page away', () => {
   it('in a busy DM (history pages from the newest) is finished into it once', async () => {
     const dm = directMessage({ text: 'what is new on learned sparse retrieval?', channel: 'D0BUSY' });
     // 250 later messages: more than a page of history stands between now and the placeholder.
-    await redeliveredIntoBusyConversation(dm, (placeholderTs) => chatter(250, Number(placeholderTs.split('.')[0]) + 1, { channel: 'D0BUSY' }));
+    await finishedIntoLostPlaceholder(dm, (placeholderTs) => chatter(250, Number(placeholderTs.split('.')[0]) + 1, { channel: 'D0BUSY' }));
   });
 
   it('in a long thread (replies page from the oldest) is finished into it once', async () => {
     const mention = appMention({ text: `<@${BOT_USER_ID}> what is new on learned sparse retrieval?`, channel: 'C0LONG' });
     // 250 replies between the question and its placeholder: more than a page of the thread.
-    await redeliveredIntoBusyConversation(mention, () => chatter(250, Number(mention.ts.split('.')[0]) + 1, { channel: 'C0LONG', thread_ts: mention.ts }));
+    await finishedIntoLostPlaceholder(mention, () => chatter(250, Number(mention.ts.split('.')[0]) + 1, { channel: 'C0LONG', thread_ts: mention.ts }));
   });
 
   it('stops looking at the end of the dead attempt’s lease, however much came after', async () => {
