@@ -14,6 +14,7 @@ import { parseArgs, promisify } from 'node:util';
 import { ingestPapers } from '../ingest/pipeline.ts';
 import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
 import { directoryBytes, queryMix } from '../src/bench/run-bench.ts';
+import { servingEnv } from '../src/bench/serving-env.ts';
 import { eachSyntheticPaper } from '../src/bench/synthetic-corpus.ts';
 import { HashedEmbedder } from '../src/embeddings/hashed-embedder.ts';
 import { openStore } from '../src/store/lance-store.ts';
@@ -100,6 +101,6 @@ async function* take<T>(items: AsyncIterator<T>, n: number): AsyncGenerator<T> {
 /** The store opened and asked in a separate process, as a serving bot would. */
 async function probe() {
   const script = fileURLToPath(new URL('../src/bench/serve-probe.ts', import.meta.url));
-  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, script, uri, JSON.stringify(questions)], { maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, script, uri, JSON.stringify(questions)], { maxBuffer: 1 << 20, env: servingEnv() });
   say({ probe: JSON.parse(stdout) as unknown, questions: questions.length, storeMb: mb(await directoryBytes(uri)) });
 }
