@@ -98,9 +98,16 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
  * "finetuning" by "fine-tuning", "fewer bits" by "quantization".
  */
 export function termsMet(q: Pick<QueryTerms, 'core' | 'synonyms'>, present: Pick<ReadonlySet<string>, 'has'>): string[] {
-  const viaSynonym = new Set<string>();
-  for (const { terms, stands } of q.synonyms) if (terms.every((t) => present.has(t))) for (const s of stands) viaSynonym.add(s);
-  return [...q.core.keys()].filter((t) => present.has(t) || viaSynonym.has(t));
+  // Called for every sentence of every candidate: no set unless some synonym form is met.
+  let viaSynonym: Set<string> | undefined;
+  for (const { terms, stands } of q.synonyms) {
+    if (!terms.every((t) => present.has(t))) continue;
+    viaSynonym ??= new Set();
+    for (const s of stands) viaSynonym.add(s);
+  }
+  const met: string[] = [];
+  for (const t of q.core.keys()) if (present.has(t) || viaSynonym?.has(t)) met.push(t);
+  return met;
 }
 
 /**
