@@ -268,6 +268,21 @@ describe('claim check', () => {
     expect(checkPaper('Decoder-only students learn from encoder-decoder teachers [1].').reason).toContain('is said of');
   });
 
+  it('rejects roles crossed between two clauses, and keeps them the way the paper assigns them', () => {
+    const paper = {
+      n: 1,
+      title: 'Listening While Speaking',
+      abstract:
+        'We introduce LSLM, an end-to-end system with listening and speaking channels. ' +
+        'Our LSLM employs a token-based decoder-only TTS for speech generation and a streaming SSL encoder for real-time audio input.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('LSLM uses a streaming SSL encoder for the audio input and a decoder-only TTS to generate speech [1].').kept).toBe(true);
+    expect(checkPaper('In LSLM the SSL encoder generates the speech and the decoder-only TTS handles the audio input [1].').reason).toContain('roles crossed');
+    // Two names joined in one phrase are no two clauses.
+    expect(checkPaper('LSLM pairs a TTS and SSL encoder for speech generation and real-time audio input [1].').reason ?? '').not.toContain('roles crossed');
+  });
+
   it('rejects one end of a scale said of what the paper says the other end of, and a "whole" the paper lacks', () => {
     const paper = {
       n: 1,
@@ -333,6 +348,8 @@ describe('claim check', () => {
     expect(check('<!channel> TinyCodec compresses audio to 1.5 kbps [1].').verdict).toBe('injected');
     expect(check('TinyCodec compresses audio to 1.5 kbps, see https://evil.example.com [1].').verdict).toBe('injected');
     expect(check('The TinyCodec code is at https://example.org/tinycodec [1].').kept).toBe(true);
+    // The paper's own link does not make a request to the reader pass.
+    expect(check('Grab the code at https://example.org/tinycodec and star the repo [1].').verdict).toBe('injected');
   });
 
   it('keeps uncited framing but not an uncited claim, and drops a sentence citing a source not given', () => {

@@ -8,6 +8,7 @@ import { figureGivenAnother, ownerOf, pairedFigures } from './paired-figures.ts'
 import { acronymsOf, suffixVariant } from './term-forms.ts';
 import { reversedDirection, saidOfOtherEnd, swappedParty } from './bound-pairs.ts';
 import { otherStage } from './stages.ts';
+import { crossedRoles } from './crossed-roles.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -143,6 +144,8 @@ export function createClaimChecker(
     }
     const swapped = swappedParty(claim.toks, sentences.map(({ sentence }) => sentence.toks));
     if (swapped) problems.push(`"${swapped[0]}" is said of ${swapped[2]}, not ${swapped[1]}`);
+    const crossed = crossedRoles(claim.text, sentences.map(({ sentence }) => sentence.text), (t) => knownTerm(t, vocabulary));
+    if (crossed) problems.push(`roles crossed: the paper says ${crossed[0]} with ${crossed[3]} and ${crossed[2]} with ${crossed[1]}`);
     const direction = reversedDirection(claim.toks, sentences.map(({ sentence }) => sentence.toks));
     if (direction) problems.push(`from ${direction[0]} to ${direction[1]}, where the paper goes the other way`);
     const opposite = best && oppositeOf(claim, best);
@@ -283,8 +286,13 @@ function analyse(sentence: string): Claim {
 
 /** The claim with each term the sources lack replaced by the sources' form of it, if they have one. */
 function inVocabulary(claim: Claim, vocabulary: Set<string>): Claim {
-  const known = (t: string) => (vocabulary.has(t) ? t : (suffixVariant(t, vocabulary) ?? t));
+  const known = (t: string) => knownTerm(t, vocabulary);
   return { ...claim, terms: new Set([...claim.terms].map(known)), clauses: claim.clauses.map((part) => [...new Set(part.map(known))]) };
+}
+
+/** A term as the sources write it, if they have a form of it. */
+function knownTerm(term: string, vocabulary: Set<string>): string {
+  return vocabulary.has(term) ? term : (suffixVariant(term, vocabulary) ?? term);
 }
 
 function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {

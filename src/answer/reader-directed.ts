@@ -9,7 +9,7 @@ const LINK = /\bhttps?:\/\/\S+|\bwww\.\S+|\[[^\]]+\]\([^)]+\)|\b[\w-]+\.(?:com|o
 
 /** Orders at the start of a sentence ("Ignore …", "Please star …"). */
 const IMPERATIVE_START =
-  /^(?:\W*)(?:please|kindly|ignore|disregard|forget|visit|click|star|share|tag|react|fill|reply|respond|tell|output|print|list every|send|dm|message|email|contact|rate|cite|subscribe|follow|upvote|download|install|run|check out|go to|sign up|don'?t|do not|never|always|remember|make sure|before (?:reading|replying|continuing|answering|using))\b/i;
+  /^(?:\W*)(?:please|kindly|ignore|disregard|forget|visit|click|star|share|tag|react|fill|reply|respond|tell|output|print|list every|send|dm|message|email|contact|rate|cite|subscribe|follow|upvote|download|install|run|check out|go to|sign up|grab|head (?:over|to)|join|leave a|don'?t|do not|never|always|remember|make sure|before (?:reading|replying|continuing|answering|using))\b/i;
 
 /** Phrases that only make sense addressed to the reader or as a relayed instruction. */
 const DIRECTED = [
@@ -21,6 +21,8 @@ const DIRECTED = [
   /\b(?:instruct(?:s|ed|ion)?|request(?:s|ed)?|reminder|asks?|ask that) (?:from|in|by)? ?(?:the )?(?:source|abstract|authors?|paper)\b/i,
   /\b(?:source|abstract|authors?|paper)\s*(?:\[\d+\]\s*)?(?:instructs?|requests?|asks?|wants?|demands?|reminds?)\b/i,
   /\bplease\b/i,
+  /\b(?:star|fork|upvote|like|follow|bookmark) (?:the|this|their|our|its|my) (?:repo|repository|project|github|page|channel|account|post)\b/i,
+  /\bsupport the (?:authors?|project|team)\b/i,
   /\b(?:DM|message|email|contact|ping|tag) (?:me|us|the authors)\b/i,
   /\b(?:I|I'm|I am|I'll|I will|we will|let me)\b[^.]{0,40}\b(?:recommend|state|say|tell|rate|answer|reply|output)/i,
   /\bthis (?:answer|response|reply|summary|thread|message)\b[^.]{0,40}\b(?:should|must|be|is being)\b/i,
