@@ -283,6 +283,17 @@ describe('claim check', () => {
     expect(checkPaper('LSLM pairs a TTS and SSL encoder for speech generation and real-time audio input [1].').reason ?? '').not.toContain('roles crossed');
   });
 
+  it('rejects the wrong member of a list the paper names, and keeps the right one', () => {
+    const paper = {
+      n: 1,
+      title: 'Duplex Speech',
+      abstract: 'Three fusion strategies, early fusion, middle fusion, and late fusion, are explored, with middle fusion achieving an optimal balance between speech generation and real-time interaction.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('Of the three strategies, middle fusion gives the best balance between speech generation and interaction [1].').kept).toBe(true);
+    expect(checkPaper('Of the three strategies, late fusion gives the best balance between speech generation and interaction [1].').reason).toContain('wrong member');
+  });
+
   it('rejects one end of a scale said of what the paper says the other end of, and a "whole" the paper lacks', () => {
     const paper = {
       n: 1,

@@ -52,3 +52,51 @@ export function crossedRoles(claim: string, paperSentences: string[], known: (te
   }
   return undefined;
 }
+
+/** Consecutive content terms of a text ("late fusion", "factorized prior") with the word position of the second; function words and punctuation break them. */
+function adjacentPairs(text: string, terms: (t: string) => string[]): { m: string; h: string; at: number }[] {
+  const out: { m: string; h: string; at: number }[] = [];
+  let last: string | undefined;
+  text.split(/\s+/).forEach((w, at) => {
+    const bare = w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    // A compound ("closed-book", "state-space") is a name of its own, not a member beside its head.
+    const term = /[-'’]/.test(bare) ? undefined : terms(bare)[0];
+    if (term && last) out.push({ m: last, h: term, at });
+    last = term && !/[,;:()]$/.test(w) ? term : undefined;
+  });
+  return out;
+}
+
+/**
+ * The wrong member of a list: "late fusion gave the best balance" where the paper lists early,
+ * middle and late fusion, and the part of its sentence that says the rest of the claim (the best
+ * balance) says "middle fusion". Returns `[claim's member, paper's member]`, or undefined.
+ */
+export function wrongMember(claim: string, paperSentences: string[], known: (term: string) => string = (t) => t): [string, string] | undefined {
+  const claimSet = new Set(claimTerms(plain(claim)).map(known));
+  const parts = paperSentences.flatMap((s) => plain(s).split(PART_BREAK)).map((p) => ({ terms: new Set(paperTerms(p)), pairs: adjacentPairs(p, paperTerms) }));
+  // Members the paper lists together: the same head after two modifiers a few words apart ("early fusion, middle fusion, and late fusion").
+  const listed = new Set(
+    paperSentences.flatMap((s) => {
+      const pairs = adjacentPairs(plain(s), paperTerms);
+      return pairs.flatMap((a) => pairs.filter((b) => b.h === a.h && b.m !== a.m && Math.abs(b.at - a.at) <= LIST_REACH).map((b) => `${a.m} ${b.m} ${a.h}`));
+    }),
+  );
+  for (const { m, h } of adjacentPairs(plain(claim), (w) => claimTerms(w).map(known))) {
+    const rest = [...claimSet].filter((t) => t !== m && t !== h);
+    let best: { shared: number; part?: (typeof parts)[number] } = { shared: 0 };
+    for (const p of parts) {
+      const shared = rest.filter((t) => p.terms.has(t)).length;
+      if (shared > best.shared) best = { shared, part: p };
+    }
+    if (!best.part || best.shared < MIN_REST || best.part.terms.has(m)) continue;
+    const sibling = best.part.pairs.find((p) => p.h === h && !claimSet.has(p.m) && listed.has(`${m} ${p.m} ${h}`));
+    if (sibling) return [m, sibling.m];
+  }
+  return undefined;
+}
+
+/** How many of the claim's other terms the paper's part must say for its member to be the one meant. */
+const MIN_REST = 2;
+/** How many words apart two members of one list may stand. */
+const LIST_REACH = 5;
