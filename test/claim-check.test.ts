@@ -283,6 +283,29 @@ describe('claim check', () => {
     expect(checkPaper('LSLM pairs a TTS and SSL encoder for speech generation and real-time audio input [1].').reason ?? '').not.toContain('roles crossed');
   });
 
+  it('reads figures in words and with a scale, size ratios, a belittling "only" and "leaves out"', () => {
+    const paper = {
+      n: 1,
+      title: 'Small Fast Models',
+      abstract:
+        'FastNet enjoys fast inference (5times higher throughput than Transformers) with only 45M parameters, a 6.5times reduction compared to encoder-based models. ' +
+        'It is trained on approximately 200,000 samples. BigNet has ten times more parameters. ' +
+        'FastNet is an architecture without attention or even MLP blocks. ' +
+        'We add bottlenecks at each layer of the network. Surprisingly, the network keeps working with modest degradation in performance.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('FastNet gets about five times the throughput of Transformers [1].').kept).toBe(true);
+    expect(checkPaper('FastNet gets about six times the throughput of Transformers [1].').reason).toContain('number 6');
+    expect(checkPaper('FastNet needs 45M parameters, 6.5 times fewer than encoder-based models [1].').kept).toBe(true);
+    expect(checkPaper('FastNet is trained on roughly 200K samples [1].').kept).toBe(true);
+    expect(checkPaper('FastNet is trained on roughly 20K samples [1].').reason).toContain('number 20k');
+    expect(checkPaper('BigNet is ten times larger [1].').kept).toBe(true);
+    expect(checkPaper("FastNet's architecture leaves out attention and even the MLP blocks [1].").kept).toBe(true);
+    expect(checkPaper('FastNet keeps attention and the MLP blocks [1].').kept).toBe(false);
+    expect(checkPaper('With bottlenecks at each layer, the network keeps working with only a modest drop in performance [1].').kept).toBe(true);
+    expect(checkPaper('With bottlenecks at each layer, only the network keeps working [1].').reason).toContain('absolute "only"');
+  });
+
   it('rejects the wrong member of a list the paper names, and keeps the right one', () => {
     const paper = {
       n: 1,

@@ -125,7 +125,7 @@ export function createClaimChecker(
     }
     for (const name of claim.names) if (!cited.some((s) => hasName(s, name))) problems.push(`name ${name}`);
     for (const kind of claim.kinds) if (!cited.some((s) => s.names.has(kind))) problems.push(`name ${kind}`);
-    const { coverage, clause, best } = bestCover(claim, sentences);
+    const { coverage, clause, best, second } = bestCover(claim, sentences);
     if (coverage < minCoverage) problems.push(`coverage ${coverage.toFixed(2)}`);
     // "Both", "each" and "all" over several citations say it of every one of them.
     if (cited.length > 1 && EVERY_SOURCE.test(claim.text)) {
@@ -156,7 +156,8 @@ export function createClaimChecker(
     // the claim, or in the title it names the paper by. Other strong words ("first", "best") are
     // facts about the paper it may state anywhere.
     const near = sentences.filter(({ sentence }) => sentence === best || sentence.title || shareOf(claim, sentence) >= ABSOLUTE_COVER);
-    const scoped = new Set(near.flatMap(({ sentence }) => sentence.absolutes));
+    // A claim joining two sentences of the paper may take its scope word from either.
+    const scoped = new Set([...near.map(({ sentence }) => sentence), ...(second ? [second] : [])].flatMap((sentence) => sentence.absolutes));
     const stage = otherStage(claim.text, near.filter(({ sentence }) => !sentence.title).map(({ sentence }) => sentence.text));
     if (stage) problems.push(`stage "${stage[0]}" where the paper says "${stage[1]}"`);
     const citedTerms = new Set(cited.flatMap((s) => [...s.terms]));
@@ -170,7 +171,7 @@ export function createClaimChecker(
   }
 
   /** Coverage of the claim's terms by its best sentence, or its best two together. */
-  function bestCover(claim: Claim, sentences: { n: number; sentence: IndexedSentence }[]): { coverage: number; clause: number; best?: IndexedSentence } {
+  function bestCover(claim: Claim, sentences: { n: number; sentence: IndexedSentence }[]): { coverage: number; clause: number; best?: IndexedSentence; second?: IndexedSentence } {
     const terms = [...claim.terms];
     if (terms.length === 0) return { coverage: 1, clause: 1, best: sentences[0]?.sentence };
     const score = (covered: (t: string) => boolean) =>
@@ -183,7 +184,11 @@ export function createClaimChecker(
     }
     if (!best) return { coverage: 0, clause: 0 };
     let pair = bestScore;
-    for (const { sentence } of sentences) pair = Math.max(pair, score((t) => best!.terms.has(t) || sentence.terms.has(t)));
+    let second: IndexedSentence | undefined;
+    for (const { sentence } of sentences) {
+      const both = score((t) => best!.terms.has(t) || sentence.terms.has(t));
+      if (both > pair) [pair, second] = [both, sentence];
+    }
     // Each part of a claim ("X does A, and it does B") must be covered by one sentence of its own:
     // a partly invented claim leans on its true part for the whole.
     let clause = 1;
@@ -192,7 +197,7 @@ export function createClaimChecker(
         part.reduce((sum, t) => sum + (sentence.terms.has(t) ? 1 : questionTerms.has(t) ? CLAIM_CHECK_DEFAULTS.questionTermCredit : 0), 0) / part.length;
       clause = Math.min(clause, Math.max(...sentences.map(({ sentence }) => of(sentence))));
     }
-    return { coverage: pair, clause, best };
+    return { coverage: pair, clause, best, second };
   }
 
   function bestSentenceOf(claim: Claim, source: IndexedSource): IndexedSentence {
@@ -241,9 +246,13 @@ function absolutesIn(toks: string[], inPaper = false): string[] {
   const negated = (i: number) => toks.slice(Math.max(0, i - 2), i).some((t) => NEGATION.test(t));
   // "A first judgment" is an initial one, not a claim to be the first.
   const indefinite = (i: number) => /^first$/i.test(toks[i]!) && /^an?$/i.test(toks[i - 1] ?? '');
-  const found = toks.map((t, i) => (negated(i) || indefinite(i) ? undefined : (inPaper ? paperAbsolute : (w: string) => ABSOLUTES.get(w))(t.toLowerCase())));
+  // "Only a modest drop" belittles an amount; it does not say how far the claim reaches.
+  const belittles = (i: number) => /^only$/i.test(toks[i]!) && MINIMIZER.test(toks[/^an?$/i.test(toks[i + 1] ?? '') ? i + 2 : i + 1] ?? '');
+  const found = toks.map((t, i) => (negated(i) || indefinite(i) || belittles(i) ? undefined : (inPaper ? paperAbsolute : (w: string) => ABSOLUTES.get(w))(t.toLowerCase())));
   return [...new Set(found.filter((a): a is string => a !== undefined))];
 }
+
+const MINIMIZER = /^(?:modest|slight|small|minor|marginal|few|little|limited|fraction|handful)$/i;
 
 /** Share of the claim's content terms a sentence of the paper has. */
 function shareOf(claim: Claim, sentence: IndexedSentence): number {
@@ -277,7 +286,8 @@ const MODEL_KIND = /^(?:encoder|decoder|text|image|vision|audio|speech|weight|at
 
 function analyse(sentence: string): Claim {
   // "All three papers …" counts the sources it cites; it states no figure or scope of its own.
-  const body = sentence.replace(REPLY_LEAD, '').replace(SOURCE_COUNT, '$1');
+  // "Leaves out X" negates X as "omits X" does.
+  const body = sentence.replace(REPLY_LEAD, '').replace(SOURCE_COUNT, '$1').replace(/\bleav(?:es|e|ing) out\b/gi, 'omits');
   const toks = tokens(body);
   const names = [...new Set(toks.filter((t, i) => isName(t, i === 0 || toks[i - 1] === '|')).map(nameKey))].filter((k) => k.length >= 2);
   // "Decoder-only", "encoder-free" name a kind of model as much as a name does, suffix and all.
@@ -343,6 +353,8 @@ function measuresAlike(claim: Claim, x: StatedNumber, sentence: IndexedSentence)
   if (measured.length === 0 || (before && isName(before, false))) return true;
   // "A 7B model" is a size whatever the paper calls the model ("a 7B LVLM").
   if ((x.unit === 'b' || x.unit === 'm') && measured[0] === 'model') return true;
+  // "Ten times larger" and "ten times more parameters" say one ratio of size.
+  if (x.unit === 'x' && after.every((t) => SIZE_RATIO.test(t)) && statedNumbers(sentence.toks).some((y) => y.unit === 'x' && y.value === x.value)) return true;
   return statedNumbers(sentence.toks)
     .filter((y) => sameNumber(x, y))
     .some((y) => {
@@ -365,12 +377,14 @@ function listEdge(toks: string[], at: number, step: 1 | -1): number {
 }
 
 const MEASURE_REACH = 3;
+/** Words that give a ratio as a size, whichever way: "larger", "smaller", "fewer". */
+const SIZE_RATIO = /^(?:larger|bigger|smaller|fewer|less|more)$/i;
 const NEGATION = /^(?:not|no|nor|never|without|cannot|can't|don't|doesn't|isn't|aren't|fails?|neither|none|unnecessary|needless|prevents?|prevented|hampers?|hinders?|precludes?|barely|hardly|scarcely)$/i;
 /** Words that carry a negation without saying "not": enough for a negated claim to rest on. */
-const NEGATIVE_CUE = /^(?:bypass\w*|avoid\w*|eliminat\w*|remov\w*|lack\w*|absen\w*|free|skip\w*|instead|rather|unlike|underperform\w*|alleviat\w*|mitigat\w*|suppress\w*)$/i;
+const NEGATIVE_CUE = /^(?:bypass\w*|avoid\w*|omit\w*|discard\w*|forgo\w*|dispens\w*|eliminat\w*|remov\w*|lack\w*|absen\w*|free|skip\w*|instead|rather|unlike|underperform\w*|alleviat\w*|mitigat\w*|suppress\w*)$/i;
 
 /** Verbs that negate what follows them ("avoids overfitting"), which a claim may not add to the paper's matter. */
-const NEGATING_VERB = /^(?:avoid(?:s|ed|ing)?|eliminat(?:es?|ed|ing)|remov(?:es?|ed|ing)|lacks?|lacking|skips?|skipped|bypass(?:es|ed|ing)?)$/i;
+const NEGATING_VERB = /^(?:avoid(?:s|ed|ing)?|omit(?:s|ted|ting)?|discard(?:s|ed|ing)?|forgo(?:es|ing)?|eliminat(?:es?|ed|ing)|remov(?:es?|ed|ing)|lacks?|lacking|skips?|skipped|bypass(?:es|ed|ing)?)$/i;
 
 /** "Not only" is not a negation. */
 function negationsIn(toks: string[]): number[] {
@@ -606,7 +620,18 @@ function overstatesHedge(claim: Claim, support: IndexedSentence): boolean {
 }
 
 function sameNumber(x: StatedNumber, y: StatedNumber): boolean {
-  return x.value === y.value && (x.unit === y.unit || x.unit === '' || y.unit === '');
+  if (x.value === y.value && (x.unit === y.unit || x.unit === '' || y.unit === '')) return true;
+  // "200K" is "200,000", "1.5B" is "1,500 million".
+  if (x.unit === y.unit) return false;
+  const [a, b] = [scaled(x), scaled(y)];
+  return a !== undefined && b !== undefined && Math.abs(a - b) < 1e-6 * Math.max(a, b);
+}
+
+const SCALE: Record<string, number> = { '': 1, k: 1e3, m: 1e6, b: 1e9 };
+
+function scaled({ value, unit }: StatedNumber): number | undefined {
+  const factor = SCALE[unit];
+  return factor === undefined ? undefined : Number(value) * factor;
 }
 
 /**

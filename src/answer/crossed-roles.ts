@@ -82,7 +82,10 @@ export function wrongMember(claim: string, paperSentences: string[], known: (ter
       return pairs.flatMap((a) => pairs.filter((b) => b.h === a.h && b.m !== a.m && Math.abs(b.at - a.at) <= LIST_REACH).map((b) => `${a.m} ${b.m} ${a.h}`));
     }),
   );
-  for (const { m, h } of adjacentPairs(plain(claim), (w) => claimTerms(w).map(known))) {
+  const words = plain(claim).split(/\s+/);
+  for (const { m, h, at } of adjacentPairs(plain(claim), (w) => claimTerms(w).map(known))) {
+    // A member the answer lists with others ("recurrent models and structured SSMs") is not one it singles out.
+    if (/,$/.test(words[at] ?? '') || /^(?:and|or)$/i.test(words[at + 1] ?? '') || /^(?:and|or)$/i.test(words[at - 2] ?? '')) continue;
     const rest = [...claimSet].filter((t) => t !== m && t !== h);
     let best: { shared: number; part?: (typeof parts)[number] } = { shared: 0 };
     for (const p of parts) {

@@ -24,7 +24,11 @@ const NUMBER_WORDS: Record<string, string> = {
 export function tokens(text: string): string[] {
   const out: string[] = [];
   // LaTeX left-overs in scraped abstracts: "sim0.6" (~0.6), "NLVR^2", "16times".
-  const plain = text.replace(/\bsim(?=\d)/g, '~').replace(/\^(\d)/g, '$1');
+  const plain = text
+    .replace(/\bsim(?=\d)/g, '~')
+    .replace(/\^(\d)/g, '$1')
+    // "five times the throughput" is the paper's "5x".
+    .replace(/\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand)[\s-](?:times|fold)\b/gi, (_m, w: string) => `${NUMBER_WORDS[w.toLowerCase()]}x`);
   const re = /(\d+(?:[.,]\d+)*)\s?(%|percent\b|×|x\b|times\b|-?fold\b|[bmk]\b|bn\b|billion\b|million\b)?|[\p{L}][\p{L}\p{N}]*(?:[-'’.][\p{L}\p{N}]+)*|[,;:()]|—|–/giu;
   for (const m of plain.matchAll(re)) {
     if (m[1] !== undefined) out.push(`#${canonicalNumber(m[1])}${canonicalUnit(m[2])}`);
@@ -95,7 +99,7 @@ const SYNONYM_GROUPS = [
   'outperform beat surpass exceed better superior',
   'underperform worse trail lag inferior',
   'improve gain boost increase enhance raise higher',
-  'reduce cut decrease lower shrink smaller fewer less',
+  'reduce reduction cut decrease lower shrink smaller fewer less',
   'fast faster speed speedup quick quicker accelerate',
   'use employ leverage adopt utilize rely apply',
   'propose introduce present develop design build built construct',
@@ -112,7 +116,7 @@ const SYNONYM_GROUPS = [
   'combine fuse integrate merge',
   'require need',
   'evaluate test assess measure',
-  'generate produce create synthesize write',
+  'generate produce production create synthesize write',
   'keep maintain preserve retain',
   'remove eliminate',
   'analysis analyse analyze analyses analysed analyzed',
@@ -132,7 +136,7 @@ const SYNONYM_GROUPS = [
   'new novel',
   'capability ability',
   'massive vast huge',
-  'pick select choose',
+  'pick select selection choose',
   'cheap inexpensive low-cost',
   'replicate reproduce mimic imitate',
   'fix correct rectify repair',
