@@ -306,6 +306,20 @@ describe('claim check', () => {
     expect(checkPaper('With bottlenecks at each layer, only the network keeps working [1].').reason).toContain('absolute "only"');
   });
 
+  it('rejects a verb given to another of the paper\'s parallel subjects', () => {
+    const paper = {
+      n: 1,
+      title: 'Context Autoencoding',
+      abstract:
+        'The network is an encoder-regressor-decoder architecture: the encoder takes the visible patches as input; the regressor predicts the representations of the masked patches; ' +
+        'the decoder reconstructs the masked patches from the predicted encoded representations.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('The regressor predicts the representations of the masked patches [1].').kept).toBe(true);
+    expect(checkPaper('The decoder reconstructs the masked patches from the predicted representations [1].').kept).toBe(true);
+    expect(checkPaper('The decoder predicts the representations of the masked patches [1].').reason).toContain('wrong subject');
+  });
+
   it('rejects the wrong member of a list the paper names, and keeps the right one', () => {
     const paper = {
       n: 1,

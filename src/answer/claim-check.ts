@@ -8,7 +8,7 @@ import { figureGivenAnother, ownerOf, pairedFigures } from './paired-figures.ts'
 import { acronymsOf, suffixVariant } from './term-forms.ts';
 import { reversedDirection, saidOfOtherEnd, swappedParty } from './bound-pairs.ts';
 import { otherStage } from './stages.ts';
-import { crossedRoles, wrongMember } from './crossed-roles.ts';
+import { crossedRoles, wrongMember, wrongSubject } from './crossed-roles.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -148,6 +148,8 @@ export function createClaimChecker(
     if (crossed) problems.push(`roles crossed: the paper says ${crossed[0]} with ${crossed[3]} and ${crossed[2]} with ${crossed[1]}`);
     const member = wrongMember(claim.text, sentences.map(({ sentence }) => sentence.text), (t) => knownTerm(t, vocabulary));
     if (member) problems.push(`wrong member: "${member[0]}" where the paper says "${member[1]}"`);
+    const actor = wrongSubject(claim.text, sentences.map(({ sentence }) => sentence.text), (t) => knownTerm(t, vocabulary));
+    if (actor) problems.push(`wrong subject: "${actor[0]}" where the paper says "${actor[1]}"`);
     const direction = reversedDirection(claim.toks, sentences.map(({ sentence }) => sentence.toks));
     if (direction) problems.push(`from ${direction[0]} to ${direction[1]}, where the paper goes the other way`);
     const opposite = best && oppositeOf(claim, best);

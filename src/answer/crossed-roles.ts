@@ -103,3 +103,34 @@ export function wrongMember(claim: string, paperSentences: string[], known: (ter
 const MIN_REST = 2;
 /** How many words apart two members of one list may stand. */
 const LIST_REACH = 5;
+
+/** A part of the paper that starts with a noun phrase ("the regressor predicts …"): its first two terms say who does what. */
+const SUBJECT_START = /^(?:the|a|an|our|its|their|this|each)\s+/i;
+
+/**
+ * The wrong subject: "the decoder predicts the representations" where the paper's parallel parts
+ * say "the regressor predicts the representations …; the decoder reconstructs …". Returns
+ * `[claim's subject, paper's subject]`, or undefined.
+ */
+export function wrongSubject(claim: string, paperSentences: string[], known: (term: string) => string = (t) => t): [string, string] | undefined {
+  const acts = paperSentences.flatMap((s, sentence) =>
+    plain(s)
+      .split(PART_BREAK)
+      .flatMap((p) => {
+        const [who, does] = paperTerms(p);
+        return SUBJECT_START.test(p.trim()) && who && does ? [{ sentence, who, does }] : [];
+      }),
+  );
+  for (const clause of plain(claim).split(CLAUSE_BREAK)) {
+    const terms = claimTerms(clause).map(known);
+    // The subject is one of the clause's first two terms ("CAE's decoder"), the verb the term after it.
+    for (const [i, who] of terms.slice(0, 2).entries()) {
+      const does = terms[i + 1];
+      const own = acts.filter((a) => a.who === who);
+      if (!does || own.length === 0 || own.some((a) => a.does === does)) continue;
+      const other = acts.find((a) => a.does === does && a.who !== who && !terms.includes(a.who) && own.some((o) => o.sentence === a.sentence));
+      if (other) return [who, other.who];
+    }
+  }
+  return undefined;
+}
