@@ -320,6 +320,13 @@ describe('claim check', () => {
     expect(checkPaper('The decoder predicts the representations of the masked patches [1].').reason).toContain('wrong subject');
   });
 
+  it('rejects "less X than" where the paper says "as X as"', () => {
+    const checkPaper = createClaimChecker([{ n: 1, title: 'Nested Embeddings', abstract: 'The nested representations are at least as accurate and rich as independently trained ones, all while being as robust as the originals.' }]);
+    expect(checkPaper('The nested representations are at least as accurate as independently trained ones [1].').kept).toBe(true);
+    expect(checkPaper('The nested representations are less accurate than independently trained ones [1].').reason).toContain('as accurate as');
+    expect(checkPaper('The nested representations are not as robust as the originals [1].').reason).toContain('as robust as');
+  });
+
   it('rejects the wrong member of a list the paper names, and keeps the right one', () => {
     const paper = {
       n: 1,

@@ -167,6 +167,8 @@ export function createClaimChecker(
     const crowned = superlativeOwner(claim, sentences.map(({ sentence }) => sentence));
     if (crowned) problems.push(`"${crowned}" is said of another`);
     if (best && overstatesHedge(claim, best)) problems.push('hedge dropped');
+    const equal = belowEqual(claim.text, sentences.map(({ sentence }) => sentence.text));
+    if (equal) problems.push(`less ${equal} where the paper says as ${equal} as`);
     const quotes = cited.map((s) => ({ n: s.n, sentence: bestSentenceOf(claim, s).text }));
     // Partly supported: the paper covers what it says, but a number, name or strong word is wrong.
     return { ok: problems.length === 0, partlyOk: coverage >= minCoverage, reason: problems.join('; ') || undefined, quotes: best ? quotes : [] };
@@ -619,6 +621,20 @@ const ASSERTS = /^(?:proves?|proven|demonstrates?|confirms?|establish(?:es)?|sho
 /** The claim asserts as shown ("shows", "proves") what its supporting sentence only hedges ("suggests", "may"). */
 function overstatesHedge(claim: Claim, support: IndexedSentence): boolean {
   return claim.toks.some((t) => ASSERTS.test(t)) && !claim.toks.some((t) => HEDGE.test(t)) && support.toks.some((t) => HEDGE.test(t)) && !support.toks.some((t) => ASSERTS.test(t));
+}
+
+/**
+ * "Less accurate than" (or "not as accurate as") where the paper says "as accurate as" or "at
+ * least as accurate as": the adjective the answer puts below is the one the paper puts level.
+ */
+function belowEqual(claim: string, paper: string[]): string | undefined {
+  // "As accurate and rich as" puts both adjectives level.
+  const level = new Set(paper.flatMap((s) => [...s.matchAll(/\bas ([a-z-]+(?: (?:and|or) [a-z-]+)?) as\b/gi)].flatMap((m) => claimTerms(m[1]!))));
+  for (const m of claim.matchAll(/\b(?:less ([a-z-]+) than|(?:not|n't) (?:as|so) ([a-z-]+) as)\b/gi)) {
+    const adjective = m[1] ?? m[2]!;
+    if (claimTerms(adjective).some((t) => level.has(t))) return adjective;
+  }
+  return undefined;
 }
 
 function sameNumber(x: StatedNumber, y: StatedNumber): boolean {
