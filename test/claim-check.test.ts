@@ -327,6 +327,25 @@ describe('claim check', () => {
     expect(checkPaper('The nested representations are not as robust as the originals [1].').reason).toContain('as robust as');
   });
 
+  it('reads a name written apart that the paper writes joined, framing words, synonyms of scoring and running, and a cost that is cut', () => {
+    const paper = {
+      n: 1,
+      title: 'Adaptive Encoders',
+      abstract:
+        'Our models have been downloaded more than 25,000 times from the Huggingface Hub. ' +
+        'The first step is to train the parent architecture to enable early exiting from the encoder. ' +
+        'The second step is to create a derived dataset of the ideal number of encoder layers for each training example. ' +
+        'The approach reduces expected encoder computational cost while maintaining performance. ' +
+        'Code that receives a higher score is more likely to function correctly when executed.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('The models were downloaded more than 25,000 times from the Hugging Face Hub [1].').kept).toBe(true);
+    expect(checkPaper('The models were downloaded more than 25,000 times from the Hugging Mouth Hub [1].').reason).toContain('name mouth');
+    expect(checkPaper('It cuts the expected computational cost at the cost of performance [1].').reason).toContain('hurts');
+    expect(checkPaper('Put simply, code that is rated higher tends to run correctly [1].').kept).toBe(true);
+    expect(checkPaper('It cuts the expected computational cost of the encoder while keeping performance [1].').kept).toBe(true);
+  });
+
   it('rejects the wrong member of a list the paper names, and keeps the right one', () => {
     const paper = {
       n: 1,

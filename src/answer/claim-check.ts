@@ -123,7 +123,7 @@ export function createClaimChecker(
       else if (!holders.some(({ sentence }) => measuresAlike(claim, x, sentence))) problems.push(`number ${x.value}${x.unit} measures something else`);
       else if (!holders.some(({ sentence }) => boundAlike(claim, x, sentence)) || figureGivenAnother(claim.toks, x.at, paperToks)) problems.push(`number ${x.value}${x.unit} belongs to something else`);
     }
-    for (const name of claim.names) if (!cited.some((s) => hasName(s, name))) problems.push(`name ${name}`);
+    for (const name of claim.names) if (!cited.some((s) => hasName(s, name) || (claim.joined.get(name) ?? []).some((k) => s.names.has(k)))) problems.push(`name ${name}`);
     for (const kind of claim.kinds) if (!cited.some((s) => s.names.has(kind))) problems.push(`name ${kind}`);
     const { coverage, clause, best, second } = bestCover(claim, sentences);
     if (coverage < minCoverage) problems.push(`coverage ${coverage.toFixed(2)}`);
@@ -222,6 +222,8 @@ interface Claim {
   numbers: StatedNumber[];
   /** Name keys. */
   names: string[];
+  /** For a name that stands with others, their keys joined ("huggingface" for "Hugging"). */
+  joined: Map<string, string[]>;
   /** Kinds of model it names ("decoderonly"), which the paper must name the same way. */
   kinds: string[];
   terms: Set<string>;
@@ -293,11 +295,20 @@ function analyse(sentence: string): Claim {
   // "Leaves out X" negates X as "omits X" does.
   const body = sentence.replace(REPLY_LEAD, '').replace(SOURCE_COUNT, '$1').replace(/\bleav(?:es|e|ing) out\b/gi, 'omits');
   const toks = tokens(body);
-  const names = [...new Set(toks.filter((t, i) => isName(t, i === 0 || toks[i - 1] === '|')).map(nameKey))].filter((k) => k.length >= 2);
+  const named = toks.map((t, i) => isName(t, i === 0 || toks[i - 1] === '|'));
+  const names = [...new Set(toks.filter((_t, i) => named[i]).map(nameKey))].filter((k) => k.length >= 2);
+  // "Hugging Face" is the paper's "Huggingface": a name of several words may be written joined.
+  const joined = new Map<string, string[]>();
+  toks.forEach((t, i) => {
+    for (let len = 2; len <= 3 && named[i] && toks.slice(i, i + len).length === len && named.slice(i, i + len).every(Boolean); len++) {
+      const key = toks.slice(i, i + len).map(nameKey).join('');
+      for (const part of toks.slice(i, i + len)) joined.set(nameKey(part), [...(joined.get(nameKey(part)) ?? []), key]);
+    }
+  });
   // "Decoder-only", "encoder-free" name a kind of model as much as a name does, suffix and all.
   const kinds = [...new Set(toks.filter((t) => MODEL_KIND.test(t)).map(nameKey))];
   const parts = body.split(CLAUSE_SPLIT).map((part) => [...new Set(claimTerms(part))]).filter((part) => part.length >= MIN_CLAUSE_TERMS);
-  return { text: body, clauses: parts.length > 1 ? parts : [[...new Set(claimTerms(body))]], toks, numbers: statedNumbers(toks), names, kinds, terms: new Set(claimTerms(body)), absolutes: absolutesIn(toks) };
+  return { text: body, clauses: parts.length > 1 ? parts : [[...new Set(claimTerms(body))]], toks, numbers: statedNumbers(toks), names, joined, kinds, terms: new Set(claimTerms(body)), absolutes: absolutesIn(toks) };
 }
 
 /** The claim with each term the sources lack replaced by the sources' form of it, if they have one. */
@@ -565,7 +576,7 @@ function oppositeOf(claim: Claim, support: IndexedSentence): [string, string] | 
   // A harm negated ("without hurting X") is the other end of the scale: it keeps X.
   // And a trade-off ("at the cost of X", "but costs X") is a harm to X.
   const negatedHarm = (toks: string[]) =>
-    toks.map((t, i) => (HARM.test(t) && NEGATION.test(toks[i - 1] ?? '') ? 'preserves' : /^costs?$/i.test(t) && (/^(?:but|the)$/i.test(toks[i - 1] ?? '') || /^of$/i.test(toks[i + 1] ?? '')) ? 'hurts' : t));
+    toks.map((t, i) => (HARM.test(t) && NEGATION.test(toks[i - 1] ?? '') ? 'preserves' : /^costs?$/i.test(t) && (/^but$/i.test(toks[i - 1] ?? '') || (/^the$/i.test(toks[i - 1] ?? '') && /^at$/i.test(toks[i - 2] ?? ''))) ? 'hurts' : t));
   const claimWords = words(negatedHarm(claim.toks));
   const supportWords = words(negatedHarm(support.toks));
   // "unbiased" where the paper says "biased", "optimal" where it says "sub-optimal", and the other way round.

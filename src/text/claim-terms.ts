@@ -142,6 +142,8 @@ const SYNONYM_GROUPS = [
   'fix correct rectify repair',
   'add adding added',
   'change modify alter',
+  'score rate rating',
+  'run execute',
 ];
 const CANONICAL = new Map<string, string>();
 for (const group of SYNONYM_GROUPS) {
@@ -151,7 +153,7 @@ for (const group of SYNONYM_GROUPS) {
 
 /** Words an answer adds around any claim ("the authors report that…"), which no abstract need contain. */
 const ANSWER_FRAMING = new Set(
-  'author authors paper papers work study studies source sources abstract report reports reported claim claims according yes note notes describe describes mention mentions say says state states argue argues aim aims appear appears actually basically specifically particular particularly overall main mainly key notably instead rather directly here essentially'
+  'author authors paper papers work study studies source sources abstract report reports reported claim claims according yes note notes describe describes mention mentions say says state states argue argues aim aims appear appears actually basically specifically particular particularly overall main mainly key notably instead rather directly here essentially simply tend tends today nowadays motivation'
     .split(' ')
     .map(stem),
 );
