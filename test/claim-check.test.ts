@@ -346,6 +346,19 @@ describe('claim check', () => {
     expect(checkPaper('It cuts the expected computational cost of the encoder while keeping performance [1].').kept).toBe(true);
   });
 
+  it('reads "never" for the paper\'s "avoids", and a superlative that names what the claim is compared to', () => {
+    const paper = {
+      n: 1,
+      title: 'Light Transfer',
+      abstract: 'Our learning is highly efficient because it avoids the back-propagation of massive pre-trained parameters. RECOMBINER achieves competitive results with the best INR-based methods.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('It never back-propagates through the massive pre-trained parameters, so learning is efficient [1].').kept).toBe(true);
+    const reduces = createClaimChecker([{ ...paper, abstract: 'Our learning is highly efficient because it reduces the back-propagation of massive pre-trained parameters.' }]);
+    expect(reduces('It never back-propagates through the massive pre-trained parameters, so learning is efficient [1].').reason).toContain('absolute "never"');
+    expect(createClaimChecker([paper], { question: 'is RECOMBINER any good?' })('It is competitive with the best INR-based methods [1].').kept).toBe(true);
+  });
+
   it('rejects the wrong member of a list the paper names, and keeps the right one', () => {
     const paper = {
       n: 1,

@@ -243,9 +243,12 @@ const ABSOLUTES = new Map(
   }),
 );
 
-/** "Each" scopes over all in the paper ("at each layer" supports "at every layer"), but an answer's "each" is not a claim of its own. */
+/**
+ * "Each" scopes over all in the paper ("at each layer" supports "at every layer"), and "avoids" rules
+ * out as "never" does; but an answer's "each" is not a claim of its own.
+ */
 const paperAbsolute = (w: string) =>
-  w === 'each' ? 'all' : /^(?:limit(?:s|ed|ing)?|merely|exclusively)$/.test(w) ? 'only' : /^solutions?$/.test(w) ? 'solve' : ABSOLUTES.get(w);
+  w === 'each' ? 'all' : /^(?:avoid(?:s|ed|ing)?|bypass(?:es|ed|ing)?)$/.test(w) ? 'never' : /^(?:limit(?:s|ed|ing)?|merely|exclusively)$/.test(w) ? 'only' : /^solutions?$/.test(w) ? 'solve' : ABSOLUTES.get(w);
 
 function absolutesIn(toks: string[], inPaper = false): string[] {
   // "Not always", "not the first": a negated absolute claims less, not more.
@@ -613,6 +616,8 @@ function superlativeOwner(claim: Claim, paper: IndexedSentence[]): string | unde
   for (const [i, t] of claim.toks.entries()) {
     const w = t.toLowerCase();
     if (!SUPERLATIVE.test(w)) continue;
+    // "Competitive with the best INR-based methods": a superlative after a preposition names what the claim is compared to.
+    if (/^(?:with|to|than|among|against|over|like|of)$/i.test(claim.toks[/^the$/i.test(claim.toks[i - 1] ?? '') ? i - 2 : i - 1] ?? '')) continue;
     const what = nextTerm(claim.toks, i);
     const owners = paper.flatMap((s) => s.toks.flatMap((u, j) => (u.toLowerCase() === w && nextTerm(s.toks, j) === what ? [ownersBefore(s.toks, j)] : [])));
     if (owners.length > 0 && owners.every((o) => o.length > 0 && !o.some((n) => claim.names.includes(n)))) return w;
