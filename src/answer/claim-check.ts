@@ -42,7 +42,7 @@ export interface ClaimCheckOptions {
 }
 
 /**
- * Claim-check tuning, fitted on our own labelled set (eval/grounding-train.jsonl, 151 items): a 5-fold
+ * Claim-check tuning, fitted on our own labelled set (eval/grounding-train.jsonl, 153 items): a 5-fold
  * cross-validation over its items (each fold's floors chosen on the other four by supported kept minus
  * unsupported shown) picks a whole-claim floor of 0.6 and a per-clause floor of 0.5 in four folds, 0.55
  * and 0.45 in the fifth.
