@@ -11,7 +11,6 @@ import { bm25Tf } from './bm25.ts';
 import { createSearchSource } from './in-memory-index.ts';
 import { createPaperMemo } from './paper-memo.ts';
 import { analyzeQuery, termsMet, type QueryTerms } from './query-terms.ts';
-import { termFocus } from './term-focus.ts';
 import { relevanceOf, SHIPPED_MODELS, type RelevanceFeatures, type RelevanceModels } from './relevance.ts';
 
 export interface RetrievedPaper {
@@ -107,32 +106,30 @@ export function createHybridRetriever({
       const enough = PAIR_EVIDENCE_ENOUGH * Math.log(1 + stats.docs + 0.5);
       // A corrected word is asked for whole but met only at its guess's weight: a guess alone is never full evidence.
       const totalIdf = [...core.keys()].reduce((a, t) => a + idf(stats, t), 0) + analysis.unknown.reduce((a, t) => a + UNKNOWN_WEIGHT * idf(stats, t), 0);
-      const papers = candidateIds.map((id) => known.get(id)).filter((p): p is Paper => p !== undefined);
-      // Ranking weighs each question word by how much it belongs to the question's topic (chat filler does not).
-      const focus = termFocus(core, papers.map((p) => analysed(p).counts), (t) => idf(stats, t));
-      const candidates = papers.map((paper) => {
-        const { docTerms, counts: present, sentences } = analysed(paper);
-        const matched = termsMet(analysis, present);
-        const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
-        const best = bestSentence(sentences, analysis, stats);
-        const features: RelevanceFeatures = {
-          bm25PerQueryIdf: totalIdf > 0 ? bm25OfCounts(core, present, docTerms.length, stats) / totalIdf : 0,
-          coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
-          sentenceCoverage: totalIdf > 0 ? best.idf / totalIdf : 0,
-          specificMatch: Math.max(0, ...matched.map((t) => idf(stats, t))) / Math.log(1 + stats.docs + 0.5),
-          sentenceTerms: Math.min(3, best.terms) / Math.min(3, core.size),
-          sentenceEvidence: Math.min(3, best.idf / Math.log(1 + stats.docs + 0.5)),
-          pairEvidence: totalIdf > 0 ? Math.min(best.pairIdf, enough) / Math.min(totalIdf, enough) : 0,
-          knownTermShare: core.size / (core.size + analysis.unknown.length),
-          relativeScore: 1, // set once the fused scores are known
-          similarity: dense.get(paper.id),
-        };
-        // An expansion counts only for a paper that lacks what it stands for: a synonym, not extra evidence.
-        const weights = new Map(
-          [...searchWeights].filter(([t]) => !(analysis.expansionOf.get(t) ?? []).every((x) => present.has(x)) || core.has(t)).map(([t, w]) => [t, w * (focus.get(t) ?? 1)]),
-        );
-        return { paper, docTerms, counts: present, bm25: bm25OfCounts(weights, present, docTerms.length, stats), features };
-      });
+      const candidates = candidateIds
+        .map((id) => known.get(id))
+        .filter((p): p is Paper => p !== undefined)
+        .map((paper) => {
+          const { docTerms, counts: present, sentences } = analysed(paper);
+          const matched = termsMet(analysis, present);
+          const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
+          const best = bestSentence(sentences, analysis, stats);
+          const features: RelevanceFeatures = {
+            bm25PerQueryIdf: totalIdf > 0 ? bm25OfCounts(core, present, docTerms.length, stats) / totalIdf : 0,
+            coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
+            sentenceCoverage: totalIdf > 0 ? best.idf / totalIdf : 0,
+            specificMatch: Math.max(0, ...matched.map((t) => idf(stats, t))) / Math.log(1 + stats.docs + 0.5),
+            sentenceTerms: Math.min(3, best.terms) / Math.min(3, core.size),
+            sentenceEvidence: Math.min(3, best.idf / Math.log(1 + stats.docs + 0.5)),
+            pairEvidence: totalIdf > 0 ? Math.min(best.pairIdf, enough) / Math.min(totalIdf, enough) : 0,
+            knownTermShare: core.size / (core.size + analysis.unknown.length),
+            relativeScore: 1, // set once the fused scores are known
+            similarity: dense.get(paper.id),
+          };
+          // An expansion counts only for a paper that lacks what it stands for: a synonym, not extra evidence.
+          const weights = new Map([...searchWeights].filter(([t]) => !(analysis.expansionOf.get(t) ?? []).every((x) => present.has(x)) || core.has(t)));
+          return { paper, docTerms, counts: present, bm25: bm25OfCounts(weights, present, docTerms.length, stats), features };
+        });
       const fuse = (lexical: (c: (typeof candidates)[number]) => number) => {
         const maxLexical = Math.max(1e-9, ...candidates.map(lexical));
         const maxSim = Math.max(1e-9, ...candidates.map((c) => c.features.similarity));
