@@ -62,6 +62,17 @@ describe('engine over the bundled corpus', () => {
     for (const c of followUp.citations) expect(earlier).toContain(c.title);
   });
 
+  it('answers "which of those is…" with the one paper, and "does it…" with the sentence that says so', async () => {
+    const first = 'implicit neural video representations';
+    const earlier = await t.engine.ask(first);
+    expect(earlier.citations.length).toBeGreaterThan(1);
+    const history = [{ role: 'user' as const, text: first }, { role: 'assistant' as const, text: earlier.text }];
+    const which = await t.engine.ask('which of those is faster to train?', { history });
+    expect(which.citations.map((c) => c.title)).toEqual(['HNeRV: A Hybrid Neural Representation for Videos']);
+    const code = await t.engine.ask('does it release code?', { history: [{ role: 'user', text: 'otov2?' }, { role: 'assistant', text: (await t.engine.ask('otov2?')).text }] });
+    expect(code.citations[0]?.quote).toMatch(/^The source code is available/);
+  });
+
   it('answers a follow-up from the paper the previous answer missed when none it cited has what the follow-up asks', async () => {
     const cited = 'Unveiling Encoder-Free Vision-Language Models';
     const history = [

@@ -9,3 +9,15 @@ const SEVERAL = /\b(?:papers|studies|articles|publications|anything (?:on|about)
 export function asksForSeveral(question: string): boolean {
   return SEVERAL.test(question);
 }
+
+/**
+ * "Which of those is fastest?", "which one uses Mistral?": a question that points back at papers
+ * named before and asks for the one that fits (a singular verb), not for every one that does
+ * ("which of them use LLMs?").
+ */
+const ASKS_FOR_ONE = /\bwhich (?:one|paper)\b|\bwhich of (?:th(?:ose|ese|em)|the (?:papers|above))\s+(?:is|was|has|does|only|\w+[^s\W]s)\b/i;
+
+/** True when the question asks which one of the papers named before fits. */
+export function asksForOne(question: string): boolean {
+  return ASKS_FOR_ONE.test(question);
+}
