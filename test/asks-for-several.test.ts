@@ -6,7 +6,7 @@ import { makeTestEngine } from './helpers/test-engine.ts';
 
 describe('asksForSeveral', () => {
   it('recognises questions that ask for the papers on a topic', () => {
-    for (const q of ['Which papers use knowledge distillation?', 'any studies on audio codecs', 'anything on state space models?', 'Is there work on early-exit networks?', 'what do we have on masked image modeling'])
+    for (const q of ['Which papers use knowledge distillation?', 'any studies on audio codecs', 'anything on state space models?', 'Is there work on early-exit networks?', 'what do we have on masked image modeling', 'speech codec stuff?', 'sparse retrieval - what\'s there', 'who compares encoders with decoders?', 'can any of these models run on a phone?'])
       expect(asksForSeveral(q), q).toBe(true);
   });
 
