@@ -1,6 +1,6 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { checkCitations } from './answer/citation-check.ts';
-import { CITATION_CANDIDATES, CITATION_RULE, papersToCite, type CitationRule } from './answer/cite-choice.ts';
+import { CITATION_CANDIDATES, CITATION_RULE, paperAtPlace, papersToCite, type CitationRule } from './answer/cite-choice.ts';
 import type { Composer } from './answer/composer.ts';
 import { createExtractiveComposer } from './answer/extractive-composer.ts';
 import type { Condenser } from './llm/condense.ts';
@@ -77,13 +77,16 @@ export function createEngine({
         return { ...answer, timingsMs: { total: round(performance.now() - started) } };
       }
       // "Which of those…" is asked of the papers the previous answer cited, and always answered from them.
-      const earlier = pointsBack(question) && options.history?.length ? papersCitedLast(options.history, await store.listTitles()) : [];
+      const cited = pointsBack(question) && options.history?.length ? papersCitedLast(options.history, await store.listTitles()) : [];
+      // "The second one" names one of them by its place.
+      const named = paperAtPlace(question, cited);
+      const earlier = named ? [named] : cited;
       let scope = earlier.length > 0 ? earlier.map((p) => p.id).filter((id) => !options.paperIds || options.paperIds.includes(id)) : options.paperIds;
       // The model budget starts with the first model step (retrieval is local and quick).
       let deadline: number | undefined;
       const budget = () => (deadline ??= modelBudgetMs === undefined ? undefined : now() + modelBudgetMs);
       const { query, standalone } = await searchQuery(question, options, budget);
-      if (earlier.length > 0 && scope) scope = await withPaperMissedEarlier(question, query, scope, options.paperIds);
+      if (!named && earlier.length > 0 && scope) scope = await withPaperMissedEarlier(question, query, scope, options.paperIds);
       const condensedMs = performance.now() - started;
       const retrieved = await retriever.retrieve(query, { k: CITATION_CANDIDATES, paperIds: scope });
       const retrievedMs = performance.now() - started;

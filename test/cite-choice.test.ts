@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CITATION_CANDIDATES, MAX_CITED, papersToCite, type CitationRule } from '../src/answer/cite-choice.ts';
+import { CITATION_CANDIDATES, MAX_CITED, paperAtPlace, papersToCite, type CitationRule } from '../src/answer/cite-choice.ts';
 import { calibrateCitations } from '../src/eval/calibrate-citations.ts';
 import { readQuestionSet } from '../src/eval/question-set.ts';
 import type { RetrievedPaper } from '../src/retrieve/hybrid-retriever.ts';
@@ -72,4 +72,15 @@ describe('calibrating the citation rule on our own questions', () => {
       expect(cited.length, q.question).toBeLessThanOrEqual(2);
     }
   }, 120_000);
+});
+
+describe('a follow-up naming a paper by its place in the previous answer', () => {
+  it('finds the paper at that place, the last one too, and nothing without a place', () => {
+    const cited = ['a', 'b', 'c'];
+    expect(paperAtPlace('tell me more about the second one', cited)).toBe('b');
+    expect(paperAtPlace('does the last paper release code?', cited)).toBe('c');
+    expect(paperAtPlace('what about the 1st one?', cited)).toBe('a');
+    expect(paperAtPlace('the fifth one?', cited)).toBeUndefined();
+    expect(paperAtPlace('which of those is fastest?', cited)).toBeUndefined();
+  });
 });

@@ -46,3 +46,16 @@ export function papersToCite(question: string, ranked: RetrievedPaper[], models:
     .filter((p, i) => i === 0 || (p.relevance >= floor && p.features.sentenceCoverage >= concept * share && p.score >= best.score * rule.scoreShare))
     .slice(0, MAX_CITED);
 }
+
+const ORDINALS: Record<string, number> = { first: 0, '1st': 0, second: 1, '2nd': 1, third: 2, '3rd': 2, fourth: 3, '4th': 3, fifth: 4, '5th': 4 };
+const ORDINAL = /\bthe (first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last) (?:one|paper|article|result|link)\b/i;
+
+/**
+ * The paper a follow-up names by its place in the previous answer ("tell me more about the second
+ * one", "does the last paper release code?"), from the papers that answer cited in its order.
+ */
+export function paperAtPlace<T>(question: string, cited: T[]): T | undefined {
+  const place = ORDINAL.exec(question)?.[1]?.toLowerCase();
+  if (place === undefined) return undefined;
+  return place === 'last' ? cited.at(-1) : cited[ORDINALS[place]!];
+}
