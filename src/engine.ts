@@ -1,11 +1,11 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { checkCitations } from './answer/citation-check.ts';
+import { CITATION_CANDIDATES, CITATION_RULE, paperAtPlace, papersToCite, type CitationRule } from './answer/cite-choice.ts';
 import type { Composer } from './answer/composer.ts';
 import { createExtractiveComposer } from './answer/extractive-composer.ts';
 import type { Condenser } from './llm/condense.ts';
 import type { Logger } from './logger.ts';
 import { createHybridRetriever, type RetrievedPaper, type Retriever } from './retrieve/hybrid-retriever.ts';
-import { asksForSeveral } from './retrieve/asks-for-several.ts';
 import { answersWhatCitedLack, papersCitedLast, pointsBack, retrievalQuery } from './retrieve/conversation.ts';
 import { SHIPPED_MODELS, answerability, type RelevanceModels } from './retrieve/relevance.ts';
 import type { PaperStore } from './store/lance-store.ts';
@@ -22,6 +22,8 @@ export interface EngineDeps {
   retriever?: Retriever;
   /** The relevance models (default: as shipped; cross-validation passes each fold's own). */
   models?: RelevanceModels;
+  /** Which ranked papers an answer cites (default: as shipped; cross-validation passes each fold's own). */
+  citationRule?: CitationRule;
   /** Answerability below which the engine abstains (default: the models' calibrated floor). */
   relevanceFloor?: number;
   logger?: Logger;
@@ -31,8 +33,6 @@ export interface EngineDeps {
   now?: () => number;
 }
 
-/** How many papers an answer considers before the composer picks what to cite. */
-const ANSWER_CANDIDATES = 8;
 /** Near misses shown as "maybe related" when abstaining. */
 const RELATED_WHEN_ABSTAINING = 3;
 
@@ -47,6 +47,7 @@ export function createEngine({
   condense,
   models = SHIPPED_MODELS,
   retriever = createHybridRetriever({ store, embedder, models }),
+  citationRule = CITATION_RULE,
   relevanceFloor = models.answerability.floor,
   logger,
   modelBudgetMs,
@@ -76,21 +77,21 @@ export function createEngine({
         return { ...answer, timingsMs: { total: round(performance.now() - started) } };
       }
       // "Which of those…" is asked of the papers the previous answer cited, and always answered from them.
-      const earlier = pointsBack(question) && options.history?.length ? papersCitedLast(options.history, await store.listTitles()) : [];
+      const cited = pointsBack(question) && options.history?.length ? papersCitedLast(options.history, await store.listTitles()) : [];
+      // "The second one" names one of them by its place.
+      const named = paperAtPlace(question, cited);
+      const earlier = named ? [named] : cited;
       let scope = earlier.length > 0 ? earlier.map((p) => p.id).filter((id) => !options.paperIds || options.paperIds.includes(id)) : options.paperIds;
       // The model budget starts with the first model step (retrieval is local and quick).
       let deadline: number | undefined;
       const budget = () => (deadline ??= modelBudgetMs === undefined ? undefined : now() + modelBudgetMs);
       const { query, standalone } = await searchQuery(question, options, budget);
-      if (earlier.length > 0 && scope) scope = await withPaperMissedEarlier(question, query, scope, options.paperIds);
+      if (!named && earlier.length > 0 && scope) scope = await withPaperMissedEarlier(question, query, scope, options.paperIds);
       const condensedMs = performance.now() - started;
-      const retrieved = await retriever.retrieve(query, { k: ANSWER_CANDIDATES, paperIds: scope });
+      const retrieved = await retriever.retrieve(query, { k: CITATION_CANDIDATES, paperIds: scope });
       const retrievedMs = performance.now() - started;
       const [best] = retrieved;
-      // The best paper is always cited when answering; others only if relevant in their own right
-      // (at a lower bar when the question asks for the papers on a topic).
-      const citeFloor = asksForSeveral(standalone) ? models.paper.severalFloor : models.paper.floor;
-      const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= citeFloor);
+      const relevant = papersToCite(standalone, retrieved, models, citationRule);
       let answer: Omit<Answer, 'timingsMs'>;
       if (!best || (earlier.length === 0 && answerability(retrieved, models.answerability) < relevanceFloor)) {
         answer = abstain(retrieved, options.paperIds !== undefined);

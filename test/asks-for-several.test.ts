@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine.ts';
-import { asksForSeveral } from '../src/retrieve/asks-for-several.ts';
+import { asksForOne, asksForSeveral } from '../src/retrieve/asks-for-several.ts';
 import { SHIPPED_MODELS } from '../src/retrieve/relevance.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
 describe('asksForSeveral', () => {
   it('recognises questions that ask for the papers on a topic', () => {
-    for (const q of ['Which papers use knowledge distillation?', 'any studies on audio codecs', 'anything on state space models?', 'Is there work on early-exit networks?', 'what do we have on masked image modeling'])
+    for (const q of ['Which papers use knowledge distillation?', 'any studies on audio codecs', 'anything on state space models?', 'Is there work on early-exit networks?', 'what do we have on masked image modeling', 'speech codec stuff?', 'sparse retrieval - what\'s there', 'who compares encoders with decoders?', 'can any of these models run on a phone?'])
       expect(asksForSeveral(q), q).toBe(true);
   });
 
@@ -32,5 +32,17 @@ describe('citing papers for a question that asks for several', () => {
     expect(listed.citations.length).toBeGreaterThan(1);
     expect(listed.text).toMatch(new RegExp(`^${listed.citations.length} papers speak to this`));
     expect(single.citations.length).toBe(1);
+  });
+});
+
+describe('asksForOne', () => {
+  it('recognises a question asking which one of the papers named before fits', () => {
+    for (const q of ['which of those uses evolutionary search?', 'which one uses Mistral?', 'which of those is faster to train?', 'which of them targets speech language models?', 'which one only needs 4 codebooks?'])
+      expect(asksForOne(q), q).toBe(true);
+  });
+
+  it('leaves questions asking for every paper that fits alone', () => {
+    for (const q of ['which of them use large language models?', 'which of those discuss pruning?', 'which of these are open source?', 'which papers use distillation?', 'does any of them handle video?'])
+      expect(asksForOne(q), q).toBe(false);
   });
 });

@@ -62,6 +62,29 @@ describe('engine over the bundled corpus', () => {
     for (const c of followUp.citations) expect(earlier).toContain(c.title);
   });
 
+  it('answers "which of those is…" with the one paper, and "does it…" with the sentence that says so', async () => {
+    const first = 'implicit neural video representations';
+    const earlier = await t.engine.ask(first);
+    expect(earlier.citations.length).toBeGreaterThan(1);
+    const history = [{ role: 'user' as const, text: first }, { role: 'assistant' as const, text: earlier.text }];
+    const which = await t.engine.ask('which of those is faster to train?', { history });
+    expect(which.citations.map((c) => c.title)).toEqual(['HNeRV: A Hybrid Neural Representation for Videos']);
+    const code = await t.engine.ask('does it release code?', { history: [{ role: 'user', text: 'otov2?' }, { role: 'assistant', text: (await t.engine.ask('otov2?')).text }] });
+    expect(code.citations[0]?.quote).toMatch(/^The source code is available/);
+  });
+
+  it('answers "the second one" from the paper the previous answer named second', async () => {
+    const earlier = ['Unveiling Encoder-Free Vision-Language Models', 'Exploring the Potential of Encoder-free Architectures in 3D LMMs', 'Video-Panda: Parameter-efficient Alignment for Encoder-free Video-Language Models'];
+    const history = [
+      { role: 'user' as const, text: 'which papers study encoder-free multimodal models?' },
+      { role: 'assistant' as const, text: `3 papers speak to this:\n\n${earlier.map((t, i) => `*${t}* [${i + 1}]: …`).join('\n\n')}` },
+    ];
+    for (const [place, title] of [['second', earlier[1]], ['last', earlier[2]], ['first', earlier[0]]] as const) {
+      const answer = await t.engine.ask(`tell me more about the ${place} one`, { history });
+      expect(answer.citations.map((c) => c.title), place).toEqual([title]);
+    }
+  });
+
   it('answers a follow-up from the paper the previous answer missed when none it cited has what the follow-up asks', async () => {
     const cited = 'Unveiling Encoder-Free Vision-Language Models';
     const history = [

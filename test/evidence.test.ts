@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankSentences, sentenceScorer } from '../src/retrieve/evidence.ts';
+import { ownWordsFirst, rankSentences, sentenceScorer } from '../src/retrieve/evidence.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
 
@@ -17,5 +17,17 @@ describe('evidence sentences', () => {
     expect(ranked[0]).toBe('Our quantization stores each weight of a large language model in two bits.');
     // A result sentence without any question word still ranks below one with a single shared word.
     expect(ranked.indexOf('We propose a new method that improves accuracy by 12% on ImageNet.')).toBe(2);
+  });
+});
+
+describe('evidence for a follow-up', () => {
+  const evidence = ['OTOv2 trains and compresses a DNN once.', 'It partitions variables into zero-invariant groups.', 'The source code is available at https://example.org/otov2.'];
+
+  it('puts the sentences holding the follow-up’s own words first, keeping the given order otherwise', () => {
+    expect(ownWordsFirst(evidence, 'does it release code?')).toEqual([evidence[2], evidence[0], evidence[1]]);
+  });
+
+  it('keeps the order when the follow-up has no words of its own', () => {
+    expect(ownWordsFirst(evidence, 'tell me more about it')).toEqual(evidence);
   });
 });

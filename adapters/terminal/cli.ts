@@ -140,7 +140,7 @@ export async function runCli(argv: string[]): Promise<number> {
       const ownSets = sets.every(isTrainingSet);
       if (values.calibrate) {
         if (!ownSets) return usageError('--calibrate fits only on our own training sets in eval/; outside sets are for measuring');
-        // Paste the printed models into src/retrieve/relevance.ts.
+        // Paste the printed models into src/retrieve/relevance.ts and the citation rule into src/answer/cite-choice.ts.
         const fitted = await calibrate(questions, retriever);
         console.log(JSON.stringify(fitted, null, 2));
         await engine.close();

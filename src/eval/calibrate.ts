@@ -1,6 +1,7 @@
 import type { Retriever } from '../retrieve/hybrid-retriever.ts';
 import { ANSWERABILITY_FEATURE_NAMES, FEATURE_NAMES, logistic, type LogisticModel } from '../retrieve/relevance.ts';
 import { asksForSeveral } from '../retrieve/asks-for-several.ts';
+import { calibrateCitations } from './calibrate-citations.ts';
 import type { EvalQuestion } from './question-set.ts';
 
 /** Share of unanswerable training questions the answerability floor may answer (out of fold). */
@@ -22,6 +23,7 @@ interface Example {
  *   training questions (each scored by a model fitted without it): in-sample scores are
  *   over-confident, and a floor set on them answers too many unseen `none` questions. The floor
  *   is the lowest that answers at most FALSE_ANSWER_TARGET of those `none` questions.
+ * - the citation rule (calibrate-citations.ts), with the paper model fitted here.
  */
 export async function calibrate(questions: EvalQuestion[], retriever: Retriever, { k = 10 } = {}) {
   const pairs: (Example & { several: boolean })[] = [];
@@ -49,12 +51,14 @@ export async function calibrate(questions: EvalQuestion[], retriever: Retriever,
 
   const outOfFold = outOfFoldScores(asked, ANSWERABILITY_FEATURE_NAMES);
   answerability.floor = floorForFalseAnswers(outOfFold, FALSE_ANSWER_TARGET);
+  const citations = await calibrateCitations(questions, retriever, paper);
   const questionScores = asked.map((a) => ({ s: score(answerability, ANSWERABILITY_FEATURE_NAMES, a.x), y: a.y }));
   const none = questionScores.filter((q) => q.y === 0).map((q) => q.s);
   const answerable = questionScores.filter((q) => q.y === 1);
   return {
     paper,
     answerability,
+    citations,
     fit: {
       pairs: pairs.length,
       questions: asked.length,

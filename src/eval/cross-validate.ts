@@ -22,7 +22,7 @@ export async function crossValidatedEval(
     if (test.length === 0) continue;
     const train = questions.filter((q) => foldOf.get(q.id) !== f);
     const fitted = await calibrate(train, createHybridRetriever({ store, embedder }));
-    const engine = createEngine({ store, embedder, models: fitted });
+    const engine = createEngine({ store, embedder, models: fitted, citationRule: fitted.citations });
     results.push(...(await askQuestions(test, { engine, store })));
   }
   const order = new Map(questions.map((q, i) => [q.id, i]));

@@ -1,6 +1,7 @@
 import type { TermStats } from '../store/term-stats.ts';
 import { idf } from '../store/term-stats.ts';
 import { splitSentences } from '../text/sentences.ts';
+import { stripChatNoise } from '../text/chat-noise.ts';
 import { contentTerms } from '../text/tokenize.ts';
 
 /**
@@ -39,5 +40,20 @@ export function rankSentences(abstract: string, score: SentenceScorer): string[]
   return splitSentences(abstract)
     .map((s, i) => ({ s, score: score(s) - i * 0.001 }))
     .sort((a, b) => b.score - a.score)
+    .map((x) => x.s);
+}
+
+/**
+ * A paper's evidence re-ordered for a follow-up ("does it release code?"): it was ranked for the
+ * whole conversation, so the sentences holding more of the follow-up's own words come first (the
+ * one saying where the code is, not the one naming the paper), the given order otherwise.
+ */
+export function ownWordsFirst(evidence: string[], question: string): string[] {
+  const asked = new Set(contentTerms(stripChatNoise(question)));
+  if (asked.size === 0) return evidence;
+  const held = (s: string) => new Set(contentTerms(s).filter((t) => asked.has(t))).size;
+  return evidence
+    .map((s, i) => ({ s, i, n: held(s) }))
+    .sort((a, b) => b.n - a.n || a.i - b.i)
     .map((x) => x.s);
 }
