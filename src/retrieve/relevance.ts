@@ -40,16 +40,35 @@ export interface RelevanceFeatures {
 export const FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'sentenceTerms', 'sentenceEvidence', 'knownTermShare', 'relativeScore', 'similarity'] as const;
 
 export interface AnswerabilityFeatures extends RelevanceFeatures {
-  /** Fused score of the best paper minus the runner-up's: a clear winner suggests a real match. */
+  /** Fused score of the paper minus the best of the others': a clear winner suggests a real match. */
   lead: number;
+  /** Share of the question's weakest part the paper meets (question-parts.ts): a near miss meets one part only. */
+  weakestPart: number;
+  /** 1 when no other retrieved paper is closer to the question by embedding: lexical and dense rankings agree. */
+  denseAgrees: number;
+  /** Mean two-sentence evidence of the best three papers: a topic the store covers is met by several. */
+  neighbourEvidence: number;
 }
 
 /**
  * Shares of the question's idf mass (topical questions in common words are answerable too), with
  * the two-sentence evidence capped so that neither a short question's one word nor a long
- * paraphrase's many scattered words decide alone.
+ * paraphrase's many scattered words decide alone; the weakest part of the question met; and
+ * agreement of the rankings and of the best papers.
  */
-export const ANSWERABILITY_FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'pairEvidence', 'knownTermShare', 'similarity', 'lead'] as const;
+export const ANSWERABILITY_FEATURE_NAMES = [
+  'bm25PerQueryIdf',
+  'coverage',
+  'sentenceCoverage',
+  'specificMatch',
+  'pairEvidence',
+  'knownTermShare',
+  'similarity',
+  'lead',
+  'weakestPart',
+  'denseAgrees',
+  'neighbourEvidence',
+] as const;
 
 export interface LogisticModel<Name extends string> {
   intercept: number;
@@ -64,16 +83,16 @@ export interface LogisticModel<Name extends string> {
  * so it sits lower than `floor`, which also guards single-answer questions from a second citation.
  */
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> & { severalFloor: number } = {
-  intercept: -8.994,
-  weights: { bm25PerQueryIdf: 0.946, coverage: 1.561, sentenceCoverage: 1.511, specificMatch: 0.613, sentenceTerms: 1.582, sentenceEvidence: 1.307, knownTermShare: 0.337, relativeScore: 2.483, similarity: 0.67 },
-  floor: 0.34,
-  severalFloor: 0.14,
+  intercept: -8.635,
+  weights: { bm25PerQueryIdf: 0.868, coverage: 1.484, sentenceCoverage: 1.497, specificMatch: 0.361, sentenceTerms: 1.591, sentenceEvidence: 1.386, knownTermShare: 0, relativeScore: 2.501, similarity: 0.51 },
+  floor: 0.36,
+  severalFloor: 0.2,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -7.94,
-  weights: { bm25PerQueryIdf: 0.42, coverage: 0.543, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 6.111, knownTermShare: 1.056, similarity: 3.05, lead: 2.277 },
-  floor: 0.6,
+  intercept: -6.865,
+  weights: { bm25PerQueryIdf: 0, coverage: 0, sentenceCoverage: 0.092, specificMatch: 1.032, pairEvidence: 1.781, knownTermShare: 0, similarity: 0.324, lead: 2.645, weakestPart: 2.698, denseAgrees: 0.625, neighbourEvidence: 3.642 },
+  floor: 0.48,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
@@ -96,19 +115,30 @@ export function relevanceOf(f: RelevanceFeatures, model = PAPER_RELEVANCE_MODEL)
 
 /** Papers whose evidence may show a question answerable: ranking is fused, and the full answer may sit just below the top. */
 const ANSWERABILITY_CANDIDATES = 3;
+/** Papers whose evidence together shows that the store covers a question's topic. */
+const NEIGHBOURS = 3;
 
-/**
- * Answerability of a question: the most answerable of its best few papers (best first), each with
- * its lead over the best of the others (negative below the top).
- */
-export function answerability(ranked: { features: RelevanceFeatures; score: number }[], model = ANSWERABILITY_MODEL): number {
-  return Math.max(
-    0,
-    ...ranked.slice(0, ANSWERABILITY_CANDIDATES).map((r, i) => answerabilityOf(r, { score: Math.max(0, ...ranked.filter((_, j) => j !== i).map((o) => o.score)) }, model)),
-  );
+/** A retrieved paper as answerability reads it; `weakestPart` from question-parts.ts. */
+export interface AnswerabilityInput {
+  features: RelevanceFeatures;
+  score: number;
+  weakestPart: number;
 }
 
-/** Answerability of a question from its two best papers (best first). */
-export function answerabilityOf(best: { features: RelevanceFeatures; score: number }, runnerUp?: { score: number }, model = ANSWERABILITY_MODEL): number {
-  return logistic(model, { ...best.features, lead: best.score - (runnerUp?.score ?? 0) });
+/** Answerability features of the paper at `at` among a question's ranked papers (best first). */
+export function answerabilityFeatures(ranked: AnswerabilityInput[], at: number): AnswerabilityFeatures {
+  const paper = ranked[at]!;
+  const others = ranked.filter((_, j) => j !== at);
+  return {
+    ...paper.features,
+    lead: paper.score - Math.max(0, ...others.map((o) => o.score)),
+    weakestPart: paper.weakestPart,
+    denseAgrees: others.every((o) => o.features.similarity <= paper.features.similarity) ? 1 : 0,
+    neighbourEvidence: ranked.slice(0, NEIGHBOURS).reduce((a, r) => a + r.features.pairEvidence, 0) / NEIGHBOURS,
+  };
+}
+
+/** Answerability of a question: the most answerable of its best few papers (best first). */
+export function answerability(ranked: AnswerabilityInput[], model = ANSWERABILITY_MODEL): number {
+  return Math.max(0, ...ranked.slice(0, ANSWERABILITY_CANDIDATES).map((_, i) => logistic(model, answerabilityFeatures(ranked, i))));
 }
