@@ -7,7 +7,7 @@ import type { Logger } from './logger.ts';
 import { createHybridRetriever, type RetrievedPaper, type Retriever } from './retrieve/hybrid-retriever.ts';
 import { asksForSeveral } from './retrieve/asks-for-several.ts';
 import { answersWhatCitedLack, papersCitedLast, pointsBack, retrievalQuery } from './retrieve/conversation.ts';
-import { weakestPartsMet } from './retrieve/question-parts.ts';
+import { weakestPartMet } from './retrieve/question-parts.ts';
 import { SHIPPED_MODELS, answerability, type RelevanceModels } from './retrieve/relevance.ts';
 import type { PaperStore } from './store/lance-store.ts';
 import { titleKey } from './text/normalize.ts';
@@ -93,7 +93,7 @@ export function createEngine({
       const citeFloor = asksForSeveral(standalone) ? models.paper.severalFloor : models.paper.floor;
       const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= citeFloor);
       let answer: Omit<Answer, 'timingsMs'>;
-      if (!best || (earlier.length === 0 && (await answerabilityOf(query, retrieved)) < relevanceFloor)) {
+      if (!best || (earlier.length === 0 && answerability(retrieved, weakestPartMet(query, best.paper, await store.termStats()), models.answerability) < relevanceFloor)) {
         answer = abstain(retrieved, options.paperIds !== undefined);
       } else {
         answer = await composer.compose(standalone, relevant, { ...options, deadline: budget(), asked: question });
@@ -155,12 +155,6 @@ export function createEngine({
     const [best] = await retriever.retrieve(query, { k: 1, paperIds: allowed });
     if (!best || cited.includes(best.paper.id)) return cited;
     return answersWhatCitedLack(question, await store.getPapers(cited), best.paper) ? [...cited, best.paper.id] : cited;
-  }
-
-  /** How surely the store answers a question, from its retrieved papers (best first). */
-  async function answerabilityOf(query: string, retrieved: RetrievedPaper[]): Promise<number> {
-    const weakest = weakestPartsMet(query, retrieved.map((r) => r.paper), await store.termStats());
-    return answerability(retrieved.map((r, i) => ({ ...r, weakestPart: weakest[i]! })), models.answerability);
   }
 
   /** The papers an answer cites, as stored: usually among those retrieved, but an agent may have found others. */

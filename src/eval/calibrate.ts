@@ -1,5 +1,5 @@
 import type { Retriever } from '../retrieve/hybrid-retriever.ts';
-import { weakestPartsMet } from '../retrieve/question-parts.ts';
+import { weakestPartMet } from '../retrieve/question-parts.ts';
 import { ANSWERABILITY_FEATURE_NAMES, FEATURE_NAMES, answerabilityFeatures, logistic, type LogisticModel } from '../retrieve/relevance.ts';
 import { asksForSeveral } from '../retrieve/asks-for-several.ts';
 import type { PaperStore } from '../store/lance-store.ts';
@@ -39,9 +39,9 @@ export async function calibrate(
     const hits = await retriever.retrieve(q.question, { k });
     const several = asksForSeveral(q.question);
     for (const h of hits) pairs.push({ x: FEATURE_NAMES.map((n) => h.features[n]), y: gold.has(h.paper.title) ? 1 : 0, several });
-    if (hits.length > 0) {
-      const weakest = weakestPartsMet(q.question, hits.map((h) => h.paper), stats);
-      const features = answerabilityFeatures(hits.map((h, i) => ({ ...h, weakestPart: weakest[i]! })), 0);
+    const [best] = hits;
+    if (best) {
+      const features = answerabilityFeatures(hits, weakestPartMet(q.question, best.paper, stats));
       asked.push({ x: ANSWERABILITY_FEATURE_NAMES.map((n) => features[n]), y: q.kind === 'none' ? 0 : 1 });
     }
   }

@@ -22,23 +22,21 @@ const UNKNOWN_WEIGHT = 0.5;
 const NO_ABBREVIATIONS = { longForms: new Map<string, string[][]>(), acronyms: new Map<string, string>() };
 
 /**
- * How well papers meet a question's weakest part: a near-miss topic shares its first part with
+ * How well a paper meets a question's weakest part: a near-miss topic shares its first part with
  * some paper ("graph neural networks") and misses what it joins it to ("traffic prediction"),
  * so the share of the question's idf mass met is high although the question is not answered.
- * For each paper: the smallest share of a part's idf mass that the paper's title and abstract
- * meet (in the question's words, a typo's correction, or a synonym of the query analysis);
- * 1 for a question of more than MAX_PARTS parts.
+ * Returns the smallest share of a part's idf mass that the paper's title and abstract meet (in
+ * the question's words, a typo's correction, or a synonym of the query analysis); 1 for a
+ * question of more than MAX_PARTS parts.
  */
-export function weakestPartsMet(question: string, papers: { title: string; abstract: string }[], stats: TermStats): number[] {
+export function weakestPartMet(question: string, paper: { title: string; abstract: string }, stats: TermStats): number {
   const text = stripChatNoise(question);
   // The corpus's own abbreviations are the retriever's: a part named by one counts as unmet only if the paper lacks it in the question's form.
   const analysis = analyzeQuery(text, stats, NO_ABBREVIATIONS);
   const parts = partsOf(text, analysis, stats);
-  if (parts.length > MAX_PARTS) return papers.map(() => 1);
-  return papers.map((paper) => {
-    const met = new Set(termsMet(analysis, new Set(contentTerms(`${paper.title}. ${paper.abstract}`))));
-    return Math.min(1, ...parts.map((part) => part.reduce((a, p) => a + (met.has(p.term) ? p.weight : 0), 0) / part.reduce((a, p) => a + p.weight, 0)));
-  });
+  if (parts.length > MAX_PARTS) return 1;
+  const met = new Set(termsMet(analysis, new Set(contentTerms(`${paper.title}. ${paper.abstract}`))));
+  return Math.min(1, ...parts.map((part) => part.reduce((a, p) => a + (met.has(p.term) ? p.weight : 0), 0) / part.reduce((a, p) => a + p.weight, 0)));
 }
 
 type WeightedTerm = { term: string; weight: number };

@@ -83,10 +83,10 @@ export interface LogisticModel<Name extends string> {
  * so it sits lower than `floor`, which also guards single-answer questions from a second citation.
  */
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> & { severalFloor: number } = {
-  intercept: -8.635,
-  weights: { bm25PerQueryIdf: 0.868, coverage: 1.484, sentenceCoverage: 1.497, specificMatch: 0.361, sentenceTerms: 1.591, sentenceEvidence: 1.386, knownTermShare: 0, relativeScore: 2.501, similarity: 0.51 },
-  floor: 0.36,
-  severalFloor: 0.2,
+  intercept: -8.994,
+  weights: { bm25PerQueryIdf: 0.946, coverage: 1.561, sentenceCoverage: 1.511, specificMatch: 0.613, sentenceTerms: 1.582, sentenceEvidence: 1.307, knownTermShare: 0.337, relativeScore: 2.483, similarity: 0.67 },
+  floor: 0.34,
+  severalFloor: 0.14,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
@@ -113,32 +113,36 @@ export function relevanceOf(f: RelevanceFeatures, model = PAPER_RELEVANCE_MODEL)
   return logistic(model, f);
 }
 
-/** Papers whose evidence may show a question answerable: ranking is fused, and the full answer may sit just below the top. */
-const ANSWERABILITY_CANDIDATES = 3;
 /** Papers whose evidence together shows that the store covers a question's topic. */
 const NEIGHBOURS = 3;
 
-/** A retrieved paper as answerability reads it; `weakestPart` from question-parts.ts. */
-export interface AnswerabilityInput {
+/** A retrieved paper as answerability reads it. */
+export interface RankedPaper {
   features: RelevanceFeatures;
   score: number;
-  weakestPart: number;
 }
 
-/** Answerability features of the paper at `at` among a question's ranked papers (best first). */
-export function answerabilityFeatures(ranked: AnswerabilityInput[], at: number): AnswerabilityFeatures {
-  const paper = ranked[at]!;
-  const others = ranked.filter((_, j) => j !== at);
+/**
+ * Answerability features of a question's best paper among its ranked papers (best first);
+ * `weakestPart` is the best paper's, from question-parts.ts.
+ */
+export function answerabilityFeatures(ranked: RankedPaper[], weakestPart: number): AnswerabilityFeatures {
+  const [best, ...others] = ranked;
+  if (!best) throw new Error('answerability needs at least one ranked paper');
   return {
-    ...paper.features,
-    lead: paper.score - Math.max(0, ...others.map((o) => o.score)),
-    weakestPart: paper.weakestPart,
-    denseAgrees: others.every((o) => o.features.similarity <= paper.features.similarity) ? 1 : 0,
+    ...best.features,
+    lead: best.score - Math.max(0, ...others.map((o) => o.score)),
+    weakestPart,
+    denseAgrees: others.every((o) => o.features.similarity <= best.features.similarity) ? 1 : 0,
     neighbourEvidence: ranked.slice(0, NEIGHBOURS).reduce((a, r) => a + r.features.pairEvidence, 0) / NEIGHBOURS,
   };
 }
 
-/** Answerability of a question: the most answerable of its best few papers (best first). */
-export function answerability(ranked: AnswerabilityInput[], model = ANSWERABILITY_MODEL): number {
-  return Math.max(0, ...ranked.slice(0, ANSWERABILITY_CANDIDATES).map((_, i) => logistic(model, answerabilityFeatures(ranked, i))));
+/**
+ * Answerability of a question from its best paper, read with its neighbours. Only the best paper
+ * is scored, as in calibration, where the floor is chosen on these same scores (taking the most
+ * answerable of the best three let more near misses through at the same floor, out of fold).
+ */
+export function answerability(ranked: RankedPaper[], weakestPart: number, model = ANSWERABILITY_MODEL): number {
+  return ranked.length === 0 ? 0 : logistic(model, answerabilityFeatures(ranked, weakestPart));
 }
