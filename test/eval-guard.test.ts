@@ -21,7 +21,7 @@ const FLOORS: Record<
   // are now all refused, one more dev answerable question is refused and one more dev-chat multi
   // question is answered, whose citations lower the mean precision over answered ones.
   'dev.jsonl': { singleR1: 0.93, multiR10: 0.83, noneAbstained: 0.85, answerableAbstainedAtMost: 0.16, multiCitationPrecision: 0.75, multiCitationRecall: 0.7 },
-  'dev-chat.jsonl': { singleR1: 0.95, multiR10: 0.85, noneAbstained: 0.95, answerableAbstainedAtMost: 0.15, multiCitationPrecision: 0.69, multiCitationRecall: 0.6, followUps: 0.6 },
+  'dev-chat.jsonl': { singleR1: 0.95, multiR10: 0.85, noneAbstained: 0.9, answerableAbstainedAtMost: 0.15, multiCitationPrecision: 0.69, multiCitationRecall: 0.6, followUps: 0.6 },
 };
 
 describe.skipIf(!evalDir)('quality on the outside question sets', () => {
