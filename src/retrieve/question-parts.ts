@@ -16,6 +16,12 @@ const JOINS = /\b(?:for|in|on|with|to|from|by|using|via|into|onto|about|at|again
  */
 const MAX_PARTS = 3;
 
+/**
+ * Share of the question's idf mass below which a part is no concept of its own but phrasing:
+ * "what is new | on | learned sparse retrieval" is asked of its second part only.
+ */
+const LIGHT_PART = 0.25;
+
 /** Relative weight of a word no paper has, as in the retriever's idf mass of a question. */
 const UNKNOWN_WEIGHT = 0.5;
 
@@ -33,8 +39,9 @@ export function weakestPartMet(question: string, paper: { title: string; abstrac
   const text = stripChatNoise(question);
   // The corpus's own abbreviations are the retriever's: a part named by one counts as unmet only if the paper lacks it in the question's form.
   const analysis = analyzeQuery(text, stats, NO_ABBREVIATIONS);
-  const parts = partsOf(text, analysis, stats);
-  if (parts.length > MAX_PARTS) return 1;
+  const all = partsOf(text, analysis, stats);
+  if (all.length > MAX_PARTS) return 1;
+  const parts = conceptParts(all);
   const met = new Set(termsMet(analysis, new Set(contentTerms(`${paper.title}. ${paper.abstract}`))));
   return Math.min(1, ...parts.map((part) => part.reduce((a, p) => a + (met.has(p.term) ? p.weight : 0), 0) / part.reduce((a, p) => a + p.weight, 0)));
 }
@@ -54,4 +61,11 @@ function partsOf(text: string, analysis: QueryTerms, stats: TermStats): Weighted
     .split(JOINS)
     .map((piece) => [...new Set(contentTerms(piece).map((t) => correction.get(t) ?? t))].map((term) => ({ term, weight: weightOf(term) })))
     .filter((part) => part.reduce((a, p) => a + p.weight, 0) > 0);
+}
+
+/** The parts that carry at least LIGHT_PART of the question's weight. */
+function conceptParts(parts: WeightedTerm[][]): WeightedTerm[][] {
+  const weight = (part: WeightedTerm[]) => part.reduce((a, p) => a + p.weight, 0);
+  const total = parts.reduce((a, part) => a + weight(part), 0);
+  return parts.filter((part) => weight(part) >= LIGHT_PART * total);
 }

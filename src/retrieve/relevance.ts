@@ -90,9 +90,9 @@ export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -6.865,
-  weights: { bm25PerQueryIdf: 0, coverage: 0, sentenceCoverage: 0.092, specificMatch: 1.032, pairEvidence: 1.781, knownTermShare: 0, similarity: 0.324, lead: 2.645, weakestPart: 2.698, denseAgrees: 0.625, neighbourEvidence: 3.642 },
-  floor: 0.48,
+  intercept: -6.686,
+  weights: { bm25PerQueryIdf: 0, coverage: 0, sentenceCoverage: 0, specificMatch: 0.713, pairEvidence: 2, knownTermShare: 0, similarity: 0.18, lead: 2.369, weakestPart: 2.264, denseAgrees: 0.789, neighbourEvidence: 3.594 },
+  floor: 0.56,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
