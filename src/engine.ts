@@ -7,7 +7,6 @@ import type { Logger } from './logger.ts';
 import { createHybridRetriever, type RetrievedPaper, type Retriever } from './retrieve/hybrid-retriever.ts';
 import { asksForSeveral } from './retrieve/asks-for-several.ts';
 import { answersWhatCitedLack, papersCitedLast, pointsBack, retrievalQuery } from './retrieve/conversation.ts';
-import { weakestPartMet } from './retrieve/question-parts.ts';
 import { SHIPPED_MODELS, answerability, type RelevanceModels } from './retrieve/relevance.ts';
 import type { PaperStore } from './store/lance-store.ts';
 import { titleKey } from './text/normalize.ts';
@@ -93,7 +92,7 @@ export function createEngine({
       const citeFloor = asksForSeveral(standalone) ? models.paper.severalFloor : models.paper.floor;
       const relevant = retrieved.filter((r, i) => i === 0 || r.relevance >= citeFloor);
       let answer: Omit<Answer, 'timingsMs'>;
-      if (!best || (earlier.length === 0 && answerability(retrieved, weakestPartMet(query, best.paper, await store.termStats()), models.answerability) < relevanceFloor)) {
+      if (!best || (earlier.length === 0 && answerability(retrieved, models.answerability) < relevanceFloor)) {
         answer = abstain(retrieved, options.paperIds !== undefined);
       } else {
         answer = await composer.compose(standalone, relevant, { ...options, deadline: budget(), asked: question });

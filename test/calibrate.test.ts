@@ -13,7 +13,7 @@ describe('calibration on our own questions', () => {
   it('picks the lowest answerability floor that answers at most a tenth of the none questions out of fold, and shows what other floors trade', async () => {
     // Every third question of a set with both kinds keeps the test quick.
     const questions = readQuestionSet('eval/questions-abstain-2.jsonl').filter((_, i) => i % 3 === 0);
-    const { answerability, fit } = await calibrate(questions, { retriever: t.retriever, store: t.store });
+    const { answerability, fit } = await calibrate(questions, t.retriever);
     expect(Object.values(answerability.weights).every((w) => w >= 0)).toBe(true);
     const rows = fit.tradeOff;
     expect(rows.map((r) => r.floor)).toEqual([0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]);

@@ -141,7 +141,7 @@ export async function runCli(argv: string[]): Promise<number> {
       if (values.calibrate) {
         if (!ownSets) return usageError('--calibrate fits only on our own training sets in eval/; outside sets are for measuring');
         // Paste the printed models into src/retrieve/relevance.ts.
-        const fitted = await calibrate(questions, { retriever, store });
+        const fitted = await calibrate(questions, retriever);
         console.log(JSON.stringify(fitted, null, 2));
         await engine.close();
         return 0;

@@ -1,8 +1,6 @@
 import type { Retriever } from '../retrieve/hybrid-retriever.ts';
-import { weakestPartMet } from '../retrieve/question-parts.ts';
-import { ANSWERABILITY_FEATURE_NAMES, FEATURE_NAMES, answerabilityFeatures, logistic, type LogisticModel } from '../retrieve/relevance.ts';
+import { ANSWERABILITY_FEATURE_NAMES, FEATURE_NAMES, logistic, type LogisticModel } from '../retrieve/relevance.ts';
 import { asksForSeveral } from '../retrieve/asks-for-several.ts';
-import type { PaperStore } from '../store/lance-store.ts';
 import type { EvalQuestion } from './question-set.ts';
 
 /** Share of unanswerable training questions the answerability floor may answer (out of fold). */
@@ -20,17 +18,12 @@ interface Example {
  * - paper relevance on (question, retrieved paper) pairs labelled by the set, floor at best F1, and
  *   a second floor at best F1 over the pairs of questions that ask for several papers;
  * - answerability on questions (answerable vs `none`, the two classes weighted equally), from
- *   the best paper's answerability features (relevance.ts). Its floor is chosen on out-of-fold scores of the
+ *   the best paper's features and its lead. Its floor is chosen on out-of-fold scores of the
  *   training questions (each scored by a model fitted without it): in-sample scores are
  *   over-confident, and a floor set on them answers too many unseen `none` questions. The floor
  *   is the lowest that answers at most FALSE_ANSWER_TARGET of those `none` questions.
  */
-export async function calibrate(
-  questions: EvalQuestion[],
-  { retriever, store }: { retriever: Retriever; store: Pick<PaperStore, 'termStats'> },
-  { k = 10 } = {},
-) {
-  const stats = await store.termStats();
+export async function calibrate(questions: EvalQuestion[], retriever: Retriever, { k = 10 } = {}) {
   const pairs: (Example & { several: boolean })[] = [];
   const asked: Example[] = [];
   // A follow-up means nothing without its conversation, so it teaches neither model.
@@ -39,9 +32,9 @@ export async function calibrate(
     const hits = await retriever.retrieve(q.question, { k });
     const several = asksForSeveral(q.question);
     for (const h of hits) pairs.push({ x: FEATURE_NAMES.map((n) => h.features[n]), y: gold.has(h.paper.title) ? 1 : 0, several });
-    const [best] = hits;
+    const [best, runnerUp] = hits;
     if (best) {
-      const features = answerabilityFeatures(hits, weakestPartMet(q.question, best.paper, stats));
+      const features = { ...best.features, lead: best.score - (runnerUp?.score ?? 0) };
       asked.push({ x: ANSWERABILITY_FEATURE_NAMES.map((n) => features[n]), y: q.kind === 'none' ? 0 : 1 });
     }
   }

@@ -21,7 +21,7 @@ export async function crossValidatedEval(
     const test = questions.filter((q) => foldOf.get(q.id) === f);
     if (test.length === 0) continue;
     const train = questions.filter((q) => foldOf.get(q.id) !== f);
-    const fitted = await calibrate(train, { retriever: createHybridRetriever({ store, embedder }), store });
+    const fitted = await calibrate(train, createHybridRetriever({ store, embedder }));
     const engine = createEngine({ store, embedder, models: fitted });
     results.push(...(await askQuestions(test, { engine, store })));
   }

@@ -40,35 +40,16 @@ export interface RelevanceFeatures {
 export const FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'sentenceTerms', 'sentenceEvidence', 'knownTermShare', 'relativeScore', 'similarity'] as const;
 
 export interface AnswerabilityFeatures extends RelevanceFeatures {
-  /** Fused score of the paper minus the best of the others': a clear winner suggests a real match. */
+  /** Fused score of the best paper minus the runner-up's: a clear winner suggests a real match. */
   lead: number;
-  /** Share of the question's weakest part the paper meets (question-parts.ts): a near miss meets one part only. */
-  weakestPart: number;
-  /** 1 when no other retrieved paper is closer to the question by embedding: lexical and dense rankings agree. */
-  denseAgrees: number;
-  /** Mean two-sentence evidence of the best three papers: a topic the store covers is met by several. */
-  neighbourEvidence: number;
 }
 
 /**
  * Shares of the question's idf mass (topical questions in common words are answerable too), with
  * the two-sentence evidence capped so that neither a short question's one word nor a long
- * paraphrase's many scattered words decide alone; the weakest part of the question met; and
- * agreement of the rankings and of the best papers.
+ * paraphrase's many scattered words decide alone.
  */
-export const ANSWERABILITY_FEATURE_NAMES = [
-  'bm25PerQueryIdf',
-  'coverage',
-  'sentenceCoverage',
-  'specificMatch',
-  'pairEvidence',
-  'knownTermShare',
-  'similarity',
-  'lead',
-  'weakestPart',
-  'denseAgrees',
-  'neighbourEvidence',
-] as const;
+export const ANSWERABILITY_FEATURE_NAMES = ['bm25PerQueryIdf', 'coverage', 'sentenceCoverage', 'specificMatch', 'pairEvidence', 'knownTermShare', 'similarity', 'lead'] as const;
 
 export interface LogisticModel<Name extends string> {
   intercept: number;
@@ -90,9 +71,9 @@ export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -6.686,
-  weights: { bm25PerQueryIdf: 0, coverage: 0, sentenceCoverage: 0, specificMatch: 0.713, pairEvidence: 2, knownTermShare: 0, similarity: 0.18, lead: 2.369, weakestPart: 2.264, denseAgrees: 0.789, neighbourEvidence: 3.594 },
-  floor: 0.56,
+  intercept: -7.94,
+  weights: { bm25PerQueryIdf: 0.42, coverage: 0.543, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 6.111, knownTermShare: 1.056, similarity: 3.05, lead: 2.277 },
+  floor: 0.6,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
@@ -113,36 +94,21 @@ export function relevanceOf(f: RelevanceFeatures, model = PAPER_RELEVANCE_MODEL)
   return logistic(model, f);
 }
 
-/** Papers whose evidence together shows that the store covers a question's topic. */
-const NEIGHBOURS = 3;
-
-/** A retrieved paper as answerability reads it. */
-export interface RankedPaper {
-  features: RelevanceFeatures;
-  score: number;
-}
+/** Papers whose evidence may show a question answerable: ranking is fused, and the full answer may sit just below the top. */
+const ANSWERABILITY_CANDIDATES = 3;
 
 /**
- * Answerability features of a question's best paper among its ranked papers (best first);
- * `weakestPart` is the best paper's, from question-parts.ts.
+ * Answerability of a question: the most answerable of its best few papers (best first), each with
+ * its lead over the best of the others (negative below the top).
  */
-export function answerabilityFeatures(ranked: RankedPaper[], weakestPart: number): AnswerabilityFeatures {
-  const [best, ...others] = ranked;
-  if (!best) throw new Error('answerability needs at least one ranked paper');
-  return {
-    ...best.features,
-    lead: best.score - Math.max(0, ...others.map((o) => o.score)),
-    weakestPart,
-    denseAgrees: others.every((o) => o.features.similarity <= best.features.similarity) ? 1 : 0,
-    neighbourEvidence: ranked.slice(0, NEIGHBOURS).reduce((a, r) => a + r.features.pairEvidence, 0) / NEIGHBOURS,
-  };
+export function answerability(ranked: { features: RelevanceFeatures; score: number }[], model = ANSWERABILITY_MODEL): number {
+  return Math.max(
+    0,
+    ...ranked.slice(0, ANSWERABILITY_CANDIDATES).map((r, i) => answerabilityOf(r, { score: Math.max(0, ...ranked.filter((_, j) => j !== i).map((o) => o.score)) }, model)),
+  );
 }
 
-/**
- * Answerability of a question from its best paper, read with its neighbours. Only the best paper
- * is scored, as in calibration, where the floor is chosen on these same scores (taking the most
- * answerable of the best three let more near misses through at the same floor, out of fold).
- */
-export function answerability(ranked: RankedPaper[], weakestPart: number, model = ANSWERABILITY_MODEL): number {
-  return ranked.length === 0 ? 0 : logistic(model, answerabilityFeatures(ranked, weakestPart));
+/** Answerability of a question from its two best papers (best first). */
+export function answerabilityOf(best: { features: RelevanceFeatures; score: number }, runnerUp?: { score: number }, model = ANSWERABILITY_MODEL): number {
+  return logistic(model, { ...best.features, lead: best.score - (runnerUp?.score ?? 0) });
 }
