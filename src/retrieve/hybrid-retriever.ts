@@ -1,4 +1,5 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { abbreviationsFrom, storedAbbreviations, type Abbreviations } from '../store/abbreviations.ts';
 import type { ChunkMatch, PaperStore } from '../store/lance-store.ts';
 import { idf, type TermStats } from '../store/term-stats.ts';
 import { stripChatNoise } from '../text/chat-noise.ts';
@@ -6,7 +7,6 @@ import { splitSentences } from '../text/sentences.ts';
 import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
 import { rankSentences, sentenceScorer } from './evidence.ts';
-import { mineAbbreviationsStreamed, type Abbreviations } from './abbreviations.ts';
 import { bm25Tf } from './bm25.ts';
 import { createSearchSource } from './in-memory-index.ts';
 import { createPaperMemo } from './paper-memo.ts';
@@ -77,7 +77,7 @@ export function createHybridRetriever({
     async retrieve(query, { k = 10, paperIds } = {}) {
       const cleaned = stripChatNoise(query);
       const [stats, search] = await Promise.all([store.termStats(), searchOf()]);
-      const abbreviations = await abbreviationsOf(stats.docs);
+      const abbreviations = await abbreviationsOf(stats);
       const analysis = analyzeQuery(cleaned, stats, abbreviations);
       if (analysis.core.size === 0) return [];
       // LanceDB's own analyser stems again; corrected and expanded terms are added as words.
@@ -166,21 +166,20 @@ function analysePaper(paper: Paper): { docTerms: string[]; counts: Map<string, n
 const AVAILABILITY = /https?:\/\/|\b(?:code|models?|data(?:sets?)?|weights|checkpoints|toolkit)\b[^.]{0,80}\b(?:(?:is|are|will be|been) (?:publicly |freely )?(?:available|released)|open-?sourced?)\b/i;
 
 /**
- * The corpus's own abbreviations, mined once and again whenever the store's paper count changes
- * (ingest keeps the term statistics, and so their count, current).
+ * The abbreviations ingest mined from the corpus (src/store/abbreviations.ts), read again whenever
+ * the store hands out new term statistics (it rereads those when its meta table moved).
  */
-function corpusAbbreviations(store: PaperStore): (docs: number) => Promise<Abbreviations> {
-  let cached: { docs: number; abbreviations: Promise<Abbreviations> } | undefined;
-  return async (docs) => {
-    if (cached?.docs !== docs) {
-      cached = { docs, abbreviations: mineAbbreviationsStreamed(textsOf(store)) };
+function corpusAbbreviations(store: PaperStore): (stats: TermStats) => Promise<Abbreviations> {
+  let cached: { stats: TermStats; abbreviations: Promise<Abbreviations> } | undefined;
+  return (stats) => {
+    if (cached?.stats !== stats) {
+      // A store ingested before they were stored has none until its next ingest or engine start mines them.
+      const abbreviations = storedAbbreviations(store).then((stored) => abbreviationsFrom(stored?.definitions ?? []));
+      cached = { stats, abbreviations };
+      abbreviations.catch(() => cached?.abbreviations === abbreviations && (cached = undefined));
     }
     return cached.abbreviations;
   };
-}
-
-async function* textsOf(store: PaperStore): AsyncIterable<string[]> {
-  for await (const batch of store.eachText()) yield batch.map((t) => `${t.title}. ${t.abstract}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { TermStats } from '../store/term-stats.ts';
 import { contentTerms, isStopword, stem, words } from '../text/tokenize.ts';
-import type { Abbreviations } from './abbreviations.ts';
+import type { Abbreviations } from '../store/abbreviations.ts';
 import { ML_GLOSSARY } from './ml-glossary.ts';
 
 /** A question's search terms after correction and expansion (abbreviations, compounds, glossary). */
