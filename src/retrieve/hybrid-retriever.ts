@@ -6,7 +6,7 @@ import { stripChatNoise } from '../text/chat-noise.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
-import { rankSentences, sentenceScorer } from './evidence.ts';
+import { CuedSentence, rankSentences, sentenceScorer } from './evidence.ts';
 import { bm25Tf } from './bm25.ts';
 import { createSearchSource } from './in-memory-index.ts';
 import { createPaperMemo } from './paper-memo.ts';
@@ -110,7 +110,7 @@ export function createHybridRetriever({
         .map((id) => known.get(id))
         .filter((p): p is Paper => p !== undefined)
         .map((paper) => {
-          const { docTerms, counts: present, sentences } = analysed(paper);
+          const { docTerms, counts: present, sentences, abstract } = analysed(paper);
           const matched = termsMet(analysis, present);
           const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
           const best = bestSentence(sentences, analysis, stats);
@@ -128,7 +128,7 @@ export function createHybridRetriever({
           };
           // An expansion counts only for a paper that lacks what it stands for: a synonym, not extra evidence.
           const weights = new Map([...searchWeights].filter(([t]) => !(analysis.expansionOf.get(t) ?? []).every((x) => present.has(x)) || core.has(t)));
-          return { paper, docTerms, counts: present, bm25: bm25OfCounts(weights, present, docTerms.length, stats), features };
+          return { paper, docTerms, counts: present, abstract, bm25: bm25OfCounts(weights, present, docTerms.length, stats), features };
         });
       const fuse = (lexical: (c: (typeof candidates)[number]) => number) => {
         const maxLexical = Math.max(1e-9, ...candidates.map(lexical));
@@ -137,7 +137,7 @@ export function createHybridRetriever({
       };
       const firstPass = fuse((c) => c.bm25);
       let ranked = candidates.map((c) => ({ c, score: firstPass(c) })).sort((a, b) => b.score - a.score);
-      const feedback = feedbackTerms(ranked.slice(0, FEEDBACK_DOCS).map((r) => r.c.docTerms), searchWeights, stats);
+      const feedback = feedbackTerms(ranked.slice(0, FEEDBACK_DOCS).map((r) => r.c), searchWeights, stats);
       if (feedbackWeight > 0 && feedback.size > 0) {
         const withFeedback = fuse((c) => c.bm25 + feedbackWeight * bm25OfCounts(feedback, c.counts, c.docTerms.length, stats));
         ranked = candidates.map((c) => ({ c, score: withFeedback(c) })).sort((a, b) => b.score - a.score);
@@ -145,21 +145,22 @@ export function createHybridRetriever({
       const top = Math.max(1e-9, ranked[0]?.score ?? 0);
       return ranked.slice(0, k).map(({ c, score }) => {
         const features = { ...c.features, relativeScore: score / top };
-        return { paper: c.paper, score, relevance: relevanceOf(features, models.paper), features, evidence: rankSentences(c.paper.abstract, scoreSentence) };
+        return { paper: c.paper, score, relevance: relevanceOf(features, models.paper), features, evidence: rankSentences(c.abstract, scoreSentence) };
       });
     },
   };
 }
 
-/** What re-scoring reads of a paper, tokenised once per paper (not per question): see paper-memo.ts. */
-function analysePaper(paper: Paper): { docTerms: string[]; counts: Map<string, number>; sentences: Set<string>[] } {
+/** What re-scoring and evidence read of a paper, tokenised once per paper (not per question): see paper-memo.ts. */
+function analysePaper(paper: Paper): { docTerms: string[]; counts: Map<string, number>; sentences: Set<string>[]; abstract: CuedSentence[] } {
   // Each sentence is tokenised once (words never span the spaces that join them): the document's
   // terms are the title's twice and those of the sentences that are not about availability, so
   // "source code" matches papers about code.
   const title = contentTerms(paper.title);
-  const sentences = splitSentences(paper.abstract).map((s) => ({ terms: contentTerms(s), topical: !AVAILABILITY.test(s) }));
+  const sentences = splitSentences(paper.abstract).map((s) => ({ text: s, terms: contentTerms(s), topical: !AVAILABILITY.test(s) }));
   const docTerms = [...title, ...title, ...sentences.flatMap((s) => (s.topical ? s.terms : []))];
-  return { docTerms, counts: countTerms(docTerms), sentences: [title, ...sentences.map((s) => s.terms)].map((terms) => new Set(terms)) };
+  const sets = [title, ...sentences.map((s) => s.terms)].map((terms) => new Set(terms));
+  return { docTerms, counts: countTerms(docTerms), sentences: sets, abstract: sentences.map((s, i) => new CuedSentence(s.text, sets[i + 1]!)) };
 }
 
 /** "Code is available at https://…": says where to download, not what a paper is about. */
@@ -186,15 +187,13 @@ function corpusAbbreviations(store: PaperStore): (stats: TermStats) => Promise<A
  * Terms the best first-pass papers share (RM3-style): summed idf-weighted frequency, kept only
  * when at least two of those papers use the term, normalised to total weight 1.
  */
-function feedbackTerms(topDocs: string[][], query: Map<string, number>, stats: TermStats): Map<string, number> {
+function feedbackTerms(topDocs: { docTerms: string[]; counts: Map<string, number> }[], query: Map<string, number>, stats: TermStats): Map<string, number> {
   const weight = new Map<string, number>();
   const docsWith = new Map<string, number>();
-  for (const terms of topDocs) {
-    const tf = new Map<string, number>();
-    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    for (const [t, f] of tf) {
+  for (const { docTerms, counts } of topDocs) {
+    for (const [t, f] of counts) {
       if (query.has(t) || (stats.df.get(t) ?? 0) < 2) continue;
-      weight.set(t, (weight.get(t) ?? 0) + (f / terms.length) * idf(stats, t));
+      weight.set(t, (weight.get(t) ?? 0) + (f / docTerms.length) * idf(stats, t));
       docsWith.set(t, (docsWith.get(t) ?? 0) + 1);
     }
   }
