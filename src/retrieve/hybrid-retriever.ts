@@ -106,6 +106,8 @@ export function createHybridRetriever({
       const enough = PAIR_EVIDENCE_ENOUGH * Math.log(1 + stats.docs + 0.5);
       // A corrected word is asked for whole but met only at its guess's weight: a guess alone is never full evidence.
       const totalIdf = [...core.keys()].reduce((a, t) => a + idf(stats, t), 0) + analysis.unknown.reduce((a, t) => a + UNKNOWN_WEIGHT * idf(stats, t), 0);
+      /** Each question term's weighted idf, the mass it adds where it is met. */
+      const termMass = new Map([...core].map(([t, w]) => [t, w * idf(stats, t)]));
       const candidates = candidateIds
         .map((id) => known.get(id))
         .filter((p): p is Paper => p !== undefined)
@@ -113,7 +115,7 @@ export function createHybridRetriever({
           const { docTerms, counts: present, sentences, abstract } = analysed(paper);
           const matched = termsMet(analysis, present);
           const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
-          const best = bestSentence(sentences, analysis, stats);
+          const best = bestSentence(sentences, analysis, termMass);
           const features: RelevanceFeatures = {
             bm25PerQueryIdf: totalIdf > 0 ? bm25OfCounts(core, present, docTerms.length, stats) / totalIdf : 0,
             coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
@@ -244,22 +246,26 @@ function countTerms(terms: string[]): Map<string, number> {
  * signal. `pairIdf` is the same for the best two sentences together, which an answer can quote
  * side by side: a question may be answered by two neighbouring statements, never by scattered words.
  */
-function bestSentence(sentences: Set<string>[], analysis: QueryTerms, stats: TermStats): { idf: number; terms: number; pairIdf: number } {
-  const query = analysis.core;
+function bestSentence(sentences: Set<string>[], analysis: QueryTerms, termMass: Map<string, number>): { idf: number; terms: number; pairIdf: number } {
   let best = { idf: 0, terms: 0 };
-  const matchedSets: Set<string>[] = [];
+  // Lists, not sets: termsMet names each question term once, and a question has few.
+  const matchedLists: string[][] = [];
   for (const present of sentences) {
-    const matched = new Set(termsMet(analysis, present));
+    const matched = termsMet(analysis, present);
     let mass = 0;
-    for (const t of matched) mass += query.get(t)! * idf(stats, t);
-    if (matched.size > 0) matchedSets.push(matched);
-    if (mass > best.idf) best = { idf: mass, terms: matched.size };
+    for (const t of matched) mass += termMass.get(t)!;
+    if (matched.length > 0) matchedLists.push(matched);
+    if (mass > best.idf) best = { idf: mass, terms: matched.length };
   }
   let pairIdf = best.idf;
-  for (let i = 0; i < matchedSets.length; i++) {
-    for (let j = i + 1; j < matchedSets.length; j++) {
-      let mass = 0;
-      for (const t of new Set([...matchedSets[i]!, ...matchedSets[j]!])) mass += query.get(t)! * idf(stats, t);
+  for (let i = 0; i < matchedLists.length; i++) {
+    const first = matchedLists[i]!;
+    let firstMass = 0;
+    for (const t of first) firstMass += termMass.get(t)!;
+    // The union's mass in the union's order (the first's terms, then the second's others), with no set built per pair.
+    for (let j = i + 1; j < matchedLists.length; j++) {
+      let mass = firstMass;
+      for (const t of matchedLists[j]!) if (!first.includes(t)) mass += termMass.get(t)!;
       pairIdf = Math.max(pairIdf, mass);
     }
   }
