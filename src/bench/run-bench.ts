@@ -12,7 +12,7 @@ import { bm25Score } from '../retrieve/hybrid-retriever.ts';
 import { openStore, type PaperStore } from '../store/lance-store.ts';
 import { contentTerms } from '../text/tokenize.ts';
 import type { PaperInput } from '../types.ts';
-import { servingEnv } from './serving-env.ts';
+import { SERVING_NODE_FLAGS, servingEnv } from './serving-env.ts';
 import { seededRandom, syntheticPapers } from './synthetic-corpus.ts';
 
 const run = promisify(execFile);
@@ -122,12 +122,12 @@ export async function runBench({
 
 /**
  * Peak RSS of serve-probe in its own process: Node started the way this one was (plain node on
- * the build, or with tsx's loader from the sources) and with `npm start`'s malloc settings, so it
+ * the build, or with tsx's loader from the sources) and with `npm start`'s malloc and heap settings, so it
  * measures the same runtime.
  */
 async function serveRssMb(uri: string, queries: string[]): Promise<number> {
   const probe = fileURLToPath(new URL(`./serve-probe${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-  const { stdout } = await run(process.execPath, [...process.execArgv, probe, uri, JSON.stringify(queries)], { maxBuffer: 1 << 20, env: servingEnv() });
+  const { stdout } = await run(process.execPath, [...process.execArgv, ...SERVING_NODE_FLAGS, probe, uri, JSON.stringify(queries)], { maxBuffer: 1 << 20, env: servingEnv() });
   return (JSON.parse(stdout) as { maxRssMb: number }).maxRssMb;
 }
 
