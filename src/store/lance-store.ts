@@ -94,10 +94,10 @@ const KEEP_REPLACED_MS = 60 * 60_000;
  */
 const CUTOFF_SLACK_MS = 60_000;
 /**
- * Papers kept in memory between questions (~2 MB), as many as retrieval keeps analyses of (its
+ * Papers kept in memory between questions (~1 MB), as many as retrieval keeps analyses of (its
  * memo is keyed by these objects). With 5,000 the same 100k measurement peaked 17 MB higher.
  */
-const PAPER_CACHE_MAX = 1_000;
+const PAPER_CACHE_MAX = 500;
 
 export interface PaperStore {
   readonly embedder: EmbedderIdentity;
