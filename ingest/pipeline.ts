@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PaperStore } from '../src/store/lance-store.ts';
 import type { ChunkRow } from '../src/store/schema.ts';
 import { isCurrentChunk } from '../src/store/chunk-versions.ts';
+import { createAbbreviationMiner, minedText, saveAbbreviations, storedAbbreviations } from '../src/store/abbreviations.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
 import { PAPER_EXTRA_KEYS, type Paper, type PaperInput } from '../src/types.ts';
@@ -49,17 +50,25 @@ export function indexedTerms(p: { title: string; abstract: string }): string[] {
 }
 
 /**
- * Recounts term statistics from one snapshot of the papers table. Counting from the papers
- * (rather than adjusting the previous counts) is what keeps them exact across crashes and
- * concurrent writers. Returns false when other writers kept moving the table.
+ * Recounts term statistics, and mines the abbreviations papers define, from one snapshot of the
+ * papers table. Counting from the papers (rather than adjusting the previous counts) is what keeps
+ * them exact across crashes and concurrent writers. Returns false when other writers kept moving the table.
  */
 export async function recountTermStats(store: PaperStore): Promise<boolean> {
   for (let attempt = 0; attempt < RECOUNT_ATTEMPTS; attempt++) {
     if (attempt > 0) await sleep(Math.min(1_000, 50 * attempt));
     const version = await store.papersVersion();
     const stats = emptyTermStats();
-    for await (const batch of store.eachText()) for (const p of batch) applyDocument(stats, indexedTerms(p), 1);
+    const abbreviations = createAbbreviationMiner();
+    for await (const batch of store.eachText()) {
+      for (const p of batch) {
+        applyDocument(stats, indexedTerms(p), 1);
+        abbreviations.add(minedText(p));
+      }
+    }
     if ((await store.papersVersion()) !== version) continue;
+    // Abbreviations first: statistics of this version say both are saved (a crash between leaves the run marker).
+    await saveAbbreviations(store, abbreviations.definitions(), version);
     await store.saveTermStats({ ...stats, asOf: version });
     // A writer that committed meanwhile recounts after us; one that saved older counts after our save is caught here.
     if ((await store.papersVersion()) === version) return true;
@@ -160,10 +169,14 @@ async function repairDeadRuns(store: PaperStore, embedder: EmbeddingsInterface, 
   return true;
 }
 
-/** Indexes and statistics a store should have, missing e.g. after a run of an older version crashed. */
+/**
+ * Indexes, statistics and abbreviations a store should have, missing e.g. after a run of an older
+ * version crashed, or in a store ingested before abbreviations were stored.
+ */
 async function needsFinishing(store: PaperStore): Promise<boolean> {
   if ((await store.countPapers()) === 0) return false;
-  return !(await store.indexesComplete()) || (await store.termStats()).asOf === undefined;
+  const { asOf } = await store.termStats();
+  return !(await store.indexesComplete()) || asOf === undefined || (await storedAbbreviations(store))?.asOf !== asOf;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownWordsFirst, rankSentences, sentenceScorer } from '../src/retrieve/evidence.ts';
+import { cuedSentences, ownWordsFirst, rankSentences, sentenceScorer } from '../src/retrieve/evidence.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
 
@@ -13,7 +13,7 @@ for (const t of [abstract, 'Speech recognition with transformers.', 'Video gener
 describe('evidence sentences', () => {
   it('leads with a sentence that holds the question’s words, however strong the cue phrases of one that holds none', () => {
     const score = sentenceScorer('how many bits per weight does the quantization use?', new Map([...new Set(contentTerms('bits weight quantization'))].map((t) => [t, 1])), stats);
-    const ranked = rankSentences(abstract, score);
+    const ranked = rankSentences(cuedSentences(abstract), score);
     expect(ranked[0]).toBe('Our quantization stores each weight of a large language model in two bits.');
     // A result sentence without any question word still ranks below one with a single shared word.
     expect(ranked.indexOf('We propose a new method that improves accuracy by 12% on ImageNet.')).toBe(2);

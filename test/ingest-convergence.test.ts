@@ -10,6 +10,7 @@ import { rebuildStore } from '../ingest/rebuild.ts';
 import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
 import { HashedEmbedder } from '../src/embeddings/hashed-embedder.ts';
 import { openStore, type PaperStore } from '../src/store/lance-store.ts';
+import { ABBREVIATIONS_KEY, mineAbbreviations, minedText, storedAbbreviations, abbreviationsFrom } from '../src/store/abbreviations.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
 import type { PaperInput } from '../src/types.ts';
 
@@ -41,7 +42,7 @@ async function recounted(store: PaperStore) {
   return stats;
 }
 
-/** The invariants every run must leave: one row per id, no orphans, exact statistics, every index. */
+/** The invariants every run must leave: one row per id, no orphans, exact statistics and abbreviations, every index. */
 async function expectExact(store: PaperStore, papers: number) {
   const audit = await store.audit();
   expect(audit).toMatchObject({ papers, duplicatePapers: 0, duplicateChunks: 0, orphanChunks: 0, staleChunks: 0, papersWithoutChunks: 0 });
@@ -49,11 +50,14 @@ async function expectExact(store: PaperStore, papers: number) {
   const stats = await store.termStats();
   const exact = await recounted(store);
   expect({ docs: stats.docs, totalLength: stats.totalLength, df: stats.df }).toEqual(exact);
+  const stored = await storedAbbreviations(store);
+  expect(stored?.asOf).toBe(stats.asOf);
+  expect(abbreviationsFrom(stored!.definitions)).toEqual(mineAbbreviations((await store.allTexts()).map(minedText)));
   expect(await store.listMeta('run:')).toEqual(new Map());
 }
 
 /** A store that dies (throws) at a chosen write, as a kill would stop the process there. */
-function dyingAt(store: PaperStore, method: 'upsertChunks' | 'upsertPapers' | 'refreshIndexes', call: number): PaperStore {
+function dyingAt(store: PaperStore, method: 'upsertChunks' | 'upsertPapers' | 'refreshIndexes' | 'saveTermStats', call: number): PaperStore {
   let calls = 0;
   return new Proxy(store, {
     get(target, prop, receiver) {
@@ -129,6 +133,27 @@ describe('writes that converge', () => {
     await expectExact(store, 98);
     const [one] = await store.getPapers([revised[1]!.id]);
     expect(one!.abstract).toBe(revised[1]!.abstract);
+  });
+
+  it('makes the stored abbreviations exact when a run dies after saving them but before the statistics', async () => {
+    const papers = await bundled();
+    const store = await open();
+    await ingestPapers(papers.slice(0, 40), { store, embedder });
+    // The rest defines abbreviations the first 40 do not (e.g. "automatic speech recognition (ASR)").
+    await expect(ingestPapers(papers, { store: dyingAt(store, 'saveTermStats', 1), embedder })).rejects.toThrow('killed');
+    expect((await storedAbbreviations(store))?.asOf).not.toBe((await store.termStats()).asOf);
+    await ingestPapers([], { store, embedder });
+    await expectExact(store, 98);
+    expect(abbreviationsFrom((await storedAbbreviations(store))!.definitions).longForms.get('asr')).toEqual([['automat', 'speech', 'recognit']]);
+  });
+
+  it('mines the abbreviations of a store ingested before they were stored at its next ingest', async () => {
+    const papers = await bundled();
+    const store = await open();
+    await ingestPapers(papers, { store, embedder });
+    await store.deleteMeta(ABBREVIATIONS_KEY);
+    expect(await ingestPapers(papers.slice(0, 5), { store, embedder })).toMatchObject({ unchanged: 5 });
+    await expectExact(store, 98);
   });
 
   it('stores each paper once when two writers ingest overlapping files at the same time', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mineAbbreviations } from '../src/retrieve/abbreviations.ts';
+import { mineAbbreviations } from '../src/store/abbreviations.ts';
 import { papersCitedLast, pointsBack } from '../src/retrieve/conversation.ts';
 import { analyzeQuery, correctWord, editDistance, nearestKnownTerm, termsMet } from '../src/retrieve/query-terms.ts';
 import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SERVING_MALLOC_ENV } from '../src/bench/serving-env.ts';
+import { SERVING_MALLOC_ENV, SERVING_NODE_FLAGS } from '../src/bench/serving-env.ts';
 
 const run = promisify(execFile);
 let root: string;
@@ -76,16 +76,16 @@ describe('the launcher of the built runtime', () => {
     await expectSigtermReachesEntry('start');
   });
 
-  it.runIf(process.platform === 'linux')('serves `npm start` with the malloc settings the bench measures serving with, unless the operator set their own', async () => {
+  it.runIf(process.platform === 'linux')('serves `npm start` with the malloc and heap settings the bench measures serving with, unless the operator set their own', async () => {
     const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: { start: string } };
     await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'launcher-probe', private: true, scripts: { start: scripts.start } }));
     const names = Object.keys(SERVING_MALLOC_ENV);
-    await build(`console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, process.env[n]]))));\n`);
+    await build(`console.log(JSON.stringify({ env: Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, process.env[n]])), flags: process.execArgv }));\n`);
     const env = { ...process.env };
     for (const name of names) delete env[name];
     const start = async (extra: Record<string, string>) => JSON.parse((await run('npm', ['run', 'start', '--silent'], { cwd: root, env: { ...env, ...extra } })).stdout) as unknown;
-    expect(await start({})).toEqual(SERVING_MALLOC_ENV);
-    expect(await start({ MALLOC_ARENA_MAX: '8' })).toEqual({ ...SERVING_MALLOC_ENV, MALLOC_ARENA_MAX: '8' });
+    expect(await start({})).toEqual({ env: SERVING_MALLOC_ENV, flags: SERVING_NODE_FLAGS });
+    expect(await start({ MALLOC_ARENA_MAX: '8' })).toEqual({ env: { ...SERVING_MALLOC_ENV, MALLOC_ARENA_MAX: '8' }, flags: SERVING_NODE_FLAGS });
   });
 
   it.runIf(process.platform === 'linux')('passes a SIGTERM sent to `npm run ingest` on to the ingest it runs with two malloc arenas', async () => {

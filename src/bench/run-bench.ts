@@ -12,7 +12,7 @@ import { bm25Score } from '../retrieve/hybrid-retriever.ts';
 import { openStore, type PaperStore } from '../store/lance-store.ts';
 import { contentTerms } from '../text/tokenize.ts';
 import type { PaperInput } from '../types.ts';
-import { servingEnv } from './serving-env.ts';
+import { SERVING_NODE_FLAGS, servingEnv } from './serving-env.ts';
 import { seededRandom, syntheticPapers } from './synthetic-corpus.ts';
 
 const run = promisify(execFile);
@@ -93,9 +93,11 @@ export async function runBench({
       unbatchedStore.close();
 
       const engine = createEngine({ store, embedder });
-      for (const q of queries.slice(0, 3)) await engine.ask(q);
+      // Both sides are timed warm: one untimed pass first, or the p50 of a small store measures the JIT's warm-up.
+      await timeEach(queries, (q) => engine.ask(q));
       const hybrid = await timeEach(queries, (q) => engine.ask(q));
       const brute = await bruteForceIndex(store, embedder);
+      await timeEach(queries, async (q) => brute(q));
       const exhaustive = await timeEach(queries, async (q) => brute(q));
       store.close();
       const row: BenchRow = {
@@ -122,12 +124,12 @@ export async function runBench({
 
 /**
  * Peak RSS of serve-probe in its own process: Node started the way this one was (plain node on
- * the build, or with tsx's loader from the sources) and with `npm start`'s malloc settings, so it
+ * the build, or with tsx's loader from the sources) and with `npm start`'s malloc and heap settings, so it
  * measures the same runtime.
  */
 async function serveRssMb(uri: string, queries: string[]): Promise<number> {
   const probe = fileURLToPath(new URL(`./serve-probe${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-  const { stdout } = await run(process.execPath, [...process.execArgv, probe, uri, JSON.stringify(queries)], { maxBuffer: 1 << 20, env: servingEnv() });
+  const { stdout } = await run(process.execPath, [...process.execArgv, ...SERVING_NODE_FLAGS, probe, uri, JSON.stringify(queries)], { maxBuffer: 1 << 20, env: servingEnv() });
   return (JSON.parse(stdout) as { maxRssMb: number }).maxRssMb;
 }
 

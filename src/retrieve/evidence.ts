@@ -14,8 +14,36 @@ const BACKGROUND = /^(?:traditionally|recently|in recent years|existing|previous
 /** Questions asking for an amount want a sentence with the number in it. */
 const QUANTITY_QUESTION = /\b(?:how (?:much|many|fast|big|large|well)|faster|speed|gain|improvement|by how|what (?:accuracy|score|size))\b/i;
 
+/**
+ * A sentence as scoring reads it: its terms, and its cue phrases looked up once, when first asked
+ * for. The retriever keeps these with a paper's analysis, so a question pays only for the scoring.
+ */
+export class CuedSentence {
+  #contribution?: boolean;
+  #result?: boolean;
+  #background?: boolean;
+  constructor(
+    readonly text: string,
+    readonly terms: ReadonlySet<string>,
+  ) {}
+  get contribution() {
+    return (this.#contribution ??= CONTRIBUTION.test(this.text));
+  }
+  get result() {
+    return (this.#result ??= RESULT.test(this.text));
+  }
+  get background() {
+    return (this.#background ??= BACKGROUND.test(this.text));
+  }
+}
+
+/** An abstract's sentences, in order. */
+export function cuedSentences(abstract: string): CuedSentence[] {
+  return splitSentences(abstract).map((s) => new CuedSentence(s, new Set(contentTerms(s))));
+}
+
 export interface SentenceScorer {
-  (sentence: string): number;
+  (sentence: CuedSentence): number;
 }
 
 /** Scores sentences for a question: share of its idf mass they contain, nudged by cue phrases when they hold some of it. */
@@ -23,22 +51,21 @@ export function sentenceScorer(question: string, queryTerms: Map<string, number>
   const total = [...queryTerms.keys()].reduce((a, t) => a + idf(stats, t), 0) || 1;
   const wantsQuantity = QUANTITY_QUESTION.test(question);
   return (sentence) => {
-    const present = new Set(contentTerms(sentence));
     let mass = 0;
-    for (const t of queryTerms.keys()) if (present.has(t)) mass += idf(stats, t);
+    for (const t of queryTerms.keys()) if (sentence.terms.has(t)) mass += idf(stats, t);
     let score = mass / total;
     // Cue phrases rank sentences that speak to the question, never one that shares none of its words.
-    if (mass > 0 && CONTRIBUTION.test(sentence)) score += 0.15;
-    if (mass > 0 && RESULT.test(sentence)) score += wantsQuantity ? 0.3 : 0.1;
-    if (BACKGROUND.test(sentence)) score -= 0.15;
+    if (mass > 0 && sentence.contribution) score += 0.15;
+    if (mass > 0 && sentence.result) score += wantsQuantity ? 0.3 : 0.1;
+    if (sentence.background) score -= 0.15;
     return score;
   };
 }
 
 /** A paper's abstract sentences, best first, verbatim (earlier sentences win ties). */
-export function rankSentences(abstract: string, score: SentenceScorer): string[] {
-  return splitSentences(abstract)
-    .map((s, i) => ({ s, score: score(s) - i * 0.001 }))
+export function rankSentences(sentences: readonly CuedSentence[], score: SentenceScorer): string[] {
+  return sentences
+    .map((s, i) => ({ s: s.text, score: score(s) - i * 0.001 }))
     .sort((a, b) => b.score - a.score)
     .map((x) => x.s);
 }

@@ -1,12 +1,12 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { abbreviationsFrom, storedAbbreviations, type Abbreviations } from '../store/abbreviations.ts';
 import type { ChunkMatch, PaperStore } from '../store/lance-store.ts';
 import { idf, type TermStats } from '../store/term-stats.ts';
 import { stripChatNoise } from '../text/chat-noise.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
-import { rankSentences, sentenceScorer } from './evidence.ts';
-import { mineAbbreviationsStreamed, type Abbreviations } from './abbreviations.ts';
+import { CuedSentence, rankSentences, sentenceScorer } from './evidence.ts';
 import { bm25Tf } from './bm25.ts';
 import { createSearchSource } from './in-memory-index.ts';
 import { createPaperMemo } from './paper-memo.ts';
@@ -77,7 +77,7 @@ export function createHybridRetriever({
     async retrieve(query, { k = 10, paperIds } = {}) {
       const cleaned = stripChatNoise(query);
       const [stats, search] = await Promise.all([store.termStats(), searchOf()]);
-      const abbreviations = await abbreviationsOf(stats.docs);
+      const abbreviations = await abbreviationsOf(stats);
       const analysis = analyzeQuery(cleaned, stats, abbreviations);
       if (analysis.core.size === 0) return [];
       // LanceDB's own analyser stems again; corrected and expanded terms are added as words.
@@ -106,14 +106,16 @@ export function createHybridRetriever({
       const enough = PAIR_EVIDENCE_ENOUGH * Math.log(1 + stats.docs + 0.5);
       // A corrected word is asked for whole but met only at its guess's weight: a guess alone is never full evidence.
       const totalIdf = [...core.keys()].reduce((a, t) => a + idf(stats, t), 0) + analysis.unknown.reduce((a, t) => a + UNKNOWN_WEIGHT * idf(stats, t), 0);
+      /** Each question term's weighted idf, the mass it adds where it is met. */
+      const termMass = new Map([...core].map(([t, w]) => [t, w * idf(stats, t)]));
       const candidates = candidateIds
         .map((id) => known.get(id))
         .filter((p): p is Paper => p !== undefined)
         .map((paper) => {
-          const { docTerms, counts: present, sentences } = analysed(paper);
+          const { docTerms, counts: present, sentences, abstract } = analysed(paper);
           const matched = termsMet(analysis, present);
           const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
-          const best = bestSentence(sentences, analysis, stats);
+          const best = bestSentence(sentences, analysis, termMass);
           const features: RelevanceFeatures = {
             bm25PerQueryIdf: totalIdf > 0 ? bm25OfCounts(core, present, docTerms.length, stats) / totalIdf : 0,
             coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
@@ -128,7 +130,7 @@ export function createHybridRetriever({
           };
           // An expansion counts only for a paper that lacks what it stands for: a synonym, not extra evidence.
           const weights = new Map([...searchWeights].filter(([t]) => !(analysis.expansionOf.get(t) ?? []).every((x) => present.has(x)) || core.has(t)));
-          return { paper, docTerms, counts: present, bm25: bm25OfCounts(weights, present, docTerms.length, stats), features };
+          return { paper, docTerms, counts: present, abstract, bm25: bm25OfCounts(weights, present, docTerms.length, stats), features };
         });
       const fuse = (lexical: (c: (typeof candidates)[number]) => number) => {
         const maxLexical = Math.max(1e-9, ...candidates.map(lexical));
@@ -137,7 +139,7 @@ export function createHybridRetriever({
       };
       const firstPass = fuse((c) => c.bm25);
       let ranked = candidates.map((c) => ({ c, score: firstPass(c) })).sort((a, b) => b.score - a.score);
-      const feedback = feedbackTerms(ranked.slice(0, FEEDBACK_DOCS).map((r) => r.c.docTerms), searchWeights, stats);
+      const feedback = feedbackTerms(ranked.slice(0, FEEDBACK_DOCS).map((r) => r.c), searchWeights, stats);
       if (feedbackWeight > 0 && feedback.size > 0) {
         const withFeedback = fuse((c) => c.bm25 + feedbackWeight * bm25OfCounts(feedback, c.counts, c.docTerms.length, stats));
         ranked = candidates.map((c) => ({ c, score: withFeedback(c) })).sort((a, b) => b.score - a.score);
@@ -145,57 +147,55 @@ export function createHybridRetriever({
       const top = Math.max(1e-9, ranked[0]?.score ?? 0);
       return ranked.slice(0, k).map(({ c, score }) => {
         const features = { ...c.features, relativeScore: score / top };
-        return { paper: c.paper, score, relevance: relevanceOf(features, models.paper), features, evidence: rankSentences(c.paper.abstract, scoreSentence) };
+        return { paper: c.paper, score, relevance: relevanceOf(features, models.paper), features, evidence: rankSentences(c.abstract, scoreSentence) };
       });
     },
   };
 }
 
-/** What re-scoring reads of a paper, tokenised once per paper (not per question): see paper-memo.ts. */
-function analysePaper(paper: Paper): { docTerms: string[]; counts: Map<string, number>; sentences: Set<string>[] } {
+/** What re-scoring and evidence read of a paper, tokenised once per paper (not per question): see paper-memo.ts. */
+function analysePaper(paper: Paper): { docTerms: string[]; counts: Map<string, number>; sentences: Set<string>[]; abstract: CuedSentence[] } {
   // Each sentence is tokenised once (words never span the spaces that join them): the document's
   // terms are the title's twice and those of the sentences that are not about availability, so
   // "source code" matches papers about code.
   const title = contentTerms(paper.title);
-  const sentences = splitSentences(paper.abstract).map((s) => ({ terms: contentTerms(s), topical: !AVAILABILITY.test(s) }));
+  const sentences = splitSentences(paper.abstract).map((s) => ({ text: s, terms: contentTerms(s), topical: !AVAILABILITY.test(s) }));
   const docTerms = [...title, ...title, ...sentences.flatMap((s) => (s.topical ? s.terms : []))];
-  return { docTerms, counts: countTerms(docTerms), sentences: [title, ...sentences.map((s) => s.terms)].map((terms) => new Set(terms)) };
+  const sets = [title, ...sentences.map((s) => s.terms)].map((terms) => new Set(terms));
+  return { docTerms, counts: countTerms(docTerms), sentences: sets, abstract: sentences.map((s, i) => new CuedSentence(s.text, sets[i + 1]!)) };
 }
 
 /** "Code is available at https://…": says where to download, not what a paper is about. */
 const AVAILABILITY = /https?:\/\/|\b(?:code|models?|data(?:sets?)?|weights|checkpoints|toolkit)\b[^.]{0,80}\b(?:(?:is|are|will be|been) (?:publicly |freely )?(?:available|released)|open-?sourced?)\b/i;
 
 /**
- * The corpus's own abbreviations, mined once and again whenever the store's paper count changes
- * (ingest keeps the term statistics, and so their count, current).
+ * The abbreviations ingest mined from the corpus (src/store/abbreviations.ts), read again whenever
+ * the store hands out new term statistics (it rereads those when its meta table moved).
  */
-function corpusAbbreviations(store: PaperStore): (docs: number) => Promise<Abbreviations> {
-  let cached: { docs: number; abbreviations: Promise<Abbreviations> } | undefined;
-  return async (docs) => {
-    if (cached?.docs !== docs) {
-      cached = { docs, abbreviations: mineAbbreviationsStreamed(textsOf(store)) };
+function corpusAbbreviations(store: PaperStore): (stats: TermStats) => Promise<Abbreviations> {
+  let cached: { stats: TermStats; abbreviations: Promise<Abbreviations> } | undefined;
+  return (stats) => {
+    if (cached?.stats !== stats) {
+      // A store ingested before they were stored has none until its next ingest or engine start mines them.
+      const abbreviations = storedAbbreviations(store).then((stored) => abbreviationsFrom(stored?.definitions ?? []));
+      cached = { stats, abbreviations };
+      abbreviations.catch(() => cached?.abbreviations === abbreviations && (cached = undefined));
     }
     return cached.abbreviations;
   };
-}
-
-async function* textsOf(store: PaperStore): AsyncIterable<string[]> {
-  for await (const batch of store.eachText()) yield batch.map((t) => `${t.title}. ${t.abstract}`);
 }
 
 /**
  * Terms the best first-pass papers share (RM3-style): summed idf-weighted frequency, kept only
  * when at least two of those papers use the term, normalised to total weight 1.
  */
-function feedbackTerms(topDocs: string[][], query: Map<string, number>, stats: TermStats): Map<string, number> {
+function feedbackTerms(topDocs: { docTerms: string[]; counts: Map<string, number> }[], query: Map<string, number>, stats: TermStats): Map<string, number> {
   const weight = new Map<string, number>();
   const docsWith = new Map<string, number>();
-  for (const terms of topDocs) {
-    const tf = new Map<string, number>();
-    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    for (const [t, f] of tf) {
+  for (const { docTerms, counts } of topDocs) {
+    for (const [t, f] of counts) {
       if (query.has(t) || (stats.df.get(t) ?? 0) < 2) continue;
-      weight.set(t, (weight.get(t) ?? 0) + (f / terms.length) * idf(stats, t));
+      weight.set(t, (weight.get(t) ?? 0) + (f / docTerms.length) * idf(stats, t));
       docsWith.set(t, (docsWith.get(t) ?? 0) + 1);
     }
   }
@@ -246,22 +246,26 @@ function countTerms(terms: string[]): Map<string, number> {
  * signal. `pairIdf` is the same for the best two sentences together, which an answer can quote
  * side by side: a question may be answered by two neighbouring statements, never by scattered words.
  */
-function bestSentence(sentences: Set<string>[], analysis: QueryTerms, stats: TermStats): { idf: number; terms: number; pairIdf: number } {
-  const query = analysis.core;
+function bestSentence(sentences: Set<string>[], analysis: QueryTerms, termMass: Map<string, number>): { idf: number; terms: number; pairIdf: number } {
   let best = { idf: 0, terms: 0 };
-  const matchedSets: Set<string>[] = [];
+  // Lists, not sets: termsMet names each question term once, and a question has few.
+  const matchedLists: string[][] = [];
   for (const present of sentences) {
-    const matched = new Set(termsMet(analysis, present));
+    const matched = termsMet(analysis, present);
     let mass = 0;
-    for (const t of matched) mass += query.get(t)! * idf(stats, t);
-    if (matched.size > 0) matchedSets.push(matched);
-    if (mass > best.idf) best = { idf: mass, terms: matched.size };
+    for (const t of matched) mass += termMass.get(t)!;
+    if (matched.length > 0) matchedLists.push(matched);
+    if (mass > best.idf) best = { idf: mass, terms: matched.length };
   }
   let pairIdf = best.idf;
-  for (let i = 0; i < matchedSets.length; i++) {
-    for (let j = i + 1; j < matchedSets.length; j++) {
-      let mass = 0;
-      for (const t of new Set([...matchedSets[i]!, ...matchedSets[j]!])) mass += query.get(t)! * idf(stats, t);
+  for (let i = 0; i < matchedLists.length; i++) {
+    const first = matchedLists[i]!;
+    let firstMass = 0;
+    for (const t of first) firstMass += termMass.get(t)!;
+    // The union's mass in the union's order (the first's terms, then the second's others), with no set built per pair.
+    for (let j = i + 1; j < matchedLists.length; j++) {
+      let mass = firstMass;
+      for (const t of matchedLists[j]!) if (!first.includes(t)) mass += termMass.get(t)!;
       pairIdf = Math.max(pairIdf, mass);
     }
   }

@@ -10,7 +10,8 @@ export type PaperSearch = Pick<PaperStore, 'getPapers' | 'searchPapersText' | 's
  * machine): at 98 papers (343 chunks) a warm question takes ~3-5 ms instead of 17-28 ms, at 10k
  * papers (28k chunks) 85-120 ms instead of 110-240 ms through three LanceDB queries. The price
  * is memory: at 10k papers the serving process peaked near 490 MB instead of ~340 MB (421 MB
- * since chunks are held as typed columns), and the first question waits for the load (seconds).
+ * since chunks are held as typed columns; 232 MB with postings in one sorted array and npm start's
+ * heap settings, 297 MB with those settings before), and the first question waits for the load (seconds).
  * Larger stores are left to LanceDB's indexes.
  */
 export const IN_MEMORY_MAX_CHUNKS = 50_000;
@@ -130,8 +131,15 @@ export async function loadInMemory(store: Pick<PaperStore, 'allPapers' | 'eachCh
  * index keeps them). Texts are added one at a time and not kept: only their postings are.
  */
 class TextIndexBuilder {
-  private readonly growing = new Map<string, { docs: number[]; counts: number[] }>();
+  /** Term → id: a term's postings are the entries with its id. */
+  private readonly termIds = new Map<string, number>();
   private readonly lengths: number[] = [];
+  // One entry per document and term, in document order, in typed arrays grown by doubling: no
+  // object or growable array per term (a 10k-paper store has ~100k terms).
+  private entryTerm = new Int32Array(1024);
+  private entryDoc = new Int32Array(1024);
+  private entryCount = new Uint16Array(1024);
+  private entries = 0;
 
   add(text: string) {
     const doc = this.lengths.length;
@@ -139,18 +147,42 @@ class TextIndexBuilder {
     this.lengths.push(terms.length);
     const counts = new Map<string, number>();
     for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+    if (this.entries + counts.size > this.entryTerm.length) this.grow(this.entries + counts.size);
     for (const [t, n] of counts) {
-      let list = this.growing.get(t);
-      if (!list) this.growing.set(t, (list = { docs: [], counts: [] }));
-      list.docs.push(doc);
-      list.counts.push(n);
+      let id = this.termIds.get(t);
+      if (id === undefined) this.termIds.set(t, (id = this.termIds.size));
+      this.entryTerm[this.entries] = id;
+      this.entryDoc[this.entries] = doc;
+      this.entryCount[this.entries] = n;
+      this.entries++;
     }
   }
 
+  private grow(atLeast: number) {
+    const size = Math.max(atLeast, this.entryTerm.length * 2);
+    const grown = <T extends Int32Array | Uint16Array>(from: T, to: T) => (to.set(from), to);
+    this.entryTerm = grown(this.entryTerm, new Int32Array(size));
+    this.entryDoc = grown(this.entryDoc, new Int32Array(size));
+    this.entryCount = grown(this.entryCount, new Uint16Array(size));
+  }
+
   build() {
-    // Typed arrays hold the postings in a third of the memory of growable JS arrays.
-    const postings = new Map([...this.growing].map(([t, { docs, counts }]) => [t, { docs: Int32Array.from(docs), counts: Uint16Array.from(counts) }]));
-    this.growing.clear();
+    // Entries grouped by term, documents kept in order (a counting sort): term t's postings are
+    // docs/counts[start[t], start[t + 1]).
+    const { termIds, entries, entryTerm, entryDoc, entryCount } = this;
+    const start = new Int32Array(termIds.size + 1);
+    for (let i = 0; i < entries; i++) start[entryTerm[i]! + 1]!++;
+    for (let t = 0; t < termIds.size; t++) start[t + 1]! += start[t]!;
+    const next = start.slice(0, termIds.size);
+    const docs = new Int32Array(entries);
+    const counts = new Uint16Array(entries);
+    for (let i = 0; i < entries; i++) {
+      const at = next[entryTerm[i]!]!++;
+      docs[at] = entryDoc[i]!;
+      counts[at] = entryCount[i]!;
+    }
+    this.entryTerm = this.entryDoc = new Int32Array(0);
+    this.entryCount = new Uint16Array(0);
     const lengths = Float64Array.from(this.lengths);
     const documents = lengths.length;
     const avgLength = documents > 0 ? lengths.reduce((a, b) => a + b, 0) / documents : 1;
@@ -159,13 +191,15 @@ class TextIndexBuilder {
       search(query: string, k: number, allowed?: (doc: number) => boolean): [number, number][] {
         const scores = new Map<number, number>();
         for (const term of new Set(contentTerms(query))) {
-          const list = postings.get(term);
-          if (!list) continue;
-          const idf = Math.log(1 + (documents - list.docs.length + 0.5) / (list.docs.length + 0.5));
-          list.docs.forEach((doc, j) => {
-            if (allowed && !allowed(doc)) return;
-            scores.set(doc, (scores.get(doc) ?? 0) + idf * bm25Tf(list.counts[j]!, lengths[doc]!, avgLength));
-          });
+          const id = termIds.get(term);
+          if (id === undefined) continue;
+          const [from, to] = [start[id]!, start[id + 1]!];
+          const idf = Math.log(1 + (documents - (to - from) + 0.5) / (to - from + 0.5));
+          for (let j = from; j < to; j++) {
+            const doc = docs[j]!;
+            if (allowed && !allowed(doc)) continue;
+            scores.set(doc, (scores.get(doc) ?? 0) + idf * bm25Tf(counts[j]!, lengths[doc]!, avgLength));
+          }
         }
         const top = new TopK(k);
         for (const [doc, s] of scores) top.offer(doc, s);

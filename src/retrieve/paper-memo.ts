@@ -1,11 +1,12 @@
 import type { Paper } from '../types.ts';
 
 /**
- * Papers whose analysis is kept (~10 KB each), enough for the candidates of the last ~10
- * questions of a conversation. Measured at 100k papers (900 different questions, one process):
- * peak RSS 629 MB with 4,000, 507 MB with 1,000 (V8 keeps headroom in proportion to what lives).
+ * Papers whose analysis is kept (~10 KB each), enough for the candidates of the last ~6 questions
+ * of a conversation. Measured at 100k papers (one process): peak RSS 629 MB with 4,000, 507 MB with
+ * 1,000 (900 questions, V8's default heap); with npm start's heap settings (300 questions) 245 MB
+ * with 1,000, 235 MB with 500 and 234 MB with 300, at the same latency.
  */
-const DEFAULT_MAX_PAPERS = 1_000;
+const DEFAULT_MAX_PAPERS = 500;
 
 /**
  * Remembers what `analyse` made of the papers used most recently, so a paper's text is tokenised

@@ -1,6 +1,6 @@
 import type { TermStats } from '../store/term-stats.ts';
 import { contentTerms, isStopword, stem, words } from '../text/tokenize.ts';
-import type { Abbreviations } from './abbreviations.ts';
+import type { Abbreviations } from '../store/abbreviations.ts';
 import { ML_GLOSSARY } from './ml-glossary.ts';
 
 /** A question's search terms after correction and expansion (abbreviations, compounds, glossary). */
@@ -87,7 +87,8 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
     for (const form of entry.papers) if (!named.includes(form)) addForm(form, EXPANSION_WEIGHT / form.length, stands);
   }
   const joined = ` ${[...core.keys()].join(' ')} `;
-  for (const [long, acronym] of abbreviations.acronyms) if (joined.includes(` ${long} `)) addForm([acronym], EXPANSION_WEIGHT, long.split(' '));
+  // A large store defines tens of thousands: no string or entry pair is built per long form.
+  abbreviations.acronyms.forEach((acronym, long) => hasPhrase(joined, long) && addForm([acronym], EXPANSION_WEIGHT, long.split(' ')));
   return { core, expansions, expansionOf, synonyms, unknown, corrected };
 }
 
@@ -120,12 +121,13 @@ export function nearestKnownTerm(term: string, stats: TermStats): string | undef
   if (term.length < 5 || /\d/.test(term)) return undefined;
   const maxEdits = term.length >= 9 ? 2 : 1;
   let best: { t: string; cost: number; df: number } | undefined;
-  for (const [t, df] of stats.df) {
-    if (t[0] !== term[0] || Math.abs(t.length - term.length) > maxEdits || /\d/.test(t)) continue;
+  // forEach, not for…of: the whole vocabulary is visited, and each entry pair would be garbage.
+  stats.df.forEach((df, t) => {
+    if (t[0] !== term[0] || Math.abs(t.length - term.length) > maxEdits || /\d/.test(t)) return;
     const cost = editDistance(term, t, maxEdits);
-    if (cost > maxEdits || (cost === 1 && term.length < 8 && isSubstitution(term, t))) continue;
+    if (cost > maxEdits || (cost === 1 && term.length < 8 && isSubstitution(term, t))) return;
     if (!best || cost < best.cost || (cost === best.cost && df > best.df)) best = { t, cost, df };
-  }
+  });
   return best?.t;
 }
 
@@ -151,6 +153,14 @@ export function correctWord(word: string, stats: TermStats): string | undefined 
     if (df > 0 && (!best || df > best.df)) best = { t, df };
   }
   return best?.t;
+}
+
+/** Whether `phrase` occurs in ` a b c ` as whole terms: `joined.includes(\` ${phrase} \`)`. */
+function hasPhrase(joined: string, phrase: string): boolean {
+  for (let at = joined.indexOf(phrase); at >= 0; at = joined.indexOf(phrase, at + 1)) {
+    if (joined[at - 1] === ' ' && joined[at + phrase.length] === ' ') return true;
+  }
+  return false;
 }
 
 /** Same length, one position differs (a transposition differs in two). */

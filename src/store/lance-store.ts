@@ -7,6 +7,7 @@ import { retryConflicts } from './commit-retry.ts';
 import { firstLayout, nextLayout, readLayout, readMetaValue, sqlString, writeLayout, writeMetaValue, type EmbedderIdentity, type StoreLayout } from './layout.ts';
 import { storageError } from './storage-errors.ts';
 import { META, chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from './schema.ts';
+import { ABBREVIATIONS_KEY } from './abbreviations.ts';
 import { emptyTermStats, parseTermStats, serializeTermStats, type TermStats } from './term-stats.ts';
 import { isCurrentChunk, type ChunkVersion } from './chunk-versions.ts';
 import { openOrCreateTable } from './open-table.ts';
@@ -93,10 +94,10 @@ const KEEP_REPLACED_MS = 60 * 60_000;
  */
 const CUTOFF_SLACK_MS = 60_000;
 /**
- * Papers kept in memory between questions (~2 MB), as many as retrieval keeps analyses of (its
+ * Papers kept in memory between questions (~1 MB), as many as retrieval keeps analyses of (its
  * memo is keyed by these objects). With 5,000 the same 100k measurement peaked 17 MB higher.
  */
-const PAPER_CACHE_MAX = 1_000;
+const PAPER_CACHE_MAX = 500;
 
 export interface PaperStore {
   readonly embedder: EmbedderIdentity;
@@ -207,7 +208,7 @@ export async function openRebuild({
       await db.dropTable(live.papers);
       await db.dropTable(live.chunks);
       const keys = await meta.query().select(['key']).toArray();
-      const stale = keys.map((r) => r.key as string).filter((k) => (live.prefix ? k.startsWith(live.prefix) : k === TERM_STATS || k === 'embedder' || k.startsWith('run:')));
+      const stale = keys.map((r) => r.key as string).filter((k) => (live.prefix ? k.startsWith(live.prefix) : k === TERM_STATS || k === ABBREVIATIONS_KEY || k === 'embedder' || k.startsWith('run:')));
       for (const batch of batches(stale, 200)) await retryConflicts(() => meta.delete(`key IN (${batch.map(sqlString).join(', ')})`));
     },
     close() {
@@ -598,7 +599,7 @@ export function replacedBefore(versions: { timestamp: Date }[], now: number, kee
 }
 
 /**
- * Whole-table reads (statistics, abbreviation mining, the in-memory copy of a small store) stream
+ * Whole-table reads (statistics and abbreviations at ingest, the in-memory copy of a small store) stream
  * small batches: reading the 100k abstracts of a store left 145-180 MB more resident in the
  * process with Lance's default batches (native buffers glibc keeps), 100-160 MB with these. The
  * batch size is an execution option the package's types keep protected.
