@@ -7,7 +7,7 @@ import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
 import { HashedEmbedder } from '../src/embeddings/hashed-embedder.ts';
 import { createEngine } from '../src/engine.ts';
 import { StoreError } from '../src/errors.ts';
-import { openStore, replacedBefore, type PaperStore } from '../src/store/lance-store.ts';
+import { INDEX_CACHE_BYTES, METADATA_CACHE_BYTES, openStore, replacedBefore, type PaperStore } from '../src/store/lance-store.ts';
 import type { PaperInput } from '../src/types.ts';
 
 /** The built-in embedder, counting what it is asked to embed and able to fail on cue. */
@@ -41,6 +41,14 @@ afterEach(async () => {
 const bundled = () => readPaperFile('data/papers.txt');
 
 describe('ingest pipeline', () => {
+  it("keeps LanceDB's caches in the store's bounded session (an ingest's memory does not grow with its versions)", async () => {
+    await ingestPapers(await bundled(), { store, embedder, batchSize: 8 });
+    await store.getPapers(['no-such-paper']);
+    // A session the connection ignored (it then uses LanceDB's unbounded defaults) holds nothing: ~150 bytes of bookkeeping.
+    expect(store.cacheBytes()).toBeGreaterThan(4096);
+    expect(store.cacheBytes()).toBeLessThanOrEqual(Number(INDEX_CACHE_BYTES + METADATA_CACHE_BYTES));
+  });
+
   it('adds papers once: re-ingesting the same file adds nothing and re-embeds nothing', async () => {
     const papers = await bundled();
     expect(await ingestPapers(papers, { store, embedder })).toEqual({ added: 98, updated: 0, unchanged: 0, rejected: 0, conflicts: 0 });

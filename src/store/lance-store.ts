@@ -153,6 +153,8 @@ export interface PaperStore {
   deleteMeta(key: string): Promise<void>;
   /** Keys (without the generation scope) and values whose key starts with `prefix`. */
   listMeta(prefix: string): Promise<Map<string, string>>;
+  /** Bytes LanceDB holds in its caches for this connection (bounded by INDEX_CACHE_BYTES + METADATA_CACHE_BYTES; 0 on LanceDB Cloud). */
+  cacheBytes(): number;
   /** The underlying connection, for stores of other modules (e.g. digest state) in the same database. */
   readonly connection: lancedb.Connection;
   close(): void;
@@ -163,7 +165,7 @@ export interface PaperStore {
  * another embedder, with the command that rebuilds it.
  */
 export async function openStore({ uri, apiKey, region, embedder }: StoreOptions): Promise<PaperStore> {
-  const { db, meta } = await connectMeta({ uri, apiKey, region });
+  const { db, meta, caches } = await connectMeta({ uri, apiKey, region });
   let layout = await readLayout(meta);
   if (!layout) {
     layout = firstLayout(embedder);
@@ -174,7 +176,7 @@ export async function openStore({ uri, apiKey, region, embedder }: StoreOptions)
     db.close();
     throw mismatch(uri, layout.embedder, embedder);
   }
-  return bindStore(db, meta, layout, { uri, follow: true, ownsConnection: true });
+  return bindStore(db, meta, layout, { uri, caches, follow: true, ownsConnection: true });
 }
 
 /**
@@ -189,15 +191,15 @@ export async function openRebuild({
   region,
   embedder,
 }: StoreOptions): Promise<{ source?: PaperStore; target: PaperStore; swap(): Promise<void>; close(): void }> {
-  const { db, meta } = await connectMeta({ uri, apiKey, region });
+  const { db, meta, caches } = await connectMeta({ uri, apiKey, region });
   const live = await readLayout(meta);
   const liveTables = new Set(live ? [live.papers, live.chunks] : []);
   for (const name of await db.tableNames()) {
     if (name !== META && !liveTables.has(name) && /^(papers|chunks)(_|$)/.test(name)) await db.dropTable(name);
   }
   const layout = nextLayout(embedder);
-  const source = live && (await bindStore(db, meta, live, { uri, follow: false, ownsConnection: false }));
-  const target = await bindStore(db, meta, layout, { uri, follow: false, ownsConnection: false });
+  const source = live && (await bindStore(db, meta, live, { uri, caches, follow: false, ownsConnection: false }));
+  const target = await bindStore(db, meta, layout, { uri, caches, follow: false, ownsConnection: false });
   return {
     source,
     target,
@@ -225,10 +227,13 @@ async function connectMeta({ uri, apiKey, region }: Omit<StoreOptions, 'embedder
   try {
     // Read consistency 0: every read sees what other processes (a second bot, the digest
     // scheduler, a CLI ingest) committed, at the cost of one version check per query.
-    const db = await lancedb.connect(uri, apiKey ? { apiKey, region } : { readConsistencyInterval: 0 }, apiKey ? undefined : boundedCaches());
+    // The session goes in the options: given as connect's third argument beside options, LanceDB
+    // 0.31 drops it silently and keeps its 6 GB / 1 GB defaults.
+    const caches = apiKey ? undefined : boundedCaches();
+    const db = await lancedb.connect(uri, caches ? { readConsistencyInterval: 0, session: caches } : { apiKey, region });
     // Object storage is first touched here: its mistakes surface now, named as settings.
     const meta = await openOrCreateTable(db, META, metaSchema);
-    return { db, meta };
+    return { db, meta, caches };
   } catch (e) {
     throw storageError(uri, e);
   }
@@ -251,9 +256,12 @@ function configureLanceThreads() {
  * more of the vector index. Bounded here; what falls out is read again (from the OS page cache
  * on local disk).
  */
-const INDEX_CACHE_BYTES = 128n * 2n ** 20n;
-/** Also: an ingest commits hundreds of versions, and the cache kept every manifest (memory grew with the file). */
-const METADATA_CACHE_BYTES = 64n * 2n ** 20n;
+export const INDEX_CACHE_BYTES = 128n * 2n ** 20n;
+/**
+ * Also: an ingest commits hundreds of versions and the cache kept the metadata of each (an ingest
+ * of 73k papers grew by 64 MB with 64 MB here, and stayed flat with 8-16 MB at the same speed).
+ */
+export const METADATA_CACHE_BYTES = 16n * 2n ** 20n;
 
 function boundedCaches(): lancedb.Session {
   return new lancedb.Session(INDEX_CACHE_BYTES, METADATA_CACHE_BYTES);
@@ -274,7 +282,7 @@ async function bindStore(
   db: lancedb.Connection,
   meta: lancedb.Table,
   initial: StoreLayout,
-  { uri, follow, ownsConnection }: { uri: string; follow: boolean; ownsConnection: boolean },
+  { uri, caches, follow, ownsConnection }: { uri: string; caches?: lancedb.Session; follow: boolean; ownsConnection: boolean },
 ): Promise<PaperStore> {
   // LanceDB Cloud compacts and re-indexes on its own and rejects optimize().
   const cloud = uri.startsWith('db://');
@@ -500,6 +508,7 @@ async function bindStore(
       return `${layout.papers}@${p}/${layout.chunks}@${c}`;
     },
     countChunks: () => chunks.countRows(),
+    cacheBytes: () => Number(caches?.sizeBytes() ?? 0n),
     async refreshIndexes(now = Date.now()) {
       // Compacted first, the first ingest into an empty store too: its hundreds of one-batch files
       // become a few (faster scans, smaller index builds), and existing indexes take in the new rows.
