@@ -25,7 +25,7 @@ export interface CitationRule {
   scoreShare: number;
 }
 
-export const CITATION_RULE: CitationRule = { conceptShare: 0.8, severalConceptShare: 0.5, scoreShare: 0.5 };
+export const CITATION_RULE: CitationRule = { conceptShare: 0.8, severalConceptShare: 0.3, scoreShare: 0.45 };
 
 /**
  * The ranked papers an answer cites, best first: always the best one; a further one only when it

@@ -64,16 +64,16 @@ export interface LogisticModel<Name extends string> {
  * so it sits lower than `floor`, which also guards single-answer questions from a second citation.
  */
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> & { severalFloor: number } = {
-  intercept: -8.061,
-  weights: { bm25PerQueryIdf: 0.787, coverage: 1.294, sentenceCoverage: 1.467, specificMatch: 0.423, sentenceTerms: 1.314, sentenceEvidence: 1.332, knownTermShare: 0, relativeScore: 2.58, similarity: 0.347 },
+  intercept: -8.994,
+  weights: { bm25PerQueryIdf: 0.946, coverage: 1.561, sentenceCoverage: 1.511, specificMatch: 0.613, sentenceTerms: 1.582, sentenceEvidence: 1.307, knownTermShare: 0.337, relativeScore: 2.483, similarity: 0.67 },
   floor: 0.34,
-  severalFloor: 0.25,
+  severalFloor: 0.14,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -5.98,
-  weights: { bm25PerQueryIdf: 0, coverage: 0.208, sentenceCoverage: 0.356, specificMatch: 0, pairEvidence: 5.576, knownTermShare: 0.298, similarity: 1.984, lead: 1.573 },
-  floor: 0.66,
+  intercept: -7.94,
+  weights: { bm25PerQueryIdf: 0.42, coverage: 0.543, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 6.111, knownTermShare: 1.056, similarity: 3.05, lead: 2.277 },
+  floor: 0.6,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
