@@ -90,7 +90,10 @@ describe('digest scheduler', () => {
     rig = await makeDigestRig();
     for (const c of ['C1', 'C2', 'C3']) await subscribe(rig.deps, c);
     const other = await rig.anotherProcess();
-    const [a, b] = [createDigestScheduler(rig.deps), createDigestScheduler(other)];
+    // No compaction here: LanceDB stamps versions with the wall clock, and against this test's 2030
+    // clock one scheduler's clean-up would delete every version the other is still reading.
+    const noCompaction = { compactEveryMs: Number.POSITIVE_INFINITY };
+    const [a, b] = [createDigestScheduler(rig.deps, noCompaction), createDigestScheduler(other, noCompaction)];
 
     for (const [day, iso] of [['2030-01-07', '2030-01-07T09:00:00Z'], ['2030-01-08', '2030-01-08T09:00:00Z']] as const) {
       rig.hfDays[day] = hfDay(day);
