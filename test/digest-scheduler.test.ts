@@ -1,3 +1,5 @@
+import * as lancedb from '@lancedb/lancedb';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDigestService } from '../src/digest/digest-service.ts';
 import { DELIVERIES } from '../src/digest/digest-store.ts';
@@ -90,10 +92,9 @@ describe('digest scheduler', () => {
     rig = await makeDigestRig();
     for (const c of ['C1', 'C2', 'C3']) await subscribe(rig.deps, c);
     const other = await rig.anotherProcess();
-    // No compaction here: LanceDB stamps versions with the wall clock, and against this test's 2030
-    // clock one scheduler's clean-up would delete every version the other is still reading.
-    const noCompaction = { compactEveryMs: Number.POSITIVE_INFINITY };
-    const [a, b] = [createDigestScheduler(rig.deps, noCompaction), createDigestScheduler(other, noCompaction)];
+    // Each compacts after every tick that delivers, while the other reads and writes the ledger.
+    const everyTick = { compactEveryMs: 0 };
+    const [a, b] = [createDigestScheduler(rig.deps, everyTick), createDigestScheduler(other, everyTick)];
 
     for (const [day, iso] of [['2030-01-07', '2030-01-07T09:00:00Z'], ['2030-01-08', '2030-01-08T09:00:00Z']] as const) {
       rig.hfDays[day] = hfDay(day);
@@ -105,6 +106,28 @@ describe('digest scheduler', () => {
     expect(keys).toEqual(['C1', 'C2', 'C3'].flatMap((c) => [`slack:${c}|2030-01-07`, `slack:${c}|2030-01-08`]).sort());
     for (const m of rig.poster.messages) expect(new Set(m.digest.paperIds).size).toBe(m.digest.paperIds.length);
     expect([...new Set(rig.poster.messages.flatMap((m) => m.digest.paperIds))].sort()).toEqual([...DAY1_IDS, '3001.00109', '3001.00110']);
+  });
+
+  it("compacting under the test's 2030 clock keeps the version another process is still reading", async () => {
+    rig = await makeDigestRig();
+    await subscribe(rig.deps, 'C1');
+    rig.clock.set('2030-01-07T09:00:00Z');
+    await createDigestScheduler(rig.deps, { compactEveryMs: Number.POSITIVE_INFINITY }).tick();
+    // Another process starts a read of the ledger as it is now (its own connection, like a second bot).
+    const other = await lancedb.connect(join(rig.testEngine.dir, 'db'));
+    const reader = await other.openTable(DELIVERIES);
+    await reader.checkout(await reader.version());
+    try {
+      rig.hfDays['2030-01-08'] = hfDay('2030-01-08');
+      rig.clock.set('2030-01-08T09:00:00Z');
+      expect((await createDigestScheduler(rig.deps).tick()).deliveries).toEqual([{ key: 'slack:C1|2030-01-08', outcome: 'posted' }]);
+      // That version was replaced a moment ago (by the wall clock): its files must still be there.
+      const rows = await reader.query().where("channelKey = 'slack:C1'").select(['key', 'state']).toArray();
+      expect(rows.map((r) => `${r.key as string} ${r.state as string}`)).toEqual(['slack:C1|2030-01-07 posted']);
+    } finally {
+      reader.close();
+      other.close();
+    }
   });
 
   describe('a restart never posts twice', () => {
@@ -258,7 +281,9 @@ describe('digest scheduler', () => {
     expect(piled).toBeGreaterThan(20);
 
     rig.clock.set('2030-01-09T09:00:00Z');
-    expect((await createDigestScheduler(rig.deps).tick()).deliveries).toHaveLength(3);
+    // Versions count as replaced long enough ago at once, rather than after an hour of waiting.
+    const immediately = { retention: { keepMs: 0, slackMs: 0 } };
+    expect((await createDigestScheduler(rig.deps, immediately).tick()).deliveries).toHaveLength(3);
     expect(await versions()).toBeLessThan(5);
     // The ledger reads the same after compaction.
     expect((await rig.deps.digestStore.lastCompleted('slack:C1'))?.day).toBe('2030-01-09');

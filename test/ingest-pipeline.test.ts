@@ -7,7 +7,8 @@ import { readPaperFile } from '../ingest/sources/read-paper-file.ts';
 import { HashedEmbedder } from '../src/embeddings/hashed-embedder.ts';
 import { createEngine } from '../src/engine.ts';
 import { StoreError } from '../src/errors.ts';
-import { INDEX_CACHE_BYTES, METADATA_CACHE_BYTES, openStore, replacedBefore, type PaperStore } from '../src/store/lance-store.ts';
+import { INDEX_CACHE_BYTES, METADATA_CACHE_BYTES, openStore, type PaperStore } from '../src/store/lance-store.ts';
+import { replacedBefore } from '../src/store/version-retention.ts';
 import type { PaperInput } from '../src/types.ts';
 
 /** The built-in embedder, counting what it is asked to embed and able to fail on cue. */

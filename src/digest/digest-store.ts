@@ -12,6 +12,7 @@ import { Field, Int32, Schema } from 'apache-arrow';
 import { sqlString } from '../store/lance-store.ts';
 import { openOrCreateTable } from '../store/open-table.ts';
 import { keyField, textField } from '../store/schema.ts';
+import { replacedBefore, type VersionRetention } from '../store/version-retention.ts';
 import type { Delivery, DeliveryState, Digest, PartRefs, Platform, Subscription } from './types.ts';
 
 export const SUBSCRIPTIONS = 'digest_subscriptions';
@@ -95,10 +96,11 @@ export interface DigestStore {
   latest(channelKey: string): Promise<Delivery | undefined>;
   deliveryByMessage(channelKey: string, messageRef: string): Promise<Delivery | undefined>;
   /**
-   * Compacts the digest tables and drops versions older than `keep` (every ledger write is a new
-   * version). Resolves false on LanceDB Cloud, which compacts by itself.
+   * Compacts the digest tables and drops the versions replaced more than `retention.keepMs` ago by
+   * the wall clock (every ledger write is a new version; another process may be reading a recent
+   * one). Resolves false on LanceDB Cloud, which compacts by itself.
    */
-  compact(keep: { olderThan: Date }): Promise<boolean>;
+  compact(retention?: VersionRetention): Promise<boolean>;
   close(): void;
 }
 
@@ -197,10 +199,14 @@ export async function openDigestStore(connection: Connection): Promise<DigestSto
       const found = await rows(deliveries, `channelKey = ${sqlString(channelKey)} AND messageRef = ${sqlString(messageRef)}`);
       return found.map(rowToDelivery)[0];
     },
-    async compact({ olderThan }) {
+    async compact(retention) {
       // LanceDB Cloud's connection displays as a remote database and manages its own versions.
       if (/^Remote/i.test(connection.display())) return false;
-      for (const table of [subscriptions, deliveries]) await table.optimize({ cleanupOlderThan: olderThan });
+      for (const table of [subscriptions, deliveries]) {
+        // The wall clock, never an injected one: LanceDB stamps versions with it.
+        const cutoff = replacedBefore(await table.listVersions(), Date.now(), retention);
+        await table.optimize(cutoff ? { cleanupOlderThan: cutoff } : {});
+      }
       return true;
     },
     close() {

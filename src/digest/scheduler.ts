@@ -6,6 +6,7 @@
  * after it subscribed, keyed by that occurrence's day. After downtime that is one catch-up digest
  * (the latest missed day, covering everything since the last one), never one per missed day.
  */
+import type { VersionRetention } from '../store/version-retention.ts';
 import { channelKeyOf } from './digest-store.ts';
 import { createDelivering, type Delivering, type DeliveryOutcome, type DeliveryTarget, type DigestDeps } from './delivery.ts';
 import { latestOccurrence, localDay } from './schedule.ts';
@@ -32,8 +33,8 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** Least time between compactions of the digest tables (after a tick that delivered something); Infinity: never. */
   compactEveryMs?: number;
-  /** Table versions younger than this survive a compaction (another process may still read them). */
-  keepVersionsMs?: number;
+  /** Which replaced table versions a compaction deletes (default: those replaced over an hour ago). */
+  retention?: VersionRetention;
 }
 
 /**
@@ -43,7 +44,7 @@ export interface SchedulerOptions {
  */
 export function createDigestScheduler(
   deps: DigestDeps,
-  { pollMs = 30_000, compactEveryMs = 6 * 3_600_000, keepVersionsMs = 3_600_000 }: SchedulerOptions = {},
+  { pollMs = 30_000, compactEveryMs = 6 * 3_600_000, retention }: SchedulerOptions = {},
 ): DigestScheduler {
   const defaults = createDelivering(deps);
   const { digestStore, posters, logger } = deps;
@@ -56,7 +57,7 @@ export function createDigestScheduler(
     if (!Number.isFinite(compactEveryMs) || now.getTime() - compactedAt < compactEveryMs) return;
     compactedAt = now.getTime();
     try {
-      await digestStore.compact({ olderThan: new Date(now.getTime() - keepVersionsMs) });
+      await digestStore.compact(retention);
     } catch (err) {
       logger.warn({ err }, 'digest: compacting the digest tables failed; trying again later');
     }

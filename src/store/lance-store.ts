@@ -11,6 +11,7 @@ import { ABBREVIATIONS_KEY } from './abbreviations.ts';
 import { emptyTermStats, parseTermStats, serializeTermStats, type TermStats } from './term-stats.ts';
 import { isCurrentChunk, type ChunkVersion } from './chunk-versions.ts';
 import { openOrCreateTable } from './open-table.ts';
+import { replacedBefore } from './version-retention.ts';
 
 export type { EmbedderIdentity } from './layout.ts';
 export { sqlString } from './layout.ts';
@@ -80,20 +81,6 @@ const TERM_STATS = 'term_stats';
  */
 const SHUFFLE_BATCH_BYTES = String(8 * 2 ** 20);
 /**
- * How long a replaced table version stays on disk. Every read here asks for the latest version
- * first (read consistency 0), so an old version is read only by a read already under way when it
- * was replaced: a question (under a second), a scan of one snapshot (term statistics, the
- * in-memory index of a small store), or another writer's index build, which reads one version for
- * minutes at 100k papers; a concurrent writer also commits against the version it read. An hour
- * covers them with a wide margin; what one run replaces is deleted by a later run (or digest refresh).
- */
-const KEEP_REPLACED_MS = 60 * 60_000;
-/**
- * LanceDB turns the cut-off into an age that its native side subtracts from its own clock after
- * the call's compaction and index merge (a no-op here unless another writer just added rows).
- */
-const CUTOFF_SLACK_MS = 60_000;
-/**
  * Papers kept in memory between questions (~1 MB), as many as retrieval keeps analyses of (its
  * memo is keyed by these objects). With 5,000 the same 100k measurement peaked 17 MB higher.
  */
@@ -141,7 +128,7 @@ export interface PaperStore {
   countChunks(): Promise<number>;
   /**
    * Compacts small files, folds new rows into existing indexes, builds missing indexes, and deletes
-   * table versions replaced more than an hour before `now` (see KEEP_REPLACED_MS).
+   * table versions replaced more than an hour before `now` (see KEEP_REPLACED in version-retention.ts).
    */
   refreshIndexes(now?: number): Promise<void>;
   /** True when every index `refreshIndexes` would build exists. */
@@ -593,19 +580,6 @@ async function withChunkHashes(chunks: lancedb.Table): Promise<lancedb.Table> {
   return chunks;
 }
 
-
-/**
- * The `cleanupOlderThan` that deletes only versions replaced more than `keepMs` before `now`: the
- * versions older than the newest one that was already current then (undefined: none to delete).
- * Lance's own rule (by a version's age, not by when it was replaced) would delete a long-current
- * version the moment a new one lands, under a reader that has just started on it.
- */
-export function replacedBefore(versions: { timestamp: Date }[], now: number, keepMs = KEEP_REPLACED_MS): Date | undefined {
-  const horizon = now - keepMs;
-  let anchor = Number.NEGATIVE_INFINITY;
-  for (const v of versions) if (v.timestamp.getTime() <= horizon) anchor = Math.max(anchor, v.timestamp.getTime());
-  return Number.isFinite(anchor) ? new Date(anchor - CUTOFF_SLACK_MS) : undefined;
-}
 
 /**
  * Whole-table reads (statistics and abbreviations at ingest, the in-memory copy of a small store) stream
