@@ -21,6 +21,11 @@ if (problem) {
   process.stderr.write(`paperboy: ${problem}: run \`npm run build\` (or \`npm run dev\` to run from the sources).\n`);
   process.exit(1);
 }
+// LanceDB's Rust log reads LANCEDB_LOG once, as its native module loads (default: warnings). Its
+// warnings are not the user's to act on (indexing a small store warns that k-means left clusters
+// empty); its errors are, and its failures reach us as thrown errors either way. An operator's own
+// value wins (LANCEDB_LOG=warn, or debug, to see more).
+process.env.LANCEDB_LOG ??= 'error';
 // glibc gives each thread its own malloc arena, and LanceDB's many native threads then keep what
 // they freed (ingesting a 100 MB file peaked at 567 MB RSS, 415 MB with two arenas); a fixed mmap
 // threshold returns Arrow's large buffers to the system when freed, a 1 MB young generation keeps

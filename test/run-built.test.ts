@@ -19,9 +19,13 @@ beforeEach(async () => {
 afterEach(() => rm(root, { recursive: true, force: true }));
 
 async function launch(...args: string[]) {
+  return launchWith(process.env, ...args);
+}
+
+async function launchWith(env: NodeJS.ProcessEnv, ...args: string[]) {
   try {
-    const { stdout } = await run(process.execPath, [join(root, 'scripts/run-built.mjs'), ...args]);
-    return { code: 0, stdout, stderr: '' };
+    const { stdout, stderr } = await run(process.execPath, [join(root, 'scripts/run-built.mjs'), ...args], { env });
+    return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
@@ -54,6 +58,30 @@ describe('the launcher of the built runtime', () => {
     delete process.env.MALLOC_MMAP_THRESHOLD_;
     expect(await launch('src/main', 'ingest', 'papers.jsonl')).toMatchObject({ code: 3, stdout: '2 131072\n' });
     expect(await launch('src/main', 'ask', 'a question')).toMatchObject({ code: 0, stdout: 'unset unset\n' });
+  });
+
+  it("keeps LanceDB's warnings (empty k-means clusters while indexing) off stderr unless the operator asks for them", async () => {
+    // A real LanceDB index build over many duplicate vectors: its k-means leaves most clusters empty.
+    const lancedb = import.meta.resolve('@lancedb/lancedb');
+    await build(`const lancedb = await import(${JSON.stringify(lancedb)});
+const dir = require('fs').mkdtempSync(require('path').join(${JSON.stringify(root)}, 'db-'));
+const db = await lancedb.connect(dir);
+const rows = Array.from({ length: 600 }, (_, i) => ({ id: i, vector: Array.from({ length: 8 }, (_, d) => (d === i % 2 ? 1 : 0)) }));
+const table = await db.createTable('t', rows);
+await table.createIndex('vector', { config: lancedb.Index.ivfFlat({ numPartitions: 16 }) });
+console.log('indexed');
+await db.openTable('missing');
+`.replace(/^/, '(async () => {\n').concat('})().catch((e) => { console.error(String(e)); process.exitCode = 2; });\n'));
+    const env = { ...process.env };
+    delete env.LANCEDB_LOG;
+    const quiet = await launchWith(env, 'src/main');
+    expect(quiet.stdout).toBe('indexed\n');
+    expect(quiet.stderr).not.toMatch(/WARN|clusters are empty/);
+    // Real failures still surface: LanceDB's errors reach the caller as errors.
+    expect(quiet).toMatchObject({ code: 2 });
+    expect(quiet.stderr).toMatch(/Table 'missing' was not found/);
+    const verbose = await launchWith({ ...env, LANCEDB_LOG: 'warn' }, 'src/main');
+    expect(verbose.stderr).toMatch(/WARN +lance_index::vector::kmeans\] KMeans: more than 10% of clusters are empty/);
   });
 
   it('names a missing build and the command that makes it', async () => {
