@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EVERY_PROCESS_ENV, processSettings } from './process-settings.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 /** What the build compiles (tsconfig.build.json): any of these newer than the build makes it stale. */
@@ -21,23 +22,21 @@ if (problem) {
   process.stderr.write(`paperboy: ${problem}: run \`npm run build\` (or \`npm run dev\` to run from the sources).\n`);
   process.exit(1);
 }
-// LanceDB's Rust log reads LANCEDB_LOG once, as its native module loads (default: warnings). Its
-// warnings are not the user's to act on (indexing a small store warns that k-means left clusters
-// empty); its errors are, and its failures reach us as thrown errors either way. An operator's own
-// value wins (LANCEDB_LOG=warn, or debug, to see more).
-process.env.LANCEDB_LOG ??= 'error';
-// glibc gives each thread its own malloc arena, and LanceDB's many native threads then keep what
-// they freed (ingesting a 100 MB file peaked at 567 MB RSS, 415 MB with two arenas); a fixed mmap
-// threshold returns Arrow's large buffers to the system when freed, a 1 MB young generation keeps
-// V8 from holding ~50 MB of garbage between batches, and two LanceDB I/O threads keep fewer reads in
-// flight (the vector index build over 207k chunks held ~90 MB less; on S3 scans get slower).
-// `npm run ingest` sets them all (no second process); run directly, an ingest runs itself again
-// with them (an operator's own values win).
+// Settings every process starts with (LanceDB's log: errors only), unless the operator set them.
+for (const [name, value] of Object.entries(EVERY_PROCESS_ENV)) process.env[name] ??= value;
+// An ingest needs its malloc and V8 settings from the start (scripts/process-settings.mjs says
+// why). `npm run ingest` starts node with them (no second process); run directly, an ingest runs
+// itself again with them.
 if (args[0] === 'ingest' && process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined) {
-  const child = spawn(process.execPath, [...process.execArgv, '--max-semi-space-size=1', fileURLToPath(import.meta.url), entry, ...args], {
-    stdio: 'inherit',
-    env: { MALLOC_MMAP_THRESHOLD_: '131072', LANCE_IO_THREADS: '2', ...process.env, MALLOC_ARENA_MAX: '2' },
-  });
+  let settings;
+  try {
+    settings = processSettings('ingest');
+  } catch (e) {
+    process.stderr.write(`paperboy: ${e.message}\n`);
+    process.exit(1);
+  }
+  const { env, nodeFlags } = settings;
+  const child = spawn(process.execPath, [...process.execArgv, ...nodeFlags, fileURLToPath(import.meta.url), entry, ...args], { stdio: 'inherit', env });
   // A process manager stops the launcher: the ingest it runs must get the signal too, not run on orphaned.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   const [code, signal] = await new Promise((resolve) => child.once('exit', (...ended) => resolve(ended)));

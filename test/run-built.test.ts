@@ -13,7 +13,7 @@ let root: string;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'paperboy-run-built-'));
   for (const dir of ['scripts', 'src/store', 'adapters', 'ingest', 'dist/src']) await mkdir(join(root, dir), { recursive: true });
-  await copyFile('scripts/run-built.mjs', join(root, 'scripts/run-built.mjs'));
+  for (const file of ['scripts/run-built.mjs', 'scripts/process-settings.mjs']) await copyFile(file, join(root, file));
   for (const file of ['tsconfig.json', 'tsconfig.build.json', 'src/main.ts', 'src/store/lance-store.ts']) await writeFile(join(root, file), '');
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
@@ -114,6 +114,12 @@ await db.openTable('missing');
     const start = async (extra: Record<string, string>) => JSON.parse((await run('npm', ['run', 'start', '--silent'], { cwd: root, env: { ...env, ...extra } })).stdout) as unknown;
     expect(await start({})).toEqual({ env: SERVING_MALLOC_ENV, flags: SERVING_NODE_FLAGS });
     expect(await start({ MALLOC_ARENA_MAX: '8' })).toEqual({ env: { ...SERVING_MALLOC_ENV, MALLOC_ARENA_MAX: '8' }, flags: SERVING_NODE_FLAGS });
+    // The operator's node flags replace ours; empty runs node with none.
+    expect(await start({ PAPERBOY_NODE_FLAGS: ' --max-semi-space-size=16  --max-old-space-size=512 ' })).toEqual({ env: SERVING_MALLOC_ENV, flags: ['--max-semi-space-size=16', '--max-old-space-size=512'] });
+    expect(await start({ PAPERBOY_NODE_FLAGS: '' })).toEqual({ env: SERVING_MALLOC_ENV, flags: [] });
+    const wrong = await run('npm', ['run', 'start', '--silent'], { cwd: root, env: { ...env, PAPERBOY_NODE_FLAGS: 'max-old-space-size=512' } }).catch((e: unknown) => e as { code: number; stdout: string; stderr: string });
+    expect(wrong).toMatchObject({ code: 1, stdout: '' });
+    expect(wrong.stderr).toMatch(/^paperboy: PAPERBOY_NODE_FLAGS: "max-old-space-size=512" is not a node flag/);
   });
 
   it.runIf(process.platform === 'linux')('passes a SIGTERM sent to `npm run ingest` on to the ingest it runs with two malloc arenas', async () => {

@@ -25,6 +25,7 @@ import { openStore } from '../../src/store/lance-store.ts';
 import { applyDocument, emptyTermStats } from '../../src/store/term-stats.ts';
 import type { PaperInput } from '../../src/types.ts';
 import { startS3Server } from '../../test/helpers/s3-server.ts';
+import { processSettings } from '../../scripts/process-settings.mjs';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const SCENARIOS = ['ingest', 'two-writers', 'rebuild', 'update'] as const;
@@ -156,8 +157,10 @@ export async function checkStore(uri: string, expected: Map<string, string>, { s
 }
 
 function spawnWorker(args: string[]): ChildProcess {
+  // The writers run as `npm run ingest` does (malloc arenas, V8 young generation, LanceDB I/O threads).
+  const { env, nodeFlags } = processSettings('ingest');
   // detached: the worker leads its own process group, so the kill reaches everything it started.
-  return spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawn(process.execPath, [...nodeFlags, '--import', 'tsx', WORKER, ...args], { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env });
 }
 
 function ingestWorker(uri: string, file: string): ChildProcess {
