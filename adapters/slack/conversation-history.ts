@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { ConversationMessage } from '../../src/chat/transport.ts';
 import { slackTextToPlain } from '../format/slack-mrkdwn.ts';
+import type { HistoryGate } from './history-rate-limit.ts';
 
 /** Messages per Web API page, and how many pages of a long thread are read to reach its newest messages. */
 const PAGE_SIZE = 200;
@@ -19,25 +20,37 @@ export interface WhereAsked {
 
 type SlackMessage = { ts?: string; user?: string; bot_id?: string; text?: string; subtype?: string };
 
+export interface HistoryReads {
+  /** A client built with HISTORY_CLIENT_OPTIONS: a rate-limited call fails instead of holding the others. */
+  client: webApi.WebClient;
+  gate: HistoryGate;
+  /** How long one question's reads may wait for a rate limit to pass. */
+  waitMs: number;
+}
+
 /**
  * The messages before the question, newest first: a thread's replies (all pages up to a bound,
  * since Slack pages threads from the oldest; the newest are what matter), or a DM's recent
- * top-level messages. Other bots' messages are left out.
+ * top-level messages. Other bots' messages are left out. Rate-limited for longer than `waitMs`,
+ * it returns the pages it read (none, for a DM): fewer earlier turns rather than a late answer.
  */
-export async function fetchConversation(client: webApi.WebClient, where: WhereAsked, { inDm }: { inDm: boolean }): Promise<ConversationMessage[]> {
+export async function fetchConversation({ client, gate, waitMs }: HistoryReads, where: WhereAsked, { inDm }: { inDm: boolean }): Promise<ConversationMessage[]> {
   const { channel, ts, threadTs } = where;
+  const until = Date.now() + waitMs;
   let raw: SlackMessage[] = [];
   if (threadTs !== undefined) {
     let cursor: string | undefined;
     for (let page = 0; page < MAX_THREAD_PAGES; page++) {
-      const result = await client.conversations.replies({ channel, ts: threadTs, limit: PAGE_SIZE, latest: ts, inclusive: false, ...(cursor && { cursor }) });
+      const params = { channel, ts: threadTs, limit: PAGE_SIZE, latest: ts, inclusive: false, ...(cursor && { cursor }) };
+      const result = await gate.read('conversations.replies', () => client.conversations.replies(params), until);
+      if (result === undefined) break;
       raw.push(...(result.messages ?? []));
       cursor = result.response_metadata?.next_cursor;
       if (!result.has_more || !cursor) break;
     }
   } else {
-    const result = await client.conversations.history({ channel, latest: ts, inclusive: false, limit: DM_MESSAGES });
-    raw = result.messages ?? [];
+    const result = await gate.read('conversations.history', () => client.conversations.history({ channel, latest: ts, inclusive: false, limit: DM_MESSAGES }), until);
+    raw = result?.messages ?? [];
   }
   return raw
     .filter((m) => m.ts !== undefined && Number(m.ts) < Number(ts))

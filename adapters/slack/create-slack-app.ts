@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.ts';
 import type { DigestService } from '../../src/digest/digest-service.ts';
 import { PaperboyError } from '../../src/errors.ts';
@@ -12,7 +12,8 @@ import { HEALTH_PATH, respondHealth, type HealthCheck } from '../health/health-c
 import { createBoltLogger } from './bolt-logger.ts';
 import { createDigestSubcommand } from './digest-subcommand.ts';
 import { AUTH_ERRORS, checkSlackApi } from './startup-check.ts';
-import { ANSWER_CLIENT_OPTIONS } from './web-client-policy.ts';
+import { ANSWER_CLIENT_OPTIONS, HISTORY_CLIENT_OPTIONS } from './web-client-policy.ts';
+import { createHistoryGate } from './history-rate-limit.ts';
 import { register } from './register.ts';
 import type { SubcommandTable } from './slash-command.ts';
 import { defaultSubcommands } from './subcommands.ts';
@@ -152,6 +153,12 @@ export function createSlackApp({
     subcommands: digests ? { ...subcommands, digest: createDigestSubcommand(digests) } : subcommands,
     digests,
     answerTimeoutMs,
+    historyReads: {
+      client: new webApi.WebClient(config.botToken, { ...clientOptions, ...HISTORY_CLIENT_OPTIONS, logger: boltLogger }),
+      gate: createHistoryGate(log),
+      // History is context: it may take a tenth of the answer's budget, the answer the rest.
+      waitMs: answerTimeoutMs / 10,
+    },
   });
 
   let address: { host: string; port: number } | undefined;

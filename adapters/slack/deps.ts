@@ -3,6 +3,7 @@ import type { Admission } from '../../src/chat/admission.ts';
 import type { DigestService } from '../../src/digest/digest-service.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Engine } from '../../src/types.ts';
+import type { HistoryReads } from './conversation-history.ts';
 import type { SubcommandTable } from './slash-command.ts';
 
 /** Everything the Slack handlers need, built once by `createSlackApp`. */
@@ -18,4 +19,6 @@ export interface SlackDeps extends Admission {
   digests?: DigestService;
   /** How long a slash-command answer may take before the asker gets an apology instead. */
   answerTimeoutMs: number;
+  /** How the conversation before a question is read (within Slack's rate limits). */
+  historyReads: HistoryReads;
 }

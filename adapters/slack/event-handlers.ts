@@ -54,7 +54,7 @@ async function ask(
       text: slackTextToPlain(event.text ?? '', botUserId),
       eventId: event.ts,
     },
-    transport: slackTransport(client, asked, { digests: deps.digests, logger }),
+    transport: slackTransport(client, asked, { digests: deps.digests, logger, reads: deps.historyReads }),
     render: slackRenderer,
     help: `\`${deps.slashCommand} help\``,
     logger,

@@ -4,7 +4,7 @@ import type { DigestService } from '../../src/digest/digest-service.ts';
 import type { Logger } from '../../src/logger.ts';
 import { NO_UNFURL, answerToSlack, mrkdwnMessage, plainMessage, type SlackMessage } from '../format/slack-blocks.ts';
 import { markdownToMrkdwn } from '../format/slack-mrkdwn.ts';
-import { fetchConversation, type WhereAsked } from './conversation-history.ts';
+import { fetchConversation, type HistoryReads, type WhereAsked } from './conversation-history.ts';
 import { digestPaperIds } from './digest-thread.ts';
 
 /** `metadata.event_type` of a placeholder; `event_payload.key` is its question's key, so a takeover can find it. */
@@ -36,7 +36,11 @@ export interface SlackAsked extends WhereAsked {
  * Moves one question's messages through the Web API: replies in the question's thread (a channel
  * mention starts one), or inline in a DM.
  */
-export function slackTransport(client: webApi.WebClient, asked: SlackAsked, { digests, logger }: { digests?: DigestService; logger: Logger }): ChatTransport<SlackMessage> {
+export function slackTransport(
+  client: webApi.WebClient,
+  asked: SlackAsked,
+  { digests, logger, reads }: { digests?: DigestService; logger: Logger; reads: HistoryReads },
+): ChatTransport<SlackMessage> {
   const { channel, ts, threadTs, userId, inDm } = asked;
   const replyThread = threadTs ?? (inDm ? undefined : ts);
   const inThread = replyThread === undefined ? {} : { thread_ts: replyThread };
@@ -49,14 +53,17 @@ export function slackTransport(client: webApi.WebClient, asked: SlackAsked, { di
     postPlaceholder: (message, key) => post(message, { event_type: QUESTION_EVENT_TYPE, event_payload: { key } }),
     post: (message) => post(message),
     // Every message after the question until the dead attempt's lease ran out, page by page,
-    // however busy the DM or thread was meanwhile (a DM's history pages from the newest).
+    // however busy the DM or thread was meanwhile (a DM's history pages from the newest). Rate-limited
+    // past the wait, the search gives up: a second placeholder beats an answer a minute late.
     async findPlaceholder(key, { postedBefore }) {
       const window = { channel, oldest: ts, latest: slackTs(postedBefore.getTime() + CLOCK_SKEW_MS), include_all_metadata: true, limit: PAGE_SIZE };
+      const until = Date.now() + reads.waitMs;
       let cursor: string | undefined;
       do {
         const page = replyThread === undefined
-          ? await client.conversations.history({ ...window, ...(cursor && { cursor }) })
-          : await client.conversations.replies({ ...window, ts: replyThread, ...(cursor && { cursor }) });
+          ? await reads.gate.read('conversations.history', () => reads.client.conversations.history({ ...window, ...(cursor && { cursor }) }), until)
+          : await reads.gate.read('conversations.replies', () => reads.client.conversations.replies({ ...window, ts: replyThread, ...(cursor && { cursor }) }), until);
+        if (page === undefined) return undefined;
         const mine = (page.messages ?? []).find(
           (m) => m.metadata?.event_type === QUESTION_EVENT_TYPE && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
         );
@@ -72,7 +79,7 @@ export function slackTransport(client: webApi.WebClient, asked: SlackAsked, { di
       await client.chat.postEphemeral({ channel, user: userId, ...inThread, text });
     },
     // A new channel mention starts its thread: nothing came before it.
-    history: async () => (!inDm && threadTs === undefined ? [] : fetchConversation(client, asked, { inDm })),
+    history: async () => (!inDm && threadTs === undefined ? [] : fetchConversation(reads, asked, { inDm })),
     digestPaperIds: () => digestPaperIds({ channel, threadTs }, { digests }, logger),
   };
 }

@@ -11,6 +11,12 @@ export const ANSWER_CLIENT_OPTIONS = {
   timeout: 10_000,
 } satisfies webApi.WebClientOptions;
 
+/**
+ * History reads: the answers' retries, but a rate-limited call fails at once instead of pausing
+ * every call of the client until the limit passes (history-rate-limit.ts waits within a budget).
+ */
+export const HISTORY_CLIENT_OPTIONS = { ...ANSWER_CLIENT_OPTIONS, rejectRateLimitedCalls: true } satisfies webApi.WebClientOptions;
+
 /** The start-up check: three attempts of at most 5 s, so a bad setting is named well within 30 s. */
 export const STARTUP_CLIENT_OPTIONS = {
   retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },

@@ -94,7 +94,10 @@ export async function startFakeSlackApi({
   validTokens = [BOT_TOKEN, APP_TOKEN],
   clock,
   bot = { userId: BOT_USER_ID, botId: BOT_ID, teamId: 'T0PAPERS' },
+  pageLimit = Number.POSITIVE_INFINITY,
 }: {
+  /** Most messages a history page holds, whatever `limit` asks (15 for apps created outside the Marketplace since 2025). */
+  pageLimit?: number;
   validTokens?: string[];
   /** Who the bot token belongs to, as `auth.test` answers and posted messages show (e.g. the bot of a recorded payload). */
   bot?: { userId: string; botId: string; teamId: string };
@@ -223,7 +226,7 @@ export async function startFakeSlackApi({
       .filter(inWindow(p))
       .sort((a, b) => Number(a.ts) - Number(b.ts));
     const start = Number(p.cursor ?? 0);
-    const limit = Number(p.limit ?? 1000);
+    const limit = Math.min(Number(p.limit ?? 1000), pageLimit);
     const hasMore = start + limit < thread.length;
     return { ok: true, messages: thread.slice(start, start + limit), has_more: hasMore, response_metadata: { next_cursor: hasMore ? String(start + limit) : '' } };
   }
@@ -237,7 +240,7 @@ export async function startFakeSlackApi({
       .sort((a, b) => Number(b.ts) - Number(a.ts))
       .map(({ metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata !== undefined && { metadata }) }));
     const start = Number(p.cursor ?? 0);
-    const limit = Number(p.limit ?? 100);
+    const limit = Math.min(Number(p.limit ?? 100), pageLimit);
     const page = all.slice(start, start + limit);
     const hasMore = start + limit < all.length;
     return { ok: true, messages: page, has_more: hasMore, response_metadata: { next_cursor: hasMore ? String(start + limit) : '' } };
