@@ -54,4 +54,27 @@ describe('question ledger', () => {
     // Answered is final, however late the redelivery.
     expect(await a.claim({ key, owner: 'third', now: at('2030-02-01T00:00:00Z'), leaseMs: 60_000 })).toBeUndefined();
   });
+
+  it("keeps the version another process has just resolved as the latest when a bot's clean-up runs right after replacing it", async () => {
+    const key = (i: number) => `slack:T1:C1:1.${i}`;
+    const now = at('2030-01-07T09:00:00Z');
+    await a.claim({ key: key(0), owner: 'A', now, leaseMs: 60_000 });
+    // Another bot looks up the latest version to read it (a read opens the version's manifest next).
+    const reader = await connections[1]!.openTable(QUESTION_CLAIMS);
+    const seen = await reader.version();
+    // Long enough for that version to count as old (scaled down from the hour a bot keeps).
+    await new Promise((r) => setTimeout(r, 1200));
+    const cleaning = await openQuestionClaims(connections[0]!, { maintainEvery: 1, retention: { keepMs: 1000, slackMs: 5000 } });
+    try {
+      // This write replaces that version, and its clean-up runs at once: by age alone the version
+      // would go, although it was the latest a moment ago.
+      await cleaning.claim({ key: key(1), owner: 'A', now, leaseMs: 60_000 });
+      await reader.checkout(seen);
+      const rows = await reader.query().select(['key']).toArray();
+      expect(rows.map((r) => r.key as string)).toEqual([key(0)]);
+    } finally {
+      reader.close();
+      cleaning.close();
+    }
+  });
 });

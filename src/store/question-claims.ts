@@ -10,6 +10,7 @@ import { Schema } from 'apache-arrow';
 import { sqlString } from './lance-store.ts';
 import { keyField, textField } from './schema.ts';
 import { openOrCreateTable } from './open-table.ts';
+import { KEEP_REPLACED, replacedBefore, type VersionRetention } from './version-retention.ts';
 
 export const QUESTION_CLAIMS = 'question_claims';
 
@@ -62,8 +63,13 @@ const MAINTAIN_EVERY = 200;
  * const claims = await openQuestionClaims(store.connection);
  * const taken = await claims.claim({ key: 'slack:T1:C1:1764230400.000100', owner, now: new Date(), leaseMs: 120_000 });
  */
-export async function openQuestionClaims(connection: Connection): Promise<QuestionClaims> {
+export async function openQuestionClaims(
+  connection: Connection,
+  { maintainEvery = MAINTAIN_EVERY, retention = KEEP_REPLACED }: { maintainEvery?: number; retention?: VersionRetention } = {},
+): Promise<QuestionClaims> {
   const table = await openOrCreateTable(connection, QUESTION_CLAIMS, schema);
+  // LanceDB Cloud's connection displays as a remote database and manages its own versions.
+  const cloud = /^Remote/i.test(connection.display());
   let writes = 0;
 
   const get = async (key: string) => {
@@ -74,7 +80,7 @@ export async function openQuestionClaims(connection: Connection): Promise<Questi
   };
   const written = async () => {
     writes += 1;
-    if (writes % MAINTAIN_EVERY === 0) await maintain(table).catch(() => undefined);
+    if (writes % maintainEvery === 0 && !cloud) await maintain(table, retention).catch(() => undefined);
   };
 
   return {
@@ -121,10 +127,15 @@ export async function openQuestionClaims(connection: Connection): Promise<Questi
   };
 }
 
-async function maintain(table: Table): Promise<void> {
+/**
+ * Drops week-old settled claims and deletes table versions replaced long enough ago (by the wall
+ * clock, which LanceDB stamps versions with): never one another bot may still be reading.
+ */
+async function maintain(table: Table, retention: VersionRetention): Promise<void> {
   const cutoff = new Date(Date.now() - RETENTION_MS).toISOString();
   await table.delete(`updatedAt < ${sqlString(cutoff)} AND state <> 'answering'`);
-  await table.optimize({ cleanupOlderThan: new Date(Date.now() - 3600_000) });
+  const replaced = replacedBefore(await table.listVersions(), Date.now(), retention);
+  await table.optimize(replaced ? { cleanupOlderThan: replaced } : {});
 }
 
 function claimToRow(c: QuestionClaim): Record<string, unknown> {
