@@ -72,6 +72,10 @@ describe('calibrating the citation rule on our own questions', () => {
       expect(share).toBeGreaterThanOrEqual(0.3);
       expect(share).toBeLessThanOrEqual(1);
     }
+    for (const share of [fitted.coverageShare, fitted.severalCoverageShare]) {
+      expect(share).toBeGreaterThanOrEqual(0);
+      expect(share).toBeLessThanOrEqual(1);
+    }
     // With one relevant paper per question, a further citation only costs: the bars are the highest that still keep F1.
     for (const q of questions.slice(0, 10)) {
       const hits = await t.retriever.retrieve(q.question, { k: CITATION_CANDIDATES });
