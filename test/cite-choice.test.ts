@@ -6,14 +6,14 @@ import type { RetrievedPaper } from '../src/retrieve/hybrid-retriever.ts';
 import { SHIPPED_MODELS, type RelevanceFeatures } from '../src/retrieve/relevance.ts';
 import { makeTestEngine } from './helpers/test-engine.ts';
 
-/** A ranked paper with the two things the rule reads of its evidence: concept coverage and fused score. */
-function ranked(title: string, { sentenceCoverage, score, relevance = 0.9 }: { sentenceCoverage: number; score: number; relevance?: number }): RetrievedPaper {
-  const features = { sentenceCoverage } as RelevanceFeatures;
+/** A ranked paper with what the rule reads of its evidence: concept coverage in one sentence and in the whole paper, and fused score. */
+function ranked(title: string, { sentenceCoverage, coverage = 1, score, relevance = 0.9 }: { sentenceCoverage: number; coverage?: number; score: number; relevance?: number }): RetrievedPaper {
+  const features = { sentenceCoverage, coverage } as RelevanceFeatures;
   return { paper: { id: title, title, abstract: `${title}.`, authors: [], source: 'test', addedAt: '', contentHash: '' }, score, relevance, features, evidence: [`${title}.`] };
 }
 
 const models = { paper: { ...SHIPPED_MODELS.paper, floor: 0.5, severalFloor: 0.2 } };
-const rule: CitationRule = { conceptShare: 0.8, severalConceptShare: 0.5, scoreShare: 0.4 };
+const rule: CitationRule = { conceptShare: 0.8, severalConceptShare: 0.5, coverageShare: 1, severalCoverageShare: 0.5, scoreShare: 0.4 };
 const titles = (papers: RetrievedPaper[]) => papers.map((p) => p.paper.title);
 
 describe('which ranked papers an answer cites', () => {
@@ -24,6 +24,7 @@ describe('which ranked papers an answer cites', () => {
     ranked('part of the concept', { sentenceCoverage: 0.6, score: 0.7 }),
     ranked('not relevant by the model', { sentenceCoverage: 1, score: 0.9, relevance: 0.1 }),
     ranked('far below the best', { sentenceCoverage: 1, score: 0.3 }),
+    ranked('lacks a concept the best has', { sentenceCoverage: 1, coverage: 0.6, score: 0.9 }),
   ];
 
   it('cites the best paper and those whose evidence addresses the main concept about as well, never one sharing a word', () => {
@@ -31,7 +32,13 @@ describe('which ranked papers an answer cites', () => {
   });
 
   it('wants every relevant paper when the question asks for the papers on a topic, at its own lower bars', () => {
-    expect(titles(papersToCite('which papers do masked image modeling?', list, models, rule))).toEqual(['best', 'whole concept', 'part of the concept']);
+    expect(titles(papersToCite('which papers do masked image modeling?', list, models, rule))).toEqual(['best', 'whole concept', 'part of the concept', 'lacks a concept the best has']);
+  });
+
+  it('leaves out a paper whose best sentence matches part of the question when the paper lacks a concept the best paper has', () => {
+    const cited = titles(papersToCite('knowledge distillation for vision-language models', list, models, rule));
+    expect(cited).not.toContain('lacks a concept the best has');
+    expect(titles(papersToCite('knowledge distillation for vision-language models', list, models, { ...rule, coverageShare: 0.5 }))).toContain('lacks a concept the best has');
   });
 
   it('answers "which of those is…" with the one paper that fits best', () => {
@@ -63,6 +70,10 @@ describe('calibrating the citation rule on our own questions', () => {
     const fitted = await calibrateCitations(questions, t.retriever, SHIPPED_MODELS.paper);
     for (const share of [fitted.conceptShare, fitted.severalConceptShare, fitted.scoreShare]) {
       expect(share).toBeGreaterThanOrEqual(0.3);
+      expect(share).toBeLessThanOrEqual(1);
+    }
+    for (const share of [fitted.coverageShare, fitted.severalCoverageShare]) {
+      expect(share).toBeGreaterThanOrEqual(0);
       expect(share).toBeLessThanOrEqual(1);
     }
     // With one relevant paper per question, a further citation only costs: the bars are the highest that still keep F1.

@@ -21,17 +21,27 @@ export interface CitationRule {
   conceptShare: number;
   /** The same for questions that ask for the papers on a topic, where every relevant paper is wanted. */
   severalConceptShare: number;
+  /**
+   * Share of the best paper's coverage (the idf mass of the question met anywhere in its title and
+   * abstract) a paper must hold: a paper that lacks a concept of the question the best paper has
+   * ("knowledge distillation" without the "vision-language models" it is asked for) answers only
+   * part of it, however well one of its sentences matches that part.
+   */
+  coverageShare: number;
+  /** The same for questions that ask for the papers on a topic. */
+  severalCoverageShare: number;
   /** Share of the best paper's fused retrieval score a paper must reach. */
   scoreShare: number;
 }
 
-export const CITATION_RULE: CitationRule = { conceptShare: 0.8, severalConceptShare: 0.3, scoreShare: 0.45 };
+export const CITATION_RULE: CitationRule = { conceptShare: 0.3, severalConceptShare: 0.3, coverageShare: 1, severalCoverageShare: 0.5, scoreShare: 0.5 };
 
 /**
  * The ranked papers an answer cites, best first: always the best one; a further one only when it
  * is relevant in its own right (the paper model's floor, lower when the question asks for the
- * papers on a topic) and its evidence addresses the question's main concept about as well as the
- * best paper's does. "Which one…" / "which of those is…" asks for one paper: the best.
+ * papers on a topic), its evidence addresses the question's main concept about as well as the
+ * best paper's does, and it holds as much of the whole question as the best paper does.
+ * "Which one…" / "which of those is…" asks for one paper: the best.
  */
 export function papersToCite(question: string, ranked: RetrievedPaper[], models: Pick<RelevanceModels, 'paper'>, rule: CitationRule = CITATION_RULE): RetrievedPaper[] {
   const [best] = ranked;
@@ -40,10 +50,15 @@ export function papersToCite(question: string, ranked: RetrievedPaper[], models:
   const several = asksForSeveral(question);
   const floor = several ? models.paper.severalFloor : models.paper.floor;
   const share = several ? rule.severalConceptShare : rule.conceptShare;
-  const concept = best.features.sentenceCoverage;
+  const coverageShare = several ? rule.severalCoverageShare : rule.coverageShare;
+  const { sentenceCoverage: concept, coverage } = best.features;
   return ranked
     .slice(0, CITATION_CANDIDATES)
-    .filter((p, i) => i === 0 || (p.relevance >= floor && p.features.sentenceCoverage >= concept * share && p.score >= best.score * rule.scoreShare))
+    .filter(
+      (p, i) =>
+        i === 0 ||
+        (p.relevance >= floor && p.features.sentenceCoverage >= concept * share && p.features.coverage >= coverage * coverageShare && p.score >= best.score * rule.scoreShare),
+    )
     .slice(0, MAX_CITED);
 }
 
