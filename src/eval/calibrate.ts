@@ -1,5 +1,4 @@
-import type { Retriever } from '../retrieve/hybrid-retriever.ts';
-import type { RetrievedPaper } from '../retrieve/hybrid-retriever.ts';
+import type { RetrievedPaper, Retriever } from '../retrieve/hybrid-retriever.ts';
 import { ANSWERABILITY_FEATURE_NAMES, FEATURE_NAMES, answerability as answerabilityOf, logistic, type LogisticModel } from '../retrieve/relevance.ts';
 import { asksForSeveral } from '../retrieve/asks-for-several.ts';
 import { calibrateCitations } from './calibrate-citations.ts';
@@ -28,8 +27,8 @@ interface AskedQuestion extends Example {
  *   the best paper's features and its lead. Its floor is chosen on out-of-fold scores of the
  *   training questions, each the engine's decision score (relevance.ts `answerability`) under a
  *   model fitted without the question's whole set: in-sample scores are over-confident, and a
- *   new writer's questions differ from every set we have (one fitted without the paraphrased set
- *   refused most of it). The floor minimises the out-of-fold balanced error, the share of `none`
+ *   new writer's questions differ from every set we have (fitted without the paraphrased set, the
+ *   9-in-10 rule this replaces refused most of its answerable questions). The floor minimises the out-of-fold balanced error, the share of `none`
  *   questions answered plus the share of answerable ones refused: a floor set to refuse a fixed
  *   share of `none` questions follows how adversarial the hardest set happens to be.
  * - the citation rule (calibrate-citations.ts), with the paper model fitted here.
