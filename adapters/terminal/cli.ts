@@ -32,7 +32,8 @@ const USAGE = `Usage:
   npm run search -- [--json] [--k 10] "terms"
   npm run ingest -- [--json] [--rebuild] [FILE | hf-daily[:YYYY-MM-DD] | arxiv:ID[,ID…] | arxiv:QUERY ...]
                     (nothing named: the bundled corpus)
-  npm run eval -- [--set FILE[,FILE…]] [--json] [--calibrate]   (default: all of eval/questions*.jsonl)
+  npm run eval -- [--set FILE[,FILE…]] [--json] [--calibrate] [--by-set]   (default: all of eval/questions*.jsonl;
+                    our own sets are 5-fold cross-validated, or with --by-set each set answered by models fitted on the others)
   npm run eval -- --grounding FILE [--json]                      (claim check on a labelled set, no model)
   npm run bench -- [--sizes 10000,100000] [--json]
   npm run digest -- --dry-run [--channel slack:C123|discord:123] [--since ISO] [--topics "speech, retrieval"]`;
@@ -50,6 +51,7 @@ export async function runCli(argv: string[]): Promise<number> {
       set: { type: 'string' },
       sizes: { type: 'string' },
       calibrate: { type: 'boolean', default: false },
+      'by-set': { type: 'boolean', default: false },
       grounding: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       channel: { type: 'string' },
@@ -147,7 +149,7 @@ export async function runCli(argv: string[]): Promise<number> {
         return 0;
       }
       // The shipped models were fitted on our own sets: figures for those are cross-validated.
-      const report = ownSets ? await crossValidatedEval(questions, { store, embedder }) : await runEval(questions, { engine, store });
+      const report = ownSets ? await crossValidatedEval(questions, { store, embedder, bySet: values['by-set'] }) : await runEval(questions, { engine, store });
       await engine.close();
       console.log(values.json ? JSON.stringify(report, null, 2) : `Eval on ${values.set ?? 'eval/questions*.jsonl'} (${questions.length} questions)\n${formatReport(report)}`);
       return 0;

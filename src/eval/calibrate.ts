@@ -1,17 +1,22 @@
-import type { Retriever } from '../retrieve/hybrid-retriever.ts';
-import { ANSWERABILITY_FEATURE_NAMES, FEATURE_NAMES, logistic, type LogisticModel } from '../retrieve/relevance.ts';
+import type { RetrievedPaper, Retriever } from '../retrieve/hybrid-retriever.ts';
+import { ANSWERABILITY_FEATURE_NAMES, FEATURE_NAMES, answerability as answerabilityOf, logistic, type LogisticModel } from '../retrieve/relevance.ts';
 import { asksForSeveral } from '../retrieve/asks-for-several.ts';
 import { calibrateCitations } from './calibrate-citations.ts';
 import type { EvalQuestion } from './question-set.ts';
 
-/** Share of unanswerable training questions the answerability floor may answer (out of fold). */
-const FALSE_ANSWER_TARGET = 0.1;
-/** Folds of the training questions that give the out-of-fold scores the floor is chosen on. */
+/** Folds of the training questions that give the out-of-fold scores the floor is chosen on, when they come from one set only. */
 const FLOOR_FOLDS = 5;
 
 interface Example {
   x: number[];
   y: 0 | 1;
+}
+
+/** A training question for answerability: its best paper's features, and what the engine decides on. */
+interface AskedQuestion extends Example {
+  ranked: Pick<RetrievedPaper, 'features' | 'score'>[];
+  /** Which set (question writer) it came from: the floor is chosen on sets held out whole. */
+  group: string;
 }
 
 /**
@@ -20,14 +25,17 @@ interface Example {
  *   a second floor at best F1 over the pairs of questions that ask for several papers;
  * - answerability on questions (answerable vs `none`, the two classes weighted equally), from
  *   the best paper's features and its lead. Its floor is chosen on out-of-fold scores of the
- *   training questions (each scored by a model fitted without it): in-sample scores are
- *   over-confident, and a floor set on them answers too many unseen `none` questions. The floor
- *   is the lowest that answers at most FALSE_ANSWER_TARGET of those `none` questions.
+ *   training questions, each the engine's decision score (relevance.ts `answerability`) under a
+ *   model fitted without the question's whole set: in-sample scores are over-confident, and a
+ *   new writer's questions differ from every set we have (fitted without the paraphrased set, the
+ *   9-in-10 rule this replaces refused most of its answerable questions). The floor minimises the out-of-fold balanced error, the share of `none`
+ *   questions answered plus the share of answerable ones refused: a floor set to refuse a fixed
+ *   share of `none` questions follows how adversarial the hardest set happens to be.
  * - the citation rule (calibrate-citations.ts), with the paper model fitted here.
  */
 export async function calibrate(questions: EvalQuestion[], retriever: Retriever, { k = 10 } = {}) {
   const pairs: (Example & { several: boolean })[] = [];
-  const asked: Example[] = [];
+  const asked: AskedQuestion[] = [];
   // A follow-up means nothing without its conversation, so it teaches neither model.
   for (const q of questions.filter((x) => x.after === undefined)) {
     const gold = new Set(q.relevant);
@@ -37,7 +45,7 @@ export async function calibrate(questions: EvalQuestion[], retriever: Retriever,
     const [best, runnerUp] = hits;
     if (best) {
       const features = { ...best.features, lead: best.score - (runnerUp?.score ?? 0) };
-      asked.push({ x: ANSWERABILITY_FEATURE_NAMES.map((n) => features[n]), y: q.kind === 'none' ? 0 : 1 });
+      asked.push({ x: ANSWERABILITY_FEATURE_NAMES.map((n) => features[n]), y: q.kind === 'none' ? 0 : 1, ranked: hits, group: q.set ?? '' });
     }
   }
   const paper = { ...toModel(FEATURE_NAMES, fitLogistic(pairs)), severalFloor: 0.5 };
@@ -49,10 +57,10 @@ export async function calibrate(questions: EvalQuestion[], retriever: Retriever,
   const severalScores = pairScores.filter((p) => p.several);
   paper.severalFloor = severalScores.some((p) => p.y === 1) ? bestF1Floor(severalScores) : paper.floor;
 
-  const outOfFold = outOfFoldScores(asked, ANSWERABILITY_FEATURE_NAMES);
-  answerability.floor = floorForFalseAnswers(outOfFold, FALSE_ANSWER_TARGET);
+  const outOfFold = outOfFoldAnswerability(asked);
+  answerability.floor = balancedFloor(outOfFold.scores);
   const citations = await calibrateCitations(questions, retriever, paper);
-  const questionScores = asked.map((a) => ({ s: score(answerability, ANSWERABILITY_FEATURE_NAMES, a.x), y: a.y }));
+  const questionScores = asked.map((a) => ({ s: answerabilityOf(a.ranked, answerability), y: a.y }));
   const none = questionScores.filter((q) => q.y === 0).map((q) => q.s);
   const answerable = questionScores.filter((q) => q.y === 1);
   return {
@@ -64,8 +72,11 @@ export async function calibrate(questions: EvalQuestion[], retriever: Retriever,
       questions: asked.length,
       abstainRecall: round(none.filter((s) => s < answerability.floor).length / Math.max(1, none.length)),
       answerableAbstained: round(answerable.filter((q) => q.s < answerability.floor).length / Math.max(1, answerable.length)),
-      /** What other floors would trade, out of fold: the evidence for the chosen one. */
-      tradeOff: tradeOff(outOfFold),
+      /** How the out-of-fold scores were made: sets held out whole, or folds of one set. */
+      outOfFold: outOfFold.by,
+      /** What the chosen floor and others trade, out of fold: the evidence for the choice. */
+      chosen: tradeOffAt(outOfFold.scores, answerability.floor),
+      tradeOff: Array.from({ length: 11 }, (_, i) => tradeOffAt(outOfFold.scores, round(0.3 + i * 0.05))),
     },
   };
 }
@@ -114,24 +125,36 @@ function bestF1Floor(scores: { s: number; y: number }[]): number {
   return best.floor;
 }
 
-/** Each example scored by a balanced model fitted on the other folds (round-robin, so folds mix the sets' kinds). */
-function outOfFoldScores<N extends string>(examples: Example[], names: readonly N[]): { s: number; y: number }[] {
-  const models = Array.from({ length: FLOOR_FOLDS }, (_, fold) => toModel(names, fitLogistic(examples.filter((_, j) => j % FLOOR_FOLDS !== fold), { balanced: true })));
-  return examples.map((e, i) => ({ s: score(models[i % FLOOR_FOLDS]!, names, e.x), y: e.y }));
+/**
+ * Each question's answerability as the engine computes it, under a balanced model fitted without
+ * its set (without its fold, round-robin, when all come from one set).
+ */
+function outOfFoldAnswerability(asked: AskedQuestion[]): { by: string; scores: { s: number; y: number }[] } {
+  const groups = [...new Set(asked.map((a) => a.group))];
+  const bySet = groups.length > 1;
+  const foldOf = (a: AskedQuestion, i: number) => (bySet ? groups.indexOf(a.group) : i % FLOOR_FOLDS);
+  const scores = new Array<{ s: number; y: number }>(asked.length);
+  for (let fold = 0; fold < (bySet ? groups.length : FLOOR_FOLDS); fold++) {
+    const model = toModel(ANSWERABILITY_FEATURE_NAMES, fitLogistic(asked.filter((a, i) => foldOf(a, i) !== fold), { balanced: true }));
+    asked.forEach((a, i) => foldOf(a, i) === fold && (scores[i] = { s: answerabilityOf(a.ranked, model), y: a.y }));
+  }
+  return { by: bySet ? 'leave-one-set-out' : `${FLOOR_FOLDS}-fold`, scores };
 }
 
-/** The lowest floor (fewest answerable questions refused) that answers at most `target` of the unanswerable ones. */
-function floorForFalseAnswers(scores: { s: number; y: number }[], target: number): number {
-  const negatives = scores.filter((p) => p.y === 0).map((p) => p.s);
+/** The floor with the least balanced error (`none` answered plus answerable refused, each as a share of its class); the lowest of equals. */
+function balancedFloor(scores: { s: number; y: number }[]): number {
+  const error = (floor: number) => shareBelow(scores, 1, floor) + 1 - shareBelow(scores, 0, floor);
   const floors = Array.from({ length: 97 }, (_, i) => (i + 2) / 100);
-  const floor = floors.find((f) => negatives.filter((s) => s >= f).length <= target * negatives.length) ?? floors.at(-1)!;
-  return round(floor);
+  return round(floors.reduce((best, f) => (error(f) < error(best) - 1e-9 ? f : best)));
 }
 
-/** Out-of-fold share of `none` questions abstained on and of answerable ones refused, at floors 0.30 to 0.80. */
-function tradeOff(scores: { s: number; y: number }[]): { floor: number; noneAbstained: number; answerableAbstained: number }[] {
-  const share = (y: number, floor: number) => round(scores.filter((p) => p.y === y && p.s < floor).length / Math.max(1, scores.filter((p) => p.y === y).length));
-  return Array.from({ length: 11 }, (_, i) => round(0.3 + i * 0.05)).map((floor) => ({ floor, noneAbstained: share(0, floor), answerableAbstained: share(1, floor) }));
+function shareBelow(scores: { s: number; y: number }[], y: number, floor: number): number {
+  return scores.filter((p) => p.y === y && p.s < floor).length / Math.max(1, scores.filter((p) => p.y === y).length);
+}
+
+/** Out-of-fold share of `none` questions abstained on and of answerable ones refused at a floor. */
+function tradeOffAt(scores: { s: number; y: number }[], floor: number): { floor: number; noneAbstained: number; answerableAbstained: number } {
+  return { floor, noneAbstained: round(shareBelow(scores, 0, floor)), answerableAbstained: round(shareBelow(scores, 1, floor)) };
 }
 
 function round(x: number) {

@@ -9,13 +9,16 @@ import { askQuestions, summarise, type EvalReport, type QuestionResult } from '.
 /**
  * k-fold cross-validated eval of a training set: each fold is answered by an engine whose
  * relevance models were fitted on the other folds only, so the figures are out-of-sample. A
- * follow-up stays in the fold of the question it follows.
+ * follow-up stays in the fold of the question it follows. `bySet`: each set (file) is a fold,
+ * answered by models fitted on the other sets: the nearer proxy for a new writer's questions.
  */
 export async function crossValidatedEval(
   questions: EvalQuestion[],
-  { store, embedder, folds = 5 }: { store: PaperStore; embedder: EmbeddingsInterface; folds?: number },
+  { store, embedder, folds: k = 5, bySet = false }: { store: PaperStore; embedder: EmbeddingsInterface; folds?: number; bySet?: boolean },
 ): Promise<EvalReport> {
-  const foldOf = assignFolds(questions, folds);
+  const sets = [...new Set(questions.map((q) => q.set ?? ''))];
+  const foldOf = bySet ? new Map(questions.map((q) => [q.id, sets.indexOf(q.set ?? '')])) : assignFolds(questions, k);
+  const folds = bySet ? sets.length : k;
   const results: QuestionResult[] = [];
   for (let f = 0; f < folds; f++) {
     const test = questions.filter((q) => foldOf.get(q.id) === f);
@@ -27,7 +30,8 @@ export async function crossValidatedEval(
   }
   const order = new Map(questions.map((q, i) => [q.id, i]));
   results.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  return summarise(questions, results, `${folds}-fold cross-validated (each fold answered by models fitted on the other folds)`);
+  const how = bySet ? `leave-one-set-out over ${folds} sets (each set answered by models fitted on the others)` : `${folds}-fold cross-validated (each fold answered by models fitted on the other folds)`;
+  return summarise(questions, results, how);
 }
 
 /** Round-robin over conversation roots in file order (sets are grouped by kind, so folds mix kinds). */

@@ -71,9 +71,9 @@ export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -7.94,
-  weights: { bm25PerQueryIdf: 0.42, coverage: 0.543, sentenceCoverage: 0, specificMatch: 0, pairEvidence: 6.111, knownTermShare: 1.056, similarity: 3.05, lead: 2.277 },
-  floor: 0.6,
+  intercept: -5.98,
+  weights: { bm25PerQueryIdf: 0, coverage: 0.208, sentenceCoverage: 0.356, specificMatch: 0, pairEvidence: 5.576, knownTermShare: 0.298, similarity: 1.984, lead: 1.573 },
+  floor: 0.5,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
