@@ -44,7 +44,7 @@ const DENSE_WEIGHT = 0.25;
 /** Pseudo-relevance feedback: terms taken from the best few papers, and their total weight. */
 const FEEDBACK_DOCS = 3;
 const FEEDBACK_TERMS = 10;
-const FEEDBACK_WEIGHT = 0.3;
+const FEEDBACK_WEIGHT = 0.6;
 /** How many rare words' worth of a question two sentences must hold to count as fully met. */
 const PAIR_EVIDENCE_ENOUGH = 2;
 /** Weight of a word no paper contains in the idf mass a question asks for. */
