@@ -8,7 +8,7 @@ export type PaperSearch = Pick<PaperStore, 'getPapers' | 'searchPapersText' | 's
 /**
  * Chunk count up to which a store is searched in memory. Measured (npm run bench, loaded 2-core
  * machine): at 98 papers (343 chunks) a warm question takes ~3-5 ms instead of 17-28 ms, at 10k
- * papers (28k chunks) 85-120 ms instead of 110-240 ms through three LanceDB queries. The price
+ * papers (28k chunks) 85-120 ms instead of 110-240 ms through LanceDB's queries (then three, now two). The price
  * is memory: at 10k papers the serving process peaked near 490 MB instead of ~340 MB (421 MB
  * since chunks are held as typed columns; 232 MB with postings in one sorted array and npm start's
  * heap settings, 297 MB with those settings before), and the first question waits for the load (seconds).
