@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,8 +19,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'paperboy-in-memory-'));
   store = await openStore({ uri: join(dir, 'db'), embedder: identity });
   await ingestPapers(await readPaperFile('data/papers.txt'), { store, embedder });
-  // Our own training questions (single, multi-paper, chat-style, unanswerable).
-  const lines = (await readFile('eval/questions.jsonl', 'utf8')).split('\n').filter(Boolean);
+  // All our own training questions (single, multi-paper, chat-style, typos, unanswerable).
+  const sets = (await readdir('eval')).filter((f) => /^questions.*\.jsonl$/.test(f));
+  const lines = (await Promise.all(sets.map((f) => readFile(join('eval', f), 'utf8')))).flatMap((text) => text.split('\n').filter(Boolean));
   questions = lines.map((l) => (JSON.parse(l) as { question: string }).question);
 }, 120_000);
 
@@ -43,7 +44,7 @@ describe('in-memory search of a small store', () => {
   it('ranks the bundled corpus exactly as the LanceDB indexes do: same papers, order, features and evidence', async () => {
     const inMemory = createHybridRetriever({ store, embedder });
     const indexed = createHybridRetriever({ store, embedder, inMemoryMaxChunks: 0 });
-    expect(questions.length).toBeGreaterThan(40);
+    expect(questions.length).toBeGreaterThan(400);
     for (const q of questions) expectSameRanking(await inMemory.retrieve(q, { k: 8 }), await indexed.retrieve(q, { k: 8 }), q);
     const scope = (await store.listTitles()).slice(0, 5).map((t) => t.id);
     const scoped = await inMemory.retrieve('language models', { k: 8, paperIds: scope });

@@ -11,6 +11,7 @@ import { bm25Tf } from './bm25.ts';
 import { createSearchSource } from './in-memory-index.ts';
 import { createPaperMemo } from './paper-memo.ts';
 import { analyzeQuery, termsMet, type QueryTerms } from './query-terms.ts';
+import { termFocus } from './term-focus.ts';
 import { relevanceOf, SHIPPED_MODELS, type RelevanceFeatures, type RelevanceModels } from './relevance.ts';
 
 export interface RetrievedPaper {
@@ -32,27 +33,32 @@ export interface Retriever {
   retrieve(query: string, options?: RetrieveOptions): Promise<RetrievedPaper[]>;
 }
 
-/** How many candidates each LanceDB search contributes before re-scoring. */
+/** How many candidates the full-text and the vector search each contribute to ranking. */
 const CANDIDATES_PER_LIST = 40;
+/** Papers the full-text search proposes, of which the best CANDIDATES_PER_LIST by our own BM25 are kept. */
+const TEXT_POOL = 120;
+/** The best papers by plain BM25 on which term focus judges how the question's words belong together. */
+const FOCUS_PAPERS = 30;
 /** Weight of the dense (embedding) signal against lexical BM25 in the fused score. */
 const DENSE_WEIGHT = 0.25;
 /** Pseudo-relevance feedback: terms taken from the best few papers, and their total weight. */
 const FEEDBACK_DOCS = 3;
 const FEEDBACK_TERMS = 10;
-const FEEDBACK_WEIGHT = 0.3;
+const FEEDBACK_WEIGHT = 0.6;
 /** How many rare words' worth of a question two sentences must hold to count as fully met. */
 const PAIR_EVIDENCE_ENOUGH = 2;
 /** Weight of a word no paper contains in the idf mass a question asks for. */
 const UNKNOWN_WEIGHT = 0.5;
 
 /**
- * Hybrid retrieval: LanceDB full-text search over papers and chunks and LanceDB vector search
- * over chunks propose candidates; each candidate paper is then scored by BM25 over its title
- * (counted twice) and abstract with corpus statistics, fused with its best chunk's cosine
- * similarity. The question is first cleaned of chat noise, its unknown words corrected against
- * the index and its abbreviations expanded (query-terms.ts); terms shared by the best first-pass
- * papers then widen the BM25 query (pseudo-relevance feedback), which lifts topical neighbours
- * that phrase the topic differently. Relevance features use only the question's own terms.
+ * Hybrid retrieval: LanceDB full-text search over papers and LanceDB vector search over chunks
+ * propose candidates; each candidate paper is then scored by BM25 over its title (counted twice)
+ * and abstract with corpus statistics, its question words weighed by how they belong to the
+ * question's topic (term-focus.ts), fused with its best chunk's cosine similarity. The question is
+ * first cleaned of chat noise, its unknown words corrected against the index and its
+ * abbreviations expanded (query-terms.ts); terms shared by the best first-pass papers then widen
+ * the BM25 query (pseudo-relevance feedback), which lifts topical neighbours that phrase the topic
+ * differently. Relevance features use only the question's own terms.
  */
 export function createHybridRetriever({
   store,
@@ -80,26 +86,41 @@ export function createHybridRetriever({
       const abbreviations = await abbreviationsOf(stats);
       const analysis = analyzeQuery(cleaned, stats, abbreviations);
       if (analysis.core.size === 0) return [];
-      // LanceDB's own analyser stems again; corrected and expanded terms are added as words.
-      const ftsQuery = [cleaned.replace(/[^\p{L}\p{N}\s-]/gu, ' '), ...analysis.corrected.map(([, to]) => to), ...analysis.expansions.keys()].join(' ');
+      // LanceDB's own analyser stems again (another stemmer: "news" stays "news", ours makes it "new"):
+      // our stems are added as words too, so it proposes every paper our scoring can match.
+      const ftsQuery = [cleaned.replace(/[^\p{L}\p{N}\s-]/gu, ' '), ...analysis.core.keys(), ...analysis.expansions.keys(), ...analysis.surfaceWords].join(' ');
       const queryVector = await embedder.embedQuery(cleaned);
-      // The papers of a chunk search's hits are looked up as soon as it returns, while the other searches still run.
-      const known = new Map<string, Paper>();
-      const withPapers = async (hits: ChunkMatch[]) => {
-        for (const p of await search.getPapers(unique(hits.map((c) => c.paperId)).filter((id) => !known.has(id)))) known.set(p.id, p);
-        return hits;
-      };
-      const [byPaperText, byChunkText, byVector] = await Promise.all([
-        search.searchPapersText(ftsQuery, CANDIDATES_PER_LIST, paperIds).then((hits) => (hits.forEach((h) => known.set(h.paper.id, h.paper)), hits)),
-        search.searchChunksText(ftsQuery, CANDIDATES_PER_LIST, paperIds).then(withPapers),
-        search.searchChunksVector(queryVector, CANDIDATES_PER_LIST, paperIds).then(withPapers),
+      const [byText, byVector] = await Promise.all([
+        search.searchPapersText(ftsQuery, TEXT_POOL, paperIds).then((hits) => hits.map((h) => h.paper)),
+        search.searchChunksVector(queryVector, CANDIDATES_PER_LIST, paperIds),
       ]);
-      const candidateIds = unique([...byPaperText.map((h) => h.paper.id), ...byChunkText.map((c) => c.paperId), ...byVector.map((c) => c.paperId)]);
-      if (candidateIds.length === 0) return [];
       const dense = bestSimilarityByPaper(byVector);
-
+      const textIds = new Set(byText.map((p) => p.id));
+      const vectorIds = new Set(byVector.map((c) => c.paperId));
+      const byVectorOnly = await search.getPapers([...vectorIds].filter((id) => !textIds.has(id)));
       const core = analysis.core;
       const searchWeights = new Map([...core, ...analysis.expansions]);
+      /** A paper as ranking reads it, with its BM25 for the question's terms, each weighed by `focus` (default 1). */
+      const scored = (paper: Paper, focus?: Map<string, number>) => {
+        const read = analysed(paper);
+        // An expansion counts only for a paper that lacks what it stands for: a synonym, not extra evidence.
+        const weights = new Map(
+          [...searchWeights].filter(([t]) => core.has(t) || !(analysis.expansionOf.get(t) ?? []).every((x) => read.counts.has(x))).map(([t, w]) => [t, w * (focus?.get(t) ?? 1)]),
+        );
+        return { paper, ...read, bm25: bm25OfCounts(weights, read.counts, read.docTerms.length, stats) };
+      };
+      // The in-memory index and LanceDB tokenise differently, so the tails of what their full-text
+      // searches propose differ; the best of those by our own BM25 are the same on both paths, and
+      // only they (with the vector hits, the same on both) are ranked. A paper none of our terms
+      // match (LanceDB matched a word we treat as a stopword) is left out unless the vector search found it.
+      const pool = [...byText, ...byVectorOnly].map((p) => scored(p)).sort((a, b) => b.bm25 - a.bm25 || (a.paper.id < b.paper.id ? -1 : 1));
+      const lexicalBest = pool.slice(0, CANDIDATES_PER_LIST).filter((c) => c.bm25 > 0);
+      // Each question word weighs as much as it belongs to the question's topic (chat filler does not),
+      // judged on the best papers by the plain score, which both paths hold.
+      const focus = termFocus(core, lexicalBest.slice(0, FOCUS_PAPERS).map((c) => c.counts), (t) => idf(stats, t));
+      const kept = pool.filter((c, i) => (i < CANDIDATES_PER_LIST && c.bm25 > 0) || vectorIds.has(c.paper.id)).map((c) => scored(c.paper, focus));
+      if (kept.length === 0) return [];
+
       const scoreSentence = sentenceScorer(cleaned, searchWeights, stats);
       // Words no paper has still count in what the question asks for, at half weight (they may be unrecognised typos).
       // Evidence enough to answer: the whole question, or two rare words' worth of it met together.
@@ -108,30 +129,24 @@ export function createHybridRetriever({
       const totalIdf = [...core.keys()].reduce((a, t) => a + idf(stats, t), 0) + analysis.unknown.reduce((a, t) => a + UNKNOWN_WEIGHT * idf(stats, t), 0);
       /** Each question term's weighted idf, the mass it adds where it is met. */
       const termMass = new Map([...core].map(([t, w]) => [t, w * idf(stats, t)]));
-      const candidates = candidateIds
-        .map((id) => known.get(id))
-        .filter((p): p is Paper => p !== undefined)
-        .map((paper) => {
-          const { docTerms, counts: present, sentences, abstract } = analysed(paper);
-          const matched = termsMet(analysis, present);
-          const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
-          const best = bestSentence(sentences, analysis, termMass);
-          const features: RelevanceFeatures = {
-            bm25PerQueryIdf: totalIdf > 0 ? bm25OfCounts(core, present, docTerms.length, stats) / totalIdf : 0,
-            coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
-            sentenceCoverage: totalIdf > 0 ? best.idf / totalIdf : 0,
-            specificMatch: Math.max(0, ...matched.map((t) => idf(stats, t))) / Math.log(1 + stats.docs + 0.5),
-            sentenceTerms: Math.min(3, best.terms) / Math.min(3, core.size),
-            sentenceEvidence: Math.min(3, best.idf / Math.log(1 + stats.docs + 0.5)),
-            pairEvidence: totalIdf > 0 ? Math.min(best.pairIdf, enough) / Math.min(totalIdf, enough) : 0,
-            knownTermShare: core.size / (core.size + analysis.unknown.length),
-            relativeScore: 1, // set once the fused scores are known
-            similarity: dense.get(paper.id),
-          };
-          // An expansion counts only for a paper that lacks what it stands for: a synonym, not extra evidence.
-          const weights = new Map([...searchWeights].filter(([t]) => !(analysis.expansionOf.get(t) ?? []).every((x) => present.has(x)) || core.has(t)));
-          return { paper, docTerms, counts: present, abstract, bm25: bm25OfCounts(weights, present, docTerms.length, stats), features };
-        });
+      const candidates = kept.map(({ paper, docTerms, counts: present, sentences, abstract, bm25 }) => {
+        const matched = termsMet(analysis, present);
+        const matchedIdf = matched.reduce((a, t) => a + core.get(t)! * idf(stats, t), 0);
+        const best = bestSentence(sentences, analysis, termMass);
+        const features: RelevanceFeatures = {
+          bm25PerQueryIdf: totalIdf > 0 ? bm25OfCounts(core, present, docTerms.length, stats) / totalIdf : 0,
+          coverage: totalIdf > 0 ? matchedIdf / totalIdf : 0,
+          sentenceCoverage: totalIdf > 0 ? best.idf / totalIdf : 0,
+          specificMatch: Math.max(0, ...matched.map((t) => idf(stats, t))) / Math.log(1 + stats.docs + 0.5),
+          sentenceTerms: Math.min(3, best.terms) / Math.min(3, core.size),
+          sentenceEvidence: Math.min(3, best.idf / Math.log(1 + stats.docs + 0.5)),
+          pairEvidence: totalIdf > 0 ? Math.min(best.pairIdf, enough) / Math.min(totalIdf, enough) : 0,
+          knownTermShare: core.size / (core.size + analysis.unknown.length),
+          relativeScore: 1, // set once the fused scores are known
+          similarity: dense.get(paper.id),
+        };
+        return { paper, docTerms, counts: present, abstract, bm25, features };
+      });
       const fuse = (lexical: (c: (typeof candidates)[number]) => number) => {
         const maxLexical = Math.max(1e-9, ...candidates.map(lexical));
         const maxSim = Math.max(1e-9, ...candidates.map((c) => c.features.similarity));
@@ -202,10 +217,6 @@ function feedbackTerms(topDocs: { docTerms: string[]; counts: Map<string, number
   const picked = [...weight].filter(([t]) => (docsWith.get(t) ?? 0) >= Math.min(2, topDocs.length)).sort((a, b) => b[1] - a[1]).slice(0, FEEDBACK_TERMS);
   const total = picked.reduce((a, [, w]) => a + w, 0);
   return new Map(picked.map(([t, w]) => [t, w / total]));
-}
-
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
 }
 
 /**

@@ -1,14 +1,14 @@
 import type { ChunkMatch, PaperHit, PaperStore } from '../store/lance-store.ts';
-import { contentTerms } from '../text/tokenize.ts';
+import { contentTerms, words } from '../text/tokenize.ts';
 import { bm25Tf } from './bm25.ts';
 
 /** The searches hybrid retrieval runs: LanceDB's, or the same answered from memory for a small store. */
-export type PaperSearch = Pick<PaperStore, 'getPapers' | 'searchPapersText' | 'searchChunksText' | 'searchChunksVector'>;
+export type PaperSearch = Pick<PaperStore, 'getPapers' | 'searchPapersText' | 'searchChunksVector'>;
 
 /**
  * Chunk count up to which a store is searched in memory. Measured (npm run bench, loaded 2-core
  * machine): at 98 papers (343 chunks) a warm question takes ~3-5 ms instead of 17-28 ms, at 10k
- * papers (28k chunks) 85-120 ms instead of 110-240 ms through three LanceDB queries. The price
+ * papers (28k chunks) 85-120 ms instead of 110-240 ms through LanceDB's queries (then three, now two). The price
  * is memory: at 10k papers the serving process peaked near 490 MB instead of ~340 MB (421 MB
  * since chunks are held as typed columns; 232 MB with postings in one sorted array and npm start's
  * heap settings, 297 MB with those settings before), and the first question waits for the load (seconds).
@@ -44,9 +44,9 @@ export function createSearchSource(store: PaperStore, { maxChunks = IN_MEMORY_MA
 }
 
 /**
- * Every paper, chunk vector and term of the store, searched by exact scans and BM25 over postings.
- * Chunks are held as columns (their paper, ordinal and vector in typed arrays) and their texts only
- * as postings: retrieval reads a chunk hit's paper and similarity, never its text.
+ * Every paper, chunk vector and paper term of the store, searched by exact scans and BM25 over
+ * postings. Chunks are held as columns (their paper, ordinal and vector in typed arrays), not their
+ * texts: retrieval reads a chunk hit's paper and similarity, and searches words in papers only.
  */
 export async function loadInMemory(store: Pick<PaperStore, 'allPapers' | 'eachChunkBatch' | 'countChunks' | 'embedder'>): Promise<PaperSearch> {
   const papers = await store.allPapers();
@@ -59,7 +59,6 @@ export async function loadInMemory(store: Pick<PaperStore, 'allPapers' | 'eachCh
   let vectors = new Float32Array((await store.countChunks()) * dimensions);
   const paperOf: number[] = [];
   const ordOf: number[] = [];
-  const chunkText = new TextIndexBuilder();
   for await (const batch of store.eachChunkBatch()) {
     const at = paperOf.length * dimensions;
     if (at + batch.vectors.length > vectors.length) {
@@ -73,7 +72,6 @@ export async function loadInMemory(store: Pick<PaperStore, 'allPapers' | 'eachCh
       if (n === undefined) numberOf.set(c.paperId, (n = ids.push(c.paperId) - 1));
       paperOf.push(n);
       ordOf.push(c.ord);
-      chunkText.add(c.text);
     }
   }
   const count = paperOf.length;
@@ -85,7 +83,6 @@ export async function loadInMemory(store: Pick<PaperStore, 'allPapers' | 'eachCh
   const paperTextBuilder = new TextIndexBuilder();
   for (const p of papers) paperTextBuilder.add(`${p.title}\n${p.abstract}`);
   const paperText = paperTextBuilder.build();
-  const chunkIndex = chunkText.build();
   const hit = (i: number, similarity: number): ChunkMatch => ({ paperId: ids[chunkPaper[i]!]!, ord: chunkOrd[i]!, similarity });
   /** Which papers (by number) a paper-id filter admits (undefined: all). */
   const admitted = (paperIds: string[] | undefined) => {
@@ -103,10 +100,6 @@ export async function loadInMemory(store: Pick<PaperStore, 'allPapers' | 'eachCh
     },
     async searchPapersText(query, k, paperIds) {
       return paperText.search(query, k, admitted(paperIds)).map(([i, score]): PaperHit => ({ paper: papers[i]!, score }));
-    },
-    async searchChunksText(query, k, paperIds) {
-      // As from LanceDB's full-text search: chunk hits carry no similarity.
-      return chunkIndex.search(query, k, chunkFilter(paperIds)).map(([i]) => hit(i, Number.NaN));
     },
     async searchChunksVector(query, k, paperIds) {
       const allowed = chunkFilter(paperIds);
@@ -190,7 +183,8 @@ class TextIndexBuilder {
       /** Best `k` documents matching any of the query's terms, best first, as [document, score]. */
       search(query: string, k: number, allowed?: (doc: number) => boolean): [number, number][] {
         const scores = new Map<number, number>();
-        for (const term of new Set(contentTerms(query))) {
+        // A word that already is an index term counts as typed: retrieval adds its own stems to the query, and stemming a stem again may change it ("comprehens" → "comprehen").
+        for (const term of new Set([...contentTerms(query), ...words(query).filter((w) => termIds.has(w))])) {
           const id = termIds.get(term);
           if (id === undefined) continue;
           const [from, to] = [start[id]!, start[id + 1]!];

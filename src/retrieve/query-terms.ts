@@ -20,6 +20,11 @@ export interface QueryTerms {
   unknown: string[];
   /** Words replaced by their nearest index term: "mamaba" → "mamba". */
   corrected: [from: string, to: string][];
+  /**
+   * The added forms as papers write them ("biomedical", not the stem "biomed"), for a full-text
+   * index that stems with another stemmer (LanceDB's makes "biomed" "biom").
+   */
+  surfaceWords: string[];
 }
 
 /** Another name for some of a question's terms: a text with all of `terms` meets all of `stands`. */
@@ -61,6 +66,7 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
   const expansions = new Map<string, number>();
   const expansionOf = new Map<string, string[]>();
   const synonyms: Synonym[] = [];
+  const surfaceWords: string[] = [];
   const add = (t: string, w: number, source: string[]) => {
     if (core.has(t) || !stats.df.has(t)) return;
     expansions.set(t, Math.max(expansions.get(t) ?? 0, w));
@@ -84,12 +90,17 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
   // Jargon the question names in plain words or by another of its names: "fewer bits" → "quantization".
   for (const [entry, named] of glossaryNamed(contentTerms(text))) {
     const stands = [...new Set(named.flat())];
-    for (const form of entry.papers) if (!named.includes(form)) addForm(form, EXPANSION_WEIGHT / form.length, stands);
+    for (const { terms: form, text: written } of entry.papers) {
+      if (named.includes(form)) continue;
+      const before = synonyms.length;
+      addForm(form, EXPANSION_WEIGHT / form.length, stands);
+      if (synonyms.length > before) surfaceWords.push(...words(written));
+    }
   }
   const joined = ` ${[...core.keys()].join(' ')} `;
   // A large store defines tens of thousands: no string or entry pair is built per long form.
   abbreviations.acronyms.forEach((acronym, long) => hasPhrase(joined, long) && addForm([acronym], EXPANSION_WEIGHT, long.split(' ')));
-  return { core, expansions, expansionOf, synonyms, unknown, corrected };
+  return { core, expansions, expansionOf, synonyms, unknown, corrected, surfaceWords };
 }
 
 /**
@@ -204,15 +215,15 @@ export function editDistance(a: string, b: string, limit: number): number {
 
 /** A glossary entry's phrases as content-term stems, as questions are analysed. */
 interface GlossaryStems {
-  papers: string[][];
+  papers: { terms: string[]; text: string }[];
   readers: string[][];
 }
 
 /** Every glossary phrase by its first stem: a question looks up only the phrases that start with one of its words. */
 const GLOSSARY_BY_FIRST_TERM = new Map<string, { entry: GlossaryStems; phrase: string[] }[]>();
 for (const { papers, readers = [] } of ML_GLOSSARY) {
-  const entry = { papers: papers.map((p) => contentTerms(p)), readers: readers.map((p) => contentTerms(p)) };
-  for (const phrase of [...entry.papers, ...entry.readers]) {
+  const entry = { papers: papers.map((p) => ({ terms: contentTerms(p), text: p })), readers: readers.map((p) => contentTerms(p)) };
+  for (const phrase of [...entry.papers.map((p) => p.terms), ...entry.readers]) {
     if (phrase.length === 0) continue;
     GLOSSARY_BY_FIRST_TERM.set(phrase[0]!, [...(GLOSSARY_BY_FIRST_TERM.get(phrase[0]!) ?? []), { entry, phrase }]);
   }
