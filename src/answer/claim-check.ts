@@ -9,6 +9,7 @@ import { acronymsOf, suffixVariant } from './term-forms.ts';
 import { reversedDirection, saidOfOtherEnd, swappedParty } from './bound-pairs.ts';
 import { otherStage } from './stages.ts';
 import { crossedRoles, wrongMember, wrongSubject } from './crossed-roles.ts';
+import { relationAgainst } from './relation-words.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -142,6 +143,8 @@ export function createClaimChecker(
       const comparison = comparisonAgainst(claim.text, s.sentences.map((x) => x.text), s.self);
       if (comparison) problems.push(`comparison ${comparison}`);
     }
+    const relation = relationAgainst(claim.text, sentences.map(({ sentence }) => sentence.text));
+    if (relation) problems.push(`relation ${relation}`);
     const swapped = swappedParty(claim.toks, sentences.map(({ sentence }) => sentence.toks));
     if (swapped) problems.push(`"${swapped[0]}" is said of ${swapped[2]}, not ${swapped[1]}`);
     const crossed = crossedRoles(claim.text, sentences.map(({ sentence }) => sentence.text), (t) => knownTerm(t, vocabulary));

@@ -1,0 +1,207 @@
+import { claimTerms, tokens } from '../text/claim-terms.ts';
+import { isStopword } from '../text/tokenize.ts';
+
+/**
+ * The relation a sentence states between two things, in a few classes of research prose: how one
+ * ranks against another ("beats", "matches", "trails"), which way a quantity moves ("improves",
+ * "raises", "degrades", "cuts", and by how much), and how far a finding reaches ("generalizes to"
+ * against "only works with"). An answer that swaps one class for another ("beats" where the paper
+ * says "matches") keeps every content word, so coverage alone passes it; the relation word, bound
+ * to what it is said of, tells them apart.
+ */
+
+type Rank = 'beat' | 'match' | 'lose';
+
+interface Stated {
+  kind: 'rank' | 'change' | 'reach';
+  /** rank: the classes it allows ("outperforms or matches" allows two); change: +1 up/good, -1 down/bad; reach: +1 general, -1 restricted. */
+  ranks: Set<Rank>;
+  sign: number;
+  /** For a change, whether the word moves a quantity (`dir`: "raises", "cuts") or judges it (`value`: "improves", "hurts"). */
+  family: 'dir' | 'value';
+  size?: 'big' | 'small';
+  /** The content terms of what it is said of (after it) and of who does it (before it). */
+  object: string[];
+  subject: string[];
+  word: string;
+}
+
+const BEAT = /^(?:outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beat(?:s|ing)?|exceed(?:s|ed|ing)?|outscor\w*|outdo\w*)$/;
+const MATCH = /^(?:match(?:es|ed|ing)?|rival(?:s|led|ed|ling|ing)?|comparable|competitive|par|parity)$/;
+const LOSE = /^(?:underperform(?:s|ed|ing)?|trail(?:s|ed|ing)?|lag(?:s|ged|ging)?|inferior)$/;
+/** Comparatives that rank when "than" or "to" follows ("better than", "superior to"). */
+const BETTER = /^(?:better|superior|stronger)$/;
+const WORSE = /^(?:worse|weaker)$/;
+
+const UP = /^(?:increas(?:e|es|ed|ing)|rais(?:e|es|ed|ing)|boost(?:s|ed|ing)?|higher|grow(?:s|n|th)?|doubl(?:e|es|ed|ing))$/;
+const DOWN = /^(?:reduc(?:e|es|ed|ing|tion|tions)|decreas(?:e|es|ed|ing)|lower(?:s|ed|ing)?|cuts?|cutting|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)|fewer|less|shrink(?:s|ing)?|shrunk)$/;
+const GOOD = /^(?:improv(?:e|es|ed|ing|ement|ements)|enhanc(?:e|es|ed|ing|ement)|benefit(?:s|ed|ing)?|helps?|helped|gains?|strengthen(?:s|ed|ing)?)$/;
+const BAD = /^(?:degrad(?:e|es|ed|ing|ation)|hurt(?:s|ing)?|harm(?:s|ed|ing)?|worsen(?:s|ed|ing)?|damag(?:e|es|ed|ing)|impair(?:s|ed|ing)?|deteriorat(?:e|es|ed|ing|ion))$/;
+const BIG = /^(?:large|larger|big|huge|major|significant(?:ly)?|substantial(?:ly)?|dramatic(?:ally)?|drastic(?:ally)?|severe(?:ly)?|sharp(?:ly)?|considerabl[ey]|massive(?:ly)?|greatly|strongly)$/;
+const SMALL = /^(?:modest(?:ly)?|slight(?:ly)?|small|minor|marginal(?:ly)?|little|negligibl[ey]|minimal(?:ly)?|tiny)$/;
+
+const GENERAL = /^(?:generali[sz](?:e|es|ed|ing|ation)|transfer(?:s|red|ring|able|ability)?)$/;
+/** "Only works with", "limited to", "specific to": what holds in one place and no further. */
+const RESTRICTED_AFTER_ONLY = /^(?:works?|worked|working|appl(?:y|ies|ied)|holds?|held|functions?)$/;
+const RESTRICTED = /^(?:limited|restricted|specific|tied|confined)$/;
+
+const NEGATION = /^(?:not|n't|no|never|cannot|fails?|failed|without|neither|nor)$/;
+/** Quantities more of which is better, and those less of which is: they turn "cuts" into a harm or a gain. */
+const GOOD_QUANTITY = new Set(claimTerms('performance accuracy quality precision recall score robustness generalization scalability efficiency diversity throughput speed fidelity reward success capability understanding'));
+const BAD_QUANTITY = new Set(claimTerms('latency error cost memory time perplexity hallucination overhead footprint compute computation bias noise redundancy'));
+
+/** Words after which the object of a relation is over: a place, a manner, or a new clause. */
+const OBJECT_END = new Set('on in at for across when while whereas despite by without under from because although though but during and or which that where'.split(' '));
+const SUBJECT_END = new Set('that which who while whereas but because although though when if where despite and'.split(' '));
+const REACH = 5;
+
+const cache = new Map<string, Stated[]>();
+
+/** The relations a sentence states, each with the terms it is said of. */
+function relationsIn(text: string): Stated[] {
+  const hit = cache.get(text);
+  if (hit) return hit;
+  const toks = tokens(text.replace(/\s*\([^()]{0,40}\)/g, ''));
+  const lower = toks.map((t) => t.toLowerCase());
+  const out: (Stated & { at: number })[] = [];
+  const window = (from: number, step: 1 | -1, ends: Set<string>) => {
+    const taken: string[] = [];
+    let words = 0;
+    for (let j = from; j >= 0 && j < toks.length && words < REACH; j += step) {
+      const w = lower[j]!;
+      if (w === '|' || (ends.has(w) && words > 0)) break;
+      if (ends.has(w) || isStopword(w) || isRelationWord(w)) continue;
+      taken.push(toks[j]!);
+      words++;
+    }
+    return claimTerms(taken.join(' '));
+  };
+  const negatedAt = (i: number) => lower.slice(Math.max(0, i - 3), i).some((w, k, all) => NEGATION.test(w) && !(w === 'not' && all[k + 1] === 'only'));
+  const sizeAt = (i: number): Stated['size'] => {
+    const near = lower.slice(Math.max(0, i - 3), i).filter((w) => w !== '|');
+    if (near.some((w) => SMALL.test(w)) || (near.includes('only') && !BIG.test(near[near.length - 1] ?? ''))) return 'small';
+    return near.some((w) => BIG.test(w)) ? 'big' : undefined;
+  };
+  lower.forEach((w, i) => {
+    const next = lower[i + 1] ?? '';
+    let ranks: Rank[] | undefined;
+    if (BEAT.test(w)) ranks = next === 'by' ? ['lose'] : ['beat'];
+    else if (MATCH.test(w) && lower[i - 1] !== 'exact' && !(w === 'par' && lower[i - 1] !== 'on')) ranks = ['match'];
+    else if (LOSE.test(w) || (w === 'short' && /^falls?|fell$/.test(lower[i - 1] ?? ''))) ranks = ['lose'];
+    else if ((BETTER.test(w) || WORSE.test(w)) && lower.slice(i + 1, i + 4).some((u) => u === 'than' || u === 'to')) ranks = [BETTER.test(w) ? 'beat' : 'lose'];
+    else if ((w === 'good' || w === 'well') && lower[i - 1] === 'as' && next === 'as') ranks = lower.slice(Math.max(0, i - 4), i).includes('least') ? ['beat', 'match'] : ['match'];
+    if (ranks) {
+      // "Does not outperform" allows a tie or a loss; "fails to match" a loss.
+      if (negatedAt(i)) ranks = (['beat', 'match', 'lose'] as Rank[]).filter((r) => !ranks!.includes(r) && !(ranks!.includes('match') && r === 'beat'));
+      const objectFrom = lower[i + 1] === 'by' || lower[i + 1] === 'with' || lower[i + 1] === 'to' || lower[i + 1] === 'than' ? i + 2 : i + 1;
+      out.push({ kind: 'rank', ranks: new Set(ranks), sign: 0, family: 'value', object: window(objectFrom, 1, OBJECT_END), subject: window(i - 1, -1, SUBJECT_END), word: w, at: i });
+      return;
+    }
+    const change = UP.test(w) ? (['dir', 1] as const) : DOWN.test(w) ? (['dir', -1] as const) : GOOD.test(w) ? (['value', 1] as const) : BAD.test(w) ? (['value', -1] as const) : undefined;
+    // A negated change ("without hurting accuracy") says it stays, which is neither way.
+    if (change && !negatedAt(i)) {
+      const object = window(/^(?:in|of|on)$/.test(next) ? i + 2 : i + 1, 1, OBJECT_END);
+      const subject = window(i - 1, -1, SUBJECT_END);
+      out.push({ kind: 'change', ranks: new Set(), sign: change[1], family: change[0], size: sizeAt(i), object: object.length > 0 ? object : subject, subject, word: w, at: i });
+      return;
+    }
+    const restricted = (w === 'only' && RESTRICTED_AFTER_ONLY.test(next)) || (RESTRICTED.test(w) && (next === 'to' || next === 'with'));
+    const general = GENERAL.test(w);
+    if (restricted || general) {
+      const sign = (general ? 1 : -1) * (negatedAt(i) ? -1 : 1);
+      out.push({ kind: 'reach', ranks: new Set(), sign, family: 'value', object: window(i + 1, 1, new Set()), subject: window(i - 1, -1, SUBJECT_END), word: w, at: i });
+    }
+  });
+  // "Outperform or match", "comparable or better": one relation allowing both.
+  const merged = out.filter((r, k) => {
+    const prev = out[k - 1];
+    if (r.kind !== 'rank' || prev?.kind !== 'rank' || r.at - prev.at > 3 || !lower.slice(prev.at + 1, r.at).includes('or')) return true;
+    for (const x of r.ranks) prev.ranks.add(x);
+    prev.object = r.object.length > 0 ? r.object : prev.object;
+    return false;
+  });
+  // "Improves A and B": each conjunct is an object of its own.
+  const expanded = merged.flatMap((r) => {
+    const conjuncts = conjunctsAfter(toks, lower, r.at);
+    return [r, ...conjuncts.map((object) => ({ ...r, object }))];
+  });
+  if (cache.size > 5000) cache.clear();
+  cache.set(text, expanded);
+  return expanded;
+}
+
+/** The noun phrases joined by "and" after a relation word's first object, up to the clause's end. */
+function conjunctsAfter(toks: string[], lower: string[], at: number): string[][] {
+  const out: string[][] = [];
+  let j = at + 1;
+  while (j < toks.length && lower[j] !== '|' && lower[j] !== 'and') j++;
+  while (lower[j] === 'and' && !isRelationWord(lower[j + 1] ?? '')) {
+    const taken: string[] = [];
+    let k = j + 1;
+    for (; k < toks.length && taken.length < REACH && lower[k] !== '|' && lower[k] !== 'and' && !(OBJECT_END.has(lower[k]!) && taken.length > 0); k++) {
+      if (!isStopword(lower[k]!) && !isRelationWord(lower[k]!)) taken.push(toks[k]!);
+    }
+    if (taken.length > 0) out.push(claimTerms(taken.join(' ')));
+    j = k;
+  }
+  return out;
+}
+
+function isRelationWord(w: string): boolean {
+  return BEAT.test(w) || MATCH.test(w) || LOSE.test(w) || UP.test(w) || DOWN.test(w) || GOOD.test(w) || BAD.test(w) || GENERAL.test(w);
+}
+
+const shared = (a: string[], b: string[]) => new Set(a.filter((t) => b.includes(t))).size;
+
+/** The sign of a change judged good or bad, when its quantity says which way is better. */
+function valueOf(r: Stated, quantity: string[]): number | undefined {
+  if (r.family === 'value') return r.sign;
+  if (quantity.some((t) => GOOD_QUANTITY.has(t))) return r.sign;
+  if (quantity.some((t) => BAD_QUANTITY.has(t))) return -r.sign;
+  return undefined;
+}
+
+/** Why a claim's relation and the paper's relation about the same thing cannot both hold, if they cannot. */
+function conflict(mine: Stated, theirs: Stated): string | undefined {
+  if (mine.kind === 'rank') return [...theirs.ranks].every((r) => mine.ranks.has(r)) ? undefined : `"${mine.word}" where the paper says "${theirs.word}"`;
+  if (mine.kind === 'reach') return mine.sign === theirs.sign ? undefined : `"${mine.word}" where the paper says "${theirs.word}"`;
+  const quantity = mine.object.filter((t) => theirs.object.includes(t));
+  const [a, b] = mine.family === theirs.family ? [mine.sign, theirs.sign] : [valueOf(mine, quantity), valueOf(theirs, quantity)];
+  if (a !== undefined && b !== undefined && a !== b) return `"${mine.word}" where the paper says "${theirs.word}"`;
+  if (mine.size && theirs.size && mine.size !== theirs.size && (a === undefined || a === b)) return `a ${mine.size} "${mine.word}" where the paper's is ${theirs.size}`;
+  return undefined;
+}
+
+/**
+ * The first relation of the claim that the paper states otherwise about the same thing: of the
+ * paper's relations of the same kind, those whose object (and then subject) shares most with the
+ * claim's decide, and the claim stands if any of them agrees. With nothing alike in the paper,
+ * there is no evidence against it.
+ *
+ * @example
+ * relationAgainst('Mamba-3B beats Transformers twice its size.', ['Mamba-3B outperforms Transformers of the same size and matches Transformers twice its size.']);
+ * // '"beats" where the paper says "matches"'
+ */
+export function relationAgainst(claim: string, paper: string[]): string | undefined {
+  const theirs = paper.flatMap((s) => relationsIn(s).map((r) => ({ r, terms: claimTerms(s) })));
+  const claimTermsAll = claimTerms(claim);
+  for (const mine of relationsIn(claim)) {
+    let best: { score: number; agrees: boolean; reason?: string } | undefined;
+    for (const { r, terms } of theirs) {
+      if (r.kind !== mine.kind) continue;
+      // How far a finding reaches is read over its whole sentence; a rank or a change over its object.
+      const score = mine.kind === 'reach' ? shared(claimTermsAll, terms) : 2 * shared(mine.object, r.object) + shared(mine.subject, r.subject);
+      const bound = mine.kind === 'reach' ? score >= MIN_SHARED_REACH : shared(mine.object, r.object) >= 1 && score >= MIN_SCORE;
+      if (!bound) continue;
+      const reason = conflict(mine, r);
+      if (!best || score > best.score) best = { score, agrees: !reason, reason };
+      else if (score === best.score && !reason) best.agrees = true;
+    }
+    if (best && !best.agrees) return best.reason;
+  }
+  return undefined;
+}
+
+/** How much a paper's relation must share with the claim's to be about the same thing. */
+const MIN_SCORE = 3;
+const MIN_SHARED_REACH = 3;

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { relationAgainst } from '../src/answer/relation-words.ts';
+
+const mamba = ['On language modeling, our Mamba-3B model outperforms Transformers of the same size and matches Transformers twice its size.'];
+
+describe('relation words', () => {
+  it('reads which party a rank is said of, so "beats" is not "matches"', () => {
+    expect(relationAgainst('Mamba-3B beats Transformers twice its size.', mamba)).toMatch(/"beats" where the paper says "matches"/);
+    expect(relationAgainst('Mamba-3B is on par with Transformers twice its size.', mamba)).toBeUndefined();
+    expect(relationAgainst('Mamba-3B surpasses same-size Transformers.', mamba)).toBeUndefined();
+    expect(relationAgainst('Mamba-3B is outperformed by Transformers twice its size.', mamba)).toBeDefined();
+  });
+
+  it('lets a claim allow more than the paper says, not less', () => {
+    const paper = ['Our mini models outperform or match the performance of RoBERTa and MPNet.'];
+    expect(relationAgainst('The mini models are at least as good as RoBERTa.', paper)).toBeUndefined();
+    expect(relationAgainst('The mini models clearly outperform RoBERTa.', paper)).toBeDefined();
+  });
+
+  it('reads a change by what it changes: both ways, how much, and each member of a list', () => {
+    const tsfm = ['The architectural enhancements primarily improve ID performance but reduce OOD scalability.'];
+    expect(relationAgainst('The enhancements improve both ID performance and OOD scalability.', tsfm)).toBeDefined();
+    expect(relationAgainst('The enhancements help ID performance but hurt OOD scalability.', tsfm)).toBeUndefined();
+    const codebook = ['Networks can operate under this extreme bottleneck with only modest degradation in performance.'];
+    expect(relationAgainst('The bottleneck causes a large drop in performance.', codebook)).toMatch(/big/);
+    expect(relationAgainst('The bottleneck costs only a slight drop in performance.', codebook)).toBeUndefined();
+    // Cutting latency is a gain, whatever the verb.
+    expect(relationAgainst('It improves inference latency of the model.', ['It reduces inference latency of the model.'])).toBeUndefined();
+  });
+
+  it('rejects "only works with" where the paper generalizes', () => {
+    const paper = ['We show that the temporal layers trained in this way generalize to different fine-tuned text-to-image LDMs.'];
+    expect(relationAgainst('The temporal layers only work with the specific LDM they were trained with.', paper)).toBeDefined();
+    expect(relationAgainst('The trained temporal layers carry over to other fine-tuned LDMs.', paper)).toBeUndefined();
+  });
+});
