@@ -51,14 +51,20 @@ const GOOD_QUANTITY = new Set(claimTerms('performance accuracy quality precision
 const BAD_QUANTITY = new Set(claimTerms('latency error cost memory time perplexity hallucination overhead footprint compute computation bias noise redundancy'));
 
 /** Words after which the object of a relation is over: a place, a manner, or a new clause. */
-const OBJECT_END = new Set('on in at for across when while whereas despite by without under from because although though but during and or which that where'.split(' '));
+const OBJECT_END = new Set('on in at for across when while whereas despite by with without under from because although though but during and or which that where'.split(' '));
 const SUBJECT_END = new Set('that which who while whereas but because although though when if where despite and'.split(' '));
 const REACH = 5;
+/** The longest aside between commas a subject is read across. */
+const ASIDE = 5;
+/** Words between a rank word and the party it ranks against. */
+const RANK_LEAD = /^(?:by|with|to|than|the|a|an|results?|performance|accuracy|scores?|behind)$/;
+/** Words any party may have, which tell none apart. */
+const GENERIC = new Set(claimTerms('model models method methods approach baseline baselines result performance task'));
 
 const cache = new Map<string, Stated[]>();
 
 /** The relations a sentence states, each with the terms it is said of. */
-function relationsIn(text: string): Stated[] {
+export function relationsIn(text: string): Stated[] {
   const hit = cache.get(text);
   if (hit) return hit;
   const toks = tokens(text.replace(/\s*\([^()]{0,40}\)/g, ''));
@@ -67,8 +73,15 @@ function relationsIn(text: string): Stated[] {
   const window = (from: number, step: 1 | -1, ends: Set<string>) => {
     const taken: string[] = [];
     let words = 0;
+    let aside = false;
     for (let j = from; j >= 0 && j < toks.length && words < REACH; j += step) {
       const w = lower[j]!;
+      // "The Tiny model, 83% smaller, matches": a short aside right before the word is stepped over.
+      const asideStart: number = step === -1 && w === '|' && words === 0 && !aside ? lower.lastIndexOf('|', j - 1) : -1;
+      if (asideStart >= 0 && j - asideStart <= ASIDE) {
+        [j, aside] = [asideStart, true];
+        continue;
+      }
       if (w === '|' || (ends.has(w) && words > 0)) break;
       if (ends.has(w) || isStopword(w) || isRelationWord(w)) continue;
       taken.push(toks[j]!);
@@ -93,7 +106,9 @@ function relationsIn(text: string): Stated[] {
     if (ranks) {
       // "Does not outperform" allows a tie or a loss; "fails to match" a loss.
       if (negatedAt(i)) ranks = (['beat', 'match', 'lose'] as Rank[]).filter((r) => !ranks!.includes(r) && !(ranks!.includes('match') && r === 'beat'));
-      const objectFrom = lower[i + 1] === 'by' || lower[i + 1] === 'with' || lower[i + 1] === 'to' || lower[i + 1] === 'than' ? i + 2 : i + 1;
+      // "Competitive results with X", "match the performance of X": X is what it is ranked against.
+      let objectFrom = i + 1;
+      while (RANK_LEAD.test(lower[objectFrom] ?? '')) objectFrom++;
       out.push({ kind: 'rank', ranks: new Set(ranks), sign: 0, family: 'value', object: window(objectFrom, 1, OBJECT_END), subject: window(i - 1, -1, SUBJECT_END), word: w, at: i });
       return;
     }
@@ -134,12 +149,18 @@ function relationsIn(text: string): Stated[] {
 function conjunctsAfter(toks: string[], lower: string[], at: number): string[][] {
   const out: string[][] = [];
   let j = at + 1;
-  while (j < toks.length && lower[j] !== '|' && lower[j] !== 'and') j++;
-  while (lower[j] === 'and' && !isRelationWord(lower[j + 1] ?? '')) {
+  // Only a list that continues the object itself: "improves A and B", not "improves A on C and D".
+  for (let words = 0; j < toks.length && lower[j] !== 'and'; j++) {
+    if (lower[j] === '|' || (OBJECT_END.has(lower[j]!) && words > 0)) return out;
+    if (!isStopword(lower[j]!)) words++;
+  }
+  while (lower[j] === 'and') {
     const taken: string[] = [];
     let k = j + 1;
     for (; k < toks.length && taken.length < REACH && lower[k] !== '|' && lower[k] !== 'and' && !(OBJECT_END.has(lower[k]!) && taken.length > 0); k++) {
-      if (!isStopword(lower[k]!) && !isRelationWord(lower[k]!)) taken.push(toks[k]!);
+      // "Beats A and is as good as B": a verb or a relation starts a clause of its own.
+      if (isRelationWord(lower[k]!) || CLAUSE_VERB.test(lower[k]!)) return out;
+      if (!isStopword(lower[k]!)) taken.push(toks[k]!);
     }
     if (taken.length > 0) out.push(claimTerms(taken.join(' ')));
     j = k;
@@ -148,8 +169,10 @@ function conjunctsAfter(toks: string[], lower: string[], at: number): string[][]
 }
 
 function isRelationWord(w: string): boolean {
-  return BEAT.test(w) || MATCH.test(w) || LOSE.test(w) || UP.test(w) || DOWN.test(w) || GOOD.test(w) || BAD.test(w) || GENERAL.test(w);
+  return BEAT.test(w) || MATCH.test(w) || LOSE.test(w) || BETTER.test(w) || WORSE.test(w) || UP.test(w) || DOWN.test(w) || GOOD.test(w) || BAD.test(w) || GENERAL.test(w);
 }
+
+const CLAUSE_VERB = /^(?:is|are|was|were|be|been|has|have|had|does|do|did|as|than)$/;
 
 const shared = (a: string[], b: string[]) => new Set(a.filter((t) => b.includes(t))).size;
 
@@ -163,7 +186,7 @@ function valueOf(r: Stated, quantity: string[]): number | undefined {
 
 /** Why a claim's relation and the paper's relation about the same thing cannot both hold, if they cannot. */
 function conflict(mine: Stated, theirs: Stated): string | undefined {
-  if (mine.kind === 'rank') return [...theirs.ranks].every((r) => mine.ranks.has(r)) ? undefined : `"${mine.word}" where the paper says "${theirs.word}"`;
+  if (mine.kind === 'rank') return [...theirs.ranks].every((r) => mine.ranks.has(r)) ? undefined : `"${mine.word}" where the paper's "${theirs.word}" says ${[...theirs.ranks].join(' or ')}`;
   if (mine.kind === 'reach') return mine.sign === theirs.sign ? undefined : `"${mine.word}" where the paper says "${theirs.word}"`;
   const quantity = mine.object.filter((t) => theirs.object.includes(t));
   const [a, b] = mine.family === theirs.family ? [mine.sign, theirs.sign] : [valueOf(mine, quantity), valueOf(theirs, quantity)];
@@ -189,19 +212,42 @@ export function relationAgainst(claim: string, paper: string[]): string | undefi
     let best: { score: number; agrees: boolean; reason?: string } | undefined;
     for (const { r, terms } of theirs) {
       if (r.kind !== mine.kind) continue;
-      // How far a finding reaches is read over its whole sentence; a rank or a change over its object.
-      const score = mine.kind === 'reach' ? shared(claimTermsAll, terms) : 2 * shared(mine.object, r.object) + shared(mine.subject, r.subject);
-      const bound = mine.kind === 'reach' ? score >= MIN_SHARED_REACH : shared(mine.object, r.object) >= 1 && score >= MIN_SCORE;
-      if (!bound) continue;
-      const reason = conflict(mine, r);
-      if (!best || score > best.score) best = { score, agrees: !reason, reason };
-      else if (score === best.score && !reason) best.agrees = true;
+      const aligned = alignment(mine, r, claimTermsAll, terms);
+      if (!aligned) continue;
+      const reason = conflict(aligned.mine, r);
+      if (!best || aligned.score > best.score) best = { score: aligned.score, agrees: !reason, reason };
+      else if (aligned.score === best.score && !reason) best.agrees = true;
     }
     if (best && !best.agrees) return best.reason;
   }
   return undefined;
 }
 
+/**
+ * How well a paper's relation is about what the claim's is, or undefined when it is not: how far a
+ * finding reaches is read over its whole sentence, a change over its object, a rank over both its
+ * parties, either way round ("A lags behind B" is the paper's "B outperforms A").
+ */
+function alignment(mine: Stated, theirs: Stated, claimTermsAll: string[], sentenceTerms: string[]): { score: number; mine: Stated } | undefined {
+  if (mine.kind === 'reach') {
+    const score = shared(claimTermsAll, sentenceTerms);
+    return score >= MIN_SHARED_REACH ? { score, mine } : undefined;
+  }
+  if (mine.kind === 'change') {
+    const score = 2 * shared(mine.object, theirs.object) + shared(mine.subject, theirs.subject);
+    return shared(mine.object, theirs.object) >= 1 && score >= MIN_SCORE ? { score, mine } : undefined;
+  }
+  const specific = (terms: string[]) => terms.filter((t) => !GENERIC.has(t));
+  const [so, ss, mo, ms] = [specific(theirs.object), specific(theirs.subject), specific(mine.object), specific(mine.subject)];
+  const straight = 2 * shared(mo, so) + shared(ms, ss);
+  const crossed = 2 * shared(ms, so) + shared(mo, ss);
+  if (crossed > straight && shared(ms, so) >= 1 && shared(mo, ss) >= 1) {
+    const flipped = new Set([...mine.ranks].map((r) => (r === 'beat' ? 'lose' : r === 'lose' ? 'beat' : r)));
+    return { score: crossed, mine: { ...mine, ranks: flipped } };
+  }
+  return shared(mo, so) >= 1 && straight >= MIN_SCORE ? { score: straight, mine } : undefined;
+}
+
 /** How much a paper's relation must share with the claim's to be about the same thing. */
-const MIN_SCORE = 3;
+const MIN_SCORE = 2;
 const MIN_SHARED_REACH = 3;
