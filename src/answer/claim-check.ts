@@ -10,6 +10,7 @@ import { reversedDirection, saidOfOtherEnd, swappedParty } from './bound-pairs.t
 import { otherStage } from './stages.ts';
 import { crossedRoles, wrongMember, wrongSubject } from './crossed-roles.ts';
 import { relationAgainst } from './relation-words.ts';
+import { saidOfPriorWork } from './prior-work.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -142,6 +143,8 @@ export function createClaimChecker(
     for (const s of cited) {
       const comparison = comparisonAgainst(claim.text, s.sentences.map((x) => x.text), s.self);
       if (comparison) problems.push(`comparison ${comparison}`);
+      const prior = saidOfPriorWork(claim.text, s.sentences.map((x) => x.text), s.self);
+      if (prior) problems.push(`the paper says "${prior.join('", "')}" of earlier work`);
     }
     const relation = relationAgainst(claim.text, sentences.map(({ sentence }) => sentence.text));
     if (relation) problems.push(`relation ${relation}`);
