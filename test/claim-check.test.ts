@@ -192,6 +192,9 @@ describe('claim check', () => {
     const checkPaper = createClaimChecker([paper]);
     expect(checkPaper('The results suggest learners may rediscover standard estimation algorithms [1].').kept).toBe(true);
     expect(checkPaper('The results show that learners rediscover standard estimation algorithms [1].').reason).toContain('hedge dropped');
+    const asked = createClaimChecker([{ n: 1, title: 'Infill Lessons', abstract: 'For infill sampling, we explore the claim of a free lunch hypothesis.' }]);
+    expect(asked('The authors explore the free lunch hypothesis for infill sampling [1].').kept).toBe(true);
+    expect(asked('The authors confirm the free lunch hypothesis for infill sampling [1].').reason).toContain('hedge dropped');
     expect(checkPaper('BART-Large with Control Token got the highest SARI score [1].').kept).toBe(true);
     expect(checkPaper('T5-base got the highest SARI score [1].').reason).toContain('"highest" is said of another');
   });

@@ -638,11 +638,15 @@ const SUPERLATIVE = /^(?:highest|lowest|best|worst|strongest|weakest|largest|sma
 
 /** Words that hedge a finding ("suggests", "may", "preliminary"), and verbs that assert one as shown. */
 const HEDGE = /^(?:may|might|could|suggests?|suggesting|potentially|perhaps|possibility|hints?|preliminary|posits?|hypothes[ie]s|hypothesi[sz]e|hopefully|likely|appears?|seems?)$/i;
-const ASSERTS = /^(?:proves?|proven|demonstrates?|confirms?|establish(?:es)?|shows?|shown)$/i;
+/** A paper that only asks ("explores the claim", "investigates whether") has shown nothing either way. */
+const ASKS = /^(?:explores?|explored|exploring|investigates?|investigated|investigating|whether)$/i;
+/** The hedge words that hedge a claim too; a claim's "hypothesis" is what it says was settled. */
+const CLAIM_HEDGE = /^(?:may|might|could|suggests?|suggesting|potentially|perhaps|hints?|preliminary|hopefully|likely|appears?|seems?|explores?|explored|investigates?|investigated|whether|if)$/i;
+const ASSERTS = /^(?:proves?|proven|demonstrates?|confirms?|confirmed|establish(?:es|ed)?|shows?|shown|verif(?:y|ies|ied)|validates?|validated|settles?|settled)$/i;
 
-/** The claim asserts as shown ("shows", "proves") what its supporting sentence only hedges ("suggests", "may"). */
+/** The claim asserts as shown ("shows", "proves") what its supporting sentence only hedges ("suggests", "may") or asks ("explores whether"). */
 function overstatesHedge(claim: Claim, support: IndexedSentence): boolean {
-  return claim.toks.some((t) => ASSERTS.test(t)) && !claim.toks.some((t) => HEDGE.test(t)) && support.toks.some((t) => HEDGE.test(t)) && !support.toks.some((t) => ASSERTS.test(t));
+  return claim.toks.some((t) => ASSERTS.test(t)) && !claim.toks.some((t) => CLAIM_HEDGE.test(t)) && support.toks.some((t) => HEDGE.test(t) || ASKS.test(t)) && !support.toks.some((t) => ASSERTS.test(t));
 }
 
 /**
