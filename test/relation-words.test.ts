@@ -15,6 +15,9 @@ describe('relation words', () => {
     const glue = ['Encoder-only models like BERT-base outperform LLMs on benchmarks like GLUE and SuperGLUE.'];
     expect(relationAgainst('Prompted LLMs lag behind encoder-only models such as BERT-base on GLUE.', glue)).toBeUndefined();
     expect(relationAgainst('Prompted LLMs beat encoder-only models such as BERT-base on GLUE.', glue)).toBeDefined();
+    const mix = ["We discover that a leaky modality mix, where samples contain questions answerable from both the image and its caption, outperforms non-leaky combinations of captions and QA pairs."];
+    expect(relationAgainst('Non-leaky combinations of captions and QA pairs beat the leaky modality mix.', mix)).toMatch(/other way round/);
+    expect(relationAgainst('The leaky modality mix does better than non-leaky combinations of captions and QA pairs.', mix)).toBeUndefined();
     const tiny = ['Our mini models surpass BERT.', 'The Small model is 68% smaller, and the Tiny model, 83% smaller, matches BERT accuracy at 18.6x speed.'];
     expect(relationAgainst('The Tiny model beats BERT accuracy.', tiny)).toBeDefined();
   });

@@ -54,12 +54,16 @@ const BAD_QUANTITY = new Set(claimTerms('latency error cost memory time perplexi
 const OBJECT_END = new Set('on in at for across when while whereas despite by with without under from because although though but during and or which that where'.split(' '));
 const SUBJECT_END = new Set('that which who while whereas but because although though when if where despite and'.split(' '));
 const REACH = 5;
-/** The longest aside between commas a subject is read across. */
+/** The longest aside between commas a subject is read across, and the longest relative clause. */
 const ASIDE = 5;
+const LONG_ASIDE = 16;
+const RELATIVE = /^(?:where|which|who|such|including|like|e\.g|i\.e|especially|namely)$/;
+/** Words between a subject and its relation that say nothing of who ("continue to", "consistently"). */
+const LINKING = /^(?:continues?|continued|still|also|even|consistently|clearly|significantly|further|generally|often|usually)$/;
 /** Words between a rank word and the party it ranks against. */
 const RANK_LEAD = /^(?:by|with|to|than|the|a|an|results?|performance|accuracy|scores?|behind)$/;
 /** Words any party may have, which tell none apart. */
-const GENERIC = new Set(claimTerms('model models method methods approach baseline baselines result performance task'));
+const GENERIC = new Set(claimTerms('model models method methods approach baseline baselines result performance task based'));
 
 const cache = new Map<string, Stated[]>();
 
@@ -76,14 +80,16 @@ export function relationsIn(text: string): Stated[] {
     let aside = false;
     for (let j = from; j >= 0 && j < toks.length && words < REACH; j += step) {
       const w = lower[j]!;
-      // "The Tiny model, 83% smaller, matches": a short aside right before the word is stepped over.
-      const asideStart: number = step === -1 && w === '|' && words === 0 && !aside ? lower.lastIndexOf('|', j - 1) : -1;
-      if (asideStart >= 0 && j - asideStart <= ASIDE) {
+      // "The Tiny model, 83% smaller, matches", "T5-based LLMs, such as FLAN-T5, continue to outperform":
+      // an aside right before the word (short, or a relative clause) is stepped over.
+      const asideStart: number = step === -1 && w === '|' && words <= 1 && !aside ? lower.lastIndexOf('|', j - 1) : -1;
+      if (asideStart >= 0 && (j - asideStart <= ASIDE || (j - asideStart <= LONG_ASIDE && RELATIVE.test(lower[asideStart + 1] ?? '')))) {
         [j, aside] = [asideStart, true];
         continue;
       }
-      if (w === '|' || (ends.has(w) && words > 0)) break;
-      if (ends.has(w) || isStopword(w) || isRelationWord(w)) continue;
+      // "Combinations of captions and QA pairs beat …": a subject may be a list.
+      if (w === '|' || (ends.has(w) && words > 0 && !(step === -1 && w === 'and'))) break;
+      if (ends.has(w) || isStopword(w) || isRelationWord(w) || LINKING.test(w)) continue;
       taken.push(toks[j]!);
       words++;
     }
@@ -214,7 +220,7 @@ export function relationAgainst(claim: string, paper: string[]): string | undefi
       if (r.kind !== mine.kind) continue;
       const aligned = alignment(mine, r, claimTermsAll, terms);
       if (!aligned) continue;
-      const reason = conflict(aligned.mine, r);
+      const reason = conflict(aligned.mine, r) && (aligned.mine === mine ? conflict(mine, r) : `"${mine.word}" with its parties the other way round from the paper's "${r.word}"`);
       if (!best || aligned.score > best.score) best = { score: aligned.score, agrees: !reason, reason };
       else if (aligned.score === best.score && !reason) best.agrees = true;
     }
