@@ -362,6 +362,24 @@ describe('claim check', () => {
     expect(createClaimChecker([paper], { question: 'is RECOMBINER any good?' })('It is competitive with the best INR-based methods [1].').kept).toBe(true);
   });
 
+  it('reads words the paper writes as one, its typos, ablating as removing, and modest losses said loosely', () => {
+    const paper = {
+      n: 1,
+      title: 'Tidy Editors',
+      abstract:
+        'The models were downloaded more than 25,000 times from the Huggingface Hub. ' +
+        'Our editor can ablate concepts in under a second. ' +
+        'Networks can operate under this extreme bottleneck with only modest degradation in performance. ' +
+        'Applying a casual mask brings an attention collapse.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('The models passed 25,000 downloads on the Hugging Face Hub [1].').kept).toBe(true);
+    expect(checkPaper('The editor removes a concept in under a second [1].').kept).toBe(true);
+    expect(checkPaper('Networks operate under this extreme bottleneck, losing only a little performance [1].').kept).toBe(true);
+    expect(checkPaper('A causal mask brings an attention collapse [1].').kept).toBe(true);
+    expect(checkPaper('Networks operate under this extreme bottleneck, losing a large amount of performance [1].').kept).toBe(false);
+  });
+
   it('rejects the wrong member of a list the paper names, and keeps the right one', () => {
     const paper = {
       n: 1,

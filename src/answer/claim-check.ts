@@ -5,7 +5,7 @@ import { citedNumbers, withoutMarkers } from './citation-markers.ts';
 import { readerDirected } from './reader-directed.ts';
 import { comparisonAgainst, selfNames } from './comparison-roles.ts';
 import { figureGivenAnother, ownerOf, pairedFigures } from './paired-figures.ts';
-import { acronymsOf, suffixVariant } from './term-forms.ts';
+import { acronymsOf, suffixVariant, swappedLetters } from './term-forms.ts';
 import { reversedDirection, saidOfOtherEnd, swappedParty } from './bound-pairs.ts';
 import { otherStage } from './stages.ts';
 import { crossedRoles, wrongMember, wrongSubject } from './crossed-roles.ts';
@@ -322,13 +322,20 @@ function analyse(sentence: string): Claim {
 
 /** The claim with each term the sources lack replaced by the sources' form of it, if they have one. */
 function inVocabulary(claim: Claim, vocabulary: Set<string>): Claim {
-  const known = (t: string) => knownTerm(t, vocabulary);
+  // "Hugging Face" is the paper's "Huggingface": two words the paper writes as one.
+  const joined = new Map<string, string>();
+  claim.toks.forEach((a, i) => {
+    const b = claim.toks[i + 1];
+    const [ta, tb, both] = [claimTerms(a)[0], b && claimTerms(b)[0], b && claimTerms(`${a}${b}`)[0]];
+    if (ta && tb && both && vocabulary.has(both) && !vocabulary.has(ta) && !vocabulary.has(tb)) [ta, tb].forEach((t) => joined.set(t, both));
+  });
+  const known = (t: string) => joined.get(t) ?? knownTerm(t, vocabulary);
   return { ...claim, terms: new Set([...claim.terms].map(known)), clauses: claim.clauses.map((part) => [...new Set(part.map(known))]) };
 }
 
 /** A term as the sources write it, if they have a form of it. */
 function knownTerm(term: string, vocabulary: Set<string>): string {
-  return vocabulary.has(term) ? term : (suffixVariant(term, vocabulary) ?? term);
+  return vocabulary.has(term) ? term : (suffixVariant(term, vocabulary) ?? swappedLetters(term, vocabulary) ?? term);
 }
 
 function indexSource({ n, title, abstract }: ClaimSource): IndexedSource {
@@ -405,7 +412,7 @@ const MEASURE_REACH = 3;
 const SIZE_RATIO = /^(?:larger|bigger|smaller|fewer|less|more)$/i;
 const NEGATION = /^(?:not|no|nor|never|without|cannot|can't|don't|doesn't|isn't|aren't|fails?|neither|none|unnecessary|needless|prevents?|prevented|hampers?|hinders?|precludes?|barely|hardly|scarcely)$/i;
 /** Words that carry a negation without saying "not": enough for a negated claim to rest on. */
-const NEGATIVE_CUE = /^(?:bypass\w*|avoid\w*|omit\w*|discard\w*|forgo\w*|dispens\w*|eliminat\w*|remov\w*|lack\w*|absen\w*|free|skip\w*|instead|rather|unlike|underperform\w*|alleviat\w*|mitigat\w*|suppress\w*)$/i;
+const NEGATIVE_CUE = /^(?:bypass\w*|avoid\w*|omit\w*|discard\w*|forgo\w*|dispens\w*|eliminat\w*|remov\w*|ablat\w*|eras\w*|lack\w*|absen\w*|free|skip\w*|instead|rather|unlike|underperform\w*|alleviat\w*|mitigat\w*|suppress\w*)$/i;
 
 /** Verbs that negate what follows them ("avoids overfitting"), which a claim may not add to the paper's matter. */
 const NEGATING_VERB = /^(?:avoid(?:s|ed|ing)?|omit(?:s|ted|ting)?|discard(?:s|ed|ing)?|forgo(?:es|ing)?|eliminat(?:es?|ed|ing)|remov(?:es?|ed|ing)|lacks?|lacking|skips?|skipped|bypass(?:es|ed|ing)?)$/i;

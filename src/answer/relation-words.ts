@@ -36,7 +36,7 @@ const WORSE = /^(?:worse|weaker)$/;
 const UP = /^(?:increas(?:e|es|ed|ing)|rais(?:e|es|ed|ing)|boost(?:s|ed|ing)?|higher|grow(?:s|n|th)?|doubl(?:e|es|ed|ing))$/;
 const DOWN = /^(?:reduc(?:e|es|ed|ing|tion|tions)|decreas(?:e|es|ed|ing)|lower(?:s|ed|ing)?|cuts?|cutting|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)|fewer|less|shrink(?:s|ing)?|shrunk)$/;
 const GOOD = /^(?:improv(?:e|es|ed|ing|ement|ements)|enhanc(?:e|es|ed|ing|ement)|benefit(?:s|ed|ing)?|helps?|helped|gains?|strengthen(?:s|ed|ing)?)$/;
-const BAD = /^(?:degrad(?:e|es|ed|ing|ation)|hurt(?:s|ing)?|harm(?:s|ed|ing)?|worsen(?:s|ed|ing)?|damag(?:e|es|ed|ing)|impair(?:s|ed|ing)?|deteriorat(?:e|es|ed|ing|ion))$/;
+const BAD = /^(?:degrad(?:e|es|ed|ing|ation)|los(?:e|es|ing)|hurt(?:s|ing)?|harm(?:s|ed|ing)?|worsen(?:s|ed|ing)?|damag(?:e|es|ed|ing)|impair(?:s|ed|ing)?|deteriorat(?:e|es|ed|ing|ion))$/;
 const BIG = /^(?:large|larger|big|huge|major|significant(?:ly)?|substantial(?:ly)?|dramatic(?:ally)?|drastic(?:ally)?|severe(?:ly)?|sharp(?:ly)?|considerabl[ey]|massive(?:ly)?|greatly|strongly)$/;
 const SMALL = /^(?:modest(?:ly)?|slight(?:ly)?|small|minor|marginal(?:ly)?|little|negligibl[ey]|minimal(?:ly)?|tiny)$/;
 
@@ -97,7 +97,8 @@ export function relationsIn(text: string): Stated[] {
   };
   const negatedAt = (i: number) => lower.slice(Math.max(0, i - 3), i).some((w, k, all) => NEGATION.test(w) && !(w === 'not' && all[k + 1] === 'only'));
   const sizeAt = (i: number): Stated['size'] => {
-    const near = lower.slice(Math.max(0, i - 3), i).filter((w) => w !== '|');
+    // How much is said before the word ("a modest drop") or right after it ("losing a large amount").
+    const near = [...lower.slice(Math.max(0, i - 3), i), ...lower.slice(i + 1, i + 3)].filter((w) => w !== '|');
     if (near.some((w) => SMALL.test(w)) || (near.includes('only') && !BIG.test(near[near.length - 1] ?? ''))) return 'small';
     return near.some((w) => BIG.test(w)) ? 'big' : undefined;
   };
