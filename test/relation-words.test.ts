@@ -22,6 +22,13 @@ describe('relation words', () => {
     expect(relationAgainst('The Tiny model beats BERT accuracy.', tiny)).toBeDefined();
   });
 
+  it('reads which of two is preferred, and a "matching number" as no tie', () => {
+    const paper = ['Large models emphasize versatility and generalization rather than performance on a single task.'];
+    expect(relationAgainst('Large models emphasize performance on a single task rather than versatility.', paper)).toMatch(/other way round/);
+    expect(relationAgainst('Large models favour versatility instead of performance on a single task.', paper)).toBeUndefined();
+    expect(relationAgainst('Images are encoded into a matching number of tokens instead of a fixed count.', ['Images are encoded into a variable number of tokens rather than a fixed count.'])).toBeUndefined();
+  });
+
   it('lets a claim allow more than the paper says, not less', () => {
     const paper = ['Our mini models outperform or match the performance of RoBERTa and MPNet.'];
     expect(relationAgainst('The mini models are at least as good as RoBERTa.', paper)).toBeUndefined();

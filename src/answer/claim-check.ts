@@ -263,9 +263,14 @@ function absolutesIn(toks: string[], inPaper = false): string[] {
   const indefinite = (i: number) => /^first$/i.test(toks[i]!) && /^an?$/i.test(toks[i - 1] ?? '');
   // "Only a modest drop" belittles an amount; it does not say how far the claim reaches.
   const belittles = (i: number) => /^only$/i.test(toks[i]!) && MINIMIZER.test(toks[/^an?$/i.test(toks[i + 1] ?? '') ? i + 2 : i + 1] ?? '');
-  const found = toks.map((t, i) => (negated(i) || indefinite(i) || belittles(i) ? undefined : (inPaper ? paperAbsolute : (w: string) => ABSOLUTES.get(w))(t.toLowerCase())));
+  // "A, B and C all avoid X", "… were all built to": an "all" after the list it gathers names no wider scope.
+  const gathers = (i: number) =>
+    /^(?:all|both)$/i.test(toks[i]!) && (AUXILIARY.test(toks[i - 1] ?? '') || (isName(toks[i - 1] ?? '', false) && toks.slice(0, i - 1).some((t) => /^and$/i.test(t))));
+  const found = toks.map((t, i) => (negated(i) || indefinite(i) || belittles(i) || gathers(i) ? undefined : (inPaper ? paperAbsolute : (w: string) => ABSOLUTES.get(w))(t.toLowerCase())));
   return [...new Set(found.filter((a): a is string => a !== undefined))];
 }
+
+const AUXILIARY = /^(?:are|were|have|had|can|could|do|did|will|would)$/i;
 
 const MINIMIZER = /^(?:modest|slight|small|minor|marginal|few|little|limited|fraction|handful)$/i;
 

@@ -4,8 +4,8 @@ import { isStopword } from '../text/tokenize.ts';
 /**
  * The relation a sentence states between two things, in a few classes of research prose: how one
  * ranks against another ("beats", "matches", "trails"), which way a quantity moves ("improves",
- * "raises", "degrades", "cuts", and by how much), and how far a finding reaches ("generalizes to"
- * against "only works with"). An answer that swaps one class for another ("beats" where the paper
+ * "raises", "degrades", "cuts", and by how much), which of two is preferred ("A rather than B"),
+ * and how far a finding reaches ("generalizes to" against "only works with"). An answer that swaps one class for another ("beats" where the paper
  * says "matches") keeps every content word, so coverage alone passes it; the relation word, bound
  * to what it is said of, tells them apart.
  */
@@ -13,7 +13,7 @@ import { isStopword } from '../text/tokenize.ts';
 type Rank = 'beat' | 'match' | 'lose';
 
 interface Stated {
-  kind: 'rank' | 'change' | 'reach';
+  kind: 'rank' | 'prefer' | 'change' | 'reach';
   /** rank: the classes it allows ("outperforms or matches" allows two); change: +1 up/good, -1 down/bad; reach: +1 general, -1 restricted. */
   ranks: Set<Rank>;
   sign: number;
@@ -61,7 +61,7 @@ const RELATIVE = /^(?:where|which|who|such|including|like|e\.g|i\.e|especially|n
 /** Words between a subject and its relation that say nothing of who ("continue to", "consistently"). */
 const LINKING = /^(?:continues?|continued|still|also|even|consistently|clearly|significantly|further|generally|often|usually)$/;
 /** Words between a rank word and the party it ranks against. */
-const RANK_LEAD = /^(?:by|with|to|than|the|a|an|results?|performance|accuracy|scores?|behind)$/;
+const RANK_LEAD = /^(?:by|with|to|than|of|the|a|an|results?|performance|accuracy|scores?|behind)$/;
 /** Words any party may have, which tell none apart. */
 const GENERIC = new Set(claimTerms('model models method methods approach baseline baselines result performance task based'));
 
@@ -105,18 +105,22 @@ export function relationsIn(text: string): Stated[] {
   lower.forEach((w, i) => {
     const next = lower[i + 1] ?? '';
     let ranks: Rank[] | undefined;
+    let kind: 'rank' | 'prefer' = 'rank';
     if (BEAT.test(w)) ranks = next === 'by' ? ['lose'] : ['beat'];
-    else if (MATCH.test(w) && lower[i - 1] !== 'exact' && !(w === 'par' && lower[i - 1] !== 'on')) ranks = ['match'];
+    // "Exact match" is a metric and "a matching number" a count, not a tie.
+    else if (MATCH.test(w) && !/^(?:exact|a|an|the)$/.test(lower[i - 1] ?? '') && !(w === 'par' && lower[i - 1] !== 'on')) ranks = ['match'];
     else if (LOSE.test(w) || (w === 'short' && /^falls?|fell$/.test(lower[i - 1] ?? ''))) ranks = ['lose'];
     else if ((BETTER.test(w) || WORSE.test(w)) && lower.slice(i + 1, i + 4).some((u) => u === 'than' || u === 'to')) ranks = [BETTER.test(w) ? 'beat' : 'lose'];
     else if ((w === 'good' || w === 'well') && lower[i - 1] === 'as' && next === 'as') ranks = lower.slice(Math.max(0, i - 4), i).includes('least') ? ['beat', 'match'] : ['match'];
+    // "Versatility rather than performance on a single task": the one put first is preferred.
+    else if ((w === 'rather' && next === 'than') || (w === 'instead' && next === 'of')) [ranks, kind] = [['beat'], 'prefer'];
     if (ranks) {
       // "Does not outperform" allows a tie or a loss; "fails to match" a loss.
       if (negatedAt(i)) ranks = (['beat', 'match', 'lose'] as Rank[]).filter((r) => !ranks!.includes(r) && !(ranks!.includes('match') && r === 'beat'));
       // "Competitive results with X", "match the performance of X": X is what it is ranked against.
       let objectFrom = i + 1;
       while (RANK_LEAD.test(lower[objectFrom] ?? '')) objectFrom++;
-      out.push({ kind: 'rank', ranks: new Set(ranks), sign: 0, family: 'value', object: window(objectFrom, 1, OBJECT_END), subject: window(i - 1, -1, SUBJECT_END), word: w, at: i });
+      out.push({ kind, ranks: new Set(ranks), sign: 0, family: 'value', object: window(objectFrom, 1, OBJECT_END), subject: window(i - 1, -1, SUBJECT_END), word: w, at: i });
       return;
     }
     const change = UP.test(w) ? (['dir', 1] as const) : DOWN.test(w) ? (['dir', -1] as const) : GOOD.test(w) ? (['value', 1] as const) : BAD.test(w) ? (['value', -1] as const) : undefined;
@@ -193,7 +197,7 @@ function valueOf(r: Stated, quantity: string[]): number | undefined {
 
 /** Why a claim's relation and the paper's relation about the same thing cannot both hold, if they cannot. */
 function conflict(mine: Stated, theirs: Stated): string | undefined {
-  if (mine.kind === 'rank') return [...theirs.ranks].every((r) => mine.ranks.has(r)) ? undefined : `"${mine.word}" where the paper's "${theirs.word}" says ${[...theirs.ranks].join(' or ')}`;
+  if (mine.kind === 'rank' || mine.kind === 'prefer') return [...theirs.ranks].every((r) => mine.ranks.has(r)) ? undefined : `"${mine.word}" where the paper's "${theirs.word}" says ${[...theirs.ranks].join(' or ')}`;
   if (mine.kind === 'reach') return mine.sign === theirs.sign ? undefined : `"${mine.word}" where the paper says "${theirs.word}"`;
   const quantity = mine.object.filter((t) => theirs.object.includes(t));
   const [a, b] = mine.family === theirs.family ? [mine.sign, theirs.sign] : [valueOf(mine, quantity), valueOf(theirs, quantity)];
