@@ -378,6 +378,9 @@ describe('claim check', () => {
     expect(checkPaper('Networks operate under this extreme bottleneck, losing only a little performance [1].').kept).toBe(true);
     expect(checkPaper('A causal mask brings an attention collapse [1].').kept).toBe(true);
     expect(checkPaper('Networks operate under this extreme bottleneck, losing a large amount of performance [1].').kept).toBe(false);
+    const stages = createClaimChecker([{ n: 1, title: 'Two Steps', abstract: 'Our approach uses a two-stage training paradigm, consisting of joint text-image alignment and multimodal instruction tuning.' }]);
+    expect(stages('Training has two stages: first joint text-image alignment, then multimodal instruction tuning [1].').kept).toBe(true);
+    expect(stages('It is the first two-stage training paradigm of joint text-image alignment and multimodal instruction tuning [1].').kept).toBe(false);
     const list = createClaimChecker([{ n: 1, title: 'Fast Mixers', abstract: 'Linear attention, gated convolutions and structured SSMs have been developed to address the inefficiency of Transformers on long sequences.' }]);
     expect(list('Linear attention, gated convolutions and structured SSMs were all developed to address the inefficiency of Transformers on long sequences [1].').kept).toBe(true);
     expect(list('Structured SSMs address the inefficiency of all Transformers on long sequences [1].').kept).toBe(false);

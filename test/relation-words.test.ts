@@ -26,6 +26,9 @@ describe('relation words', () => {
     const paper = ['Large models emphasize versatility and generalization rather than performance on a single task.'];
     expect(relationAgainst('Large models emphasize performance on a single task rather than versatility.', paper)).toMatch(/other way round/);
     expect(relationAgainst('Large models favour versatility instead of performance on a single task.', paper)).toBeUndefined();
+    const video = ['Instead of preparing massive video-text datasets, we focus on constructing large-scale and high-quality image-text datasets.'];
+    expect(relationAgainst('It builds massive video-text datasets rather than image-text ones.', video)).toMatch(/other way round/);
+    expect(relationAgainst('It builds high-quality image-text datasets rather than massive video-text ones.', video)).toBeUndefined();
     expect(relationAgainst('Images are encoded into a matching number of tokens instead of a fixed count.', ['Images are encoded into a variable number of tokens rather than a fixed count.'])).toBeUndefined();
   });
 

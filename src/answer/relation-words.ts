@@ -52,6 +52,7 @@ const BAD_QUANTITY = new Set(claimTerms('latency error cost memory time perplexi
 
 /** Words after which the object of a relation is over: a place, a manner, or a new clause. */
 const OBJECT_END = new Set('on in at for across when while whereas despite by with without under from because although though but during and or which that where'.split(' '));
+const CLAUSE_END = new Set(['which', 'that', 'while', 'whereas', 'but']);
 const SUBJECT_END = new Set('that which who while whereas but because although though when if where despite and'.split(' '));
 const REACH = 5;
 /** The longest aside between commas a subject is read across, and the longest relative clause. */
@@ -120,7 +121,11 @@ export function relationsIn(text: string): Stated[] {
       // "Competitive results with X", "match the performance of X": X is what it is ranked against.
       let objectFrom = i + 1;
       while (RANK_LEAD.test(lower[objectFrom] ?? '')) objectFrom++;
-      out.push({ kind, ranks: new Set(ranks), sign: 0, family: 'value', object: window(objectFrom, 1, OBJECT_END), subject: window(i - 1, -1, SUBJECT_END), word: w, at: i });
+      // "Instead of X, we do Y": what is preferred follows the comma.
+      const leading = kind === 'prefer' && lower.slice(0, i).every((u) => u === '|' || isStopword(u));
+      const after = lower.indexOf('|', i);
+      const subject = leading && after > 0 ? window(after + 1, 1, CLAUSE_END) : window(i - 1, -1, SUBJECT_END);
+      out.push({ kind, ranks: new Set(ranks), sign: 0, family: 'value', object: window(objectFrom, 1, OBJECT_END), subject, word: w, at: i });
       return;
     }
     const change = UP.test(w) ? (['dir', 1] as const) : DOWN.test(w) ? (['dir', -1] as const) : GOOD.test(w) ? (['value', 1] as const) : BAD.test(w) ? (['value', -1] as const) : undefined;
