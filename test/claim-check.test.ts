@@ -381,6 +381,9 @@ describe('claim check', () => {
     const stages = createClaimChecker([{ n: 1, title: 'Two Steps', abstract: 'Our approach uses a two-stage training paradigm, consisting of joint text-image alignment and multimodal instruction tuning.' }]);
     expect(stages('Training has two stages: first joint text-image alignment, then multimodal instruction tuning [1].').kept).toBe(true);
     expect(stages('It is the first two-stage training paradigm of joint text-image alignment and multimodal instruction tuning [1].').kept).toBe(false);
+    const framework = createClaimChecker([{ n: 1, title: 'Code Completion', abstract: 'Such an encoder-decoder framework is sub-optimal for auto-regressive tasks, especially code completion.' }]);
+    expect(framework('The encoder-decoder framework is sub-optimal for code completion [1].').kept).toBe(true);
+    expect(framework('The encoder-decoder framework is ideal for code completion [1].').kept).toBe(false);
     const list = createClaimChecker([{ n: 1, title: 'Fast Mixers', abstract: 'Linear attention, gated convolutions and structured SSMs have been developed to address the inefficiency of Transformers on long sequences.' }]);
     expect(list('Linear attention, gated convolutions and structured SSMs were all developed to address the inefficiency of Transformers on long sequences [1].').kept).toBe(true);
     expect(list('Structured SSMs address the inefficiency of all Transformers on long sequences [1].').kept).toBe(false);

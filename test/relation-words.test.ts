@@ -45,6 +45,12 @@ describe('relation words', () => {
     const codebook = ['Networks can operate under this extreme bottleneck with only modest degradation in performance.'];
     expect(relationAgainst('The bottleneck causes a large drop in performance.', codebook)).toMatch(/big/);
     expect(relationAgainst('The bottleneck costs only a slight drop in performance.', codebook)).toBeUndefined();
+    const diverse = [
+      'The synthetic dataset demonstrates similar or higher levels of dataset complexity and diversity.',
+      'We hope it helps with reducing the human efforts to generate complex datasets.',
+    ];
+    expect(relationAgainst('The synthetic data turns out less diverse than the original datasets.', diverse)).toMatch(/"less"/);
+    expect(relationAgainst('The synthetic data turns out at least as complex, with higher diversity.', diverse)).toBeUndefined();
     // Cutting latency is a gain, whatever the verb.
     expect(relationAgainst('It improves inference latency of the model.', ['It reduces inference latency of the model.'])).toBeUndefined();
   });

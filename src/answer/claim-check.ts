@@ -588,13 +588,15 @@ const SCALES = [
   ['deep deeper deepest', 'shallow shallower shallowest'],
   ['online', 'offline'],
   ['frozen freeze freezes freezing', 'finetuned tuned updated update updates unfrozen'],
+  ['ideal optimal well-suited', 'suboptimal ill-suited'],
 ].map((pair) => pair.map((side) => new Set(side.split(' '))) as [Set<string>, Set<string>]);
 
 /** Prefixes that turn a word into its opposite ("unbiased", "sub-optimal", "non-causal"). */
 const NEGATING_PREFIX = /^(?:un|non|sub|in|im|ir|dis)-?(?=[a-z]{6})/;
 
 function oppositeOf(claim: Claim, support: IndexedSentence): [string, string] | undefined {
-  const words = (toks: string[]) => new Set(toks.flatMap((t) => t.toLowerCase().split(/[-'’]/)));
+  // "Sub-optimal" is one word, the other end of "optimal".
+  const words = (toks: string[]) => new Set(toks.flatMap((t) => t.toLowerCase().replace(/^(sub|non)-/, '$1').split(/[-'’]/)));
   // A harm negated ("without hurting X") is the other end of the scale: it keeps X.
   // And a trade-off ("at the cost of X", "but costs X") is a harm to X.
   const negatedHarm = (toks: string[]) =>

@@ -250,7 +250,9 @@ function alignment(mine: Stated, theirs: Stated, claimTermsAll: string[], senten
     return score >= MIN_SHARED_REACH ? { score, mine } : undefined;
   }
   if (mine.kind === 'change') {
-    const score = 2 * shared(mine.object, theirs.object) + shared(mine.subject, theirs.subject);
+    // The word right after a change ("less diverse") is what it changes, more than the words after it.
+    const head = mine.object[0] !== undefined && theirs.object.includes(mine.object[0]) ? 1 : 0;
+    const score = 2 * shared(mine.object, theirs.object) + shared(mine.subject, theirs.subject) + head;
     return shared(mine.object, theirs.object) >= 1 && score >= MIN_SCORE ? { score, mine } : undefined;
   }
   const specific = (terms: string[]) => terms.filter((t) => !GENERIC.has(t));
