@@ -51,6 +51,9 @@ describe('relation words', () => {
     ];
     expect(relationAgainst('The synthetic data turns out less diverse than the original datasets.', diverse)).toMatch(/"less"/);
     expect(relationAgainst('The synthetic data turns out at least as complex, with higher diversity.', diverse)).toBeUndefined();
+    const metric = ['CodeBERTScore achieves a higher correlation with human preference and with functional correctness than all existing metrics.'];
+    expect(relationAgainst('CodeBERTScore correlates less with functional correctness than BLEU does.', metric)).toMatch(/"less"/);
+    expect(relationAgainst('CodeBERTScore has higher correlation with functional correctness than BLEU.', metric)).toBeUndefined();
     // Cutting latency is a gain, whatever the verb.
     expect(relationAgainst('It improves inference latency of the model.', ['It reduces inference latency of the model.'])).toBeUndefined();
   });

@@ -53,10 +53,14 @@ const BAD_QUANTITY = new Set(claimTerms('latency error cost memory time perplexi
 /** Words after which the object of a relation is over: a place, a manner, or a new clause. */
 const OBJECT_END = new Set('on in at for across when while whereas despite by with without under from because although though but during and or which that where'.split(' '));
 const CLAUSE_END = new Set(['which', 'that', 'while', 'whereas', 'but']);
+/** Where a paper's change stops being about its object: "benefit tasks from the node level to the graph level". */
+const WIDE_END = new Set([...CLAUSE_END, 'from', 'to']);
 const SUBJECT_END = new Set('that which who while whereas but because although though when if where despite and'.split(' '));
 const REACH = 5;
 /** The longest aside between commas a subject is read across, and the longest relative clause. */
 const ASIDE = 5;
+/** How many content words of its clause a paper's change is read over. */
+const WIDE_REACH = 8;
 const LONG_ASIDE = 16;
 const RELATIVE = /^(?:where|which|who|such|including|like|e\.g|i\.e|especially|namely)$/;
 /** Words between a subject and its relation that say nothing of who ("continue to", "consistently"). */
@@ -69,17 +73,18 @@ const GENERIC = new Set(claimTerms('model models method methods approach baselin
 const cache = new Map<string, Stated[]>();
 
 /** The relations a sentence states, each with the terms it is said of. */
-export function relationsIn(text: string): Stated[] {
-  const hit = cache.get(text);
+export function relationsIn(text: string, inPaper = false): Stated[] {
+  const key = `${inPaper ? 'p' : 'c'}${text}`;
+  const hit = cache.get(key);
   if (hit) return hit;
   const toks = tokens(text.replace(/\s*\([^()]{0,40}\)/g, ''));
   const lower = toks.map((t) => t.toLowerCase());
   const out: (Stated & { at: number })[] = [];
-  const window = (from: number, step: 1 | -1, ends: Set<string>) => {
+  const window = (from: number, step: 1 | -1, ends: Set<string>, reach = REACH) => {
     const taken: string[] = [];
     let words = 0;
     let aside = false;
-    for (let j = from; j >= 0 && j < toks.length && words < REACH; j += step) {
+    for (let j = from; j >= 0 && j < toks.length && words < reach; j += step) {
       const w = lower[j]!;
       // "The Tiny model, 83% smaller, matches", "T5-based LLMs, such as FLAN-T5, continue to outperform":
       // an aside right before the word (short, or a relative clause) is stepped over.
@@ -131,7 +136,9 @@ export function relationsIn(text: string): Stated[] {
     const change = UP.test(w) ? (['dir', 1] as const) : DOWN.test(w) ? (['dir', -1] as const) : GOOD.test(w) ? (['value', 1] as const) : BAD.test(w) ? (['value', -1] as const) : undefined;
     // A negated change ("without hurting accuracy") says it stays, which is neither way.
     if (change && !negatedAt(i)) {
-      const object = window(/^(?:in|of|on)$/.test(next) ? i + 2 : i + 1, 1, OBJECT_END);
+      const from = /^(?:in|of|on)$/.test(next) ? i + 2 : i + 1;
+      // The paper's change is read to its clause's end ("a higher correlation with A and with B"), the claim's to its object's.
+      const object = inPaper ? window(from, 1, WIDE_END, WIDE_REACH) : window(from, 1, OBJECT_END);
       const subject = window(i - 1, -1, SUBJECT_END);
       out.push({ kind: 'change', ranks: new Set(), sign: change[1], family: change[0], size: sizeAt(i), object: object.length > 0 ? object : subject, subject, word: w, at: i });
       return;
@@ -157,7 +164,7 @@ export function relationsIn(text: string): Stated[] {
     return [r, ...conjuncts.map((object) => ({ ...r, object }))];
   });
   if (cache.size > 5000) cache.clear();
-  cache.set(text, expanded);
+  cache.set(key, expanded);
   return expanded;
 }
 
@@ -222,7 +229,7 @@ function conflict(mine: Stated, theirs: Stated): string | undefined {
  * // '"beats" where the paper says "matches"'
  */
 export function relationAgainst(claim: string, paper: string[]): string | undefined {
-  const theirs = paper.flatMap((s) => relationsIn(s).map((r) => ({ r, terms: claimTerms(s) })));
+  const theirs = paper.flatMap((s) => relationsIn(s, true).map((r) => ({ r, terms: claimTerms(s) })));
   const claimTermsAll = claimTerms(claim);
   for (const mine of relationsIn(claim)) {
     let best: { score: number; agrees: boolean; reason?: string } | undefined;
@@ -251,9 +258,11 @@ function alignment(mine: Stated, theirs: Stated, claimTermsAll: string[], senten
   }
   if (mine.kind === 'change') {
     // The word right after a change ("less diverse") is what it changes, more than the words after it.
-    const head = mine.object[0] !== undefined && theirs.object.includes(mine.object[0]) ? 1 : 0;
-    const score = 2 * shared(mine.object, theirs.object) + shared(mine.subject, theirs.subject) + head;
-    return shared(mine.object, theirs.object) >= 1 && score >= MIN_SCORE ? { score, mine } : undefined;
+    const head = mine.object[0] !== undefined && theirs.object.includes(mine.object[0]) && !GENERIC.has(mine.object[0]) ? 1 : 0;
+    // "Tasks" or "models" alone say nothing of what changes; a quantity ("performance") does.
+    const object = shared(mine.object.filter((t) => !GENERIC.has(t) || GOOD_QUANTITY.has(t)), theirs.object);
+    const score = 2 * object + shared(mine.subject, theirs.subject) + head;
+    return object >= 1 && score >= MIN_SCORE ? { score, mine } : undefined;
   }
   const specific = (terms: string[]) => terms.filter((t) => !GENERIC.has(t));
   const [so, ss, mo, ms] = [specific(theirs.object), specific(theirs.subject), specific(mine.object), specific(mine.subject)];
