@@ -54,6 +54,9 @@ describe('relation words', () => {
     const metric = ['CodeBERTScore achieves a higher correlation with human preference and with functional correctness than all existing metrics.'];
     expect(relationAgainst('CodeBERTScore correlates less with functional correctness than BLEU does.', metric)).toMatch(/"less"/);
     expect(relationAgainst('CodeBERTScore has higher correlation with functional correctness than BLEU.', metric)).toBeUndefined();
+    const adapter = ['The enhanced models with our adapter module are superior to the state-of-the-art models in terms of generation quality and reliability.'];
+    expect(relationAgainst('The adapter makes generation quality worse but improves reliability.', adapter)).toMatch(/"worse"/);
+    expect(relationAgainst('The adapter improves generation quality and reliability.', adapter)).toBeUndefined();
     // Cutting latency is a gain, whatever the verb.
     expect(relationAgainst('It improves inference latency of the model.', ['It reduces inference latency of the model.'])).toBeUndefined();
   });

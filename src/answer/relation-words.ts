@@ -61,6 +61,8 @@ const REACH = 5;
 const ASIDE = 5;
 /** How many content words of its clause a paper's change is read over. */
 const WIDE_REACH = 8;
+/** How far after a rank word its "in terms of" may stand. */
+const TERMS_REACH = 8;
 const LONG_ASIDE = 16;
 const RELATIVE = /^(?:where|which|who|such|including|like|e\.g|i\.e|especially|namely)$/;
 /** Words between a subject and its relation that say nothing of who ("continue to", "consistently"). */
@@ -120,6 +122,14 @@ export function relationsIn(text: string, inPaper = false): Stated[] {
     else if ((w === 'good' || w === 'well') && lower[i - 1] === 'as' && next === 'as') ranks = lower.slice(Math.max(0, i - 4), i).includes('least') ? ['beat', 'match'] : ['match'];
     // "Versatility rather than performance on a single task": the one put first is preferred.
     else if ((w === 'rather' && next === 'than') || (w === 'instead' && next === 'of')) [ranks, kind] = [['beat'], 'prefer'];
+    // "Superior … in terms of quality and reliability": a win on a quantity is a change of it for the better.
+    const terms = ranks && ranks.length === 1 && ranks[0] !== 'match' ? lower.indexOf('terms', i) : -1;
+    if (terms > i && terms - i <= TERMS_REACH && lower[terms - 1] === 'in' && lower[terms + 1] === 'of') {
+      const quantity = window(terms + 2, 1, WIDE_END, WIDE_REACH);
+      const sign = ranks![0] === 'beat' ? 1 : -1;
+      out.push({ kind: 'change', ranks: new Set(), sign, family: 'value', object: quantity, subject: window(i - 1, -1, SUBJECT_END), word: w, at: i });
+      for (const object of conjunctsAfter(toks, lower, terms + 1)) out.push({ kind: 'change', ranks: new Set(), sign, family: 'value', object, subject: [], word: w, at: i });
+    }
     if (ranks) {
       // "Does not outperform" allows a tie or a loss; "fails to match" a loss.
       if (negatedAt(i)) ranks = (['beat', 'match', 'lose'] as Rank[]).filter((r) => !ranks!.includes(r) && !(ranks!.includes('match') && r === 'beat'));
@@ -133,7 +143,9 @@ export function relationsIn(text: string, inPaper = false): Stated[] {
       out.push({ kind, ranks: new Set(ranks), sign: 0, family: 'value', object: window(objectFrom, 1, OBJECT_END), subject, word: w, at: i });
       return;
     }
-    const change = UP.test(w) ? (['dir', 1] as const) : DOWN.test(w) ? (['dir', -1] as const) : GOOD.test(w) ? (['value', 1] as const) : BAD.test(w) ? (['value', -1] as const) : undefined;
+    // "Worse" with no "than" judges what it is said of, as "hurts" does.
+    const judged = WORSE.test(w) || BAD.test(w);
+    const change = UP.test(w) ? (['dir', 1] as const) : DOWN.test(w) ? (['dir', -1] as const) : GOOD.test(w) ? (['value', 1] as const) : judged ? (['value', -1] as const) : undefined;
     // A negated change ("without hurting accuracy") says it stays, which is neither way.
     if (change && !negatedAt(i)) {
       const from = /^(?:in|of|on)$/.test(next) ? i + 2 : i + 1;
