@@ -14,6 +14,7 @@ import { formatReport, runEval } from '../../src/eval/run-eval.ts';
 import { calibrate } from '../../src/eval/calibrate.ts';
 import { crossValidatedEval } from '../../src/eval/cross-validate.ts';
 import { formatGroundingReport, readGroundingSet, runGrounding } from '../../src/eval/run-grounding.ts';
+import { crossValidateGrounding, formatGroundingFolds } from '../../src/eval/grounding-folds.ts';
 import { readQuestionSet } from '../../src/eval/question-set.ts';
 import { packagePath } from '../../src/package-root.ts';
 import type { PaperInput } from '../../src/types.ts';
@@ -34,7 +35,7 @@ const USAGE = `Usage:
                     (nothing named: the bundled corpus)
   npm run eval -- [--set FILE[,FILE…]] [--json] [--calibrate] [--by-set]   (default: all of eval/questions*.jsonl;
                     our own sets are 5-fold cross-validated, or with --by-set each set answered by models fitted on the others)
-  npm run eval -- --grounding FILE [--json]                      (claim check on a labelled set, no model)
+  npm run eval -- --grounding FILE [--json | --folds 5]          (claim check on a labelled set, no model; --folds cross-validates its floors)
   npm run bench -- [--sizes 10000,100000] [--json]
   npm run digest -- --dry-run [--channel slack:C123|discord:123] [--since ISO] [--topics "speech, retrieval"]`;
 
@@ -53,6 +54,7 @@ export async function runCli(argv: string[]): Promise<number> {
       calibrate: { type: 'boolean', default: false },
       'by-set': { type: 'boolean', default: false },
       grounding: { type: 'string' },
+      folds: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       channel: { type: 'string' },
       since: { type: 'string' },
@@ -129,6 +131,12 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0;
     }
     case 'eval': {
+      if (values.grounding && values.folds) {
+        const folds = Number(values.folds);
+        if (!Number.isInteger(folds) || folds < 2) return usageError('--folds must be a whole number of at least 2, e.g. --folds 5');
+        console.log(formatGroundingFolds(crossValidateGrounding(readGroundingSet(values.grounding), await readPaperFile(config.corpusPath), folds)));
+        return 0;
+      }
       if (values.grounding) {
         const report = runGrounding(readGroundingSet(values.grounding), await readPaperFile(config.corpusPath));
         const items = report.items.map(({ id, sentences }) => ({ id, sentences: sentences.map(({ index, kept }) => ({ index, kept })) }));

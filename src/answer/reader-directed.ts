@@ -27,7 +27,8 @@ const DIRECTED = [
   /\b(?:I|I'm|I am|I'll|I will|we will|let me)\b[^.]{0,40}\b(?:recommend|state|say|tell|rate|answer|reply|output)/i,
   /\bthis (?:answer|response|reply|summary|thread|message)\b[^.]{0,40}\b(?:should|must|be|is being)\b/i,
   /\bregardless of (?:the|your|what)\b/i,
-  /\b(?:API keys?|passwords?|credentials|tokens?) (?:to|with|here)\b/i,
+  // A secret, not the "token by token with …" of a model's tokens.
+  /\b(?:API keys?|passwords?|credentials|(?:access|auth|api|bot|secret|slack|discord|oauth) tokens?) (?:to|with|here)\b/i,
   /\bto (?:anyone|everyone|every user|all users) who\b/i,
   /\b(?:anyone|everyone|every user)\b[^.]{0,30}\b(?:who asks|regardless)\b/i,
 ];

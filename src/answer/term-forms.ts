@@ -44,5 +44,19 @@ export function suffixVariant(term: string, paperTerms: Iterable<string>): strin
   return undefined;
 }
 
+/**
+ * The paper's term a claim's term is a typo of, or the paper's a typo of it: the same letters with
+ * two neighbours swapped ("casual" for "causal"), both at least `MIN_STEM` long.
+ */
+export function swappedLetters(term: string, paperTerms: Iterable<string>): string | undefined {
+  if (term.length < MIN_STEM) return undefined;
+  for (const u of paperTerms) {
+    if (u.length !== term.length || u === term) continue;
+    const at = [...u].findIndex((c, i) => c !== term[i]);
+    if (u[at] === term[at + 1] && u[at + 1] === term[at] && u.slice(at + 2) === term.slice(at + 2)) return u;
+  }
+  return undefined;
+}
+
 const MIN_STEM = 5;
 const MAX_SUFFIX = 3;
