@@ -27,9 +27,9 @@ if (problem) {
 // old generation let grow only 10% past what survives a full collection keep V8 from holding
 // 30-80 MB of garbage (between batches, in the statistics recount), two LanceDB I/O threads keep
 // fewer reads in flight (the vector index build over 207k chunks held ~90 MB less; on S3 scans get
-// slower), a 32 MB read-ahead budget per scan (Lance's default: 2 GB) kept the full-text index
-// build of 73k papers ~30 MB smaller, and 2,048-row scan batches (8,192 by default) the vector
-// index build ~28 MB (each compute thread holds one batch and its transforms).
+// slower), an 8 MB read-ahead budget per scan (Lance's default: 2 GB) keeps the index builds over
+// 73k papers 30-50 MB smaller, and 2,048-row scan batches (8,192 by default) the vector index
+// build ~28 MB more (each compute thread holds one batch and its transforms).
 // `npm run ingest` sets them all (no second process); run directly, an ingest runs itself again
 // with them (an operator's own values win).
 if (args[0] === 'ingest' && process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined) {
@@ -38,7 +38,7 @@ if (args[0] === 'ingest' && process.platform === 'linux' && process.env.MALLOC_A
     env: {
       MALLOC_MMAP_THRESHOLD_: '131072',
       LANCE_IO_THREADS: '2',
-      LANCE_DEFAULT_IO_BUFFER_SIZE: String(32 * 2 ** 20),
+      LANCE_DEFAULT_IO_BUFFER_SIZE: String(8 * 2 ** 20),
       LANCE_DEFAULT_BATCH_SIZE: '2048',
       ...process.env,
       MALLOC_ARENA_MAX: '2',
