@@ -28,8 +28,8 @@ if (problem) {
 // 30-80 MB of garbage (between batches, in the statistics recount), two LanceDB I/O threads keep
 // fewer reads in flight (the vector index build over 207k chunks held ~90 MB less; on S3 scans get
 // slower), an 8 MB read-ahead budget per scan (Lance's default: 2 GB) keeps the index builds over
-// 73k papers 30-50 MB smaller, and 2,048-row scan batches (8,192 by default) the vector index
-// build ~28 MB more (each compute thread holds one batch and its transforms).
+// 73k papers 30-50 MB smaller, and 2,048-row scan batches (8,192 by default) take ~28 MB more off
+// the vector index build (each compute thread holds one batch and its transforms).
 // `npm run ingest` sets them all (no second process); run directly, an ingest runs itself again
 // with them (an operator's own values win).
 if (args[0] === 'ingest' && process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined) {
