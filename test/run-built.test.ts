@@ -49,15 +49,15 @@ describe('the launcher of the built runtime', () => {
     expect(JSON.parse(result.stdout)).toEqual([entry, 'ask', '--json', 'a question']);
   });
 
-  it.runIf(process.platform === 'linux')('runs an ingest with two malloc arenas (LanceDB threads keep less memory), passing its exit code on', async () => {
+  it.runIf(process.platform === 'linux')('runs an ingest with two malloc arenas and bounded LanceDB scans (less memory), passing its exit code on', async () => {
     const entry = await build();
-    await writeFile(entry, 'console.log(process.env.MALLOC_ARENA_MAX ?? "unset", process.env.MALLOC_MMAP_THRESHOLD_ ?? "unset"); process.exitCode = process.argv[2] === "ingest" ? 3 : 0;\n');
+    const names = ['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'LANCE_DEFAULT_IO_BUFFER_SIZE', 'LANCE_DEFAULT_BATCH_SIZE'];
+    await writeFile(entry, `console.log(${JSON.stringify(names)}.map((n) => process.env[n] ?? "unset").join(" ")); process.exitCode = process.argv[2] === "ingest" ? 3 : 0;\n`);
     const later = new Date(Date.now() + 60_000);
     await utimes(entry, later, later);
-    delete process.env.MALLOC_ARENA_MAX;
-    delete process.env.MALLOC_MMAP_THRESHOLD_;
-    expect(await launch('src/main', 'ingest', 'papers.jsonl')).toMatchObject({ code: 3, stdout: '2 131072\n' });
-    expect(await launch('src/main', 'ask', 'a question')).toMatchObject({ code: 0, stdout: 'unset unset\n' });
+    for (const name of names) delete process.env[name];
+    expect(await launch('src/main', 'ingest', 'papers.jsonl')).toMatchObject({ code: 3, stdout: '2 131072 8388608 2048\n' });
+    expect(await launch('src/main', 'ask', 'a question')).toMatchObject({ code: 0, stdout: 'unset unset unset unset\n' });
   });
 
   it("keeps LanceDB's warnings (empty k-means clusters while indexing) off stderr unless the operator asks for them", async () => {

@@ -1,7 +1,9 @@
 // Peak resident memory of a command and every process it starts (npm, the launcher, node), summed,
 // as the ingest target is stated ("a 100 MB file peaks at ≤ 300 MB"). Linux only (reads /proc).
 //   node tools/lance-memory/tree-rss.mjs [--samples FILE] -- npm run -s ingest -- --json FILE
-// Samples every 200 ms; --samples writes one line per sample: seconds, total MB, pid:MB of each process.
+// Also prints the largest single process's own peak (the ingest's node process, its VmHWM: exact).
+// The tree is sampled every 200 ms, so its peak can miss a shorter spike; --samples writes one
+// line per sample: seconds, total MB, pid:MB of each process.
 import { spawn } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
@@ -39,24 +41,31 @@ function tree(root) {
   return all;
 }
 
+/** Resident now and the process's own high-water mark (exact, unlike a sample), in kB. */
 function residentKb(pid) {
   try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return [/VmRSS:\s+(\d+)/, /VmHWM:\s+(\d+)/].map((field) => Number(field.exec(status)?.[1] ?? 0));
   } catch {
-    return 0;
+    return [0, 0];
   }
 }
 
 let peakKb = 0;
+/** Each process's own peak (VmHWM, read while it runs), for the ingest node process alone. */
+const peakByPid = new Map();
 const timer = setInterval(() => {
-  const each = tree(child.pid).map((pid) => [pid, residentKb(pid)]);
+  const each = tree(child.pid).map((pid) => [pid, ...residentKb(pid)]);
   const totalKb = each.reduce((sum, [, kb]) => sum + kb, 0);
   peakKb = Math.max(peakKb, totalKb);
+  for (const [pid, , hwmKb] of each) peakByPid.set(pid, Math.max(peakByPid.get(pid) ?? 0, hwmKb));
   const at = ((Date.now() - started) / 1000).toFixed(1);
   if (samples) appendFileSync(samples, `${at}\t${Math.round(totalKb / 1024)}\t${each.map(([pid, kb]) => `${pid}:${Math.round(kb / 1024)}`).join(' ')}\n`);
 }, 200);
 child.once('exit', (code, signal) => {
   clearInterval(timer);
-  process.stderr.write(`peak ${Math.round(peakKb / 1024)} MB (process tree), ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  const largestKb = Math.max(0, ...peakByPid.values());
+  const mb = (kb) => Math.round(kb / 1024);
+  process.stderr.write(`peak ${mb(peakKb)} MB (process tree, sampled), ${mb(largestKb)} MB (largest process alone, VmHWM), ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   process.exitCode = code ?? (signal ? 1 : 0);
 });
