@@ -113,7 +113,6 @@ export interface PaperStore {
   chunkVersions(paperIds: string[]): Promise<(ChunkVersion & { id: string })[]>;
   deleteChunks(ids: string[]): Promise<void>;
   searchPapersText(query: string, k: number, paperIds?: string[]): Promise<PaperHit[]>;
-  searchChunksText(query: string, k: number, paperIds?: string[]): Promise<ChunkMatch[]>;
   searchChunksVector(vector: number[], k: number, paperIds?: string[]): Promise<ChunkMatch[]>;
   chunksOf(paperIds: string[]): Promise<(ChunkHit & { vector: Float32Array })[]>;
   /** Every chunk, streamed in Arrow batches from one snapshot, each batch's vectors packed in one array (row after row). */
@@ -349,7 +348,6 @@ async function bindStore(
   const wantedIndexes = async () => [
     'papers.text',
     'papers.id',
-    'chunks.text',
     'chunks.paperId',
     ...((await chunks.countRows()) >= VECTOR_INDEX_MIN_ROWS ? ['chunks.vector'] : []),
   ];
@@ -436,13 +434,6 @@ async function bindStore(
       const [byId, hits] = await Promise.all([paperCache(), q.toArray()]);
       return hits.map((r) => ({ paper: cachedPaper(byId, r as PaperRow), score: r._score as number }));
     },
-    async searchChunksText(query, k, paperIds) {
-      if (!query.trim()) return [];
-      let q = chunks.query().fullTextSearch(query, { columns: ['text'] }).select(['paperId', 'ord', '_score']).limit(k);
-      const f = idFilter('paperId', paperIds);
-      if (f) q = q.where(f);
-      return (await q.toArray()).map((r) => toChunkMatch(r, Number.NaN));
-    },
     async searchChunksVector(vector, k, paperIds) {
       // Which index it is, looked up once per table: only a rebuild (new tables) changes it.
       vectorIndex ??= (await chunks.listIndices()).find((i) => i.columns.includes('vector'))?.indexType;
@@ -508,7 +499,6 @@ async function bindStore(
       await ensure(papers, 'papers', 'text', () => lancedb.Index.fts(FTS_OPTIONS));
       // B-tree indexes make the `id IN (…)` lookups of retrieval and ingest cheap at any size.
       await ensure(papers, 'papers', 'id', () => lancedb.Index.btree());
-      await ensure(chunks, 'chunks', 'text', () => lancedb.Index.fts(FTS_OPTIONS));
       await ensure(chunks, 'chunks', 'paperId', () => lancedb.Index.btree());
       const rows = await chunks.countRows();
       if (rows >= VECTOR_INDEX_MIN_ROWS) {
