@@ -34,7 +34,7 @@ export interface CitationRule {
   scoreShare: number;
 }
 
-export const CITATION_RULE: CitationRule = { conceptShare: 0.3, severalConceptShare: 0.3, coverageShare: 1, severalCoverageShare: 0, scoreShare: 0.45 };
+export const CITATION_RULE: CitationRule = { conceptShare: 0.3, severalConceptShare: 0.3, coverageShare: 1, severalCoverageShare: 0.5, scoreShare: 0.5 };
 
 /**
  * The ranked papers an answer cites, best first: always the best one; a further one only when it

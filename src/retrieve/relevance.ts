@@ -64,16 +64,16 @@ export interface LogisticModel<Name extends string> {
  * so it sits lower than `floor`, which also guards single-answer questions from a second citation.
  */
 export const PAPER_RELEVANCE_MODEL: LogisticModel<(typeof FEATURE_NAMES)[number]> & { severalFloor: number } = {
-  intercept: -7.565,
-  weights: { bm25PerQueryIdf: 0.714, coverage: 1.153, sentenceCoverage: 1.529, specificMatch: 0.338, sentenceTerms: 1.157, sentenceEvidence: 1.271, knownTermShare: 0.026, relativeScore: 2.483, similarity: 0.313 },
-  floor: 0.32,
-  severalFloor: 0.31,
+  intercept: -8.994,
+  weights: { bm25PerQueryIdf: 0.946, coverage: 1.561, sentenceCoverage: 1.511, specificMatch: 0.613, sentenceTerms: 1.582, sentenceEvidence: 1.307, knownTermShare: 0.337, relativeScore: 2.483, similarity: 0.67 },
+  floor: 0.34,
+  severalFloor: 0.14,
 };
 
 export const ANSWERABILITY_MODEL: LogisticModel<(typeof ANSWERABILITY_FEATURE_NAMES)[number]> = {
-  intercept: -5.707,
-  weights: { bm25PerQueryIdf: 0, coverage: 0.465, sentenceCoverage: 0.271, specificMatch: 0, pairEvidence: 5.429, knownTermShare: 0.066, similarity: 2.004, lead: 1.31 },
-  floor: 0.52,
+  intercept: -5.98,
+  weights: { bm25PerQueryIdf: 0, coverage: 0.208, sentenceCoverage: 0.356, specificMatch: 0, pairEvidence: 5.576, knownTermShare: 0.298, similarity: 1.984, lead: 1.573 },
+  floor: 0.5,
 };
 
 export function logistic<Name extends string>(model: Pick<LogisticModel<Name>, 'intercept' | 'weights'>, features: Record<Name, number>): number {
