@@ -32,12 +32,14 @@ describe(`paper store on S3 (${process.env.PAPERBOY_S3_SERVER ?? 'fake'} server)
     const papers = await readPaperFile('data/papers.txt');
     const [a, b, c] = [await openStore({ uri, embedder: identity }), await openStore({ uri, embedder: identity }), await openStore({ uri, embedder: identity })];
     const before = await server.stats?.({ reset: true });
+    await server.armRace?.();
     await Promise.all([
       ingestPapers(papers.slice(0, 60), { store: a, embedder, batchSize: 20 }),
       ingestPapers(papers.slice(40), { store: b, embedder, batchSize: 20 }),
       ingestPapers(papers.slice(20, 80), { store: c, embedder, batchSize: 20 }),
     ]);
-    // The writers did race: commits were refused with 412 and retried (by Lance, or by us on a commit conflict).
+    // The writers did race (the fake holds the first commit until a rival of the same version arrives):
+    // commits were refused with 412 and retried (by Lance, or by us on a commit conflict).
     if (before) expect((await server.stats!()).preconditionFailures).toBeGreaterThan(0);
     await ingestPapers([], { store: a, embedder });
     expect(await a.audit()).toMatchObject({ papers: 98, duplicatePapers: 0, duplicateChunks: 0, orphanChunks: 0, papersWithoutChunks: 0 });

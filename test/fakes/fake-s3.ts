@@ -10,6 +10,11 @@
  * of at least 5 MiB but the last, conditional complete), CopyObject with its source conditions,
  * DeleteObjects, bucket creation.
  *
+ * Races on demand: after `armFakeS3Race(endpoint)` the next conditional PUT (a commit) is held
+ * until a second conditional PUT of the same key arrives (or `RACE_HOLD_MS` passes); the first
+ * then lands and the second is refused with 412. Tests of concurrent writers use it so that the
+ * race they check happens on every run, not only when the scheduler happens to interleave them.
+ *
  * @example
  * const s3 = await startFakeS3({ buckets: ['paperboy'] });
  * Object.assign(process.env, s3.env); // AWS_ENDPOINT and the other settings LanceDB reads
@@ -58,11 +63,19 @@ export interface FakeS3Stats {
 }
 
 const STATS_PATH = '/_fake_s3/stats';
+const RACE_PATH = '/_fake_s3/race';
+/** How long an armed race waits for the second writer: well under the client's request timeout. */
+const RACE_HOLD_MS = 10_000;
 
 /** The fake's counts, wherever it runs (this process or a child); `reset` zeroes them after reading. */
 export async function readFakeS3Stats(endpoint: string, { reset = false } = {}): Promise<FakeS3Stats> {
   const response = await fetch(`${endpoint}${STATS_PATH}`, { method: reset ? 'DELETE' : 'GET' });
   return (await response.json()) as FakeS3Stats;
+}
+
+/** Holds the next conditional PUT until a second one of the same key arrives (see the file's comment). */
+export async function armFakeS3Race(endpoint: string): Promise<void> {
+  await fetch(`${endpoint}${RACE_PATH}`, { method: 'POST' });
 }
 
 /** S3 refuses multipart parts smaller than this, except the last. */
@@ -84,6 +97,9 @@ export async function startFakeS3({ port = 0, buckets = [] }: { port?: number; b
   const uploads = new Map<string, Upload>();
   const counts: Record<string, number> = {};
   let refused = 0;
+  let raceArmed = false;
+  /** The held first write of an armed race, by `bucket/key`: calling it lets that write go ahead. */
+  const held = new Map<string, () => void>();
 
   const bucketOf = (name: string) => {
     const objects = store.get(name);
@@ -106,6 +122,29 @@ export async function startFakeS3({ port = 0, buckets = [] }: { port?: number; b
       if (!existing) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
       if (ifMatch !== '*' && ifMatch !== existing.etag) throw new S3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
     }
+  };
+  /** An armed race's turn for a conditional PUT: the first waits for a rival, the rival lets it land first. */
+  const takeTurn = async (req: IncomingMessage, target: string) => {
+    if (req.headers['if-none-match'] === undefined && req.headers['if-match'] === undefined) return;
+    const first = held.get(target);
+    if (first) {
+      held.delete(target);
+      first();
+      // Once released, the first write runs to its end in microtasks: it lands before this one is checked.
+      return new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (!raceArmed) return;
+    raceArmed = false;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        held.delete(target);
+        resolve();
+      }, RACE_HOLD_MS);
+      held.set(target, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   };
   const write = (bucket: string, key: string, body: Buffer, etag: string, contentType = 'application/octet-stream') => {
     bucketOf(bucket).set(key, { body, etag, lastModified: new Date(), contentType });
@@ -182,6 +221,7 @@ export async function startFakeS3({ port = 0, buckets = [] }: { port?: number; b
           return send(res, 200, xml('CopyObjectResult', `<ETag>${escapeXml(copied.etag)}</ETag><LastModified>${new Date().toISOString()}</LastModified>`));
         }
         count('PutObject');
+        await takeTurn(req, `${bucket}/${key}`);
         checkWrite(req, bucketOf(bucket).get(key));
         const etag = `"${md5(body).toString('hex')}"`;
         write(bucket, key, body, etag, req.headers['content-type']);
@@ -256,6 +296,10 @@ export async function startFakeS3({ port = 0, buckets = [] }: { port?: number; b
   });
 
   const server = createServer((req, res) => {
+    if (req.url === RACE_PATH && req.method === 'POST') {
+      raceArmed = true;
+      return send(res, 204, '');
+    }
     if (req.url === STATS_PATH) {
       const body = JSON.stringify(stats());
       if (req.method === 'DELETE') {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { readFakeS3Stats, startFakeS3, type FakeS3Stats } from '../fakes/fake-s3.ts';
+import { armFakeS3Race, readFakeS3Stats, startFakeS3, type FakeS3Stats } from '../fakes/fake-s3.ts';
 import { freePort } from './ports.ts';
 
 export interface S3Server {
@@ -13,6 +13,8 @@ export interface S3Server {
   env: Record<string, string>;
   /** The fake's request counts (`reset` zeroes them after reading); moto has none. */
   stats?: (options?: { reset?: boolean }) => Promise<FakeS3Stats>;
+  /** Makes the next commit race a second one of the same version (the fake's armed race); moto has none. */
+  armRace?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ export async function startS3Server(
 ): Promise<S3Server> {
   if (kind === 'fake') {
     const { endpoint, close } = separateProcess ? await fakeInChild(buckets) : await startFakeS3({ buckets });
-    return { kind, endpoint, env: { ...CREDENTIALS, AWS_ENDPOINT: endpoint }, stats: (options) => readFakeS3Stats(endpoint, options), close };
+    return { kind, endpoint, env: { ...CREDENTIALS, AWS_ENDPOINT: endpoint }, stats: (options) => readFakeS3Stats(endpoint, options), armRace: () => armFakeS3Race(endpoint), close };
   }
   if (kind !== 'moto') throw new Error(`PAPERBOY_S3_SERVER=${kind}: use fake (the default) or moto`);
   const port = await freePort();
