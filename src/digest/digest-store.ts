@@ -12,7 +12,7 @@ import { Field, Int32, Schema } from 'apache-arrow';
 import { sqlString } from '../store/lance-store.ts';
 import { openOrCreateTable } from '../store/open-table.ts';
 import { keyField, textField } from '../store/schema.ts';
-import { replacedBefore, type VersionRetention } from '../store/version-retention.ts';
+import { optimizeKeepingReplaced, type VersionRetention } from '../store/version-retention.ts';
 import type { Delivery, DeliveryState, Digest, PartRefs, Platform, Subscription } from './types.ts';
 
 export const SUBSCRIPTIONS = 'digest_subscriptions';
@@ -202,11 +202,8 @@ export async function openDigestStore(connection: Connection): Promise<DigestSto
     async compact(retention) {
       // LanceDB Cloud's connection displays as a remote database and manages its own versions.
       if (/^Remote/i.test(connection.display())) return false;
-      for (const table of [subscriptions, deliveries]) {
-        // The wall clock, never an injected one: LanceDB stamps versions with it.
-        const cutoff = replacedBefore(await table.listVersions(), Date.now(), retention);
-        await table.optimize(cutoff ? { cleanupOlderThan: cutoff } : {});
-      }
+      // The wall clock (the default), never an injected one: LanceDB stamps versions with it.
+      for (const table of [subscriptions, deliveries]) await optimizeKeepingReplaced(table, { retention });
       return true;
     },
     close() {

@@ -11,7 +11,7 @@ import { ABBREVIATIONS_KEY } from './abbreviations.ts';
 import { emptyTermStats, parseTermStats, serializeTermStats, type TermStats } from './term-stats.ts';
 import { isCurrentChunk, type ChunkVersion } from './chunk-versions.ts';
 import { openOrCreateTable } from './open-table.ts';
-import { replacedBefore } from './version-retention.ts';
+import { optimizeKeepingReplaced } from './version-retention.ts';
 
 export type { EmbedderIdentity } from './layout.ts';
 export { sqlString } from './layout.ts';
@@ -490,7 +490,7 @@ async function bindStore(
     async refreshIndexes(now = Date.now()) {
       // Compacted first, the first ingest into an empty store too: its hundreds of one-batch files
       // become a few (faster scans, smaller index builds), and existing indexes take in the new rows.
-      if (!cloud) for (const table of [papers, chunks]) await retryConflicts(() => table.optimize());
+      if (!cloud) for (const table of [papers, chunks]) await retryConflicts(() => optimizeKeepingReplaced(table, { now }));
       const present = new Set(await indexedColumns());
       const ensure = async (table: lancedb.Table, name: 'papers' | 'chunks', column: string, config: () => lancedb.Index) => {
         // Two writers may both find it missing: the second create replaces the first (same config).
@@ -510,10 +510,7 @@ async function bindStore(
         await ensure(chunks, 'chunks', 'vector', () => lancedb.Index.ivfRq({ distanceType: 'cosine', numPartitions }));
       }
       if (cloud) return;
-      for (const table of [papers, chunks, meta]) {
-        const cutoff = replacedBefore(await table.listVersions(), now);
-        await retryConflicts(() => table.optimize(cutoff ? { cleanupOlderThan: cutoff } : {}));
-      }
+      for (const table of [papers, chunks, meta]) await retryConflicts(() => optimizeKeepingReplaced(table, { now }));
     },
     async indexesComplete() {
       const present = new Set(await indexedColumns());

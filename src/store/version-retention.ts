@@ -24,6 +24,27 @@ export interface VersionRetention {
  */
 export const KEEP_REPLACED: VersionRetention = { keepMs: 60 * 60_000, slackMs: 60_000 };
 
+/** What a clean-up uses of a table (LanceDB's `Table`). */
+export interface VersionedTable {
+  listVersions(): Promise<{ timestamp: Date }[]>;
+  optimize(options: { cleanupOlderThan: Date }): Promise<unknown>;
+}
+
+/** A cut-off before every version: the clean-up then deletes none. */
+const DELETE_NONE = new Date(0);
+
+/**
+ * Compacts a table and deletes only the versions `replacedBefore` allows. Every optimize() goes
+ * through here: LanceDB's default clean-up (versions created over 7 days ago) would delete a
+ * version that was current for a week and replaced a moment ago, under a reader that holds it.
+ *
+ * @example
+ * await optimizeKeepingReplaced(table); // the wall clock, KEEP_REPLACED
+ */
+export async function optimizeKeepingReplaced(table: VersionedTable, { now = Date.now(), retention = KEEP_REPLACED }: { now?: number; retention?: VersionRetention } = {}): Promise<void> {
+  await table.optimize({ cleanupOlderThan: replacedBefore(await table.listVersions(), now, retention) ?? DELETE_NONE });
+}
+
 /**
  * The `cleanupOlderThan` that deletes only versions replaced more than `keepMs` before `now`: the
  * versions older than the newest one that was already current then (undefined: none to delete).
@@ -32,8 +53,7 @@ export const KEEP_REPLACED: VersionRetention = { keepMs: 60 * 60_000, slackMs: 6
  * versions with the wall clock, so `now` must be the wall clock too.
  *
  * @example
- * const cutoff = replacedBefore(await table.listVersions(), Date.now());
- * await table.optimize(cutoff ? { cleanupOlderThan: cutoff } : {});
+ * const cutoff = replacedBefore(await table.listVersions(), Date.now()); // undefined: delete none
  */
 export function replacedBefore(versions: { timestamp: Date }[], now: number, { keepMs, slackMs }: VersionRetention = KEEP_REPLACED): Date | undefined {
   const horizon = now - keepMs;
