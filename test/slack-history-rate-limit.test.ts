@@ -53,9 +53,11 @@ describe('conversation history under Slack rate limits (apps outside the Marketp
     const replies = () => fake.callsTo('conversations.replies').filter(inChannel('C0LIMITED'));
     expect(replies().map((c) => c.response?.ok ?? true)).toEqual([true, false]);
 
-    // Within the minute, the same follow-up is answered without asking Slack again: without its history.
-    expect(await askInThread('C0LIMITED', parentTs, 'and which of those is fastest?')).not.toContain('Mistral-SPLADE');
+    // Within the minute, the same follow-up reads no replies: only the thread's question, through
+    // conversations.history (limited on its own), so it is answered without the earlier answer's papers.
+    expect(await askInThread('C0LIMITED', parentTs, 'and which of those is fastest?')).toContain('I found no paper about that');
     expect(replies()).toHaveLength(2);
+    expect(fake.callsTo('conversations.history').filter(inChannel('C0LIMITED')).map((c) => c.params.latest)).toEqual([parentTs]);
   });
 
   it('waits out a short Retry-After within the answer\'s budget and reads the whole thread', async () => {

@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { ConversationMessage } from '../../src/chat/transport.ts';
 import { slackTextToPlain } from '../format/slack-mrkdwn.ts';
 import type { HistoryGate } from './history-rate-limit.ts';
+import type { ThreadMemory } from './thread-memory.ts';
 
 /** Messages per Web API page, and how many pages of a long thread are read to reach its newest messages. */
 const PAGE_SIZE = 200;
@@ -26,28 +27,50 @@ export interface HistoryReads {
   gate: HistoryGate;
   /** How long one question's reads may wait for a rate limit to pass. */
   waitMs: number;
+  /** Where the bot's recent exchanges in each thread began: a thread is read from there. */
+  threads: ThreadMemory;
 }
 
 /**
- * The messages before the question, newest first: a thread's replies (all pages up to a bound,
- * since Slack pages threads from the oldest; the newest are what matter), or a DM's recent
- * top-level messages. Other bots' messages are left out. Rate-limited for longer than `waitMs`,
- * it returns the pages it read (none, for a DM): fewer earlier turns rather than a late answer.
+ * The messages before the question, newest first: a thread's replies, or a DM's recent top-level
+ * messages. Other bots' messages are left out. Rate-limited for longer than `waitMs`, it returns
+ * what it read (nothing, for a DM): fewer earlier turns rather than a late answer.
+ *
+ * Slack returns a thread from its oldest message, a page of 15 a minute for apps outside the
+ * Marketplace. Where the bot's recent exchanges in the thread are remembered (`threads`), the
+ * read starts at the last one (the page that minute allows), then takes the earlier ones if Slack
+ * allows more, then the thread's first message (its question, or the digest it discusses) if no
+ * window held it. Otherwise the thread is read from its start, page by page up to a bound.
  */
-export async function fetchConversation({ client, gate, waitMs }: HistoryReads, where: WhereAsked, { inDm }: { inDm: boolean }): Promise<ConversationMessage[]> {
+export async function fetchConversation({ client, gate, waitMs, threads }: HistoryReads, where: WhereAsked, { inDm }: { inDm: boolean }): Promise<ConversationMessage[]> {
   const { channel, ts, threadTs } = where;
   const until = Date.now() + waitMs;
   let raw: SlackMessage[] = [];
   if (threadTs !== undefined) {
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_THREAD_PAGES; page++) {
-      const params = { channel, ts: threadTs, limit: PAGE_SIZE, latest: ts, inclusive: false, ...(cursor && { cursor }) };
-      const result = await gate.read('conversations.replies', () => client.conversations.replies(params), until);
-      if (result === undefined) break;
-      raw.push(...(result.messages ?? []));
-      cursor = result.response_metadata?.next_cursor;
-      if (!result.has_more || !cursor) break;
+    /** Reads `window` page by page; false when a rate limit cut it short. */
+    const readReplies = async (window: { latest: string; oldest?: string; inclusive: boolean }) => {
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_THREAD_PAGES; page++) {
+        const params = { channel, ts: threadTs, limit: PAGE_SIZE, ...window, ...(cursor && { cursor }) };
+        const result = await gate.read('conversations.replies', () => client.conversations.replies(params), until);
+        if (result === undefined) return false;
+        raw.push(...(result.messages ?? []));
+        cursor = result.response_metadata?.next_cursor;
+        if (!result.has_more || !cursor) break;
+      }
+      return true;
+    };
+    const asked = threads.askedBefore(channel, threadTs, ts);
+    const [last, first] = [asked.at(-1), asked[0]];
+    // `inclusive` keeps the messages at both ends: the question asked is dropped below, a repeat by ts.
+    if (last === undefined) await readReplies({ latest: ts, inclusive: false });
+    else if ((await readReplies({ oldest: last, latest: ts, inclusive: true })) && first !== last) await readReplies({ oldest: first!, latest: last, inclusive: true });
+    if (last !== undefined && !raw.some((m) => m.ts === threadTs)) {
+      // Slack's way to read one message: it as `latest`, inclusive, one a page.
+      const parent = await gate.read('conversations.history', () => client.conversations.history({ channel, latest: threadTs, inclusive: true, limit: 1 }), until);
+      raw.push(...(parent?.messages ?? []).filter((m) => m.ts === threadTs));
     }
+    raw = [...new Map(raw.map((m) => [m.ts, m])).values()];
   } else {
     const result = await gate.read('conversations.history', () => client.conversations.history({ channel, latest: ts, inclusive: false, limit: DM_MESSAGES }), until);
     raw = result?.messages ?? [];

@@ -14,6 +14,7 @@ import { createDigestSubcommand } from './digest-subcommand.ts';
 import { AUTH_ERRORS, checkSlackApi } from './startup-check.ts';
 import { ANSWER_CLIENT_OPTIONS, HISTORY_CLIENT_OPTIONS } from './web-client-policy.ts';
 import { createHistoryGate } from './history-rate-limit.ts';
+import { createThreadMemory } from './thread-memory.ts';
 import { register } from './register.ts';
 import type { SubcommandTable } from './slash-command.ts';
 import { defaultSubcommands } from './subcommands.ts';
@@ -158,6 +159,7 @@ export function createSlackApp({
       gate: createHistoryGate(log),
       // History is context: it may take a tenth of the answer's budget, the answer the rest.
       waitMs: answerTimeoutMs / 10,
+      threads: createThreadMemory(),
     },
   });
 

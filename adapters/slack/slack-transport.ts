@@ -50,7 +50,11 @@ export function slackTransport(
     return posted.ts;
   };
   return {
-    postPlaceholder: (message, key) => post(message, { event_type: QUESTION_EVENT_TYPE, event_payload: { key } }),
+    async postPlaceholder(message, key) {
+      const posted = await post(message, { event_type: QUESTION_EVENT_TYPE, event_payload: { key } });
+      if (replyThread !== undefined) reads.threads.answering(channel, replyThread, ts);
+      return posted;
+    },
     post: (message) => post(message),
     // Every message after the question until the dead attempt's lease ran out, page by page,
     // however busy the DM or thread was meanwhile (a DM's history pages from the newest). Rate-limited
