@@ -14,6 +14,12 @@ export const QUESTION_EVENT_TYPE = 'paperboy_question';
 const PAGE_SIZE = 200;
 /** Slack stamps messages with its own clock; ours may differ by this much. */
 const CLOCK_SKEW_MS = 60_000;
+/**
+ * How long the search for a dead attempt's placeholder may wait out rate limits: past the minute
+ * Slack asks history reads to wait, so a limited search still ends in the placeholder to finish
+ * into, not in a second one beside it. The asker has already waited out a lease by then.
+ */
+const PLACEHOLDER_SEARCH_WAIT_MS = 75_000;
 
 /** A Slack timestamp (seconds.micro) for a moment in epoch milliseconds. */
 const slackTs = (ms: number) => (ms / 1000).toFixed(6);
@@ -57,11 +63,10 @@ export function slackTransport(
     },
     post: (message) => post(message),
     // Every message after the question until the dead attempt's lease ran out, page by page,
-    // however busy the DM or thread was meanwhile (a DM's history pages from the newest). Rate-limited
-    // past the wait, the search gives up: a second placeholder beats an answer a minute late.
+    // however busy the DM or thread was meanwhile (a DM's history pages from the newest).
     async findPlaceholder(key, { postedBefore }) {
       const window = { channel, oldest: ts, latest: slackTs(postedBefore.getTime() + CLOCK_SKEW_MS), include_all_metadata: true, limit: PAGE_SIZE };
-      const until = Date.now() + reads.waitMs;
+      const until = Date.now() + Math.max(reads.waitMs, PLACEHOLDER_SEARCH_WAIT_MS);
       let cursor: string | undefined;
       do {
         const page = replyThread === undefined
