@@ -73,14 +73,15 @@ describe('a follow-up in a Slack thread longer than a page', () => {
 });
 
 describe('the thread memory', () => {
-  it('gives the last exchanges before a question, oldest first, and forgets the thread asked in least recently', () => {
-    const threads = createThreadMemory({ exchanges: 2, threads: 2 });
-    for (const ts of ['10.000001', '12.000001', '11.000001', '13.000001']) threads.answering('C1', '10.000001', ts);
-    expect(threads.askedBefore('C1', '10.000001', '13.000001')).toEqual(['11.000001', '12.000001']);
-    expect(threads.askedBefore('C1', '10.000001', '11.000001')).toEqual([]);
-    threads.answering('C1', '20.000001', '20.000001');
-    threads.answering('C2', '10.000001', '10.000001');
-    expect(threads.askedBefore('C1', '10.000001', '99.000000')).toEqual([]);
-    expect(threads.askedBefore('C2', '10.000001', '99.000000')).toEqual(['10.000001']);
+  it('gives an asker’s last exchanges before a question, oldest first, and forgets who asked least recently', () => {
+    const threads = createThreadMemory({ exchanges: 2, askers: 2 });
+    const reader = { channel: 'C1', threadTs: '10.000001', userId: 'U1' };
+    for (const ts of ['10.000001', '12.000001', '11.000001', '13.000001']) threads.answering(reader, ts);
+    threads.answering({ ...reader, userId: 'U2' }, '12.500000');
+    expect(threads.askedBefore(reader, '13.000001')).toEqual(['11.000001', '12.000001']);
+    expect(threads.askedBefore(reader, '12.000001')).toEqual(['11.000001']);
+    expect(threads.askedBefore({ ...reader, userId: 'U2' }, '99.000000')).toEqual(['12.500000']);
+    threads.answering({ ...reader, threadTs: '20.000001' }, '20.000001');
+    expect(threads.askedBefore(reader, '99.000000')).toEqual([]);
   });
 });

@@ -15,6 +15,8 @@ export interface WhereAsked {
   /** The asking message, and the thread it is in (undefined: a top-level DM message). */
   ts: string;
   threadTs?: string;
+  /** Who asked. */
+  userId: string;
   botUserId?: string;
   botId?: string;
 }
@@ -27,7 +29,7 @@ export interface HistoryReads {
   gate: HistoryGate;
   /** How long one question's reads may wait for a rate limit to pass. */
   waitMs: number;
-  /** Where the bot's recent exchanges in each thread began: a thread is read from there. */
+  /** Where each asker's recent exchanges with the bot in a thread began: the thread is read from there. */
   threads: ThreadMemory;
 }
 
@@ -37,13 +39,13 @@ export interface HistoryReads {
  * what it read (nothing, for a DM): fewer earlier turns rather than a late answer.
  *
  * Slack returns a thread from its oldest message, a page of 15 a minute for apps outside the
- * Marketplace. Where the bot's recent exchanges in the thread are remembered (`threads`), the
- * read starts at the last one (the page that minute allows), then takes the earlier ones if Slack
+ * Marketplace. Where the asker's recent exchanges with the bot there are remembered (`threads`),
+ * the read starts at the last one (the page that minute allows), then takes the earlier ones if Slack
  * allows more, then the thread's first message (its question, or the digest it discusses) if no
  * window held it. Otherwise the thread is read from its start, page by page up to a bound.
  */
 export async function fetchConversation({ client, gate, waitMs, threads }: HistoryReads, where: WhereAsked, { inDm }: { inDm: boolean }): Promise<ConversationMessage[]> {
-  const { channel, ts, threadTs } = where;
+  const { channel, ts, threadTs, userId } = where;
   const until = Date.now() + waitMs;
   let raw: SlackMessage[] = [];
   if (threadTs !== undefined) {
@@ -60,7 +62,7 @@ export async function fetchConversation({ client, gate, waitMs, threads }: Histo
       }
       return true;
     };
-    const asked = threads.askedBefore(channel, threadTs, ts);
+    const asked = threads.askedBefore({ channel, threadTs, userId }, ts);
     const [last, first] = [asked.at(-1), asked[0]];
     // `inclusive` keeps the messages at both ends: the question asked is dropped below, a repeat by ts.
     if (last === undefined) await readReplies({ latest: ts, inclusive: false });

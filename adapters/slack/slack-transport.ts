@@ -33,7 +33,6 @@ export const slackRenderer: ChatRenderer<SlackMessage> = {
 };
 
 export interface SlackAsked extends WhereAsked {
-  userId: string;
   /** A direct message: answered inline (in the DM, not in a new thread), its recent turns as history. */
   inDm: boolean;
 }
@@ -58,7 +57,7 @@ export function slackTransport(
   return {
     async postPlaceholder(message, key) {
       const posted = await post(message, { event_type: QUESTION_EVENT_TYPE, event_payload: { key } });
-      if (replyThread !== undefined) reads.threads.answering(channel, replyThread, ts);
+      if (replyThread !== undefined) reads.threads.answering({ channel, threadTs: replyThread, userId }, ts);
       return posted;
     },
     post: (message) => post(message),
