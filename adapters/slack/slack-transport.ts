@@ -54,12 +54,13 @@ export function slackTransport(
     if (posted.ts === undefined) throw new Error('Slack posted the message without a ts');
     return posted.ts;
   };
+  /** Remembers the question as answered in its thread (where the asker's next follow-up starts reading); passes the placeholder on. */
+  const answering = <T extends string | undefined>(placeholderTs: T): T => {
+    if (placeholderTs !== undefined && replyThread !== undefined) reads.threads.answering({ channel, threadTs: replyThread, userId }, ts);
+    return placeholderTs;
+  };
   return {
-    async postPlaceholder(message, key) {
-      const posted = await post(message, { event_type: QUESTION_EVENT_TYPE, event_payload: { key } });
-      if (replyThread !== undefined) reads.threads.answering({ channel, threadTs: replyThread, userId }, ts);
-      return posted;
-    },
+    postPlaceholder: async (message, key) => answering(await post(message, { event_type: QUESTION_EVENT_TYPE, event_payload: { key } })),
     post: (message) => post(message),
     // Every message after the question until the dead attempt's lease ran out, page by page,
     // however busy the DM or thread was meanwhile (a DM's history pages from the newest).
@@ -75,7 +76,7 @@ export function slackTransport(
         const mine = (page.messages ?? []).find(
           (m) => m.metadata?.event_type === QUESTION_EVENT_TYPE && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
         );
-        if (mine) return mine.ts;
+        if (mine) return answering(mine.ts);
         cursor = page.has_more ? page.response_metadata?.next_cursor : undefined;
       } while (cursor);
       return undefined;
