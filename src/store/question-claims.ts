@@ -10,7 +10,7 @@ import { Schema } from 'apache-arrow';
 import { sqlString } from './lance-store.ts';
 import { keyField, textField } from './schema.ts';
 import { openOrCreateTable } from './open-table.ts';
-import { KEEP_REPLACED, replacedBefore, type VersionRetention } from './version-retention.ts';
+import { KEEP_REPLACED, optimizeKeepingReplaced, type VersionRetention } from './version-retention.ts';
 
 export const QUESTION_CLAIMS = 'question_claims';
 
@@ -134,8 +134,7 @@ export async function openQuestionClaims(
 async function maintain(table: Table, retention: VersionRetention): Promise<void> {
   const cutoff = new Date(Date.now() - RETENTION_MS).toISOString();
   await table.delete(`updatedAt < ${sqlString(cutoff)} AND state <> 'answering'`);
-  const replaced = replacedBefore(await table.listVersions(), Date.now(), retention);
-  await table.optimize(replaced ? { cleanupOlderThan: replaced } : {});
+  await optimizeKeepingReplaced(table, { retention });
 }
 
 function claimToRow(c: QuestionClaim): Record<string, unknown> {
