@@ -246,6 +246,8 @@ const ABSOLUTES = new Map(
     clearly: 'clearly', decisive: 'decisive', decisively: 'decisive', definitive: 'conclusive', definitively: 'conclusive', conclusively: 'conclusive',
     undoubtedly: 'clearly', unequivocally: 'clearly', whole: 'entirely', entire: 'entirely', ideal: 'best',
     whenever: 'always', whatever: 'all', regardless: 'all', universal: 'always',
+    // Where a finding is strongest ("mostly on X", "especially for Y") is a detail of its own.
+    mostly: 'mainly', mainly: 'mainly', especially: 'mainly', particularly: 'mainly', primarily: 'mainly', largely: 'mainly', chiefly: 'mainly', predominantly: 'mainly',
   }),
 );
 
@@ -254,7 +256,7 @@ const ABSOLUTES = new Map(
  * out as "never" does; but an answer's "each" is not a claim of its own.
  */
 const paperAbsolute = (w: string) =>
-  w === 'each' ? 'all' : /^(?:avoid(?:s|ed|ing)?|bypass(?:es|ed|ing)?)$/.test(w) ? 'never' : /^(?:limit(?:s|ed|ing)?|merely|exclusively)$/.test(w) ? 'only' : /^solutions?$/.test(w) ? 'solve' : ABSOLUTES.get(w);
+  w === 'each' ? 'all' : w === 'particular' || w === 'notably' ? 'mainly' : /^(?:avoid(?:s|ed|ing)?|bypass(?:es|ed|ing)?)$/.test(w) ? 'never' : /^(?:limit(?:s|ed|ing)?|merely|exclusively)$/.test(w) ? 'only' : /^solutions?$/.test(w) ? 'solve' : ABSOLUTES.get(w);
 
 function absolutesIn(toks: string[], inPaper = false): string[] {
   // "Not always", "not the first": a negated absolute claims less, not more.
@@ -284,7 +286,7 @@ function shareOf(claim: Claim, sentence: IndexedSentence): number {
 const ABSOLUTE_COVER = 0.4;
 
 /** Absolutes that say how far a claim reaches, not what the paper achieved. */
-const SCOPE_WORDS = new Set(['all', 'always', 'never', 'only', 'entirely']);
+const SCOPE_WORDS = new Set(['all', 'always', 'never', 'only', 'entirely', 'mainly']);
 
 const SOURCE_COUNT = /\b(?:all|both|each of the|the)\s+(?:(?:two|three|four|five|\d+)\s+)?(papers|sources|studies|works|abstracts)\b/gi;
 
