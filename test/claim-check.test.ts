@@ -284,6 +284,10 @@ describe('claim check', () => {
     expect(checkPaper('In LSLM the SSL encoder generates the speech and the decoder-only TTS handles the audio input [1].').reason).toContain('roles crossed');
     // Two names joined in one phrase are no two clauses.
     expect(checkPaper('LSLM pairs a TTS and SSL encoder for speech generation and real-time audio input [1].').reason ?? '').not.toContain('roles crossed');
+    // ", and" before a verb starts a clause of its own.
+    const skills = createClaimChecker([{ n: 1, title: '4M', abstract: 'The models can perform a diverse set of vision tasks out of the box, and they excel when fine-tuned for unseen downstream tasks.' }]);
+    expect(skills('The models do diverse vision tasks out of the box, and excel on unseen downstream tasks once fine-tuned [1].').kept).toBe(true);
+    expect(skills('The models excel out of the box on unseen downstream tasks, and handle diverse vision tasks once fine-tuned [1].').reason).toContain('roles crossed');
   });
 
   it('reads figures in words and with a scale, size ratios, a belittling "only" and "leaves out"', () => {
