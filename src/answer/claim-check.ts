@@ -8,6 +8,7 @@ import { figureGivenAnother, ownerOf, pairedFigures } from './paired-figures.ts'
 import { acronymsOf, suffixVariant, swappedLetters } from './term-forms.ts';
 import { reversedDirection, saidOfOtherEnd, swappedParty } from './bound-pairs.ts';
 import { otherStage } from './stages.ts';
+import { siblingSwap } from './sibling-swap.ts';
 import { crossedRoles, wrongMember, wrongSubject } from './crossed-roles.ts';
 import { relationAgainst } from './relation-words.ts';
 import { saidOfPriorWork } from './prior-work.ts';
@@ -156,6 +157,8 @@ export function createClaimChecker(
     if (member) problems.push(`wrong member: "${member[0]}" where the paper says "${member[1]}"`);
     const actor = wrongSubject(claim.text, sentences.map(({ sentence }) => sentence.text), (t) => knownTerm(t, vocabulary));
     if (actor) problems.push(`wrong subject: "${actor[0]}" where the paper says "${actor[1]}"`);
+    const sibling = siblingSwap(claim.toks, sentences.map(({ sentence }) => sentence.toks));
+    if (sibling) problems.push(`"${sibling[0]}" is said of ${sibling[2]}, not ${sibling[1]}`);
     const direction = reversedDirection(claim.toks, sentences.map(({ sentence }) => sentence.toks));
     if (direction) problems.push(`from ${direction[0]} to ${direction[1]}, where the paper goes the other way`);
     const opposite = best && oppositeOf(claim, best);

@@ -1,0 +1,92 @@
+import { phrasesOf, unitsOf, type Unit } from './bound-pairs.ts';
+
+/**
+ * Which of two things a property belongs to. "A 2.6B decoder-only MatViT" uses the paper's words,
+ * but the paper says "decoder-only" of MatLM, a sibling of MatViT (both names), and never of
+ * MatViT; "low-rank activations" where the paper's low-rank ones are its weights, and it names
+ * weights and activations side by side. A modifier written right before its head in the answer
+ * must be said with that head in the paper, unless the paper never gives it to a sibling of the head.
+ */
+
+/** How far apart the paper's words may stand and still be said together. */
+const TOGETHER_REACH = 6;
+/** How close the paper puts a word to the sibling it gives it to instead. */
+const GIVEN_REACH = 2;
+/** Words that set two things side by side as siblings: "weights and activations", "ID or OOD", "encoders & decoders". */
+const SIBLING_JOIN = /^(?:and|or|&|vs|versus|nor)$/i;
+
+interface Paper {
+  sentences: { units: Unit[]; toks: string[] }[];
+  has: Set<string>;
+}
+
+function indexPaper(paperSentences: string[][]): Paper {
+  const sentences = paperSentences.map((toks) => ({ units: unitsOf(toks), toks }));
+  return { sentences, has: new Set(sentences.flatMap((s) => s.units.map((u) => u.unit))) };
+}
+
+/**
+ * Whether the paper says `word` with `thing` within `reach` tokens of one clause, with none of the
+ * thing's siblings between them ("decoder-only MatLM and a MatViT" says it of MatLM only).
+ */
+function saidWith(paper: Paper, word: string, thing: string, reach: number, siblings: Set<string> = new Set()): boolean {
+  return paper.sentences.some(({ units, toks }) =>
+    units.some(
+      (x) =>
+        x.unit === word &&
+        units.some((y) => {
+          if (y.unit !== thing || Math.abs(x.at - y.at) > reach) return false;
+          const [from, to] = [Math.min(x.at, y.at), Math.max(x.at, y.at)];
+          // Punctuation parts a clause, but a name's alias stands in parentheses: "MatFormer language model (MatLM)".
+          const parted = (t: string) => CLAUSE_BREAK.has(t.toLowerCase()) || (t === '|' && !y.name);
+          return !toks.slice(from + 1, to).some(parted) && !units.some((u) => u.at > from && u.at < to && siblings.has(u.unit));
+        }),
+    ),
+  );
+}
+
+const CLAUSE_BREAK = new Set('while whereas but although though however'.split(' '));
+
+/**
+ * Siblings of `term` in the paper: what it joins with "and"/"or" ("weights and activations"),
+ * and, for a name, the paper's other names.
+ */
+function siblingsOf(paper: Paper, term: Unit, withNames: boolean): Set<string> {
+  const out = new Set<string>();
+  for (const { units, toks } of paper.sentences) {
+    units.forEach((u, k) => {
+      if (u.unit !== term.unit) return;
+      for (const v of [units[k - 1], units[k + 1]]) {
+        if (!v) continue;
+        const [from, to] = [Math.min(u.at, v.at), Math.max(u.at, v.at)];
+        const between = toks.slice(from + 1, to);
+        if (between.length >= 1 && between.length <= 2 && between.some((t) => SIBLING_JOIN.test(t))) out.add(v.unit);
+      }
+    });
+  }
+  if (withNames && term.name) for (const { units } of paper.sentences) for (const u of units) if (u.name && u.unit !== term.unit) out.add(u.unit);
+  out.delete(term.unit);
+  return out;
+}
+
+/**
+ * `[word, answer's thing, paper's thing]` when the answer gives `word` to a thing the paper never
+ * says it with, while the paper gives it to a sibling of that thing the answer does not name; or undefined.
+ */
+export function siblingSwap(claimToks: string[], paperSentences: string[][]): [string, string, string] | undefined {
+  const paper = indexPaper(paperSentences);
+  const claimUnits = new Set(unitsOf(claimToks).map((u) => u.unit));
+  for (const phrase of phrasesOf(claimToks)) {
+    for (const [k, a] of phrase.entries()) {
+      const b = phrase[k + 1];
+      // Only a modifier and its head, written side by side ("decoder-only MatViT", "int4 activations").
+      if (!b || b.at !== a.at + 1 || !paper.has.has(a.unit) || !paper.has.has(b.unit)) continue;
+      // The head is the thing, the word before it what is said of it.
+      // A name before a word is more often its subject ("MuE skips") than what is said of it.
+      if (a.name || saidWith(paper, a.unit, b.unit, TOGETHER_REACH, siblingsOf(paper, b, false))) continue;
+      const given = [...siblingsOf(paper, b, true)].find((s) => !claimUnits.has(s) && saidWith(paper, a.unit, s, GIVEN_REACH));
+      if (given) return [a.unit, b.unit, given];
+    }
+  }
+  return undefined;
+}
