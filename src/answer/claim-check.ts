@@ -120,7 +120,10 @@ export function createClaimChecker(
     const sentences = cited.flatMap((s) => s.sentences.map((sentence) => ({ n: s.n, sentence })));
     const problems: string[] = [];
     const paperToks = sentences.map(({ sentence }) => sentence.toks);
+    // A figure the cited paper's title is named by ("4M") is a name, not a measure.
+    const titled = new Set(sentences.flatMap(({ sentence }) => (sentence.title ? sentence.toks.filter((t) => t.startsWith('#')) : [])));
     for (const x of claim.numbers) {
+      if (titled.has(claim.toks[x.at]!)) continue;
       const holders = sentences.filter(({ sentence }) => statedNumbers(sentence.toks).some((y) => sameNumber(x, y)));
       if (holders.length === 0) problems.push(`number ${x.value}${x.unit}`);
       else if (!holders.some(({ sentence }) => measuresAlike(claim, x, sentence))) problems.push(`number ${x.value}${x.unit} measures something else`);
@@ -622,6 +625,7 @@ const SCALES = [
   ['lossy', 'lossless'],
   ['deep deeper deepest', 'shallow shallower shallowest'],
   ['online', 'offline'],
+  ['excel excels excelled excelling succeed succeeds', 'struggle struggles struggled struggling fail fails failed failing'],
   ['frozen freeze freezes freezing', 'finetuned tuned updated update updates unfrozen'],
   ['ideal optimal well-suited', 'suboptimal ill-suited'],
 ].map((pair) => pair.map((side) => new Set(side.split(' '))) as [Set<string>, Set<string>]);
