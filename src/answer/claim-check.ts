@@ -143,6 +143,8 @@ export function createClaimChecker(
     else if (clause < minClauseCoverage) problems.push(`clause coverage ${clause.toFixed(2)}`);
     const paperSentences = sentences.map(({ sentence }) => sentence);
     if (best && (reversed(claim, best, paperSentences) || negatedClause(claim, paperSentences) || onlyNegated(claim, paperSentences))) problems.push('negation reversed');
+    const setAside = setAsideAffirmed(claim, paperSentences);
+    if (setAside) problems.push(`sets aside "${setAside}", which the paper says it does`);
     // A comparison is read wherever the paper makes it, not only in the best-covering sentence.
     for (const s of cited) {
       const comparison = comparisonAgainst(claim.text, s.sentences.map((x) => x.text), s.self);
@@ -582,6 +584,27 @@ function onlyNegated(claim: Claim, paper: IndexedSentence[]): boolean {
   }
   return pairsOf(claim.toks).some(({ pair }) => negated.has(pair) && !affirmed.has(pair));
 }
+
+/**
+ * What the claim sets aside ("rather than the number of experts", "instead of unifying them")
+ * that the paper affirms in a sentence negating nothing, and never sets aside itself: "prunes the
+ * subnetworks inside each expert rather than the number of experts" where the paper reduces "the
+ * number of experts per MoE layer".
+ */
+function setAsideAffirmed(claim: Claim, paper: IndexedSentence[]): string | undefined {
+  // A sentence contrasting or supposing ("where a naive scheme would have linear costs") sets aside too.
+  const negating = (s: IndexedSentence) => negatorsIn(s.toks).length > 0 || s.toks.some((t) => NEGATIVE_CUE.test(t) || CONTRASTS.test(t));
+  for (const [i, t] of claim.toks.entries()) {
+    if (!/^(?:instead|rather)$/i.test(t) || !/^(?:of|than)$/i.test(claim.toks[i + 1] ?? '')) continue;
+    const aside = [...new Set(scopeOf(claim.toks, i + 1).map(claim.fold))];
+    if (aside.length < MIN_CLAUSE_TERMS) continue;
+    const has = (s: IndexedSentence) => aside.every((a) => s.terms.has(a));
+    if (paper.some((s) => has(s) && !negating(s)) && !paper.some((s) => has(s) && negating(s))) return claim.toks.slice(i + 2, i + 2 + SCOPE_REACH).filter((u) => u !== '|').join(' ');
+  }
+  return undefined;
+}
+
+const CONTRASTS = /^(?:would|naive|whereas|while|unlike|compared|versus|vs|than)$/i;
 
 /** Whether token `j` lies in the scope of the negation at `i`. */
 function inRange(i: number, j: number, toks: string[]): boolean {
