@@ -9,6 +9,7 @@ import { acronymsOf, suffixVariant, swappedLetters } from './term-forms.ts';
 import { reversedDirection, saidOfOtherEnd, swappedParty } from './bound-pairs.ts';
 import { otherStage } from './stages.ts';
 import { siblingSwap } from './sibling-swap.ts';
+import { wrongArgument } from './wrong-argument.ts';
 import { crossedRoles, wrongMember, wrongSubject } from './crossed-roles.ts';
 import { relationAgainst } from './relation-words.ts';
 import { saidOfPriorWork } from './prior-work.ts';
@@ -162,6 +163,8 @@ export function createClaimChecker(
     if (member) problems.push(`wrong member: "${member[0]}" where the paper says "${member[1]}"`);
     const actor = wrongSubject(claim.text, sentences.map(({ sentence }) => sentence.text), (t) => knownTerm(t, vocabulary));
     if (actor) problems.push(`wrong subject: "${actor[0]}" where the paper says "${actor[1]}"`);
+    const argument = wrongArgument(claim.text, sentences.map(({ sentence }) => sentence.text), claim.fold);
+    if (argument) problems.push(`"${argument[0]}" ${argument[1]} where the paper has "${argument[0]}" ${argument[2]}`);
     const sibling = siblingSwap(claim.toks, sentences.map(({ sentence }) => sentence.toks));
     if (sibling) problems.push(`"${sibling[0]}" is said of ${sibling[2]}, not ${sibling[1]}`);
     const direction = reversedDirection(claim.toks, sentences.map(({ sentence }) => sentence.toks));
