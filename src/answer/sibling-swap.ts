@@ -82,8 +82,9 @@ export function siblingSwap(claimToks: string[], paperSentences: string[][]): [s
       // Only a modifier and its head, written side by side ("decoder-only MatViT", "int4 activations").
       if (!b || b.at !== a.at + 1 || !paper.has.has(a.unit) || !paper.has.has(b.unit)) continue;
       // The head is the thing, the word before it what is said of it.
-      // A name before a word is more often its subject ("MuE skips") than what is said of it.
-      if (a.name || saidWith(paper, a.unit, b.unit, TOGETHER_REACH, siblingsOf(paper, b, false))) continue;
+      // Only a compound modifier ("decoder-only", "low-rank") is surely said of the word after it: a
+      // name before a word is more often its subject ("MuE skips"), a noun may start a clause ("models SPLADE uses").
+      if (!a.unit.includes('-') || a.name || saidWith(paper, a.unit, b.unit, TOGETHER_REACH, siblingsOf(paper, b, false))) continue;
       const given = [...siblingsOf(paper, b, true)].find((s) => !claimUnits.has(s) && saidWith(paper, a.unit, s, GIVEN_REACH));
       if (given) return [a.unit, b.unit, given];
     }
