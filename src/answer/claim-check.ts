@@ -261,6 +261,7 @@ const ABSOLUTES = new Map(
     clearly: 'clearly', decisive: 'decisive', decisively: 'decisive', definitive: 'conclusive', definitively: 'conclusive', conclusively: 'conclusive',
     undoubtedly: 'clearly', unequivocally: 'clearly', whole: 'entirely', entire: 'entirely', ideal: 'best',
     whenever: 'always', whatever: 'all', regardless: 'all', universal: 'always',
+    biggest: 'best', largest: 'best', greatest: 'best', highest: 'best', strongest: 'best', lowest: 'best', smallest: 'best', fastest: 'best',
     // Where a finding is strongest ("mostly on X", "especially for Y") is a detail of its own.
     mostly: 'mainly', mainly: 'mainly', especially: 'mainly', particularly: 'mainly', primarily: 'mainly', largely: 'mainly', chiefly: 'mainly', predominantly: 'mainly',
   }),
