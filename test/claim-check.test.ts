@@ -506,7 +506,7 @@ describe('claim check', () => {
     expect(checkPaper('With low-rank activations, accuracy is kept [1].').reason).toContain('is said of weight, not activ');
   });
 
-  it('reads a figure the title is named by as a name, "dual" as two, and excelling against struggling', () => {
+  it('reads a figure the title is named by as a name, "dual" as two, and the ends of excelling and bridging', () => {
     const paper = {
       n: 1,
       title: '4M: Multimodal Masked Modeling',
@@ -517,6 +517,9 @@ describe('claim check', () => {
     expect(checkPaper('4M uses three encoders with a branch between them [1].').reason).toContain('number 3');
     expect(checkPaper('4M models excel when fine-tuned for unseen tasks [1].').kept).toBe(true);
     expect(checkPaper('4M models struggle when fine-tuned for unseen tasks [1].').reason).toContain('says "struggle" where the paper says "excel"');
+    const gap = createClaimChecker([{ n: 1, title: 'Sparse Retrieval', abstract: 'Learned sparse retrievers bridge the gap between keyword-based and dense retrievers.' }]);
+    expect(gap('Learned sparse retrievers narrow the gap between keyword-based and dense retrievers [1].').kept).toBe(true);
+    expect(gap('Learned sparse retrievers widen the gap between keyword-based and dense retrievers [1].').reason).toContain('says "widen" where the paper says "bridge"');
   });
 
   it('rejects setting aside what the paper says it does, but not what it contrasts itself with', () => {

@@ -652,6 +652,7 @@ const SCALES = [
   ['lossy', 'lossless'],
   ['deep deeper deepest', 'shallow shallower shallowest'],
   ['online', 'offline'],
+  ['bridge bridges bridged bridging narrow narrows narrowed narrowing', 'widen widens widened widening'],
   ['excel excels excelled excelling succeed succeeds', 'struggle struggles struggled struggling fail fails failed failing'],
   ['frozen freeze freezes freezing', 'finetuned tuned updated update updates unfrozen'],
   ['ideal optimal well-suited', 'suboptimal ill-suited'],
