@@ -506,6 +506,17 @@ describe('claim check', () => {
     expect(checkPaper('With low-rank activations, accuracy is kept [1].').reason).toContain('is said of weight, not activ');
   });
 
+  it('rejects a term swapped for its rhyming sibling ("encoder" where the paper says "decoder")', () => {
+    const paper = {
+      n: 1,
+      title: 'Efficient Encoder-Decoder Speech Models',
+      abstract: 'At inference, the bottleneck is the autoregressive decoder steps. Moving parameters into the encoder speeds up inference.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('At inference, the autoregressive decoder steps are the bottleneck [1].').kept).toBe(true);
+    expect(checkPaper('At inference, the bottleneck is the encoder [1].').reason).toContain('"encod" where the paper says "decod"');
+  });
+
   it('reads a figure the title is named by as a name, "dual" as two, and the ends of excelling and bridging', () => {
     const paper = {
       n: 1,

@@ -8,7 +8,7 @@ import { figureGivenAnother, ownerOf, pairedFigures } from './paired-figures.ts'
 import { acronymsOf, suffixVariant, swappedLetters } from './term-forms.ts';
 import { reversedDirection, saidOfOtherEnd, swappedParty } from './bound-pairs.ts';
 import { otherStage } from './stages.ts';
-import { siblingSwap } from './sibling-swap.ts';
+import { siblingSwap, swappedForSibling, termSiblings } from './sibling-swap.ts';
 import { wrongArgument } from './wrong-argument.ts';
 import { crossedRoles, wrongMember, wrongSubject } from './crossed-roles.ts';
 import { relationAgainst } from './relation-words.ts';
@@ -119,6 +119,7 @@ export function createClaimChecker(
 
   function supportIn(claim: Claim, cited: IndexedSource[]): { ok: boolean; partlyOk: boolean; reason?: string; quotes: { n: number; sentence: string }[] } {
     const sentences = cited.flatMap((s) => s.sentences.map((sentence) => ({ n: s.n, sentence })));
+    const siblings = termSiblings(sentences.map(({ sentence }) => sentence.text), paperTerms);
     const problems: string[] = [];
     const paperToks = sentences.map(({ sentence }) => sentence.toks);
     // A figure the cited paper's title is named by ("4M") is a name, not a measure.
@@ -134,6 +135,9 @@ export function createClaimChecker(
     for (const kind of claim.kinds) if (!cited.some((s) => s.names.has(kind))) problems.push(`name ${kind}`);
     const { coverage, clause, best, second } = bestCover(claim, sentences);
     if (coverage < minCoverage) problems.push(`coverage ${coverage.toFixed(2)}`);
+    // "The encoder is the bottleneck" where the sentence saying the rest says the decoder is.
+    const swap = best && coverage >= minCoverage && swappedForSibling(claim.terms, best.terms, siblings);
+    if (swap) problems.push(`"${swap[0]}" where the paper says "${swap[1]}"`);
     // "Both", "each" and "all" over several citations say it of every one of them.
     if (cited.length > 1 && EVERY_SOURCE.test(claim.text)) {
       for (const s of cited) {

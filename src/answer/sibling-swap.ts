@@ -91,3 +91,55 @@ export function siblingSwap(claimToks: string[], paperSentences: string[][]): [s
   }
   return undefined;
 }
+
+
+/**
+ * Siblings that differ only in their start ("encod"/"decod", "input"/"output", "monolingu"/"multilingu"
+ * as stems) are the pairs an answer swaps unnoticed; other pairs ("image and video") are often
+ * both true of the claim.
+ */
+function rhyme(a: string, b: string): boolean {
+  let n = 0;
+  while (n < Math.min(a.length, b.length) && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n >= RHYME && Math.min(a.length, b.length) >= MIN_SIBLING;
+}
+/** How many end letters rhyming stems share, and how long each must be. */
+const RHYME = 3;
+const MIN_SIBLING = 5;
+
+/** Pairs of rhyming terms the paper sets side by side: "X and Y", "X or Y", "X/Y", and compounds ("encoder-decoder"). */
+export function termSiblings(paperSentences: string[], terms: (text: string) => string[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (a: string, b: string) => {
+    if (a === b || !rhyme(a, b)) return;
+    for (const [x, y] of [[a, b], [b, a]] as const) out.set(x, (out.get(x) ?? new Set()).add(y));
+  };
+  for (const s of paperSentences) {
+    const words = s.split(/\s+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''));
+    words.forEach((w, i) => {
+      const [a, b] = [terms(words[i - 1] ?? '')[0], terms(words[i + 1] ?? '')[0]];
+      if (SIBLING_JOIN.test(w) && a && b) add(a, b);
+      const parts = /^(\p{L}+)-(\p{L}+)$/u.exec(w);
+      if (parts) {
+        const [x, y] = [terms(parts[1]!)[0], terms(parts[2]!)[0]];
+        if (x && y) add(x, y);
+      }
+      for (const part of w.split('/')) if (part !== w) for (const other of w.split('/')) if (other !== part) add(terms(part)[0] ?? '', terms(other)[0] ?? '');
+    });
+  }
+  return out;
+}
+
+/**
+ * `[claim's term, paper's sibling]` when the claim has a term its best-covering sentence lacks,
+ * while that sentence has a sibling of it the claim does not ("the encoder is the bottleneck"
+ * where the sentence says the decoder is, and the paper speaks of encoder and decoder together).
+ */
+export function swappedForSibling(claimTerms: Set<string>, best: Set<string>, siblings: Map<string, Set<string>>): [string, string] | undefined {
+  for (const t of claimTerms) {
+    if (best.has(t)) continue;
+    const s = [...(siblings.get(t) ?? [])].find((x) => best.has(x) && !claimTerms.has(x));
+    if (s) return [t, s];
+  }
+  return undefined;
+}
