@@ -474,6 +474,9 @@ describe('claim check', () => {
     expect(checkPaper('The compressor runs 5-40 times faster than neural codecs at similar bitrates [1].').kept).toBe(true);
     expect(checkPaper('The compressor runs 5-40 times faster than neural codecs, mostly at low bitrates [1].').reason).toContain('absolute "mainly"');
     expect(checkPaper('It improves the base models on natural images, especially high-resolution photos [1].').kept).toBe(true);
+    // "The first paper" counts the sources; it claims no first.
+    expect(checkPaper('The first paper says the compressor runs 5-40 times faster than neural codecs at similar bitrates [1].').kept).toBe(true);
+    expect(checkPaper('The compressor is the first to run 5-40 times faster than neural codecs at similar bitrates [1].').reason).toContain('absolute "first"');
     // A superlative is as strong a word: the paper must rank something too.
     expect(checkPaper('It improves the base models on natural images, with the largest gains on photos [1].').reason).toContain('absolute "best"');
   });

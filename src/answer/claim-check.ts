@@ -283,7 +283,10 @@ function absolutesIn(toks: string[], inPaper = false): string[] {
   const negated = (i: number) => toks.slice(Math.max(0, i - 2), i).some((t) => NEGATION.test(t));
   // "A first judgment" is an initial one, not a claim to be the first.
   // Nor is "first X, then Y": a step of a sequence.
-  const indefinite = (i: number) => /^first$/i.test(toks[i]!) && (/^an?$/i.test(toks[i - 1] ?? '') || toks.slice(i + 1).some((t) => /^(?:then|second|secondly|next|finally|afterwards)$/i.test(t)));
+  // "The first paper" counts the sources, as "the second" would.
+  const indefinite = (i: number) =>
+    /^first$/i.test(toks[i]!) &&
+    (/^an?$/i.test(toks[i - 1] ?? '') || /^(?:papers?|sources?|study|work|abstract|article|one)$/i.test(toks[i + 1] ?? '') || toks.slice(i + 1).some((t) => /^(?:then|second|secondly|next|finally|afterwards)$/i.test(t)));
   // "Only a modest drop" belittles an amount; it does not say how far the claim reaches.
   const belittles = (i: number) => /^only$/i.test(toks[i]!) && MINIMIZER.test(toks[/^an?$/i.test(toks[i + 1] ?? '') ? i + 2 : i + 1] ?? '');
   // "A, B and C all avoid X", "… were all built to": an "all" after the list it gathers names no wider scope.
