@@ -186,7 +186,8 @@ export function createClaimChecker(
     const citedTerms = new Set(cited.flatMap((s) => [...s.terms]));
     const added = addedDetail(claim.text, (t) => citedTerms.has(t) || questionTerms.has(t), claim.fold);
     if (added) problems.push(`detail "${added}" is not in the paper`);
-    for (const a of claim.absolutes) if (!(SCOPE_WORDS.has(a) ? scoped : citedTerms).has(a)) problems.push(`absolute "${a}"`);
+    const paperWords = new Set(sentences.flatMap(({ sentence }) => sentence.toks.map((t) => t.toLowerCase())));
+    for (const a of claim.absolutes) if (!(SCOPE_WORDS.has(a) ? scoped : citedTerms).has(a) && !(a === 'only' && onlyOneEnd(claim.toks, paperWords))) problems.push(`absolute "${a}"`);
     const crowned = superlativeOwner(claim, sentences.map(({ sentence }) => sentence));
     if (crowned) problems.push(`"${crowned}" is said of another`);
     if (best && overstatesHedge(claim, best)) problems.push('hedge dropped');
@@ -667,6 +668,18 @@ const SCALES = [
 
 /** Prefixes that turn a word into its opposite ("unbiased", "sub-optimal", "non-causal"). */
 const NEGATING_PREFIX = /^(?:un|non|sub|in|im|ir|dis)-?(?=[a-z]{6})/;
+
+/**
+ * "Only" before one end of a scale the paper has both ends of ("sees only the visible patches"
+ * where the paper has visible and masked ones): the paper draws the line the claim's "only" does.
+ */
+function onlyOneEnd(toks: string[], paperWords: Set<string>): boolean {
+  return toks.some((t, i) => {
+    if (!/^only$/i.test(t)) return false;
+    const next = toks.slice(i + 1, i + 4).map((u) => u.toLowerCase());
+    return SCALES.some((ends) => ends.some((end, k) => next.some((w) => end.has(w) && paperWords.has(w)) && [...ends[1 - k]!].some((w) => paperWords.has(w))));
+  });
+}
 
 function oppositeOf(claim: Claim, support: IndexedSentence): [string, string] | undefined {
   // "Sub-optimal" is one word, the other end of "optimal".
