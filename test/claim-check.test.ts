@@ -126,6 +126,9 @@ describe('claim check', () => {
     expect(checkAudio('The network shows severe degradation in performance under the bottleneck [1].').reason).toContain('says "severe"');
     expect(checkAudio('The original index has a very small memory footprint [1].').reason).toContain('says "small"');
     expect(checkAudio('The naive bilevel gradient is unbiased [1].').reason).toContain('says "unbiased"');
+    // "Our approach outperforms" names the method; it does not come close.
+    const gill = createClaimChecker([{ n: 1, title: 'GILL', abstract: 'Our approach outperforms baseline generation models on tasks with longer and more complex language.' }]);
+    expect(gill('It beats baseline generation models on tasks with longer, more complex language [1].').kept).toBe(true);
   });
 
   it('rejects a figure told of what the paper tells another figure, and figures crosswise to a "respectively" list', () => {
@@ -284,6 +287,10 @@ describe('claim check', () => {
     expect(checkPaper('In LSLM the SSL encoder generates the speech and the decoder-only TTS handles the audio input [1].').reason).toContain('roles crossed');
     // Two names joined in one phrase are no two clauses.
     expect(checkPaper('LSLM pairs a TTS and SSL encoder for speech generation and real-time audio input [1].').reason ?? '').not.toContain('roles crossed');
+    // ", and" before a verb starts a clause of its own.
+    const skills = createClaimChecker([{ n: 1, title: '4M', abstract: 'The models can perform a diverse set of vision tasks out of the box, and they excel when fine-tuned for unseen downstream tasks.' }]);
+    expect(skills('The models do diverse vision tasks out of the box, and excel on unseen downstream tasks once fine-tuned [1].').kept).toBe(true);
+    expect(skills('The models excel out of the box on unseen downstream tasks, and handle diverse vision tasks once fine-tuned [1].').reason).toContain('roles crossed');
   });
 
   it('reads figures in words and with a scale, size ratios, a belittling "only" and "leaves out"', () => {
@@ -458,6 +465,111 @@ describe('claim check', () => {
     const checkPaper = createClaimChecker([paper]);
     expect(checkPaper('Hidden state optimization improves the predictions of a transformer decoder at inference time [1].').kept).toBe(true);
     expect(checkPaper('Hidden state optimization improves the predictions of a transformer decoder during pre-training [1].').reason).toContain('stage');
+  });
+
+  it('rejects where a finding is strongest ("mostly", "especially") when the paper singles out no part', () => {
+    const paper = {
+      n: 1,
+      title: 'Circuits for Compression',
+      abstract: 'Our compressor runs 5-40 times faster than neural codecs at similar bitrates. It improves the base models on natural images, particularly on high-resolution photos.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('The compressor runs 5-40 times faster than neural codecs at similar bitrates [1].').kept).toBe(true);
+    expect(checkPaper('The compressor runs 5-40 times faster than neural codecs, mostly at low bitrates [1].').reason).toContain('absolute "mainly"');
+    expect(checkPaper('It improves the base models on natural images, especially high-resolution photos [1].').kept).toBe(true);
+    // "The first paper" counts the sources; it claims no first.
+    expect(checkPaper('The first paper says the compressor runs 5-40 times faster than neural codecs at similar bitrates [1].').kept).toBe(true);
+    expect(checkPaper('The compressor is the first to run 5-40 times faster than neural codecs at similar bitrates [1].').reason).toContain('absolute "first"');
+    // A superlative is as strong a word: the paper must rank something too.
+    expect(checkPaper('It improves the base models on natural images, with the largest gains on photos [1].').reason).toContain('absolute "best"');
+  });
+
+  it('rejects a phrase added to a supported claim whose words the paper lacks, but not one it words differently', () => {
+    const paper = {
+      n: 1,
+      title: 'Scaling Time Series Models',
+      abstract: 'The models are trained across varying parameter counts, compute budgets, and dataset sizes. The 4M model uses 25,000 series (hourly load curves) from the Huggingface hub.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('The models are trained across varying parameter counts, compute budgets and dataset sizes [1].').kept).toBe(true);
+    expect(checkPaper('The models are trained across varying parameter counts and compute budgets, drawn from energy and weather data [1].').reason).toContain('detail "drawn from energy and weather data"');
+    expect(checkPaper('The models are trained across varying parameter counts (with synthetic weather series) [1].').reason).toContain('detail "with synthetic weather series"');
+    expect(checkPaper('The models vary in parameter count, compute budget and dataset size, using 25,000 hourly load curves from the Hugging Face hub [1].').kept).toBe(true);
+  });
+
+  it('rejects a modifier given to a sibling of what the paper gives it to', () => {
+    const paper = {
+      n: 1,
+      title: 'Nested Models',
+      abstract:
+        'We train a 2.6B decoder-only MatLM and a MatViT encoder. Smaller encoders extracted from MatViT preserve the metric space. ' +
+        'We compress weights and activations differently: low-rank weights keep accuracy, while activations stay in full precision.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('The 2.6B decoder-only MatLM is trained alongside a MatViT encoder [1].').kept).toBe(true);
+    expect(checkPaper('The 2.6B decoder-only MatViT is trained alongside the encoder [1].').reason).toContain('is said of matlm, not matvit');
+    expect(checkPaper('With low-rank weights, accuracy is kept [1].').kept).toBe(true);
+    expect(checkPaper('With low-rank activations, accuracy is kept [1].').reason).toContain('is said of weight, not activ');
+  });
+
+  it('rejects a term swapped for its rhyming sibling ("encoder" where the paper says "decoder")', () => {
+    const paper = {
+      n: 1,
+      title: 'Efficient Encoder-Decoder Speech Models',
+      abstract: 'At inference, the bottleneck is the autoregressive decoder steps. Moving parameters into the encoder speeds up inference.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('At inference, the autoregressive decoder steps are the bottleneck [1].').kept).toBe(true);
+    expect(checkPaper('At inference, the bottleneck is the encoder [1].').reason).toContain('"encod" where the paper says "decod"');
+  });
+
+  it('reads a figure the title is named by as a name, "dual" as two, and the ends of excelling and bridging', () => {
+    const paper = {
+      n: 1,
+      title: '4M: Multimodal Masked Modeling',
+      abstract: 'We use a dual-encoder structure with a branch between the encoders. The models excel when fine-tuned for unseen downstream tasks.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('4M uses two encoders with a branch between them [1].').kept).toBe(true);
+    expect(checkPaper('4M uses three encoders with a branch between them [1].').reason).toContain('number 3');
+    expect(checkPaper('4M models excel when fine-tuned for unseen tasks [1].').kept).toBe(true);
+    expect(checkPaper('4M models struggle when fine-tuned for unseen tasks [1].').reason).toContain('says "struggle" where the paper says "excel"');
+    const gap = createClaimChecker([{ n: 1, title: 'Sparse Retrieval', abstract: 'Learned sparse retrievers bridge the gap between keyword-based and dense retrievers.' }]);
+    expect(gap('Learned sparse retrievers narrow the gap between keyword-based and dense retrievers [1].').kept).toBe(true);
+    expect(gap('Learned sparse retrievers widen the gap between keyword-based and dense retrievers [1].').reason).toContain('says "widen" where the paper says "bridge"');
+  });
+
+  it('rejects setting aside what the paper says it does, but not what it contrasts itself with', () => {
+    const paper = {
+      n: 1,
+      title: 'Expert Pruning',
+      abstract:
+        'UNCURL prunes feedforward subnetworks and reduces the number of experts per MoE layer after training. ' +
+        'Its schemes take logarithmic time, where a naive scheme would have linear costs.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('UNCURL prunes feedforward subnetworks rather than the number of experts per layer [1].').reason).toContain('sets aside "the number of experts per layer"');
+    expect(checkPaper('Its schemes take logarithmic time instead of linear costs [1].').kept).toBe(true);
+  });
+
+  it('rejects another of the paper\'s things put after the paper\'s word and preposition', () => {
+    const paper = {
+      n: 1,
+      title: 'Align before Fuse',
+      abstract:
+        'A multimodal encoder fuses image and text features through cross-modal attention. ' +
+        'To learn from noisy web data, momentum distillation learns from pseudo-targets produced by a momentum model.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('Momentum distillation learns from pseudo-targets produced by a momentum model [1].').kept).toBe(true);
+    expect(checkPaper('Momentum distillation learns from pseudo-targets produced by the multimodal encoder [1].').reason).toContain('where the paper has "generate by" momentum model');
+  });
+
+  it('reads "only" before one end of a scale the paper has both ends of as the paper\'s own line', () => {
+    const paper = { n: 1, title: 'Context Autoencoder', abstract: 'The encoder takes the visible patches as input, and the decoder reconstructs the masked patches.' };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('The encoder only sees the visible patches [1].').kept).toBe(true);
+    expect(checkPaper('The encoder takes only the patches [1].').reason).toContain('absolute "only"');
   });
 
   it('never keeps instructions to the reader, mentions, or links the paper lacks; keeps the paper\'s own link', () => {

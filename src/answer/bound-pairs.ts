@@ -18,7 +18,7 @@ const JOINS = new Set('and or nor but than versus vs while whereas unlike like a
 /** Words that start another clause of the paper's sentence. */
 const CLAUSE_BREAK = new Set('while whereas but although though however'.split(' '));
 
-interface Unit {
+export interface Unit {
   /** A compound keeps its parts together ("decod-onli" is not "decod"); a plain word is its content term. */
   unit: string;
   at: number;
@@ -27,7 +27,7 @@ interface Unit {
   name: boolean;
 }
 
-function unitsOf(toks: string[]): Unit[] {
+export function unitsOf(toks: string[]): Unit[] {
   return toks.flatMap((t, at) => {
     if (t === '|' || t.startsWith('#')) return [];
     const body = t.replace(/['’]s$/, '');
@@ -42,7 +42,7 @@ function unitsOf(toks: string[]): Unit[] {
 const STRONG_NAME = /^(?=.*\p{L})(?:.*\d.*|\p{L}.*\p{Lu}.*)$/u;
 
 /** The answer's phrases: runs of units with at most `CLAIM_GAP` function words between, none joining. */
-function phrasesOf(toks: string[]): Unit[][] {
+export function phrasesOf(toks: string[]): Unit[][] {
   const phrases: Unit[][] = [];
   let last: Unit | undefined;
   for (const u of unitsOf(toks)) {

@@ -108,7 +108,8 @@ function comparisonsIn(text: string, self: Set<string>, inPaper: boolean): Compa
     const own = new Set(parties.flatMap((p) => p.nameTerms));
     return new Set(parties.flatMap((p) => [...p.terms]).filter((t) => !own.has(t) && t !== SELF));
   };
-  const hedgedAt = (i: number) => lower.slice(Math.max(0, i - 3), i).some((w) => HEDGES.has(w));
+  // "Our approach outperforms" names the method; "approaches the baseline" comes close to it.
+  const hedgedAt = (i: number) => lower.slice(Math.max(0, i - 3), i).some((w, k, near) => HEDGES.has(w) && !(/^approach(?:es)?$/.test(w) && DETERMINER.test(near[k - 1] ?? lower[i - 4] ?? '')));
   toks.forEach((_t, i) => {
     let kind: string | undefined;
     let flip = false;
@@ -158,6 +159,7 @@ const CLAIM_SELF = new Set(['it', 'they']);
 /** Words that make a comparison fall short of a win. */
 const HEDGES = new Set(['close', 'closely', 'nearly', 'almost', 'approach', 'approaching', 'approaches', 'barely', 'marginally']);
 const ADVERB = /^[a-z]{3,}ly$/;
+const DETERMINER = /^(?:our|the|this|that|an?|their|its|proposed|new)$/;
 const NOT_ADVERB = new Set(['early', 'family', 'apply', 'rely', 'supply', 'reply', 'assembly', 'anomaly', 'italy']);
 const COMPARATIVE = new Set(['outperform', 'underperform', 'than', 'advantage', 'compar']);
 /** Words any party may have ("models", "methods"), which tell none apart. */

@@ -15,7 +15,7 @@ const PART_BREAK = /\s*[,;:]\s*|\s+(?:and|while|whereas|but|then|whilst)\s+/i;
  * Where the answer's clauses meet: a joining word before a new subject ("and the decoder …",
  * "and then …", "and GPT-4V converts …"); "of CLIP and DINO" joins two names in one phrase.
  */
-const CLAUSE_BREAK = /\s*;\s*|,?\s+(?:and|while|whereas|but|whilst)\s+(?=(?:the|a|an|its|their|this|these|those|it|they|then)\s|\p{Lu}\S*\s+(?!(?:and|or|of|in|on|to|for|with|as|is|are)\b)\p{Ll})/u;
+const CLAUSE_BREAK = /\s*;\s*|,\s+(?:and|but)\s+(?!(?:the|a|an)\s)(?=\p{Ll}+\s)|,?\s+(?:and|while|whereas|but|whilst)\s+(?=(?:the|a|an|its|their|this|these|those|it|they|then)\s|\p{Lu}\S*\s+(?!(?:and|or|of|in|on|to|for|with|as|is|are)\b)\p{Ll})/u;
 
 /** Parentheses hold an acronym or an aside of the words before them, not another part. */
 const plain = (text: string) => text.replace(/[()[\]]/g, ' ');

@@ -17,7 +17,7 @@ export interface StatedNumber {
 
 const NUMBER_WORDS: Record<string, string> = {
   two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
-  eleven: '11', twelve: '12', twenty: '20', hundred: '100', thousand: '1000', half: '50%', twice: '2x', double: '2x',
+  eleven: '11', twelve: '12', twenty: '20', hundred: '100', thousand: '1000', half: '50%', twice: '2x', double: '2x', dual: '2',
 };
 
 /** Tokens of a sentence: words, numbers with their unit, and clause breaks (`|`). */
