@@ -39,6 +39,10 @@ export const ML_GLOSSARY: readonly GlossaryEntry[] = [
   { papers: ['energy-based', 'normalizing flows'], readers: ['invertible networks', 'flow models'] },
   { papers: ['foundation models'], readers: ['general-purpose models', 'generalist models', 'pretrained at scale'] },
   { papers: ['generalist'], readers: ['single model for many tasks'] },
+  { papers: ['positional encoding', 'position embeddings', 'rotary'], readers: ['word order information', 'rope embeddings', 'position information', 'length extrapolation'] },
+  { papers: ['layer normalization', 'batch normalization', 'normalization layers'], readers: ['layernorm', 'batchnorm', 'normalize activations'] },
+  { papers: ['hybrid architecture', 'hybrid'], readers: ['combine convolution and attention', 'mix of cnn and transformer', 'convolution plus attention', 'best of both worlds'] },
+  { papers: ['sparse convolution', 'masked modeling for convnets'], readers: ['bert for cnns', 'masked pretraining for convnets', 'mask pretraining convolutional'] },
   // Training regimes
   { papers: ['pre-training'], readers: ['train from scratch on large corpora', 'large-scale training first', 'trained on huge corpora', 'upstream training'] },
   { papers: ['fine-tuning', 'finetuning'], readers: ['adapt a pretrained model', 'retrain on my data', 'specialize a model', 'customize a model', 'tune on a small dataset'] },
@@ -70,6 +74,10 @@ export const ML_GLOSSARY: readonly GlossaryEntry[] = [
   { papers: ['hyperparameter', 'hyperparameters'], readers: ['learning-rate schedule', 'tuning knobs', 'batch size', 'training recipe', 'training tricks', 'best practices for training'] },
   { papers: ['data mixture', 'data mix', 'training data composition'], readers: ['mix of training data', 'data recipe', 'proportions of training data'] },
   { papers: ['instruction tuning', 'instruction-tuned', 'FLAN'], readers: ['tuned on instructions', 'trained to follow instructions', 'instruction datasets', 'task instructions', 'instruction following', 'follow instructions'] },
+  { papers: ['pretraining objective', 'training objective'], readers: ['loss function', 'what to predict during pretraining', 'objective function', 'denoising objective', 'prefix language modeling'] },
+  { papers: ['linear regression', 'least squares'], readers: ['fit a linear model', 'ridge regression', 'gradient descent in the forward pass', 'implicit learning algorithm'] },
+  { papers: ['convergence'], readers: ['converge faster', 'converges faster', 'fewer training steps', 'sample efficiency', 'learns faster'] },
+  { papers: ['ensemble', 'model merging'], readers: ['combine several models', 'averaging models', 'merge models', 'merge weights', 'weight averaging'] },
   // Efficiency and compression
   { papers: ['pruning', 'sparsity', 'sparsification'], readers: ['cut connections', 'remove connections', 'prune', 'trim the network', 'trimming', 'zero out weights', 'zeroing weights', 'lottery ticket', 'remove parameters', 'cut parameters', 'delete weights', 'remove channels', 'channel removal', 'remove weights', 'remove neurons', 'drop layers', 'cut units'] },
   { papers: ['structured pruning', 'channel pruning'], readers: ['remove whole channels', 'remove filters', 'remove heads', 'drop attention heads', 'remove entire layers'] },
@@ -101,6 +109,8 @@ export const ML_GLOSSARY: readonly GlossaryEntry[] = [
   { papers: ['neural architecture search', 'NAS'], readers: ['architecture search', 'search over architectures'] },
   { papers: ['scaling laws'], readers: ['power law', 'increase model size', 'grow the model', 'how performance grows', 'compute-optimal'] },
   { papers: ['scaling laws', 'scaling behavior'], readers: ['power law', 'how performance grows with size'] },
+  { papers: ['speculative decoding', 'parallel decoding'], readers: ['draft model', 'guess tokens ahead', 'generate several tokens at once', 'decode faster'] },
+  { papers: ['efficient attention', 'sparse attention', 'FlashAttention'], readers: ['flash attention', 'cheaper attention', 'faster attention', 'attention approximation'] },
   // Data and evaluation
   { papers: ['benchmark', 'benchmarking', 'evaluation'], readers: ['test suite', 'leaderboard', 'compare models', 'comparison of models', 'measure performance', 'evaluate models', 'report card', 'head-to-head'] },
   { papers: ['dataset'], readers: ['training set', 'new data resource', 'data release', 'released data', 'annotated data', 'labelled data', 'labeled data'] },
@@ -132,6 +142,8 @@ export const ML_GLOSSARY: readonly GlossaryEntry[] = [
   { papers: ['natural language understanding', 'NLU', 'GLUE'], readers: ['understanding tasks', 'language understanding benchmarks', 'superglue'] },
   { papers: ['knowledge-intensive', 'open-domain'], readers: ['fact lookup', 'needs world knowledge', 'requires external facts', 'wikipedia questions', 'trivia questions', 'fact-heavy'] },
   { papers: ['MMLU'], readers: ['general knowledge exam', 'exam questions', 'multiple-choice exams', 'multiple choice questions'] },
+  { papers: ['contamination', 'data contamination'], readers: ['test set leakage', 'benchmark leakage', 'saw the test set', 'test data in training'] },
+  { papers: ['data efficiency', 'data-efficient'], readers: ['less training data', 'little training data', 'limited data', 'scarce data', 'small data regime', 'low-data'] },
   // Interpretability, control, safety
   { papers: ['feature attribution', 'attribution', 'saliency'], readers: ['which words mattered', 'which input tokens matter', 'important input words', 'why the model predicted', 'explain a prediction', 'explain outputs', 'importance scores', 'heatmap'] },
   { papers: ['interpretability', 'interpretable', 'attribution', 'causal mediation', 'white-box'], readers: ['explainability', 'explainable', 'explain predictions', 'inside neural networks', 'inside the model', 'mechanistic'] },
@@ -150,6 +162,7 @@ export const ML_GLOSSARY: readonly GlossaryEntry[] = [
   { papers: ['memorization', 'repeating', 'copying'], readers: ['parroting', 'regurgitate', 'regurgitating', 'repeat the training data', 'copy from context'] },
   { papers: ['hallucination', 'factuality', 'faithfulness'], readers: ['make up facts', 'made-up facts', 'invented facts', 'fabricated', 'fabrication', 'confabulation', 'false statements', 'factual errors', 'untrue', 'confidently wrong'] },
   { papers: ['calibration', 'uncertainty', 'confidence'], readers: ['how sure the model is', 'overconfident', 'confidence scores', 'uncertainty estimates'] },
+  { papers: ['white-box', 'transparent'], readers: ['mathematically interpretable', 'derived from first principles', 'principled architecture', 'interpretable by design'] },
   // Representations, embeddings, retrieval
   { papers: ['representation learning'], readers: ['learn features', 'learned features', 'feature learning', 'good features'] },
   { papers: ['embeddings', 'embedding models', 'text embeddings'], readers: ['vector representations', 'sentence vectors', 'text vectors', 'document vectors', 'turn text into vectors', 'vectors for text', 'semantic vectors', 'sentence embeddings', 'encode sentences'] },
@@ -258,6 +271,8 @@ export const ML_GLOSSARY: readonly GlossaryEntry[] = [
   { papers: ['medical imaging', 'medical images'], readers: ['mri', 'ct scans', 'pathology slides'] },
   { papers: ['grounding', 'grounded'], readers: ['point to objects', 'refer to regions', 'link words to regions', 'connect text to image regions', 'localize objects from text'] },
   { papers: ['JPEG', 'canonical codec', 'file bytes'], readers: ['raw bytes', 'compressed file bytes', 'images as bytes', 'image files directly', 'bytes of the file'] },
+  { papers: ['task-conditioned', 'task-relevant'], readers: ['filter irrelevant visual features', 'focus on what matters for the task', 'ignore irrelevant details', 'attend to task-relevant'] },
+  { papers: ['universal segmentation', 'mask classification'], readers: ['one model for all segmentation tasks', 'panoptic instance and semantic', 'mask2former-style'] },
   // Structured data, graphs, time series, science
   { papers: ['graph', 'graphs', 'graph representation learning'], readers: ['networks of nodes', 'nodes and edges', 'node embeddings', 'graph embeddings', 'molecules', 'knowledge graphs', 'relational data'] },
   { papers: ['graph auto-encoders', 'variational graph'], readers: ['graph autoencoder', 'reconstruct the graph', 'reconstruct edges', 'vgae'] },
