@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ML_GLOSSARY } from '../src/retrieve/ml-glossary.ts';
 import { analyzeQuery } from '../src/retrieve/query-terms.ts';
-import { mineAbbreviations } from '../src/store/abbreviations.ts';
-import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
+import { termIndexOf } from './helpers/term-index.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
 
 const texts = [
@@ -12,9 +11,7 @@ const texts = [
   'Knowledge distillation trains a student from a teacher.',
   'Synthetic data generation builds a dataset and corpus for spoken dialogue and conversational speech.',
 ];
-const stats = emptyTermStats();
-for (const t of texts) applyDocument(stats, contentTerms(t), 1);
-const abbreviations = mineAbbreviations(texts);
+const { stats, abbreviations } = termIndexOf(texts);
 const expanded = (question: string) => [...analyzeQuery(question, stats, abbreviations).expansions.keys()];
 
 describe('ML glossary', () => {

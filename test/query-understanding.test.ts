@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mineAbbreviations } from '../src/store/abbreviations.ts';
 import { papersCitedLast, pointsBack } from '../src/retrieve/conversation.ts';
 import { analyzeQuery, correctWord, editDistance, nearestKnownTerm, termsMet } from '../src/retrieve/query-terms.ts';
-import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
+import { termIndexOf } from './helpers/term-index.ts';
 import { isSmallTalk, stripChatNoise } from '../src/text/chat-noise.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
 
@@ -11,9 +10,7 @@ const texts = [
   'Mamba is a selective state space model. ASR systems and speech recognition benchmarks.',
   'Pruning networks and quantization of large language models.',
 ];
-const stats = emptyTermStats();
-for (const t of texts) applyDocument(stats, contentTerms(t), 1);
-const abbreviations = mineAbbreviations(texts);
+const { stats, abbreviations } = termIndexOf(texts);
 
 describe('question terms', () => {
   it('stems before dropping stopwords, so inflected meta-words and chat contractions carry no topic', () => {
@@ -39,8 +36,7 @@ describe('question terms', () => {
   });
 
   it('searches the papers\' word for a concept a question names in plain words, and counts it as met only there', () => {
-    const wider = emptyTermStats();
-    for (const t of [...texts, 'A network with fewer bits per weight is smaller.']) applyDocument(wider, contentTerms(t), 1);
+    const wider = termIndexOf([...texts, 'A network with fewer bits per weight is smaller.']).stats;
     const q = analyzeQuery('which papers store fewer bits per weight?', wider, abbreviations);
     expect(q.expansions.get('quantiz')).toBeLessThan(1);
     expect(termsMet(q, new Set(contentTerms('quantization of large language models')))).toEqual(['fewer', 'bit']);
