@@ -13,6 +13,7 @@ import { wrongArgument } from './wrong-argument.ts';
 import { crossedRoles, wrongMember, wrongSubject } from './crossed-roles.ts';
 import { relationAgainst } from './relation-words.ts';
 import { saidOfPriorWork } from './prior-work.ts';
+import { unstatedReason } from './stated-reason.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -170,6 +171,8 @@ export function createClaimChecker(
     if (actor) problems.push(`wrong subject: "${actor[0]}" where the paper says "${actor[1]}"`);
     const argument = wrongArgument(claim.text, sentences.map(({ sentence }) => sentence.text), claim.fold);
     if (argument) problems.push(`"${argument[0]}" ${argument[1]} where the paper has "${argument[0]}" ${argument[2]}`);
+    const reason = unstatedReason(claim.text, cited.map((s) => s.sentences.map((x) => x.text)), claim.fold);
+    if (reason) problems.push(`"${reason}" is not what the paper gives it for`);
     const sibling = siblingSwap(claim.toks, sentences.map(({ sentence }) => sentence.toks));
     if (sibling) problems.push(`"${sibling[0]}" is said of ${sibling[2]}, not ${sibling[1]}`);
     const direction = reversedDirection(claim.toks, sentences.map(({ sentence }) => sentence.toks));
