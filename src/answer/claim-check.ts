@@ -14,6 +14,7 @@ import { crossedRoles, wrongMember, wrongSubject } from './crossed-roles.ts';
 import { relationAgainst } from './relation-words.ts';
 import { saidOfPriorWork } from './prior-work.ts';
 import { unstatedReason } from './stated-reason.ts';
+import { reversedSteps } from './step-order.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -173,6 +174,8 @@ export function createClaimChecker(
     if (argument) problems.push(`"${argument[0]}" ${argument[1]} where the paper has "${argument[0]}" ${argument[2]}`);
     const reason = unstatedReason(claim.text, cited.map((s) => s.sentences.map((x) => x.text)), claim.fold);
     if (reason) problems.push(`"${reason}" is not what the paper gives it for`);
+    const steps = reversedSteps(claim.text, cited.map((s) => s.sentences.filter((x) => !x.title).map((x) => x.text)), claim.fold);
+    if (steps) problems.push(`steps in the wrong order: the paper tells "${steps[1]}" before "${steps[0]}"`);
     const sibling = siblingSwap(claim.toks, sentences.map(({ sentence }) => sentence.toks));
     if (sibling) problems.push(`"${sibling[0]}" is said of ${sibling[2]}, not ${sibling[1]}`);
     const direction = reversedDirection(claim.toks, sentences.map(({ sentence }) => sentence.toks));
