@@ -15,6 +15,7 @@ import { relationAgainst } from './relation-words.ts';
 import { saidOfPriorWork } from './prior-work.ts';
 import { unstatedReason } from './stated-reason.ts';
 import { reversedSteps } from './step-order.ts';
+import { notSaidOfEach } from './said-of-each.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -147,6 +148,9 @@ export function createClaimChecker(
         const own = bestCover(claim, sentences.filter(({ n }) => n === s.n)).coverage;
         if (own < minCoverage) problems.push(`coverage ${own.toFixed(2)} by [${s.n}] alone`);
       }
+      const named = new Set(claim.toks.filter((t, i) => isName(t, i === 0)).flatMap((t) => claimTerms(t).map(claim.fold)));
+      const lacking = notSaidOfEach(claim.terms, cited, named);
+      if (lacking) problems.push(`[${lacking[0]}] lacks "${lacking[1].join('", "')}", said of every source`);
     }
     else if (clause < minClauseCoverage) problems.push(`clause coverage ${clause.toFixed(2)}`);
     const paperSentences = sentences.map(({ sentence }) => sentence);
