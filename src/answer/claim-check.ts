@@ -16,6 +16,7 @@ import { saidOfPriorWork } from './prior-work.ts';
 import { unstatedReason } from './stated-reason.ts';
 import { reversedSteps } from './step-order.ts';
 import { notSaidOfEach } from './said-of-each.ts';
+import { swappedRoles } from './swapped-roles.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {
@@ -180,6 +181,8 @@ export function createClaimChecker(
     if (reason) problems.push(`"${reason}" is not what the paper gives it for`);
     const steps = reversedSteps(claim.text, cited.map((s) => s.sentences.filter((x) => !x.title).map((x) => x.text)), claim.fold);
     if (steps) problems.push(`steps in the wrong order: the paper tells "${steps[1]}" before "${steps[0]}"`);
+    const roles = swappedRoles(claim.text, sentences.map(({ sentence }) => sentence.text), claim.fold);
+    if (roles) problems.push(`roles swapped: the paper says "${roles[2]}" with ${roles[1]} and "${roles[3]}" with ${roles[0]}`);
     const sibling = siblingSwap(claim.toks, sentences.map(({ sentence }) => sentence.toks));
     if (sibling) problems.push(`"${sibling[0]}" is said of ${sibling[2]}, not ${sibling[1]}`);
     const direction = reversedDirection(claim.toks, sentences.map(({ sentence }) => sentence.toks));
