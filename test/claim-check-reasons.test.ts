@@ -31,6 +31,13 @@ describe('stated reasons and purposes', () => {
     );
   });
 
+  it('reads a consequence the answer draws as it reads a reason', () => {
+    expect(unstatedReason('TwinNet never back-propagates through the frozen image model, so it trains quickly.', [sentences])).toBeUndefined();
+    expect(unstatedReason('TwinNet never back-propagates through the frozen image model, so it runs on any phone in real time.', [sentences])).toBe(
+      'so it runs on any phone in real time',
+    );
+  });
+
   it('takes one unmatched word of a reason as a paraphrase, not an invention', () => {
     expect(unstatedReason('TwinNet trains quickly because it never back-propagates through the pretrained image model.', [sentences])).toBeUndefined();
   });

@@ -3,13 +3,14 @@ import { claimTerms, paperTerms } from '../text/claim-terms.ts';
 /**
  * Why, or what for. "HNeRV blocks spread the parameters evenly in order to cut decoding time" keeps
  * the paper's blocks and their even spread and adds a purpose the paper never gives. A reason or
- * purpose the answer gives ("because …", "due to …", "so that …", "in order to …", "to reduce …")
+ * purpose the answer gives ("because …", "due to …", "so that …", "in order to …", "to reduce …"),
+ * and a consequence it draws (", so …", ", thus …"),
  * must be said in one place of the cited paper: one of its sentences, or two in a row, must hold
  * most of the reason's words. Scattered words are not a stated reason.
  */
 
-/** What starts a reason or a purpose. */
-const REASON = /\b(?:because(?:\s+of)?|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result\s+of|so\s+that|so\s+as\s+to|in\s+order\s+(?:to|for))\s/i;
+/** What starts a reason, a purpose or a consequence. */
+const REASON = /\b(?:because(?:\s+of)?|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result\s+of|so\s+that|so\s+as\s+to|in\s+order\s+(?:to|for))\s|,\s+(?:so|thus|hence|therefore)\s+(?!that\b)/i;
 
 /**
  * Verbs that make "to" a purpose ("inserted between the encoders to fuse …"), not a preposition
@@ -43,7 +44,7 @@ export function reasonOf(claim: string, known: (term: string) => string = (t) =>
   // "Because training is costly, few sizes are trained": a leading reason ends at its comma.
   const after = claim.slice(m.index + m[0].length).split(m.index === 0 ? /,\s/ : CLAUSE_END)[0]!;
   const terms = [...new Set(claimTerms(after).map(known))].filter((t) => !FRAME.has(t));
-  return terms.length < MIN_TERMS ? undefined : { terms, said: `${m[0].trim()} ${after.trim().replace(/[.!?]+$/, '')}` };
+  return terms.length < MIN_TERMS ? undefined : { terms, said: `${m[0].trim().replace(/^,\s*/, '')} ${after.trim().replace(/[.!?]+$/, '')}` };
 }
 
 /**
