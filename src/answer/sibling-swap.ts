@@ -98,7 +98,7 @@ export function siblingSwap(claimToks: string[], paperSentences: string[][]): [s
  * as stems) are the pairs an answer swaps unnoticed; other pairs ("image and video") are often
  * both true of the claim.
  */
-function rhyme(a: string, b: string): boolean {
+export function rhyme(a: string, b: string): boolean {
   let n = 0;
   while (n < Math.min(a.length, b.length) && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
   return n >= RHYME && Math.min(a.length, b.length) >= MIN_SIBLING;
