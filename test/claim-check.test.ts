@@ -316,6 +316,26 @@ describe('claim check', () => {
     expect(checkPaper('With bottlenecks at each layer, only the network keeps working [1].').reason).toContain('absolute "only"');
   });
 
+  it('reads halves, fractions, "-fold" and a size a name carries as the figures the paper writes', () => {
+    const paper = {
+      n: 1,
+      title: 'Lean Training',
+      abstract:
+        'Careless batching leads to more than 50% of the computation being spent on padding. ' +
+        'Our recipe trains an equivalent model in 2x shorter wall time. ' +
+        'Pruning reduces the parameter size by 1/3 to 2/3 with a 10x reduction in memory. ' +
+        'Our Lean-3B model matches models twice its size.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('Over half of the computation goes to padding when batching is careless [1].').kept).toBe(true);
+    expect(checkPaper('The recipe trains an equivalent model in half the wall time [1].').kept).toBe(true);
+    expect(checkPaper('The recipe trains an equivalent model in a quarter of the wall time [1].').reason).toContain('number 0.25');
+    expect(checkPaper('Pruning cuts the parameter size by one third to two thirds, with tenfold less memory [1].').kept).toBe(true);
+    expect(checkPaper('Pruning cuts the parameter size by one quarter to three quarters [1].').reason).toContain('number 0.75');
+    expect(checkPaper('The 3B Lean model matches models twice as large [1].').kept).toBe(true);
+    expect(checkPaper('The 7B Lean model matches models twice as large [1].').reason).toContain('number 7b');
+  });
+
   it('rejects a verb given to another of the paper\'s parallel subjects', () => {
     const paper = {
       n: 1,

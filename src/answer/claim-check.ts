@@ -1,4 +1,4 @@
-import { claimTerms, isName, NAME_SUFFIX, nameKey, paperTerms, statedNumbers, tokens, type StatedNumber } from '../text/claim-terms.ts';
+import { claimTerms, isName, NAME_SUFFIX, nameFigure, nameKey, paperTerms, statedNumbers, tokens, type StatedNumber } from '../text/claim-terms.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { contentTerms, isStopword } from '../text/tokenize.ts';
 import { citedNumbers, withoutMarkers } from './citation-markers.ts';
@@ -125,8 +125,11 @@ export function createClaimChecker(
     const paperToks = sentences.map(({ sentence }) => sentence.toks);
     // A figure the cited paper's title is named by ("4M") is a name, not a measure.
     const titled = new Set(sentences.flatMap(({ sentence }) => (sentence.title ? sentence.toks.filter((t) => t.startsWith('#')) : [])));
+    // So is the size a name carries ("Mamba-3B"), stated of that name ("the 3B Mamba model").
+    const sized = sentences.flatMap(({ sentence }) => sentence.toks.map(nameFigure).filter((f) => f !== undefined));
+    const claimKeys = new Set(claim.toks.map(nameKey));
     for (const x of claim.numbers) {
-      if (titled.has(claim.toks[x.at]!)) continue;
+      if (titled.has(claim.toks[x.at]!) || sized.some((f) => f.figure === claim.toks[x.at] && claimKeys.has(f.name))) continue;
       const holders = sentences.filter(({ sentence }) => statedNumbers(sentence.toks).some((y) => sameNumber(x, y)));
       if (holders.length === 0) problems.push(`number ${x.value}${x.unit}`);
       else if (!holders.some(({ sentence }) => measuresAlike(claim, x, sentence))) problems.push(`number ${x.value}${x.unit} measures something else`);
@@ -767,6 +770,12 @@ function belowEqual(claim: string, paper: string[]): string | undefined {
 }
 
 function sameNumber(x: StatedNumber, y: StatedNumber): boolean {
+  // "Half" may be the paper's "50%", "0.5" or "2x".
+  const forms = (n: StatedNumber) => [n, ...(n.alternatives ?? [])];
+  return forms(x).some((a) => forms(y).some((b) => sameForm(a, b)));
+}
+
+function sameForm(x: { value: string; unit: string }, y: { value: string; unit: string }): boolean {
   if (x.value === y.value && (x.unit === y.unit || x.unit === '' || y.unit === '')) return true;
   // "200K" is "200,000", "1.5B" is "1,500 million".
   if (x.unit === y.unit) return false;
@@ -776,7 +785,7 @@ function sameNumber(x: StatedNumber, y: StatedNumber): boolean {
 
 const SCALE: Record<string, number> = { '': 1, k: 1e3, m: 1e6, b: 1e9 };
 
-function scaled({ value, unit }: StatedNumber): number | undefined {
+function scaled({ value, unit }: { value: string; unit: string }): number | undefined {
   const factor = SCALE[unit];
   return factor === undefined ? undefined : Number(value) * factor;
 }

@@ -13,12 +13,30 @@ export interface StatedNumber {
   unit: string;
   /** Token position in the sentence's token list (see `tokens`). */
   at: number;
+  /** Other ways of stating the same figure ("half" is 50%, 0.5 and 2x), as value and unit. */
+  alternatives?: { value: string; unit: string }[];
 }
 
 const NUMBER_WORDS: Record<string, string> = {
   two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
-  eleven: '11', twelve: '12', twenty: '20', hundred: '100', thousand: '1000', half: '50%', twice: '2x', double: '2x', dual: '2',
+  eleven: '11', twelve: '12', twenty: '20', hundred: '100', thousand: '1000', twice: '2x', double: '2x', doubles: '2x', doubled: '2x', doubling: '2x', dual: '2',
+  triple: '3x', triples: '3x', tripled: '3x',
+  // Halving is a 50% cut, a factor of 0.5 and "2x less" all at once.
+  half: '50%', halves: '50%', halved: '50%', halving: '50%',
 };
+
+/** The other figures a number word states ("half the time" is "2x shorter" and "50% less"). */
+const ALTERNATIVES: Record<string, { value: string; unit: string }[]> = { '50%': [{ value: '0.5', unit: '' }, { value: '2', unit: 'x' }] };
+
+const MULTIPLIER_WORDS = 'two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand';
+/** "Two thirds", "a quarter": fractions in words, as the decimals `FRACTION` turns "2/3" into. */
+// Only as an amount ("a third of", "one third to two thirds"), not an ordinal ("a third step").
+const FRACTION_WORDS = /\b(a|one|two|three)[\s-](thirds?|quarters?|fifths?|tenths?)\b(?=\s+(?:of|to|and|or|less|more|fewer|smaller|larger)\b|\s*(?:[.,;:)]|$))/gi;
+const DENOMINATORS: Record<string, number> = { third: 3, quarter: 4, fifth: 5, tenth: 10 };
+/** "1/3", "2/3": a proper fraction with a small denominator, not a date or "24/7". */
+const FRACTION = /\b(\d)\s?\/\s?(\d{1,2})\b/g;
+
+const asDecimal = (numerator: number, denominator: number) => String(Number((numerator / denominator).toFixed(2)));
 
 /** Tokens of a sentence: words, numbers with their unit, and clause breaks (`|`). */
 export function tokens(text: string): string[] {
@@ -27,8 +45,10 @@ export function tokens(text: string): string[] {
   const plain = text
     .replace(/\bsim(?=\d)/g, '~')
     .replace(/\^(\d)/g, '$1')
-    // "five times the throughput" is the paper's "5x".
-    .replace(/\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand)[\s-](?:times|fold)\b/gi, (_m, w: string) => `${NUMBER_WORDS[w.toLowerCase()]}x`);
+    // "five times the throughput", "tenfold" are the paper's "5x", "10x".
+    .replace(new RegExp(`\\b(${MULTIPLIER_WORDS})(?:[\\s-](?:times|fold)|fold)\\b`, 'gi'), (_m, w: string) => `${NUMBER_WORDS[w.toLowerCase()]}x`)
+    .replace(FRACTION, (m, a: string, b: string) => (Number(a) < Number(b) && Number(b) <= 10 ? asDecimal(Number(a), Number(b)) : m))
+    .replace(FRACTION_WORDS, (_m, a: string, b: string) => asDecimal(a.toLowerCase() === 'a' ? 1 : Number(NUMBER_WORDS[a.toLowerCase()] ?? 1), DENOMINATORS[b.toLowerCase().replace(/s$/, '')]!));
   const re = /(\d+(?:[.,]\d+)*)\s?(%|percent\b|×|x\b|times\b|-?fold\b|[bmk]\b|bn\b|billion\b|million\b)?|[\p{L}][\p{L}\p{N}]*(?:[-'’.][\p{L}\p{N}]+)*|[,;:()]|—|–/giu;
   for (const m of plain.matchAll(re)) {
     if (m[1] !== undefined) out.push(`#${canonicalNumber(m[1])}${canonicalUnit(m[2])}`);
@@ -62,9 +82,19 @@ export function statedNumbers(toks: string[]): StatedNumber[] {
     const n = t.startsWith('#') ? t.slice(1) : word;
     if (!n) return;
     const m = /^([\d.]+)(.*)$/.exec(n)!;
-    out.push({ value: m[1]!, unit: m[2]!, at });
+    const alternatives = word ? ALTERNATIVES[word] : undefined;
+    out.push({ value: m[1]!, unit: m[2]!, at, ...(alternatives ? { alternatives } : {}) });
   });
   return out;
+}
+
+/**
+ * The figure a name carries as its size ("Mamba-3B", "Canary-1B"), as a number token ("#3b"), with
+ * the name it sizes: an answer may write "the 3B Mamba model".
+ */
+export function nameFigure(token: string): { figure: string; name: string } | undefined {
+  const m = /^(.+?)-(\d+(?:\.\d+)?)([bmk])$/i.exec(token);
+  return m ? { figure: `#${m[2]}${m[3]!.toLowerCase()}`, name: nameKey(m[1]!) } : undefined;
 }
 
 /** A word that names something: inner capitals or digits (TILDEv2, LLaMA2-7B, GLUE, ViT), not a capitalised common word. */
@@ -160,6 +190,17 @@ const ANSWER_FRAMING = new Set(
     .map(stem),
 );
 
+/**
+ * Words of degree or connection that carry no claim of their own ("roughly 2x", "still the default",
+ * "even though"), which the paper need not share.
+ */
+const LIGHT_WORDS = new Set('roughly around still even though yet since plus either whose among'.split(' ').map(stem));
+
+/** Figures in words ("two", "a third", "tenfold"): checked as numbers, so not terms a sentence must share. */
+const FIGURE_WORDS = new Set(
+  [...MULTIPLIER_WORDS.split('|'), ...MULTIPLIER_WORDS.split('|').map((w) => `${w}fold`), 'twice', 'half', 'halves', 'halved', 'halving', ...Object.keys(DENOMINATORS).flatMap((w) => [w, `${w}s`])].map(stem),
+);
+
 /** Prefixes writers attach with or without a hyphen. */
 const JOINED_PREFIX = /\b(pre|post|re|co|fine|multi|non|semi|sub)-(?=\p{L})/giu;
 
@@ -183,6 +224,6 @@ export function paperTerms(text: string): string[] {
 
 function folded(text: string): string[] {
   return contentTerms(text.replace(BRITISH_OUR, 'or').replace(BRITISH_ISE, 'z'))
-    .filter((t) => !ANSWER_FRAMING.has(t) && !/^\d/.test(t))
+    .filter((t) => !ANSWER_FRAMING.has(t) && !LIGHT_WORDS.has(t) && !FIGURE_WORDS.has(t) && !/^\d/.test(t))
     .map((t) => CANONICAL.get(t) ?? t);
 }
