@@ -336,6 +336,23 @@ describe('claim check', () => {
     expect(checkPaper('The 7B Lean model matches models twice as large [1].').reason).toContain('number 7b');
   });
 
+  it('reads "only minimally" as belittling, a name in the singular the paper writes in the plural, and "cheaper" for a saving', () => {
+    const paper = {
+      n: 1,
+      title: 'Nested Embeddings',
+      abstract:
+        'NestRep minimally modifies existing training pipelines. We compare encoder-only and decoder-only Transformers. ' +
+        'Sparse models bring a 5x saving in training cost compared to dense models.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('NestRep changes existing training pipelines only minimally [1].').kept).toBe(true);
+    expect(checkPaper('NestRep only changes existing training pipelines [1].').reason).toContain('absolute "only"');
+    expect(checkPaper('The paper compares encoder-only and decoder-only Transformer models [1].').kept).toBe(true);
+    expect(checkPaper('The paper compares encoder-only and decoder-only Mamba models [1].').reason).toContain('name mamba');
+    expect(checkPaper('Training sparse models is 5x cheaper than training dense ones [1].').kept).toBe(true);
+    expect(checkPaper('Training sparse models is 5x faster than training dense ones [1].').kept).toBe(false);
+  });
+
   it('rejects a verb given to another of the paper\'s parallel subjects', () => {
     const paper = {
       n: 1,

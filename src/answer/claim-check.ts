@@ -303,7 +303,7 @@ function absolutesIn(toks: string[], inPaper = false): string[] {
 
 const AUXILIARY = /^(?:are|were|have|had|can|could|do|did|will|would)$/i;
 
-const MINIMIZER = /^(?:modest|slight|small|minor|marginal|few|little|limited|fraction|handful)$/i;
+const MINIMIZER = /^(?:modest|slight|small|minor|marginal|few|little|limited|fraction|handful|minimally|slightly|marginally|modestly|partially|partly)$/i;
 
 /** Share of the claim's content terms a sentence of the paper has. */
 function shareOf(claim: Claim, sentence: IndexedSentence): number {
@@ -631,7 +631,8 @@ function inRange(i: number, j: number, toks: string[]): boolean {
 
 
 function hasName(source: IndexedSource, name: string): boolean {
-  if (source.names.has(name)) return true;
+  // "Transformer" is the paper's "Transformers", and the other way round.
+  if (source.names.has(name) || source.names.has(`${name}s`) || (name.length > 3 && name.endsWith('s') && source.names.has(name.slice(0, -1)))) return true;
   const stem = name.replace(NAME_SUFFIX, '');
   return stem.length >= 2 && stem !== name && source.names.has(stem);
 }

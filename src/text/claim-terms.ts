@@ -167,7 +167,7 @@ const SYNONYM_GROUPS = [
   'capability ability',
   'massive vast huge',
   'pick select selection choose',
-  'cheap inexpensive low-cost',
+  'cheap cheaper inexpensive low-cost save saving',
   'replicate reproduce mimic imitate',
   'fix correct rectify repair',
   'add adding added',
