@@ -353,6 +353,19 @@ describe('claim check', () => {
     expect(checkPaper('Training sparse models is 5x faster than training dense ones [1].').kept).toBe(false);
   });
 
+  it('reads a negation in ", which does not X" as said of what comes before the comma', () => {
+    const paper = {
+      n: 1,
+      title: 'Distilling Unlabeled Data',
+      abstract:
+        'Naive bilevel optimization gives biased gradients because of the randomness of data augmentation. ' +
+        'We minimize the squared error between the synthetic representations and learnable targets in the inner objective, which does not introduce any randomness.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('To avoid randomness, the inner objective minimizes the squared error between synthetic representations and learnable targets [1].').kept).toBe(true);
+    expect(checkPaper('The inner objective avoids the squared error between synthetic representations and learnable targets [1].').reason).toContain('negation reversed');
+  });
+
   it('rejects a verb given to another of the paper\'s parallel subjects', () => {
     const paper = {
       n: 1,

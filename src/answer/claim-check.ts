@@ -510,6 +510,9 @@ function reversed(claim: Claim, support: IndexedSentence, paper: IndexedSentence
   const negates = (toks: string[], i: number, terms: Set<string>) => {
     let from = i;
     while (from > Math.max(0, i - 3) && toks[from - 1] !== '|') from--;
+    const after = claimTerms(toks.slice(i + 1, i + 7).join(' ')).filter((t) => terms.has(t));
+    // ", which does not X" negates X of what the relative clause is about, before the comma; X itself must be the matter too.
+    if (toks[from - 1] === '|' && /^(?:which|that)$/i.test(toks[from] ?? '') && after.length > 0) from = Math.max(0, from - 1 - RELATIVE_REACH);
     return claimTerms([...toks.slice(from, i), ...toks.slice(i + 1, i + 7)].join(' ')).filter((t) => terms.has(t)).length >= 2;
   };
   // "Instead of X", "rather than X" negate X as much as "not X" does.
@@ -541,6 +544,9 @@ function reversed(claim: Claim, support: IndexedSentence, paper: IndexedSentence
   const negated = shared.filter((t) => inScope.has(t) && !outside.has(t));
   return negated.length >= 2 && negated.length * 2 >= shared.length;
 }
+
+/** How many words before ", which" a relative clause's negation reaches back for what it is about. */
+const RELATIVE_REACH = 3;
 
 /** Negations and negating verbs ("avoids", "removes"). */
 function negatorsIn(toks: string[]): number[] {
