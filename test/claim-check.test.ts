@@ -366,6 +366,25 @@ describe('claim check', () => {
     expect(checkPaper('The inner objective avoids the squared error between synthetic representations and learnable targets [1].').reason).toContain('negation reversed');
   });
 
+  it('reads units written out, "zero" as "no", a negating verb that is the paper\'s own, and a name with "-derived"', () => {
+    const paper = {
+      n: 1,
+      title: 'Quick Rerankers',
+      abstract:
+        'QuickRank keeps query latency below 100ms on commodity hardware and requires zero extra storage for new domains. ' +
+        'VAEs suffer from a cost overhead due to their latent variables. This overhead can only be partially eliminated with elaborate schemes such as bits-back coding. ' +
+        'The collection includes conversational datasets derived from ChatGPT.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('QuickRank keeps query latency under 100 milliseconds on commodity hardware [1].').kept).toBe(true);
+    expect(checkPaper('QuickRank keeps query latency under 100 seconds on commodity hardware [1].').reason).toContain('number 100 measures something else');
+    expect(checkPaper('QuickRank needs no extra storage for new domains [1].').kept).toBe(true);
+    expect(checkPaper('QuickRank needs extra storage for each new domain [1].').kept).toBe(false);
+    expect(checkPaper('VAEs pay a cost overhead for their latent variables, which elaborate schemes such as bits-back coding can only partly remove [1].').kept).toBe(true);
+    expect(checkPaper('The collection includes ChatGPT-derived conversational datasets [1].').kept).toBe(true);
+    expect(checkPaper('The collection includes Llama-derived conversational datasets [1].').reason).toContain('name llamaderived');
+  });
+
   it('rejects a verb given to another of the paper\'s parallel subjects', () => {
     const paper = {
       n: 1,

@@ -472,7 +472,7 @@ function listEdge(toks: string[], at: number, step: 1 | -1): number {
 const MEASURE_REACH = 3;
 /** Words that give a ratio as a size, whichever way: "larger", "smaller", "fewer". */
 const SIZE_RATIO = /^(?:larger|bigger|smaller|fewer|less|more)$/i;
-const NEGATION = /^(?:not|no|nor|never|without|cannot|can't|don't|doesn't|isn't|aren't|fails?|neither|none|unnecessary|needless|prevents?|prevented|hampers?|hinders?|precludes?|barely|hardly|scarcely)$/i;
+const NEGATION = /^(?:not|no|zero|nor|never|without|cannot|can't|don't|doesn't|isn't|aren't|fails?|neither|none|unnecessary|needless|prevents?|prevented|hampers?|hinders?|precludes?|barely|hardly|scarcely)$/i;
 /** Words that carry a negation without saying "not": enough for a negated claim to rest on. */
 const NEGATIVE_CUE = /^(?:bypass\w*|avoid\w*|omit\w*|discard\w*|forgo\w*|dispens\w*|eliminat\w*|remov\w*|ablat\w*|eras\w*|lack\w*|absen\w*|free|skip\w*|instead|rather|unlike|underperform\w*|alleviat\w*|mitigat\w*|suppress\w*)$/i;
 
@@ -535,6 +535,7 @@ function reversed(claim: Claim, support: IndexedSentence, paper: IndexedSentence
   const cued = claimNegators.some((i) => negates(claim.toks, i, support.terms));
   if (cued) return !paper.some((s) => s.toks.some((t, i) => (NEGATION.test(t) || NEGATIVE_CUE.test(t)) && negates(s.toks, i, claim.terms)));
   // An affirmed claim is reversed when what it shares with the sentence is mostly what the sentence negates.
+  if (claimNegators.length > 0) return false;
   const at = [...negators(support.toks), ...contrasts(support.toks)];
   const scopes = at.map((i) => new Set(scopeOf(support.toks, i)));
   if (scopes.length === 0) return false;

@@ -112,7 +112,7 @@ export function isName(token: string, sentenceInitial: boolean): boolean {
 const COMMON_CAPITALISED = new Set(['i', 'english', 'yes', 'no', 'however']);
 
 /** Generic endings a writer adds to a name ("GPT-style", "BERT-based", "Mistral-based"), which do not change what it names. */
-export const NAME_SUFFIX = /(?:style|like|based|sized|only|family|series|type)$/;
+export const NAME_SUFFIX = /(?:style|like|based|sized|only|family|series|type|derived|generated|powered|driven|specific)$/;
 
 /** A name compared without case, punctuation, possessive or plural: "Llama3-1B's" ~ "llama31b". */
 export function nameKey(token: string): string {
@@ -176,6 +176,12 @@ const SYNONYM_GROUPS = [
   'modest slight little marginal',
   'score rate rating',
   'run execute',
+  // Units written out or abbreviated: "100 milliseconds" is the paper's "100ms".
+  'ms millisecond msec',
+  'sec second',
+  'hour hr',
+  'parameter param',
+  'gigabyte gb',
 ];
 const CANONICAL = new Map<string, string>();
 for (const group of SYNONYM_GROUPS) {
