@@ -385,6 +385,25 @@ describe('claim check', () => {
     expect(checkPaper('The collection includes Llama-derived conversational datasets [1].').reason).toContain('name llamaderived');
   });
 
+  it('reads a rounded figure said as approximate, "an order of magnitude", strong verbs in any form and "not X" as "unX"', () => {
+    const paper = {
+      n: 1,
+      title: 'Tuning Readers',
+      abstract:
+        'PPO exceeds zero-shot by 38.7 points on GLUE. Visual encoders are typically an order of magnitude smaller than LLMs. ' +
+        'A single model encodes all granularities, eliminating the need to train separate models. Results across the monolingual models are not conclusive.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('PPO beats zero-shot by about 39 points on GLUE [1].').kept).toBe(true);
+    expect(checkPaper('PPO beats zero-shot by 39 points on GLUE [1].').reason).toContain('number 39');
+    expect(checkPaper('PPO beats zero-shot by about 45 points on GLUE [1].').reason).toContain('number 45');
+    expect(checkPaper('Visual encoders are typically ten times smaller than LLMs [1].').kept).toBe(true);
+    expect(checkPaper('A single model eliminates the need to train separate models [1].').kept).toBe(true);
+    expect(checkPaper('Results across the monolingual models are inconclusive [1].').kept).toBe(true);
+    const affirmed = createClaimChecker([{ n: 1, title: 'Probes', abstract: 'Results across the probing models are conclusive and stable.' }]);
+    expect(affirmed('Results across the probing models are inconclusive [1].').kept).toBe(false);
+  });
+
   it('rejects a verb given to another of the paper\'s parallel subjects', () => {
     const paper = {
       n: 1,

@@ -1,6 +1,6 @@
-import { claimTerms, isName, NAME_SUFFIX, nameFigure, nameKey, paperTerms, statedNumbers, tokens, type StatedNumber } from '../text/claim-terms.ts';
+import { claimTerms, isName, NAME_SUFFIX, nameFigure, nameKey, paperTerms, roundsTo, statedNumbers, tokens, type StatedNumber } from '../text/claim-terms.ts';
 import { splitSentences } from '../text/sentences.ts';
-import { contentTerms, isStopword } from '../text/tokenize.ts';
+import { contentTerms, isStopword, stem } from '../text/tokenize.ts';
 import { citedNumbers, withoutMarkers } from './citation-markers.ts';
 import { readerDirected } from './reader-directed.ts';
 import { comparisonAgainst, selfNames } from './comparison-roles.ts';
@@ -281,7 +281,10 @@ const ABSOLUTES = new Map(
  * out as "never" does; but an answer's "each" is not a claim of its own.
  */
 const paperAbsolute = (w: string) =>
-  w === 'each' ? 'all' : w === 'particular' || w === 'notably' ? 'mainly' : /^(?:avoid(?:s|ed|ing)?|bypass(?:es|ed|ing)?)$/.test(w) ? 'never' : /^(?:limit(?:s|ed|ing)?|merely|exclusively)$/.test(w) ? 'only' : /^solutions?$/.test(w) ? 'solve' : ABSOLUTES.get(w);
+  w === 'each' ? 'all' : w === 'particular' || w === 'notably' ? 'mainly' : /^(?:avoid(?:s|ed|ing)?|bypass(?:es|ed|ing)?)$/.test(w) ? 'never' : /^(?:limit(?:s|ed|ing)?|merely|exclusively)$/.test(w) ? 'only' : /^solutions?$/.test(w) ? 'solve' : (ABSOLUTES.get(w) ?? VERB_ABSOLUTES.get(stem(w)));
+
+/** The strong verbs in any form the paper writes them: its "eliminating the need" grants an answer's "eliminates". */
+const VERB_ABSOLUTES = new Map(['prove', 'guarantee', 'solve', 'eliminate'].map((v) => [stem(v), v]));
 
 function absolutesIn(toks: string[], inPaper = false): string[] {
   // "Not always", "not the first": a negated absolute claims less, not more.
@@ -678,6 +681,9 @@ const SCALES = [
   ['ideal optimal well-suited', 'suboptimal ill-suited'],
 ].map((pair) => pair.map((side) => new Set(side.split(' '))) as [Set<string>, Set<string>]);
 
+/** Marks a word read under a negation ("not conclusive"), which matches the word's prefixed opposite. */
+const NEGATED_FORM = 'not:';
+
 /** Prefixes that turn a word into its opposite ("unbiased", "sub-optimal", "non-causal"). */
 const NEGATING_PREFIX = /^(?:un|non|sub|in|im|ir|dis)-?(?=[a-z]{6})/;
 
@@ -703,12 +709,13 @@ function oppositeOf(claim: Claim, support: IndexedSentence): [string, string] | 
   const claimWords = words(negatedHarm(claim.toks));
   const supportWords = words(negatedHarm(support.toks));
   // "unbiased" where the paper says "biased", "optimal" where it says "sub-optimal", and the other way round.
-  const whole = (toks: string[]) => new Set(toks.map((t) => t.toLowerCase()));
+  // "Not conclusive" is "inconclusive": a negated word counts as its prefixed opposite.
+  const whole = (toks: string[]) => new Set(toks.flatMap((t, i) => (NEGATION.test(toks[i - 1] ?? '') ? [t.toLowerCase(), `${NEGATED_FORM}${t.toLowerCase()}`] : [t.toLowerCase()])));
   const [claimWhole, supportWhole] = [whole(claim.toks), whole(support.toks)];
   for (const [mine, theirs] of [[claimWhole, supportWhole], [supportWhole, claimWhole]] as const) {
     for (const w of mine) {
       const base = NEGATING_PREFIX.exec(w) ? w.replace(NEGATING_PREFIX, '') : undefined;
-      if (base && theirs.has(base) && !theirs.has(w) && !mine.has(base)) return mine === claimWhole ? [w, base] : [base, w];
+      if (base && theirs.has(base) && !theirs.has(w) && !theirs.has(`${NEGATED_FORM}${base}`) && !mine.has(base)) return mine === claimWhole ? [w, base] : [base, w];
     }
   }
   for (const [a, b] of SCALES) {
@@ -780,7 +787,8 @@ function belowEqual(claim: string, paper: string[]): string | undefined {
 function sameNumber(x: StatedNumber, y: StatedNumber): boolean {
   // "Half" may be the paper's "50%", "0.5" or "2x".
   const forms = (n: StatedNumber) => [n, ...(n.alternatives ?? [])];
-  return forms(x).some((a) => forms(y).some((b) => sameForm(a, b)));
+  // "About 39 points" is the paper's 38.7.
+  return forms(x).some((a) => forms(y).some((b) => sameForm(a, b))) || roundsTo(x, y);
 }
 
 function sameForm(x: { value: string; unit: string }, y: { value: string; unit: string }): boolean {

@@ -15,6 +15,8 @@ export interface StatedNumber {
   at: number;
   /** Other ways of stating the same figure ("half" is 50%, 0.5 and 2x), as value and unit. */
   alternatives?: { value: string; unit: string }[];
+  /** Said as a rounded figure ("about 25%", "roughly 1.7x"). */
+  approximate?: boolean;
 }
 
 const NUMBER_WORDS: Record<string, string> = {
@@ -45,6 +47,8 @@ export function tokens(text: string): string[] {
   const plain = text
     .replace(/\bsim(?=\d)/g, '~')
     .replace(/\^(\d)/g, '$1')
+    // "An order of magnitude smaller" is "10x smaller".
+    .replace(/\b(?:an|one) order of magnitude\b/gi, '10x')
     // "five times the throughput", "tenfold" are the paper's "5x", "10x".
     .replace(new RegExp(`\\b(${MULTIPLIER_WORDS})(?:[\\s-](?:times|fold)|fold)\\b`, 'gi'), (_m, w: string) => `${NUMBER_WORDS[w.toLowerCase()]}x`)
     .replace(FRACTION, (m, a: string, b: string) => (Number(a) < Number(b) && Number(b) <= 10 ? asDecimal(Number(a), Number(b)) : m))
@@ -83,7 +87,8 @@ export function statedNumbers(toks: string[]): StatedNumber[] {
     if (!n) return;
     const m = /^([\d.]+)(.*)$/.exec(n)!;
     const alternatives = word ? ALTERNATIVES[word] : undefined;
-    out.push({ value: m[1]!, unit: m[2]!, at, ...(alternatives ? { alternatives } : {}) });
+    const approximate = toks.slice(Math.max(0, at - 2), at).some((u) => APPROXIMATOR.test(u));
+    out.push({ value: m[1]!, unit: m[2]!, at, ...(alternatives ? { alternatives } : {}), ...(approximate ? { approximate } : {}) });
   });
   return out;
 }
@@ -96,6 +101,21 @@ export function nameFigure(token: string): { figure: string; name: string } | un
   const m = /^(.+?)-(\d+(?:\.\d+)?)([bmk])$/i.exec(token);
   return m ? { figure: `#${m[2]}${m[3]!.toLowerCase()}`, name: nameKey(m[1]!) } : undefined;
 }
+
+const APPROXIMATOR = /^(?:about|around|roughly|approximately|nearly|almost)$/i;
+
+/**
+ * Whether an approximate figure of a claim ("about 39 points") is the paper's figure rounded
+ * ("38.7"): equal at the claim's precision, or a round ten within `ROUNDING` of it ("nearly 40").
+ */
+export function roundsTo(claim: StatedNumber, paper: StatedNumber): boolean {
+  if (!claim.approximate || claim.unit !== paper.unit) return false;
+  const [x, y] = [Number(claim.value), Number(paper.value)];
+  const decimals = claim.value.split('.')[1]?.length ?? 0;
+  return Number(y.toFixed(decimals)) === x || (x % 10 === 0 && x > 0 && Math.abs(x - y) <= ROUNDING * y);
+}
+
+const ROUNDING = 0.05;
 
 /** A word that names something: inner capitals or digits (TILDEv2, LLaMA2-7B, GLUE, ViT), not a capitalised common word. */
 export function isName(token: string, sentenceInitial: boolean): boolean {
