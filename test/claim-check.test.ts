@@ -316,6 +316,94 @@ describe('claim check', () => {
     expect(checkPaper('With bottlenecks at each layer, only the network keeps working [1].').reason).toContain('absolute "only"');
   });
 
+  it('reads halves, fractions, "-fold" and a size a name carries as the figures the paper writes', () => {
+    const paper = {
+      n: 1,
+      title: 'Lean Training',
+      abstract:
+        'Careless batching leads to more than 50% of the computation being spent on padding. ' +
+        'Our recipe trains an equivalent model in 2x shorter wall time. ' +
+        'Pruning reduces the parameter size by 1/3 to 2/3 with a 10x reduction in memory. ' +
+        'Our Lean-3B model matches models twice its size.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('Over half of the computation goes to padding when batching is careless [1].').kept).toBe(true);
+    expect(checkPaper('The recipe trains an equivalent model in half the wall time [1].').kept).toBe(true);
+    expect(checkPaper('The recipe trains an equivalent model in a quarter of the wall time [1].').reason).toContain('number 0.25');
+    expect(checkPaper('Pruning cuts the parameter size by one third to two thirds, with tenfold less memory [1].').kept).toBe(true);
+    expect(checkPaper('Pruning cuts the parameter size by one quarter to three quarters [1].').reason).toContain('number 0.75');
+    expect(checkPaper('The 3B Lean model matches models twice as large [1].').kept).toBe(true);
+    expect(checkPaper('The 7B Lean model matches models twice as large [1].').reason).toContain('number 7b');
+  });
+
+  it('reads "only minimally" as belittling, a name in the singular the paper writes in the plural, and "cheaper" for a saving', () => {
+    const paper = {
+      n: 1,
+      title: 'Nested Embeddings',
+      abstract:
+        'NestRep minimally modifies existing training pipelines. We compare encoder-only and decoder-only Transformers. ' +
+        'Sparse models bring a 5x saving in training cost compared to dense models.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('NestRep changes existing training pipelines only minimally [1].').kept).toBe(true);
+    expect(checkPaper('NestRep only changes existing training pipelines [1].').reason).toContain('absolute "only"');
+    expect(checkPaper('The paper compares encoder-only and decoder-only Transformer models [1].').kept).toBe(true);
+    expect(checkPaper('The paper compares encoder-only and decoder-only Mamba models [1].').reason).toContain('name mamba');
+    expect(checkPaper('Training sparse models is 5x cheaper than training dense ones [1].').kept).toBe(true);
+    expect(checkPaper('Training sparse models is 5x faster than training dense ones [1].').kept).toBe(false);
+  });
+
+  it('reads a negation in ", which does not X" as said of what comes before the comma', () => {
+    const paper = {
+      n: 1,
+      title: 'Distilling Unlabeled Data',
+      abstract:
+        'Naive bilevel optimization gives biased gradients because of the randomness of data augmentation. ' +
+        'We minimize the squared error between the synthetic representations and learnable targets in the inner objective, which does not introduce any randomness.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('To avoid randomness, the inner objective minimizes the squared error between synthetic representations and learnable targets [1].').kept).toBe(true);
+    expect(checkPaper('The inner objective avoids the squared error between synthetic representations and learnable targets [1].').reason).toContain('negation reversed');
+  });
+
+  it('reads units written out, "zero" as "no", a negating verb that is the paper\'s own, and a name with "-derived"', () => {
+    const paper = {
+      n: 1,
+      title: 'Quick Rerankers',
+      abstract:
+        'QuickRank keeps query latency below 100ms on commodity hardware and requires zero extra storage for new domains. ' +
+        'VAEs suffer from a cost overhead due to their latent variables. This overhead can only be partially eliminated with elaborate schemes such as bits-back coding. ' +
+        'The collection includes conversational datasets derived from ChatGPT.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('QuickRank keeps query latency under 100 milliseconds on commodity hardware [1].').kept).toBe(true);
+    expect(checkPaper('QuickRank keeps query latency under 100 seconds on commodity hardware [1].').reason).toContain('number 100 measures something else');
+    expect(checkPaper('QuickRank needs no extra storage for new domains [1].').kept).toBe(true);
+    expect(checkPaper('QuickRank needs extra storage for each new domain [1].').kept).toBe(false);
+    expect(checkPaper('VAEs pay a cost overhead for their latent variables, which elaborate schemes such as bits-back coding can only partly remove [1].').kept).toBe(true);
+    expect(checkPaper('The collection includes ChatGPT-derived conversational datasets [1].').kept).toBe(true);
+    expect(checkPaper('The collection includes Llama-derived conversational datasets [1].').reason).toContain('name llamaderived');
+  });
+
+  it('reads a rounded figure said as approximate, "an order of magnitude", strong verbs in any form and "not X" as "unX"', () => {
+    const paper = {
+      n: 1,
+      title: 'Tuning Readers',
+      abstract:
+        'PPO exceeds zero-shot by 38.7 points on GLUE. Visual encoders are typically an order of magnitude smaller than LLMs. ' +
+        'A single model encodes all granularities, eliminating the need to train separate models. Results across the monolingual models are not conclusive.',
+    };
+    const checkPaper = createClaimChecker([paper]);
+    expect(checkPaper('PPO beats zero-shot by about 39 points on GLUE [1].').kept).toBe(true);
+    expect(checkPaper('PPO beats zero-shot by 39 points on GLUE [1].').reason).toContain('number 39');
+    expect(checkPaper('PPO beats zero-shot by about 45 points on GLUE [1].').reason).toContain('number 45');
+    expect(checkPaper('Visual encoders are typically ten times smaller than LLMs [1].').kept).toBe(true);
+    expect(checkPaper('A single model eliminates the need to train separate models [1].').kept).toBe(true);
+    expect(checkPaper('Results across the monolingual models are inconclusive [1].').kept).toBe(true);
+    const affirmed = createClaimChecker([{ n: 1, title: 'Probes', abstract: 'Results across the probing models are conclusive and stable.' }]);
+    expect(affirmed('Results across the probing models are inconclusive [1].').kept).toBe(false);
+  });
+
   it('rejects a verb given to another of the paper\'s parallel subjects', () => {
     const paper = {
       n: 1,

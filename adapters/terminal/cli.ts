@@ -13,7 +13,7 @@ import { PaperboyError } from '../../src/errors.ts';
 import { formatReport, runEval } from '../../src/eval/run-eval.ts';
 import { calibrate } from '../../src/eval/calibrate.ts';
 import { crossValidatedEval } from '../../src/eval/cross-validate.ts';
-import { formatGroundingReport, readGroundingSet, runGrounding } from '../../src/eval/run-grounding.ts';
+import { formatGroundingReport, groundingJson, readGroundingSet, runGrounding } from '../../src/eval/run-grounding.ts';
 import { crossValidateGrounding, formatGroundingFolds } from '../../src/eval/grounding-folds.ts';
 import { readQuestionSet } from '../../src/eval/question-set.ts';
 import { packagePath } from '../../src/package-root.ts';
@@ -139,8 +139,7 @@ export async function runCli(argv: string[]): Promise<number> {
       }
       if (values.grounding) {
         const report = runGrounding(readGroundingSet(values.grounding), await readPaperFile(config.corpusPath));
-        const items = report.items.map(({ id, sentences }) => ({ id, sentences: sentences.map(({ index, kept }) => ({ index, kept })) }));
-        console.log(values.json ? JSON.stringify({ items }) : `Grounding on ${values.grounding}\n${formatGroundingReport(report)}`);
+        console.log(values.json ? JSON.stringify(groundingJson(report)) : `Grounding on ${values.grounding}\n${formatGroundingReport(report)}`);
         return 0;
       }
       // Several sets may be named, comma-separated (e.g. to calibrate on all of ours at once).

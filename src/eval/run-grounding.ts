@@ -64,6 +64,14 @@ export function runGrounding(items: GroundingItem[], papers: Pick<Paper, 'title'
   return { items: results, byLabel };
 }
 
+/**
+ * The report as `--json` prints it: per sentence its index in the item, whether it was kept, and
+ * the check's verdict and reason, so rejections can be counted by cause without reading the texts.
+ */
+export function groundingJson({ items }: GroundingReport): { items: { id: string; sentences: { index: number; kept: boolean; verdict: ClaimVerdict; reason?: string }[] }[] } {
+  return { items: items.map(({ id, sentences }) => ({ id, sentences: sentences.map(({ index, kept, verdict, reason }) => ({ index, kept, verdict, ...(reason ? { reason } : {}) })) })) };
+}
+
 /** Supported sentences kept, and every other label shown, as shares. */
 export function formatGroundingReport({ byLabel }: GroundingReport): string {
   const share = (l: GroundingLabel) => `${byLabel[l].kept}/${byLabel[l].total}`;

@@ -13,12 +13,32 @@ export interface StatedNumber {
   unit: string;
   /** Token position in the sentence's token list (see `tokens`). */
   at: number;
+  /** Other ways of stating the same figure ("half" is 50%, 0.5 and 2x), as value and unit. */
+  alternatives?: { value: string; unit: string }[];
+  /** Said as a rounded figure ("about 25%", "roughly 1.7x"). */
+  approximate?: boolean;
 }
 
 const NUMBER_WORDS: Record<string, string> = {
   two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
-  eleven: '11', twelve: '12', twenty: '20', hundred: '100', thousand: '1000', half: '50%', twice: '2x', double: '2x', dual: '2',
+  eleven: '11', twelve: '12', twenty: '20', hundred: '100', thousand: '1000', twice: '2x', double: '2x', doubles: '2x', doubled: '2x', doubling: '2x', dual: '2',
+  triple: '3x', triples: '3x', tripled: '3x',
+  // Halving is a 50% cut, a factor of 0.5 and "2x less" all at once.
+  half: '50%', halves: '50%', halved: '50%', halving: '50%',
 };
+
+/** The other figures a number word states ("half the time" is "2x shorter" and "50% less"). */
+const ALTERNATIVES: Record<string, { value: string; unit: string }[]> = { '50%': [{ value: '0.5', unit: '' }, { value: '2', unit: 'x' }] };
+
+const MULTIPLIER_WORDS = 'two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand';
+/** "Two thirds", "a quarter": fractions in words, as the decimals `FRACTION` turns "2/3" into. */
+// Only as an amount ("a third of", "one third to two thirds"), not an ordinal ("a third step").
+const FRACTION_WORDS = /\b(a|one|two|three)[\s-](thirds?|quarters?|fifths?|tenths?)\b(?=\s+(?:of|to|and|or|less|more|fewer|smaller|larger)\b|\s*(?:[.,;:)]|$))/gi;
+const DENOMINATORS: Record<string, number> = { third: 3, quarter: 4, fifth: 5, tenth: 10 };
+/** "1/3", "2/3": a proper fraction with a small denominator, not a date or "24/7". */
+const FRACTION = /\b(\d)\s?\/\s?(\d{1,2})\b/g;
+
+const asDecimal = (numerator: number, denominator: number) => String(Number((numerator / denominator).toFixed(2)));
 
 /** Tokens of a sentence: words, numbers with their unit, and clause breaks (`|`). */
 export function tokens(text: string): string[] {
@@ -27,8 +47,12 @@ export function tokens(text: string): string[] {
   const plain = text
     .replace(/\bsim(?=\d)/g, '~')
     .replace(/\^(\d)/g, '$1')
-    // "five times the throughput" is the paper's "5x".
-    .replace(/\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand)[\s-](?:times|fold)\b/gi, (_m, w: string) => `${NUMBER_WORDS[w.toLowerCase()]}x`);
+    // "An order of magnitude smaller" is "10x smaller".
+    .replace(/\b(?:an|one) order of magnitude\b/gi, '10x')
+    // "five times the throughput", "tenfold" are the paper's "5x", "10x".
+    .replace(new RegExp(`\\b(${MULTIPLIER_WORDS})(?:[\\s-](?:times|fold)|fold)\\b`, 'gi'), (_m, w: string) => `${NUMBER_WORDS[w.toLowerCase()]}x`)
+    .replace(FRACTION, (m, a: string, b: string) => (Number(a) < Number(b) && Number(b) <= 10 ? asDecimal(Number(a), Number(b)) : m))
+    .replace(FRACTION_WORDS, (_m, a: string, b: string) => asDecimal(a.toLowerCase() === 'a' ? 1 : Number(NUMBER_WORDS[a.toLowerCase()] ?? 1), DENOMINATORS[b.toLowerCase().replace(/s$/, '')]!));
   const re = /(\d+(?:[.,]\d+)*)\s?(%|percent\b|×|x\b|times\b|-?fold\b|[bmk]\b|bn\b|billion\b|million\b)?|[\p{L}][\p{L}\p{N}]*(?:[-'’.][\p{L}\p{N}]+)*|[,;:()]|—|–/giu;
   for (const m of plain.matchAll(re)) {
     if (m[1] !== undefined) out.push(`#${canonicalNumber(m[1])}${canonicalUnit(m[2])}`);
@@ -62,10 +86,36 @@ export function statedNumbers(toks: string[]): StatedNumber[] {
     const n = t.startsWith('#') ? t.slice(1) : word;
     if (!n) return;
     const m = /^([\d.]+)(.*)$/.exec(n)!;
-    out.push({ value: m[1]!, unit: m[2]!, at });
+    const alternatives = word ? ALTERNATIVES[word] : undefined;
+    const approximate = toks.slice(Math.max(0, at - 2), at).some((u) => APPROXIMATOR.test(u));
+    out.push({ value: m[1]!, unit: m[2]!, at, ...(alternatives ? { alternatives } : {}), ...(approximate ? { approximate } : {}) });
   });
   return out;
 }
+
+/**
+ * The figure a name carries as its size ("Mamba-3B", "Canary-1B"), as a number token ("#3b"), with
+ * the name it sizes: an answer may write "the 3B Mamba model".
+ */
+export function nameFigure(token: string): { figure: string; name: string } | undefined {
+  const m = /^(.+?)-(\d+(?:\.\d+)?)([bmk])$/i.exec(token);
+  return m ? { figure: `#${m[2]}${m[3]!.toLowerCase()}`, name: nameKey(m[1]!) } : undefined;
+}
+
+const APPROXIMATOR = /^(?:about|around|roughly|approximately|nearly|almost)$/i;
+
+/**
+ * Whether an approximate figure of a claim ("about 39 points") is the paper's figure rounded
+ * ("38.7"): equal at the claim's precision, or a round ten within `ROUNDING` of it ("nearly 40").
+ */
+export function roundsTo(claim: StatedNumber, paper: StatedNumber): boolean {
+  if (!claim.approximate || claim.unit !== paper.unit) return false;
+  const [x, y] = [Number(claim.value), Number(paper.value)];
+  const decimals = claim.value.split('.')[1]?.length ?? 0;
+  return Number(y.toFixed(decimals)) === x || (x % 10 === 0 && x > 0 && Math.abs(x - y) <= ROUNDING * y);
+}
+
+const ROUNDING = 0.05;
 
 /** A word that names something: inner capitals or digits (TILDEv2, LLaMA2-7B, GLUE, ViT), not a capitalised common word. */
 export function isName(token: string, sentenceInitial: boolean): boolean {
@@ -82,7 +132,7 @@ export function isName(token: string, sentenceInitial: boolean): boolean {
 const COMMON_CAPITALISED = new Set(['i', 'english', 'yes', 'no', 'however']);
 
 /** Generic endings a writer adds to a name ("GPT-style", "BERT-based", "Mistral-based"), which do not change what it names. */
-export const NAME_SUFFIX = /(?:style|like|based|sized|only|family|series|type)$/;
+export const NAME_SUFFIX = /(?:style|like|based|sized|only|family|series|type|derived|generated|powered|driven|specific)$/;
 
 /** A name compared without case, punctuation, possessive or plural: "Llama3-1B's" ~ "llama31b". */
 export function nameKey(token: string): string {
@@ -137,7 +187,7 @@ const SYNONYM_GROUPS = [
   'capability ability',
   'massive vast huge',
   'pick select selection choose',
-  'cheap inexpensive low-cost',
+  'cheap cheaper inexpensive low-cost save saving',
   'replicate reproduce mimic imitate',
   'fix correct rectify repair',
   'add adding added',
@@ -146,6 +196,12 @@ const SYNONYM_GROUPS = [
   'modest slight little marginal',
   'score rate rating',
   'run execute',
+  // Units written out or abbreviated: "100 milliseconds" is the paper's "100ms".
+  'ms millisecond msec',
+  'sec second',
+  'hour hr',
+  'parameter param',
+  'gigabyte gb',
 ];
 const CANONICAL = new Map<string, string>();
 for (const group of SYNONYM_GROUPS) {
@@ -158,6 +214,17 @@ const ANSWER_FRAMING = new Set(
   'author authors paper papers work study studies source sources abstract report reports reported claim claims according yes note notes describe describes mention mentions say says state states argue argues aim aims appear appears actually basically specifically particular particularly overall main mainly key notably instead rather directly here essentially simply tend tends today nowadays motivation'
     .split(' ')
     .map(stem),
+);
+
+/**
+ * Words of degree or connection that carry no claim of their own ("roughly 2x", "still the default",
+ * "even though"), which the paper need not share.
+ */
+const LIGHT_WORDS = new Set('roughly around still even though yet since plus either whose among'.split(' ').map(stem));
+
+/** Figures in words ("two", "a third", "tenfold"): checked as numbers, so not terms a sentence must share. */
+const FIGURE_WORDS = new Set(
+  [...MULTIPLIER_WORDS.split('|'), ...MULTIPLIER_WORDS.split('|').map((w) => `${w}fold`), 'twice', 'half', 'halves', 'halved', 'halving', ...Object.keys(DENOMINATORS).flatMap((w) => [w, `${w}s`])].map(stem),
 );
 
 /** Prefixes writers attach with or without a hyphen. */
@@ -183,6 +250,6 @@ export function paperTerms(text: string): string[] {
 
 function folded(text: string): string[] {
   return contentTerms(text.replace(BRITISH_OUR, 'or').replace(BRITISH_ISE, 'z'))
-    .filter((t) => !ANSWER_FRAMING.has(t) && !/^\d/.test(t))
+    .filter((t) => !ANSWER_FRAMING.has(t) && !LIGHT_WORDS.has(t) && !FIGURE_WORDS.has(t) && !/^\d/.test(t))
     .map((t) => CANONICAL.get(t) ?? t);
 }
