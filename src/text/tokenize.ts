@@ -46,7 +46,7 @@ export function words(text: string): string[] {
  * Stems of the stopwords, plus chat contractions: "proposing" is as empty as "propose", "whats"
  * as "what". (The embedder keeps using the plain list, so stored vectors stay valid.)
  */
-const STOPWORD_STEMS = new Set([...STOPWORDS, ...'whats thats theres hows anyone anybody pls please thanks thank stuff thing things deal deals dealing tackle tackles tackling collection try tries trying got lot lots handy wondering curious'.split(' ')].map((w) => stemmer(w)));
+const STOPWORD_STEMS = new Set([...STOPWORDS, ...'whats thats theres hows don doesn didn isn aren wasn weren shouldn couldn wouldn haven hasn ll ve re anyone anybody pls please thanks thank stuff thing things deal deals dealing tackle tackles tackling collection try tries trying got lot lots handy wondering curious'.split(' ')].map((w) => stemmer(w)));
 
 export function isStopword(word: string): boolean {
   return STOPWORDS.has(word);
