@@ -17,6 +17,8 @@ describe('question terms', () => {
     expect(contentTerms('Whats the paper proposing? Papers that proposed studies')).toEqual([]);
     expect(contentTerms('speech recognition')).toEqual(['speech', 'recognit']);
     expect(contentTerms("don't they use speech? isn't it")).toEqual(['speech']);
+    // A contraction's part is a typed word, not a stem: "high res" keeps "res".
+    expect(contentTerms("we're after high res images")).toEqual(['high', 're', 'imag']);
   });
 
   it('drops chat filler, so "papers dealing with pruning stuff in the collection" asks only about pruning', () => {

@@ -46,7 +46,13 @@ export function words(text: string): string[] {
  * Stems of the stopwords, plus chat contractions: "proposing" is as empty as "propose", "whats"
  * as "what". (The embedder keeps using the plain list, so stored vectors stay valid.)
  */
-const STOPWORD_STEMS = new Set([...STOPWORDS, ...'whats thats theres hows don doesn didn isn aren wasn weren shouldn couldn wouldn haven hasn ll ve re anyone anybody pls please thanks thank stuff thing things deal deals dealing tackle tackles tackling collection try tries trying got lot lots handy wondering curious'.split(' ')].map((w) => stemmer(w)));
+const STOPWORD_STEMS = new Set([...STOPWORDS, ...'whats thats theres hows anyone anybody pls please thanks thank stuff thing things deal deals dealing tackle tackles tackling collection try tries trying got lot lots handy wondering curious'.split(' ')].map((w) => stemmer(w)));
+
+/**
+ * What a contraction leaves of its first word once the apostrophe splits it ("don't", "we're"):
+ * matched as typed, not stemmed, since "res" and "dons" stem to "re" and "don".
+ */
+const CONTRACTION_PARTS = new Set('don doesn didn isn aren wasn weren shouldn couldn wouldn haven hasn ll ve re'.split(' '));
 
 export function isStopword(word: string): boolean {
   return STOPWORDS.has(word);
@@ -56,7 +62,7 @@ export function isStopword(word: string): boolean {
 export function contentTerms(text: string): string[] {
   const out: string[] = [];
   for (const w of words(text)) {
-    if (w.length < 2 || STOPWORDS.has(w)) continue;
+    if (w.length < 2 || STOPWORDS.has(w) || CONTRACTION_PARTS.has(w)) continue;
     const s = stem(w);
     if (!STOPWORD_STEMS.has(s)) out.push(s);
   }
