@@ -19,6 +19,8 @@ describe('question terms', () => {
     expect(contentTerms("don't they use speech? isn't it")).toEqual(['speech']);
     // A contraction's part is a typed word, not a stem: "high res" keeps "res".
     expect(contentTerms("we're after high res images")).toEqual(['high', 're', 'imag']);
+    // So are chat's hedges and verbs of asking: "probably" goes, "probability" stays.
+    expect(contentTerms('kinda wanted pointers, probably still going to read up on probability')).toEqual(['read', 'probabl']);
   });
 
   it('drops chat filler, so "papers dealing with pruning stuff in the collection" asks only about pruning', () => {
@@ -81,6 +83,13 @@ describe('question terms', () => {
     // A short real word is not taken for a clipping of a longer one, nor an unrelated word for a root.
     expect(otherFormOf('net', forms)).toBeUndefined();
     expect(otherFormOf('legal', forms)).toBeUndefined();
+  });
+
+  it('meets a superlative where papers write its comparative: "fastest" in "3 times faster"', () => {
+    const speeds = termIndexOf([...texts, 'Our decoder runs 3 times faster.', 'A fast model.']).stats;
+    const q = analyzeQuery('which of those is fastest?', speeds, abbreviations);
+    expect(q.expansions.has('faster')).toBe(true);
+    expect(termsMet(q, new Set(contentTerms('Our decoder runs 3 times faster.')))).toEqual(['fast']);
   });
 
   it('measures edit distance with transpositions', () => {

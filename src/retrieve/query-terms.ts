@@ -87,6 +87,13 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
     addForm(splitCompound(w, stats), EXPANSION_WEIGHT, [stem(w)]);
   }
   for (const [, a, b] of text.toLowerCase().matchAll(/\b([a-z]{2,})-([a-z]{2,})\b/g)) addForm([stem(a! + b!)], EXPANSION_WEIGHT, [stem(a!), stem(b!)]);
+  // A superlative is met by its comparative, which is what papers write: "fastest" by "3 times faster".
+  for (const w of words(text)) {
+    if (!/^[a-z]{3,}est$/.test(w)) continue;
+    const t = stem(w);
+    const asked = core.has(t) ? t : corrected.find(([from]) => from === t)?.[1];
+    if (asked) addForm([stem(`${w.slice(0, -3)}er`)], EXPANSION_WEIGHT, [asked]);
+  }
   // Jargon the question names in plain words or by another of its names: "fewer bits" → "quantization".
   for (const [entry, named] of glossaryNamed(contentTerms(text))) {
     const stands = [...new Set(named.flat())];
