@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cuedSentences, ownWordsFirst, rankSentences, sentenceScorer } from '../src/retrieve/evidence.ts';
-import { applyDocument, emptyTermStats } from '../src/store/term-stats.ts';
+import { askedIdf, cuedSentences, ownWordsFirst, rankSentences, sentenceScorer } from '../src/retrieve/evidence.ts';
+import { applyDocument, emptyTermStats, idf } from '../src/store/term-stats.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
 
 const abstract =
@@ -29,5 +29,16 @@ describe('evidence for a follow-up', () => {
 
   it('keeps the order when the follow-up has no words of its own', () => {
     expect(ownWordsFirst(evidence, 'tell me more about it')).toEqual(evidence);
+  });
+});
+
+describe('what a question asks for', () => {
+  it('counts a word no paper has at half the mean idf of the words papers know, not above all of them', () => {
+    const known = ['quantiz', 'speech'];
+    const mass = known.reduce((a, t) => a + idf(stats, t), 0);
+    expect(askedIdf(known, [], stats)).toBeCloseTo(mass);
+    expect(askedIdf(known, ['rabbit'], stats)).toBeCloseTo(mass * 1.25);
+    // Only unknown words: each at half the idf of a word no paper has.
+    expect(askedIdf([], ['zebra'], stats)).toBeCloseTo(idf(stats, 'zebra') / 2);
   });
 });

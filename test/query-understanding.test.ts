@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { papersCitedLast, pointsBack } from '../src/retrieve/conversation.ts';
-import { analyzeQuery, correctWord, editDistance, nearestKnownTerm, termsMet } from '../src/retrieve/query-terms.ts';
+import { analyzeQuery, correctWord, editDistance, nearestKnownTerm, otherFormOf, termsMet } from '../src/retrieve/query-terms.ts';
 import { termIndexOf } from './helpers/term-index.ts';
 import { isSmallTalk, stripChatNoise } from '../src/text/chat-noise.ts';
 import { contentTerms } from '../src/text/tokenize.ts';
@@ -16,6 +16,11 @@ describe('question terms', () => {
   it('stems before dropping stopwords, so inflected meta-words and chat contractions carry no topic', () => {
     expect(contentTerms('Whats the paper proposing? Papers that proposed studies')).toEqual([]);
     expect(contentTerms('speech recognition')).toEqual(['speech', 'recognit']);
+    expect(contentTerms("don't they use speech? isn't it")).toEqual(['speech']);
+    // A contraction's part is a typed word, not a stem: "high res" keeps "res".
+    expect(contentTerms("we're after high res images")).toEqual(['high', 're', 'imag']);
+    // So are chat's hedges and verbs of asking: "probably" goes, "probability" stays.
+    expect(contentTerms('kinda wanted pointers, probably still going to read up on probability')).toEqual(['read', 'probabl']);
   });
 
   it('drops chat filler, so "papers dealing with pruning stuff in the collection" asks only about pruning', () => {
@@ -66,6 +71,25 @@ describe('question terms', () => {
     expect(correctWord('recogniton', stats)).toBe('recognit');
     expect(correctWord('speach', stats)).toBeUndefined(); // a changed letter: left to the stem-level rules
     expect(correctWord('zebras', stats)).toBeUndefined();
+  });
+
+  it('finds the form papers use of a word they never write as typed: American spelling, without "re-", same root', () => {
+    const forms = termIndexOf([...texts, 'We describe quantization of a ranking model and its behavior.']).stats;
+    expect(otherFormOf('quantisation', forms)).toBe('quantiz');
+    expect(otherFormOf('behaviour', forms)).toBe('behavior');
+    expect(otherFormOf('reranking', forms)).toBe('rank');
+    expect(otherFormOf('description', forms)).toBe('describ');
+    expect(analyzeQuery('quantisation of networks', forms, abbreviations).corrected).toEqual([['quantis', 'quantiz']]);
+    // A short real word is not taken for a clipping of a longer one, nor an unrelated word for a root.
+    expect(otherFormOf('net', forms)).toBeUndefined();
+    expect(otherFormOf('legal', forms)).toBeUndefined();
+  });
+
+  it('meets a superlative where papers write its comparative: "fastest" in "3 times faster"', () => {
+    const speeds = termIndexOf([...texts, 'Our decoder runs 3 times faster.', 'A fast model.']).stats;
+    const q = analyzeQuery('which of those is fastest?', speeds, abbreviations);
+    expect(q.expansions.has('faster')).toBe(true);
+    expect(termsMet(q, new Set(contentTerms('Our decoder runs 3 times faster.')))).toEqual(['fast']);
   });
 
   it('measures edit distance with transpositions', () => {

@@ -46,6 +46,22 @@ export interface SentenceScorer {
   (sentence: CuedSentence): number;
 }
 
+/** Weight of a word no paper contains in the idf mass a question asks for. */
+const UNKNOWN_WEIGHT = 0.5;
+
+/**
+ * The idf mass a question asks for: its known terms' idf, and each word no paper has at half the
+ * mean idf of those. Such a word may be a typo, chat ("rabbit hole") or a topic the store lacks;
+ * at the idf of a word no paper has it would outweigh every word the papers know, and alone turn
+ * an answered question into a refusal.
+ */
+export function askedIdf(core: Iterable<string>, unknown: readonly string[], stats: TermStats): number {
+  const known = [...core].map((t) => idf(stats, t));
+  const knownMass = known.reduce((a, x) => a + x, 0);
+  const perUnknown = known.length > 0 ? knownMass / known.length : idf(stats, '');
+  return knownMass + UNKNOWN_WEIGHT * perUnknown * unknown.length;
+}
+
 /** Scores sentences for a question: share of its idf mass they contain, nudged by cue phrases when they hold some of it. */
 export function sentenceScorer(question: string, queryTerms: Map<string, number>, stats: TermStats): SentenceScorer {
   const total = [...queryTerms.keys()].reduce((a, t) => a + idf(stats, t), 0) || 1;

@@ -6,7 +6,7 @@ import { stripChatNoise } from '../text/chat-noise.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { contentTerms } from '../text/tokenize.ts';
 import type { Paper } from '../types.ts';
-import { CuedSentence, rankSentences, sentenceScorer } from './evidence.ts';
+import { askedIdf, CuedSentence, rankSentences, sentenceScorer } from './evidence.ts';
 import { bm25Tf } from './bm25.ts';
 import { createSearchSource } from './in-memory-index.ts';
 import { createPaperMemo } from './paper-memo.ts';
@@ -47,8 +47,6 @@ const FEEDBACK_TERMS = 10;
 const FEEDBACK_WEIGHT = 0.6;
 /** How many rare words' worth of a question two sentences must hold to count as fully met. */
 const PAIR_EVIDENCE_ENOUGH = 2;
-/** Weight of a word no paper contains in the idf mass a question asks for. */
-const UNKNOWN_WEIGHT = 0.5;
 
 /**
  * Hybrid retrieval: LanceDB full-text search over papers and LanceDB vector search over chunks
@@ -122,11 +120,11 @@ export function createHybridRetriever({
       if (kept.length === 0) return [];
 
       const scoreSentence = sentenceScorer(cleaned, searchWeights, stats);
-      // Words no paper has still count in what the question asks for, at half weight (they may be unrecognised typos).
+      // Words no paper has still count in what the question asks for (evidence.ts: askedIdf).
       // Evidence enough to answer: the whole question, or two rare words' worth of it met together.
       const enough = PAIR_EVIDENCE_ENOUGH * Math.log(1 + stats.docs + 0.5);
       // A corrected word is asked for whole but met only at its guess's weight: a guess alone is never full evidence.
-      const totalIdf = [...core.keys()].reduce((a, t) => a + idf(stats, t), 0) + analysis.unknown.reduce((a, t) => a + UNKNOWN_WEIGHT * idf(stats, t), 0);
+      const totalIdf = askedIdf(core.keys(), analysis.unknown, stats);
       /** Each question term's weighted idf, the mass it adds where it is met. */
       const termMass = new Map([...core].map(([t, w]) => [t, w * idf(stats, t)]));
       const candidates = kept.map(({ paper, docTerms, counts: present, sentences, abstract, bm25 }) => {

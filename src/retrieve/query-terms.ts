@@ -56,7 +56,7 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
   const typed = new Map(words(text).map((w) => [stem(w), w]));
   for (const t of terms.filter((x) => !known(x))) {
     const word = typed.get(t);
-    const fix = (word !== undefined ? correctWord(word, stats) : undefined) ?? nearestKnownTerm(t, stats);
+    const fix = (word !== undefined ? (correctWord(word, stats) ?? otherFormOf(word, stats)) : undefined) ?? nearestKnownTerm(t, stats);
     if (!fix) unknown.push(t);
     else {
       corrected.push([t, fix]);
@@ -87,6 +87,13 @@ export function analyzeQuery(text: string, stats: TermStats, abbreviations: Abbr
     addForm(splitCompound(w, stats), EXPANSION_WEIGHT, [stem(w)]);
   }
   for (const [, a, b] of text.toLowerCase().matchAll(/\b([a-z]{2,})-([a-z]{2,})\b/g)) addForm([stem(a! + b!)], EXPANSION_WEIGHT, [stem(a!), stem(b!)]);
+  // A superlative is met by its comparative, which is what papers write: "fastest" by "3 times faster".
+  for (const w of words(text)) {
+    if (!/^[a-z]{3,}est$/.test(w)) continue;
+    const t = stem(w);
+    const asked = core.has(t) ? t : corrected.find(([from]) => from === t)?.[1];
+    if (asked) addForm([stem(`${w.slice(0, -3)}er`)], EXPANSION_WEIGHT, [asked]);
+  }
   // Jargon the question names in plain words or by another of its names: "fewer bits" → "quantization".
   for (const [entry, named] of glossaryNamed(contentTerms(text))) {
     const stands = [...new Set(named.flat())];
@@ -163,6 +170,43 @@ export function correctWord(word: string, stats: TermStats): string | undefined 
     const df = stats.df.get(t) ?? 0;
     if (df > 0 && (!best || df > best.df)) best = { t, df };
   }
+  return best?.t;
+}
+
+/** British spellings and the American forms papers mostly use: "optimisation", "colour", "analyse", "modelling". */
+const AMERICAN_SPELLINGS: [RegExp, string][] = [
+  [/is(e[sd]?|ing|ations?|ers?)$/, 'iz$1'],
+  [/our(s|ed|ing)?$/, 'or$1'],
+  [/yse([sd]?)$/, 'yze$1'],
+  [/tre(s?)$/, 'ter$1'],
+  [/([aeiou])ll(ing|ed|er)$/, '$1l$2'],
+];
+
+/**
+ * The index term for another form of a typed word that no paper writes as typed, none of them an
+ * edit away: its American spelling ("quantisation"), the word without a "re-" ("reranking"), a
+ * word of the same root ("description", "describe": stems sharing all but their last two letters,
+ * at least six; the most frequent). Each is a guess, weighed as a correction. Clippings ("nets",
+ * "vid") are left alone: completed, a real short word becomes another ("car", "carefully").
+ */
+export function otherFormOf(word: string, stats: TermStats): string | undefined {
+  const known = (w: string) => {
+    const t = stem(w);
+    return stats.df.has(t) && !isStopword(w) ? t : undefined;
+  };
+  for (const [from, to] of AMERICAN_SPELLINGS) {
+    const t = from.test(word) ? known(word.replace(from, to)) : undefined;
+    if (t) return t;
+  }
+  const unprefixed = /^re[a-z]{4,}$/.test(word) ? known(word.slice(2)) : undefined;
+  if (unprefixed) return unprefixed;
+  const t = stem(word);
+  if (t.length < 7) return undefined;
+  const root = t.slice(0, Math.max(6, t.length - 2));
+  let best: { t: string; df: number } | undefined;
+  stats.df.forEach((df, term) => {
+    if (term.startsWith(root) && term !== t && !/\d/.test(term) && (!best || df > best.df)) best = { t: term, df };
+  });
   return best?.t;
 }
 

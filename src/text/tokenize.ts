@@ -48,6 +48,23 @@ export function words(text: string): string[] {
  */
 const STOPWORD_STEMS = new Set([...STOPWORDS, ...'whats thats theres hows anyone anybody pls please thanks thank stuff thing things deal deals dealing tackle tackles tackling collection try tries trying got lot lots handy wondering curious'.split(' ')].map((w) => stemmer(w)));
 
+/**
+ * Words of chat that carry no topic, matched as typed rather than stemmed, since their stems are
+ * also topical words ("probably" and "probability", "going" and Go, "res" and "re"): what a
+ * contraction leaves of its first word once the apostrophe splits it ("don't", "we're"),
+ * informal spellings, hedges and discourse adverbs, and the verbs of wanting and looking.
+ * (Not "instead", "take", "say": glossary phrases such as "instead of attention" need them.)
+ */
+const CHAT_WORDS = new Set(
+  (
+    'don doesn didn isn aren wasn weren shouldn couldn wouldn haven hasn ll ve re ' +
+    'gonna wanna gotta kinda sorta ish dunno idk imo imho tbh btw fyi afaik iirc yeah yep nope okay ok ' +
+    'actually basically literally honestly really seriously maybe perhaps probably possibly somehow somewhat pretty quite rather ' +
+    'just even still already anyway though else ever yet ' +
+    'want wants wanted looking lookin heard remember guess wonder wondering wondered mention mentioned pointers idea ideas going goes went gone'
+  ).split(' '),
+);
+
 export function isStopword(word: string): boolean {
   return STOPWORDS.has(word);
 }
@@ -56,7 +73,7 @@ export function isStopword(word: string): boolean {
 export function contentTerms(text: string): string[] {
   const out: string[] = [];
   for (const w of words(text)) {
-    if (w.length < 2 || STOPWORDS.has(w)) continue;
+    if (w.length < 2 || STOPWORDS.has(w) || CHAT_WORDS.has(w)) continue;
     const s = stem(w);
     if (!STOPWORD_STEMS.has(s)) out.push(s);
   }
