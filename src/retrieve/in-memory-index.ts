@@ -123,6 +123,13 @@ export async function loadInMemory(store: Pick<PaperStore, 'allPapers' | 'eachCh
  * BM25 over an inverted index of content terms, with the index's own statistics (as a full-text
  * index keeps them). Texts are added one at a time and not kept: only their postings are.
  */
+/**
+ * Text as LanceDB's full-text tokenizer sees it: it splits at every character that is not a letter
+ * or digit, decimal points included ("6.5times" → 6, 5times), where our words keep "6.5" whole and
+ * then find "times"; the copy must propose the papers LanceDB proposes.
+ */
+const asIndexed = (text: string) => text.replace(/\./g, ' ');
+
 class TextIndexBuilder {
   /** Term → id: a term's postings are the entries with its id. */
   private readonly termIds = new Map<string, number>();
@@ -136,7 +143,7 @@ class TextIndexBuilder {
 
   add(text: string) {
     const doc = this.lengths.length;
-    const terms = contentTerms(text);
+    const terms = contentTerms(asIndexed(text));
     this.lengths.push(terms.length);
     const counts = new Map<string, number>();
     for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -184,7 +191,8 @@ class TextIndexBuilder {
       search(query: string, k: number, allowed?: (doc: number) => boolean): [number, number][] {
         const scores = new Map<number, number>();
         // A word that already is an index term counts as typed: retrieval adds its own stems to the query, and stemming a stem again may change it ("comprehens" → "comprehen").
-        for (const term of new Set([...contentTerms(query), ...words(query).filter((w) => termIds.has(w))])) {
+        const indexed = asIndexed(query);
+        for (const term of new Set([...contentTerms(indexed), ...words(indexed).filter((w) => termIds.has(w))])) {
           const id = termIds.get(term);
           if (id === undefined) continue;
           const [from, to] = [start[id]!, start[id + 1]!];
