@@ -1,4 +1,4 @@
-import { claimTerms, tokens } from '../text/claim-terms.ts';
+import { claimTerms, statedNumbers, tokens } from '../text/claim-terms.ts';
 import { isStopword } from '../text/tokenize.ts';
 
 /**
@@ -101,7 +101,8 @@ export function relationsIn(text: string, inPaper = false): Stated[] {
       taken.push(toks[j]!);
       words++;
     }
-    return claimTerms(taken.join(' '));
+    // Figures are not coverage terms, but they tell parties apart: "twice its size" is not "the same size".
+    return [...claimTerms(taken.join(' ')), ...statedNumbers(taken).map((n) => `#${n.value}${n.unit}`)];
   };
   const negatedAt = (i: number) => lower.slice(Math.max(0, i - 3), i).some((w, k, all) => NEGATION.test(w) && !(w === 'not' && all[k + 1] === 'only'));
   const sizeAt = (i: number): Stated['size'] => {
