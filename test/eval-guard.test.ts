@@ -17,8 +17,8 @@ const FLOORS: Record<
   string,
   { singleR1: number; multiR10: number; noneAbstained: number; answerableAbstainedAtMost: number; multiCitationPrecision: number; multiCitationRecall: number; followUps?: number }
 > = {
-  'dev.jsonl': { singleR1: 0.93, multiR10: 0.87, noneAbstained: 0.85, answerableAbstainedAtMost: 0.075, multiCitationPrecision: 0.7, multiCitationRecall: 0.8 },
-  'dev-chat.jsonl': { singleR1: 0.95, multiR10: 0.9, noneAbstained: 0.85, answerableAbstainedAtMost: 0.125, multiCitationPrecision: 0.78, multiCitationRecall: 0.7, followUps: 0.6 },
+  'dev.jsonl': { singleR1: 0.93, multiR10: 0.87, noneAbstained: 0.85, answerableAbstainedAtMost: 0.05, multiCitationPrecision: 0.72, multiCitationRecall: 0.8 },
+  'dev-chat.jsonl': { singleR1: 0.95, multiR10: 0.9, noneAbstained: 0.85, answerableAbstainedAtMost: 0.1, multiCitationPrecision: 0.78, multiCitationRecall: 0.7, followUps: 0.6 },
 };
 
 describe.skipIf(!evalDir)('quality on the outside question sets', () => {
