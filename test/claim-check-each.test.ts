@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClaimChecker } from '../src/answer/claim-check.ts';
-import { notSaidOfEach } from '../src/answer/said-of-each.ts';
+import { notSaidOfEach } from '../src/answer/claim-checks/said-of-each.ts';
 
 const momentum = {
   n: 1,

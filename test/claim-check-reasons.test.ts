@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClaimChecker } from '../src/answer/claim-check.ts';
-import { unstatedReason } from '../src/answer/stated-reason.ts';
+import { unstatedReason } from '../src/answer/claim-checks/stated-reason.ts';
 
 const video = {
   n: 1,

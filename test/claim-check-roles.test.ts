@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClaimChecker } from '../src/answer/claim-check.ts';
-import { swappedRoles } from '../src/answer/swapped-roles.ts';
+import { swappedRoles } from '../src/answer/claim-checks/swapped-roles.ts';
 
 const codec = {
   n: 1,

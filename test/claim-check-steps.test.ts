@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClaimChecker } from '../src/answer/claim-check.ts';
-import { reversedSteps } from '../src/answer/step-order.ts';
+import { reversedSteps } from '../src/answer/claim-checks/step-order.ts';
 
 const recipe = {
   n: 1,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { saidOfPriorWork } from '../src/answer/prior-work.ts';
+import { saidOfPriorWork } from '../src/answer/claim-checks/prior-work.ts';
 
 const paper = [
   'Existing methods insert tunable structures into the pre-trained model, which requires back-propagation through the whole pre-trained model.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relationAgainst } from '../src/answer/relation-words.ts';
+import { relationAgainst } from '../src/answer/claim-checks/relation-words.ts';
 
 const mamba = ['On language modeling, our Mamba-3B model outperforms Transformers of the same size and matches Transformers twice its size.'];
 

@@ -2,21 +2,21 @@ import { claimTerms, isName, NAME_SUFFIX, nameFigure, nameKey, paperTerms, round
 import { splitSentences } from '../text/sentences.ts';
 import { contentTerms, isStopword, stem } from '../text/tokenize.ts';
 import { citedNumbers, withoutMarkers } from './citation-markers.ts';
-import { readerDirected } from './reader-directed.ts';
-import { comparisonAgainst, selfNames } from './comparison-roles.ts';
-import { figureGivenAnother, ownerOf, pairedFigures } from './paired-figures.ts';
-import { acronymsOf, suffixVariant, swappedLetters } from './term-forms.ts';
-import { reversedDirection, saidOfOtherEnd, swappedParty } from './bound-pairs.ts';
-import { otherStage } from './stages.ts';
-import { siblingSwap, swappedForSibling, termSiblings } from './sibling-swap.ts';
-import { wrongArgument } from './wrong-argument.ts';
-import { crossedRoles, wrongMember, wrongSubject } from './crossed-roles.ts';
-import { relationAgainst } from './relation-words.ts';
-import { saidOfPriorWork } from './prior-work.ts';
-import { unstatedReason } from './stated-reason.ts';
-import { reversedSteps } from './step-order.ts';
-import { notSaidOfEach } from './said-of-each.ts';
-import { swappedRoles } from './swapped-roles.ts';
+import { readerDirected } from './claim-checks/reader-directed.ts';
+import { comparisonAgainst, selfNames } from './claim-checks/comparison-roles.ts';
+import { figureGivenAnother, ownerOf, pairedFigures } from './claim-checks/paired-figures.ts';
+import { acronymsOf, suffixVariant, swappedLetters } from './claim-checks/term-forms.ts';
+import { reversedDirection, saidOfOtherEnd, swappedParty } from './claim-checks/bound-pairs.ts';
+import { otherStage } from './claim-checks/stages.ts';
+import { siblingSwap, swappedForSibling, termSiblings } from './claim-checks/sibling-swap.ts';
+import { wrongArgument } from './claim-checks/wrong-argument.ts';
+import { crossedRoles, wrongMember, wrongSubject } from './claim-checks/crossed-roles.ts';
+import { relationAgainst } from './claim-checks/relation-words.ts';
+import { saidOfPriorWork } from './claim-checks/prior-work.ts';
+import { unstatedReason } from './claim-checks/stated-reason.ts';
+import { reversedSteps } from './claim-checks/step-order.ts';
+import { notSaidOfEach } from './claim-checks/said-of-each.ts';
+import { swappedRoles } from './claim-checks/swapped-roles.ts';
 
 /** A numbered source as the answer cites it. */
 export interface ClaimSource {

@@ -1,4 +1,4 @@
-import { isStopword, stem } from '../text/tokenize.ts';
+import { isStopword, stem } from '../../text/tokenize.ts';
 
 /**
  * Other forms in which an answer may use a paper's words: the acronym of a run of its words ("CNN"

@@ -1,4 +1,4 @@
-import { claimTerms, isName, nameKey, tokens } from '../text/claim-terms.ts';
+import { claimTerms, isName, nameKey, tokens } from '../../text/claim-terms.ts';
 
 /**
  * Whose is it: a claim about the paper's own method ("DiST back-propagates through the whole

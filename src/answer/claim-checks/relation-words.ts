@@ -1,5 +1,5 @@
-import { claimTerms, statedNumbers, tokens } from '../text/claim-terms.ts';
-import { isStopword } from '../text/tokenize.ts';
+import { claimTerms, statedNumbers, tokens } from '../../text/claim-terms.ts';
+import { isStopword } from '../../text/tokenize.ts';
 
 /**
  * The relation a sentence states between two things, in a few classes of research prose: how one

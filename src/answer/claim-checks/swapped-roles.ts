@@ -1,4 +1,4 @@
-import { claimTerms, paperTerms } from '../text/claim-terms.ts';
+import { claimTerms, paperTerms } from '../../text/claim-terms.ts';
 import { rhyme } from './sibling-swap.ts';
 
 /**

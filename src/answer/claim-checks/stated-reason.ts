@@ -1,4 +1,4 @@
-import { claimTerms, paperTerms } from '../text/claim-terms.ts';
+import { claimTerms, paperTerms } from '../../text/claim-terms.ts';
 
 /**
  * Why, or what for. "HNeRV blocks spread the parameters evenly in order to cut decoding time" keeps

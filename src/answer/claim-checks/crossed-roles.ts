@@ -1,4 +1,4 @@
-import { claimTerms, paperTerms } from '../text/claim-terms.ts';
+import { claimTerms, paperTerms } from '../../text/claim-terms.ts';
 
 /**
  * Who does what. "The SSL encoder generates the speech and the TTS handles the audio input" uses

@@ -1,5 +1,5 @@
-import { claimTerms, isName, NAME_SUFFIX, nameKey, tokens } from '../text/claim-terms.ts';
-import { isStopword } from '../text/tokenize.ts';
+import { claimTerms, isName, NAME_SUFFIX, nameKey, tokens } from '../../text/claim-terms.ts';
+import { isStopword } from '../../text/tokenize.ts';
 
 /**
  * Who beats whom. "A outperforms B" and "B outperforms A" share every word, so coverage and

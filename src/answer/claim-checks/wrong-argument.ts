@@ -1,4 +1,4 @@
-import { claimTerms, paperTerms } from '../text/claim-terms.ts';
+import { claimTerms, paperTerms } from '../../text/claim-terms.ts';
 
 /**
  * What a verb or noun takes after its preposition. "Pseudo-targets produced by the multimodal

@@ -1,5 +1,5 @@
-import { claimTerms, isName, nameKey, statedNumbers } from '../text/claim-terms.ts';
-import { isStopword } from '../text/tokenize.ts';
+import { claimTerms, isName, nameKey, statedNumbers } from '../../text/claim-terms.ts';
+import { isStopword } from '../../text/tokenize.ts';
 
 /**
  * Figures a sentence gives for two names in parallel ("On VQA and NLVR2, it improves by 2.37% and

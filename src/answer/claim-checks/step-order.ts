@@ -1,4 +1,4 @@
-import { claimTerms, paperTerms } from '../text/claim-terms.ts';
+import { claimTerms, paperTerms } from '../../text/claim-terms.ts';
 
 /**
  * Which step comes first. "The pipeline first has OpenChat write question-answer pairs and then

@@ -1,5 +1,5 @@
-import { claimTerms } from '../text/claim-terms.ts';
-import { isStopword, stem } from '../text/tokenize.ts';
+import { claimTerms } from '../../text/claim-terms.ts';
+import { isStopword, stem } from '../../text/tokenize.ts';
 
 /**
  * Which party goes with which. "A decoder-only T5 and an encoder-decoder Llama2" shares every word
